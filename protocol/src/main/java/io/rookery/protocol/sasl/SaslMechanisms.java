@@ -1,0 +1,60 @@
+package io.rookery.protocol.sasl;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The mechanisms this server offers, in the order it prefers them, and the factory for their server sides. */
+public final class SaslMechanisms {
+    private static final String PLUS = "-PLUS";
+    /** Strongest hash first; each -PLUS variant ranks above every variant without channel binding. */
+    private static final ScramHash[] BY_STRENGTH = {ScramHash.SHA_512, ScramHash.SHA_256, ScramHash.SHA_1};
+
+    private SaslMechanisms() {}
+
+    /**
+     * The names to advertise in {@code <mechanisms/>}, strongest first: the -PLUS variants only when TLS is active
+     * and tls-server-end-point data is available, PLAIN only when allowed (normally only under TLS).
+     */
+    public static List<String> advertised(boolean tlsActive, boolean channelBindingAvailable, boolean plainAllowed) {
+        List<String> names = new ArrayList<>(7);
+        if (tlsActive && channelBindingAvailable) {
+            for (ScramHash h : BY_STRENGTH) names.add(h.mechanismName() + PLUS);
+        }
+        for (ScramHash h : BY_STRENGTH) names.add(h.mechanismName());
+        if (plainAllowed) names.add(PlainServerMechanism.NAME);
+        return List.copyOf(names);
+    }
+
+    /**
+     * A fresh server side for one exchange. The caller checks first that the client picked an advertised name
+     * (else invalid-mechanism).
+     *
+     * @param tlsServerEndPointOrNull the RFC 5929 §4 tls-server-end-point data of this connection, required by -PLUS
+     * @param plusAdvertised whether -PLUS names were advertised on this stream, to detect a stripped -PLUS offer
+     * @throws IllegalArgumentException for an unknown name, or a -PLUS name without channel binding data
+     */
+    public static SaslServerMechanism create(String name, byte[] tlsServerEndPointOrNull, boolean plusAdvertised) {
+        if (PlainServerMechanism.NAME.equals(name)) return new PlainServerMechanism();
+        ScramHash hash = hashFor(name);
+        if (!name.endsWith(PLUS)) return new ScramServerMechanism(hash, null, plusAdvertised);
+        if (tlsServerEndPointOrNull == null || tlsServerEndPointOrNull.length == 0) {
+            throw new IllegalArgumentException(name + " needs tls-server-end-point data");
+        }
+        return new ScramServerMechanism(hash, tlsServerEndPointOrNull, true);
+    }
+
+    /**
+     * Which stored credentials a mechanism needs; PLAIN checks against the SHA-256 ones.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static ScramHash hashFor(String mechanismName) {
+        if (PlainServerMechanism.NAME.equals(mechanismName)) return ScramHash.SHA_256;
+        String base = mechanismName.endsWith(PLUS)
+                ? mechanismName.substring(0, mechanismName.length() - PLUS.length()) : mechanismName;
+        for (ScramHash h : ScramHash.values()) {
+            if (h.mechanismName().equals(base)) return h;
+        }
+        throw new IllegalArgumentException("unknown SASL mechanism: " + mechanismName);
+    }
+}

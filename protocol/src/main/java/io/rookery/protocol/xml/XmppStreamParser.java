@@ -1,0 +1,459 @@
+package io.rookery.protocol.xml;
+
+import com.fasterxml.aalto.AsyncByteArrayFeeder;
+import com.fasterxml.aalto.AsyncXMLInputFactory;
+import com.fasterxml.aalto.AsyncXMLStreamReader;
+import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.stanza.XmppStreamException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+
+/**
+ * Incremental parser for one XML stream (RFC 6120 §4) received from a client; a stream restart needs a new one.
+ *
+ * <p>Use: while {@link #needsInput()}, {@link #feed} the next bytes (cut anywhere, also inside a UTF-8 sequence),
+ * then call {@link #next()} until it returns null. The parser reads the fed array in place until it has consumed
+ * it, so the caller must not reuse that array before {@code needsInput()} is true again.
+ *
+ * <p>Limits: no top-level element (and no stream header, and no run of bytes between elements) may exceed {@code
+ * maxStanzaBytes} of input. This is checked while bytes arrive, not when the element completes, and aalto is fed
+ * at most {@value #SLICE_BYTES} bytes at a time, so a peer can make us hold at most about {@code maxStanzaBytes +
+ * SLICE_BYTES} of its input. Elements nest at most {@value #MAX_NESTING} deep inside a top-level element.
+ *
+ * <p>After a stream error every further {@code next()} throws the same exception and nothing else is emitted;
+ * after {@code </stream:stream>} it returns null and wants no more input.
+ *
+ * <p>Memory: nothing but aalto's reader is kept between elements, and {@link #compact()} drops that too while the
+ * stream is idle.
+ */
+public final class XmppStreamParser {
+    /** Bytes handed to aalto at once: bounds what it buffers internally beyond our own size checks. */
+    static final int SLICE_BYTES = 2048;
+    /** Deeper trees are refused: nothing in XMPP nests this deep, and recursive writers need a bound. */
+    static final int MAX_NESTING = 128;
+    /** Element and attribute names read by one aalto reader before it is replaced at the next element boundary. */
+    static final int ROTATE_AFTER_NAMES = 1024;
+
+    private static final String STREAM_NS = StreamHeader.STREAM_NS;
+    private static final String CLIENT_NS = "jabber:client";
+    private static final byte[] NO_BYTES = new byte[0];
+    private static final byte HEADER = 0;
+    private static final byte OPEN = 1;
+    private static final byte CLOSED = 2;
+    private static final byte FAILED = 3;
+
+    private static final AsyncXMLInputFactory FACTORY = AaltoFactory.create();
+
+    private final int maxStanzaBytes;
+    private AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
+    private byte state = HEADER;
+    private boolean inputEnded;
+    private boolean endSignalled;
+    /** Open elements: 0 before the stream header, 1 inside the stream, 2 and more inside a top-level element. */
+    private int depth;
+    private int namesSinceRotation;
+    private ElementStack stack;
+    /** Prefix/URI pairs declared on the stream element (prefix "" for the default), to prime a fresh reader. */
+    private String[] streamNamespaces;
+    private XmppStreamException failure;
+
+    // The caller's array is handed to aalto in slices [sliceStart, sliceEnd) up to bufEnd.
+    private byte[] buf;
+    private int bufEnd;
+    private int sliceStart;
+    private int sliceEnd;
+    private long sliceStartPos;
+    /** Added to aalto's offset gives ours: aalto counts a buffer's start offset and restarts on rotation. */
+    private long posDelta;
+    /** Our byte offset where the current unit (header, top-level element, or gap between elements) began. */
+    private long unitStart;
+
+    public XmppStreamParser(int maxStanzaBytes) {
+        if (maxStanzaBytes <= 0) {
+            throw new IllegalArgumentException("maxStanzaBytes must be positive: " + maxStanzaBytes);
+        }
+        this.maxStanzaBytes = maxStanzaBytes;
+        this.reader = FACTORY.createAsyncForByteArray();
+    }
+
+    /** True when the parser has consumed all it was given and wants more. */
+    public boolean needsInput() {
+        return (state == HEADER || state == OPEN) && !inputEnded && buf == null
+                && (reader == null || reader.getInputFeeder().needMoreInput());
+    }
+
+    /**
+     * Hands over the next bytes; only when {@link #needsInput()}.
+     *
+     * @throws IllegalStateException when the parser does not need input
+     */
+    public void feed(byte[] buf, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buf.length);
+        if (!needsInput()) {
+            throw new IllegalStateException("parser does not need input");
+        }
+        if (length == 0) {
+            return;
+        }
+        if (reader == null) {
+            try {
+                newReader(unitStart);
+            } catch (XMLStreamException e) {
+                throw new IllegalStateException("stream primer did not parse", e);
+            }
+        }
+        this.buf = buf;
+        this.bufEnd = offset + length;
+        this.sliceEnd = offset;
+    }
+
+    /**
+     * Frees the aalto reader (4-5 KiB once it has parsed a few stanzas) while the stream sits idle at an element
+     * boundary with all input consumed; the next {@link #feed} primes a fresh one, which costs about as much as
+     * parsing a small stanza. Meant for a periodic sweep over idle sessions, not for every read.
+     *
+     * @return whether the reader was freed
+     */
+    public boolean compact() {
+        if (state != OPEN || depth != 1 || buf != null || inputEnded || reader == null) {
+            return false;
+        }
+        try {
+            if (position() != unitStart) {
+                return false; // aalto holds the start of a token (a CR, a '<'...)
+            }
+        } catch (XMLStreamException e) {
+            return false;
+        }
+        reader = null;
+        return true;
+    }
+
+    /** The peer closed its side: a stream still open by then is reported as not-well-formed. */
+    public void endOfInput() {
+        if (state == HEADER || state == OPEN) {
+            inputEnded = true;
+        }
+    }
+
+    /** The next event, or null when more input is needed (or the stream has closed). */
+    public ParserEvent next() throws XmppStreamException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (state == CLOSED) {
+            return null;
+        }
+        if (reader == null) {
+            if (inputEnded) {
+                throw fail(new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED,
+                        "input ended inside the stream"));
+            }
+            return null;
+        }
+        try {
+            for (;;) {
+                int ev = reader.next();
+                if (ev == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+                    checkUnit();
+                    if (buf != null && sliceEnd < bufEnd) {
+                        feedSlice();
+                    } else if (inputEnded) {
+                        if (endSignalled) {
+                            throw new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED,
+                                    "input ended inside the stream");
+                        }
+                        endSignalled = true;
+                        reader.getInputFeeder().endOfInput();
+                    } else {
+                        releaseInput();
+                        return null;
+                    }
+                } else {
+                    ParserEvent e = handle(ev);
+                    if (e != null) {
+                        return e;
+                    }
+                }
+            }
+        } catch (XmppStreamException e) {
+            throw fail(e);
+        } catch (XMLStreamException | RuntimeException e) {
+            // aalto reports some bad input late and unchecked (a bad character surfaces from getText()), and its
+            // end-of-input errors are plain XMLStreamExceptions: all of it is the peer's malformed XML.
+            throw fail(new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED, firstLine(e.getMessage()), e));
+        }
+    }
+
+    private ParserEvent handle(int ev) throws XMLStreamException, XmppStreamException {
+        switch (ev) {
+            case XMLStreamConstants.START_DOCUMENT:
+                checkDeclaration();
+                return null;
+            case XMLStreamConstants.START_ELEMENT:
+                return depth == 0 ? openStream() : startElement();
+            case XMLStreamConstants.END_ELEMENT:
+                return endElement();
+            case XMLStreamConstants.CHARACTERS:
+            case XMLStreamConstants.CDATA:
+            case XMLStreamConstants.SPACE:
+                text();
+                return null;
+            // RFC 6120 §11.1 lets us answer these with restricted-xml or not-well-formed; restricted-xml names
+            // the actual problem (the XML is well-formed, XMPP just forbids the feature). A DTD with an internal
+            // subset and an entity reference inside an attribute value never get here: aalto refuses them itself,
+            // which comes out as not-well-formed.
+            case XMLStreamConstants.DTD:
+                throw restricted("DTDs are not allowed");
+            case XMLStreamConstants.ENTITY_REFERENCE:
+                throw restricted("entity references other than the predefined ones are not allowed");
+            case XMLStreamConstants.PROCESSING_INSTRUCTION:
+                throw restricted("processing instructions are not allowed");
+            case XMLStreamConstants.COMMENT:
+                throw restricted("comments are not allowed");
+            case XMLStreamConstants.END_DOCUMENT:
+                throw new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED, "input ended inside the stream");
+            default:
+                throw restricted("unexpected XML construct (event " + ev + ")");
+        }
+    }
+
+    private static XmppStreamException restricted(String why) {
+        return new XmppStreamException(StreamErrorCondition.RESTRICTED_XML, why);
+    }
+
+    /** RFC 6120 §11.3, §11.6: XML 1.0 in UTF-8 only. */
+    private void checkDeclaration() throws XmppStreamException {
+        String version = reader.getVersion();
+        if (version != null && !version.equals("1.0")) {
+            throw restricted("XML version " + version + " is not supported");
+        }
+        String encoding = reader.getCharacterEncodingScheme();
+        if (encoding != null && !encoding.equalsIgnoreCase("UTF-8")) {
+            throw new XmppStreamException(StreamErrorCondition.UNSUPPORTED_ENCODING, encoding);
+        }
+    }
+
+    private ParserEvent openStream() throws XMLStreamException, XmppStreamException {
+        checkUnit();
+        if (!STREAM_NS.equals(reader.getNamespaceURI())) {
+            throw new XmppStreamException(StreamErrorCondition.INVALID_NAMESPACE,
+                    "stream element must be in " + STREAM_NS);
+        }
+        if (!"stream".equals(reader.getLocalName())) {
+            throw new XmppStreamException(StreamErrorCondition.BAD_FORMAT, "root element must be stream");
+        }
+        if (!"stream".equals(reader.getPrefix())) {
+            // §4.8.5: the stream namespace is written with the prefix "stream".
+            throw new XmppStreamException(StreamErrorCondition.BAD_NAMESPACE_PREFIX, "stream prefix must be stream");
+        }
+        int n = reader.getNamespaceCount();
+        String[] namespaces = new String[n * 2];
+        String defaultNamespace = null;
+        for (int i = 0; i < n; i++) {
+            String prefix = reader.getNamespacePrefix(i);
+            String uri = reader.getNamespaceURI(i);
+            namespaces[2 * i] = prefix == null ? "" : prefix;
+            namespaces[2 * i + 1] = uri == null ? "" : uri;
+            if (prefix == null || prefix.isEmpty()) {
+                defaultNamespace = uri;
+            }
+        }
+        if (!CLIENT_NS.equals(defaultNamespace)) {
+            // §4.9.3.10: the content namespace is not one we serve (this is a client-to-server stream).
+            throw new XmppStreamException(StreamErrorCondition.INVALID_NAMESPACE,
+                    "default namespace must be " + CLIENT_NS);
+        }
+        String to = null;
+        String from = null;
+        String id = null;
+        String version = null;
+        String lang = null;
+        for (int i = 0, count = reader.getAttributeCount(); i < count; i++) {
+            String prefix = reader.getAttributePrefix(i);
+            String local = reader.getAttributeLocalName(i);
+            String value = reader.getAttributeValue(i);
+            if (prefix == null || prefix.isEmpty()) {
+                switch (local) {
+                    case "to" -> to = value;
+                    case "from" -> from = value;
+                    case "id" -> id = value;
+                    case "version" -> version = value;
+                    default -> { }
+                }
+            } else if (prefix.equals("xml") && local.equals("lang")) {
+                lang = value;
+            }
+        }
+        if (!StreamHeader.isVersionOne(version)) {
+            // §4.7.5 reads a missing version as 0.9 (pre-RFC "jabber" streams); we serve only 1.x, so both that
+            // and any other major version get unsupported-version.
+            throw new XmppStreamException(StreamErrorCondition.UNSUPPORTED_VERSION,
+                    version == null ? "version attribute missing (0.9 is not supported)" : "version " + version);
+        }
+        streamNamespaces = namespaces;
+        depth = 1;
+        state = OPEN;
+        unitStart = position();
+        return new ParserEvent.StreamOpened(new StreamHeader(to, from, id, version, lang, defaultNamespace));
+    }
+
+    private ParserEvent startElement() throws XMLStreamException, XmppStreamException {
+        int attributeCount = reader.getAttributeCount();
+        namesSinceRotation += 1 + attributeCount;
+        if (depth == 1) {
+            stack = new ElementStack();
+        } else if (stack.depth() >= MAX_NESTING) {
+            throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
+                    "elements nested deeper than " + MAX_NESTING);
+        }
+        String ns = reader.getNamespaceURI();
+        stack.push(reader.getLocalName(), ns == null ? "" : ns, ElementStack.attributes(reader, attributeCount));
+        depth++;
+        checkUnit();
+        return null;
+    }
+
+    private ParserEvent endElement() throws XMLStreamException, XmppStreamException {
+        if (depth == 1) {
+            depth = 0;
+            state = CLOSED;
+            reader = null;
+            buf = null;
+            return new ParserEvent.StreamClosed();
+        }
+        checkUnit();
+        depth--;
+        Element done = stack.pop();
+        if (done == null) {
+            return null;
+        }
+        stack = null;
+        unitStart = position();
+        if (namesSinceRotation > ROTATE_AFTER_NAMES) {
+            rotate();
+        }
+        return new ParserEvent.ElementParsed(done);
+    }
+
+    private void text() throws XMLStreamException, XmppStreamException {
+        char[] chars = reader.getTextCharacters();
+        int start = reader.getTextStart();
+        int length = reader.getTextLength();
+        if (depth >= 2) {
+            stack.text(chars, start, length);
+            checkUnit();
+            return;
+        }
+        for (int i = start, end = start + length; i < end; i++) {
+            char c = chars[i];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                // The stream's content is elements; only whitespace (keepalives, RFC 6120 §4.6.1) goes between.
+                throw new XmppStreamException(StreamErrorCondition.BAD_FORMAT, "character data between stanzas");
+            }
+        }
+        if (depth == 1) {
+            unitStart = position();
+        }
+    }
+
+    /**
+     * Our offset: bytes of input consumed by aalto so far. Only exact once the current token is read in full (see
+     * AaltoFactory on lazy text), which holds wherever this is called: text events are read before it.
+     */
+    private long position() throws XMLStreamException {
+        return reader.getLocationInfo().getEndingByteOffset() + posDelta;
+    }
+
+    private void checkUnit() throws XMLStreamException, XmppStreamException {
+        if (position() - unitStart > maxStanzaBytes) {
+            String what = depth == 0 ? "stream header" : depth == 1 ? "data between elements" : "element";
+            throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
+                    what + " larger than " + maxStanzaBytes + " bytes");
+        }
+    }
+
+    private void feedSlice() throws XMLStreamException {
+        int from = sliceEnd;
+        feedAt(position(), buf, from, Math.min(SLICE_BYTES, bufEnd - from));
+        sliceEnd = from + Math.min(SLICE_BYTES, bufEnd - from);
+    }
+
+    /** Feeds aalto and re-anchors our offset to {@code pos}, the offset of {@code b[off]}. */
+    private void feedAt(long pos, byte[] b, int off, int len) throws XMLStreamException {
+        reader.getInputFeeder().feedInput(b, off, len);
+        posDelta = pos - reader.getLocationInfo().getEndingByteOffset();
+        sliceStart = off;
+        sliceStartPos = pos;
+    }
+
+    /** aalto keeps a reference to the last array fed; an idle stream should not pin the caller's buffer. */
+    private void releaseInput() throws XMLStreamException {
+        if (buf != null) {
+            long pos = position();
+            buf = null;
+            feedAt(pos, NO_BYTES, 0, 0);
+        }
+    }
+
+    /**
+     * Continues the stream on a fresh aalto reader. Each reader keeps every distinct element and attribute name it
+     * has seen in its own symbol table, for the life of the reader; a peer inventing names would otherwise grow it
+     * without bound. At an element boundary nothing is pending inside aalto, so a new reader primed with a copy of
+     * the stream open tag can take over from the first unread byte.
+     */
+    private void rotate() throws XMLStreamException {
+        long pos = position();
+        int rest = sliceStart + (int) (pos - sliceStartPos);
+        newReader(pos);
+        if (rest < sliceEnd) {
+            feedAt(pos, buf, rest, sliceEnd - rest);
+        }
+    }
+
+    /** A fresh reader inside the stream element, its offsets anchored so that ours continue at {@code pos}. */
+    private void newReader(long pos) throws XMLStreamException {
+        AsyncXMLStreamReader<AsyncByteArrayFeeder> fresh = FACTORY.createAsyncForByteArray();
+        byte[] primer = primer();
+        fresh.getInputFeeder().feedInput(primer, 0, primer.length);
+        int ev;
+        do {
+            ev = fresh.next();
+            if (ev == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+                throw new XMLStreamException("stream primer did not parse");
+            }
+        } while (ev != XMLStreamConstants.START_ELEMENT);
+        reader = fresh;
+        namesSinceRotation = 0;
+        posDelta = pos - fresh.getLocationInfo().getEndingByteOffset();
+    }
+
+    private byte[] primer() {
+        StringBuilder sb = new StringBuilder(160).append("<stream:stream");
+        for (int i = 0; i < streamNamespaces.length; i += 2) {
+            sb.append(streamNamespaces[i].isEmpty() ? " xmlns" : " xmlns:" + streamNamespaces[i]).append("='");
+            XmlWriter.escapeAttr(streamNamespaces[i + 1], sb);
+            sb.append('\'');
+        }
+        return sb.append('>').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private XmppStreamException fail(XmppStreamException e) {
+        failure = e;
+        state = FAILED;
+        reader = null;
+        buf = null;
+        stack = null;
+        return e;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return null;
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}
