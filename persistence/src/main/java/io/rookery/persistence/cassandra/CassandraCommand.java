@@ -1,0 +1,82 @@
+package io.rookery.persistence.cassandra;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The command line of the Cassandra child JVM. */
+final class CassandraCommand {
+
+    static final String MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
+
+    /**
+     * Module flags from Cassandra 5.0's {@code conf/jvm17-server.options}: Cassandra reaches into JDK internals
+     * (direct buffers, attach, reflection on java.base) and fails at startup without them.
+     */
+    static final List<String> JDK17_OPTIONS = List.of(
+            "-Djdk.attach.allowAttachSelf=true",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+            "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
+            "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
+            "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
+            "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-exports", "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+            "--add-exports", "jdk.attach/sun.tools.attach=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.base/java.io=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens", "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util=ALL-UNNAMED",
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "-Dio.netty.tryReflectionSetAccessible=true",
+            "-Dio.netty.allocator.useCacheForAllThreads=true",
+            "-Dio.netty.allocator.maxOrder=11");
+
+    private CassandraCommand() {
+    }
+
+    static List<String> build(CassandraLauncher.Options options, Path dataDir, List<Path> classpath, Path jamm,
+            Path yaml, Path logback, int jmxPort) {
+        List<String> command = new ArrayList<>();
+        command.add(options.javaExecutableOrDefault().toString());
+        command.add("-Xms" + options.heapMb() + "m");
+        command.add("-Xmx" + options.heapMb() + "m");
+        // From jvm-server.options: Cassandra expects assertions on, except in chronicle which allocates by design.
+        command.addAll(List.of("-ea", "-da:net.openhft...", "-Xss256k", "-XX:+UseThreadPriorities",
+                "-XX:+PerfDisableSharedMem", "-Djava.net.preferIPv4Stack=true"));
+        command.addAll(List.of("-XX:+UseG1GC", "-XX:+ParallelRefProcEnabled", "-XX:MaxTenuringThreshold=1",
+                "-XX:MaxGCPauseMillis=300", "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(JDK17_OPTIONS);
+        command.add("-javaagent:" + jamm);
+        command.add("-Dcassandra-foreground=yes");
+        command.add("-Dcassandra.config=" + yaml.toUri());
+        command.add("-Dcassandra.storagedir=" + dataDir);
+        command.add("-Dcassandra.logdir=" + dataDir.resolve("logs"));
+        command.add("-Dcassandra.triggers_dir=" + dataDir.resolve("triggers"));
+        command.add("-Dlogback.configurationFile=" + logback.toUri());
+        // A single node has nobody to gossip with: these cut startup from ~40 s to a few seconds.
+        command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+        command.add("-Dcassandra.ring_delay_ms=100");
+        command.add("-Dcassandra.superuser_setup_delay_ms=0");
+        if (jmxPort > 0) {
+            command.add("-Dcassandra.jmx.local.port=" + jmxPort);
+        }
+        command.add("-cp");
+        command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        command.add(MAIN_CLASS);
+        return command;
+    }
+}
