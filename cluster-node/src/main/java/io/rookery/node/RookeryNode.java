@@ -1,0 +1,233 @@
+package io.rookery.node;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.rookery.node.admin.AdminServer;
+import io.rookery.node.admin.AdminToken;
+import io.rookery.node.c2s.C2sListener;
+import io.rookery.node.c2s.SessionServices;
+import io.rookery.node.c2s.Sweeper;
+import io.rookery.node.config.RookerySettings;
+import io.rookery.node.routing.Router;
+import io.rookery.node.routing.ServerHandlers;
+import io.rookery.node.tls.DevCertificate;
+import io.rookery.node.user.AccountDirectory;
+import io.rookery.node.user.AccountService;
+import io.rookery.node.user.UserEntity;
+import io.rookery.persistence.cassandra.CassandraLauncher;
+import io.rookery.protocol.tls.TlsContexts;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A Rookery node: storage, the actor system with sharded users, client listeners and the admin API. */
+public final class RookeryNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RookeryNode.class);
+
+    private final RookerySettings settings;
+    private final ActorSystem<Void> system;
+    private final CassandraLauncher.Handle cassandra;
+    private final CqlSession cql;
+    private final Sweeper sweeper;
+    private final AccountService accounts;
+    private final List<Tcp.ServerBinding> bindings;
+    private final int starttlsPort;
+    private final int directTlsPort;
+    private final int adminPort;
+
+    private RookeryNode(RookerySettings settings, ActorSystem<Void> system, CassandraLauncher.Handle cassandra,
+            CqlSession cql, Sweeper sweeper, AccountService accounts, List<Tcp.ServerBinding> bindings, int starttlsPort, int directTlsPort,
+            int adminPort) {
+        this.settings = settings;
+        this.system = system;
+        this.cassandra = cassandra;
+        this.cql = cql;
+        this.sweeper = sweeper;
+        this.accounts = accounts;
+        this.bindings = bindings;
+        this.starttlsPort = starttlsPort;
+        this.directTlsPort = directTlsPort;
+        this.adminPort = adminPort;
+    }
+
+    public static void main(String[] args) throws Exception {
+        RookeryNode node;
+        try {
+            node = start(ConfigFactory.load());
+        } catch (Exception e) {
+            log.error("node-start-failed", e);
+            // Non-daemon threads of a half-started system would keep the JVM alive.
+            System.exit(1);
+            return;
+        }
+        node.system.getWhenTerminated().toCompletableFuture().join();
+        node.close();
+        System.exit(0);
+    }
+
+    public static RookeryNode start(Config config) throws Exception {
+        RookerySettings s = RookerySettings.from(config);
+        Files.createDirectories(s.dataDir());
+        CassandraLauncher.Handle cassandra = null;
+        List<String> contactPoints = s.cassandra().contactPoints();
+        ActorSystem<Void> system = null;
+        CqlSession cql = null;
+        try {
+            if (s.cassandra().embedded()) {
+                log.info("cassandra-embedded-starting dataDir={}", s.dataDir().resolve("cassandra"));
+                cassandra = CassandraLauncher.start(CassandraLauncher.Options.builder(s.dataDir().resolve("cassandra"))
+                        .cqlPort(s.cassandra().embeddedCqlPort())
+                        .heapMb(s.cassandra().embeddedHeapMb())
+                        .startupTimeout(s.cassandra().embeddedStartupTimeout())
+                        .build());
+                contactPoints = List.of(cassandra.host() + ":" + cassandra.cqlPort());
+            }
+            cql = Storage.connect(contactPoints, s.cassandra().datacenter());
+            if (s.cassandra().applySchema()) {
+                Storage.applySchema(cql, s.cassandra());
+            }
+            Config full = config
+                    .withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(contactPoints));
+            system = ActorSystem.create(Behaviors.empty(), "rookery", full);
+            Cluster cluster = Cluster.get(system);
+            if (full.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            }
+
+            Router router = new Router(ClusterSharding.get(system), s.domain());
+            ServerHandlers handlers = new ServerHandlers(s.registrationEnabled());
+            router.setServerHandlers(handlers);
+            AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
+            UserEntity.init(system, router, directory, s.userPassivateAfter());
+
+            SSLContext ssl = sslContext(s);
+            Sweeper sweeper = new Sweeper(s.c2s());
+            system.systemActorOf(sweeper.behavior(), "c2s-sweeper", Props.empty());
+            SessionServices services = new SessionServices(s, router, handlers, ssl != null);
+            C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);
+            List<Tcp.ServerBinding> bindings = new ArrayList<>();
+            int starttls = -1;
+            int direct = -1;
+            if (s.c2s().starttls().enabled()) {
+                Tcp.ServerBinding b = await(listener.bind(s.c2s().starttls(), false).toCompletableFuture());
+                bindings.add(b);
+                starttls = b.localAddress().getPort();
+            }
+            if (s.c2s().directTls().enabled() && ssl != null) {
+                Tcp.ServerBinding b = await(listener.bind(s.c2s().directTls(), true).toCompletableFuture());
+                bindings.add(b);
+                direct = b.localAddress().getPort();
+            }
+            AccountService accounts = new AccountService(system, router, directory, s.scramIterations());
+            String token = AdminToken.ensure(s.admin().tokenFile());
+            var adminBinding = await(AdminServer.start(system, s.admin().iface(), s.admin().port(), accounts, token)
+                    .toCompletableFuture());
+            int admin = adminBinding.localAddress().getPort();
+            AdminToken.writePort(s.admin().tokenFile(), admin);
+
+            RookeryNode node = new RookeryNode(s, system, cassandra, cql, sweeper, accounts, bindings, starttls, direct, admin);
+            node.registerShutdown(adminBinding);
+            log.info("node-started domain={} c2s-starttls={} c2s-direct-tls={} admin={}:{}", s.domain(), starttls,
+                    direct, s.admin().iface(), admin);
+            return node;
+        } catch (Exception | Error e) {
+            if (system != null) {
+                system.terminate();
+                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            if (cql != null) cql.close();
+            if (cassandra != null) cassandra.stop();
+            throw e;
+        }
+    }
+
+    private static SSLContext sslContext(RookerySettings s) throws Exception {
+        char[] password = s.tls().keystorePassword().toCharArray();
+        Path keystore = s.tls().keystore().isEmpty()
+                ? DevCertificate.ensure(s.dataDir(), s.domain(), password)
+                : Path.of(s.tls().keystore());
+        return TlsContexts.serverContext(keystore, password);
+    }
+
+    private static <T> T await(CompletableFuture<T> f) throws Exception {
+        return f.get(60, TimeUnit.SECONDS);
+    }
+
+    private void registerShutdown(org.apache.pekko.http.javadsl.ServerBinding admin) {
+        CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-c2s", () -> {
+            List<CompletableFuture<?>> unbinds = new ArrayList<>();
+            for (Tcp.ServerBinding b : bindings) unbinds.add(b.unbind().toCompletableFuture());
+            unbinds.add(admin.unbind().toCompletableFuture());
+            return CompletableFuture.allOf(unbinds.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
+        });
+        cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "close-sessions", () -> {
+            sweeper.shutdownAll();
+            // Give the sessions a moment to write the stream error and unbind.
+            CompletableFuture<Done> done = new CompletableFuture<>();
+            system.scheduler().scheduleOnce(Duration.ofMillis(500), () -> done.complete(Done.getInstance()),
+                    system.executionContext());
+            return done;
+        });
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    public RookerySettings settings() {
+        return settings;
+    }
+
+    public int starttlsPort() {
+        return starttlsPort;
+    }
+
+    public int directTlsPort() {
+        return directTlsPort;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public InetSocketAddress starttlsAddress() {
+        return new InetSocketAddress("127.0.0.1", starttlsPort);
+    }
+
+    /** Coordinated shutdown (sessions get system-shutdown), then storage. */
+    @Override
+    public void close() {
+        try {
+            CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason())
+                    .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("node-shutdown-incomplete error={}", e.toString());
+        }
+        cql.close();
+        if (cassandra != null) cassandra.stop();
+    }
+}

@@ -1,0 +1,72 @@
+package io.rookery.node.c2s;
+
+import io.rookery.node.config.RookerySettings;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLContext;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+
+/** Binds a client listener: each accepted connection gets one {@link ConnectionStage} and one session actor. */
+public final class C2sListener implements ConnectionStage.Context {
+    private final ActorSystem<?> system;
+    private final RookerySettings.C2sSettings settings;
+    private final SSLContext sslContext;
+    private final Sweeper sweeper;
+    private final SessionServices services;
+    private final AtomicLong sessionIds = new AtomicLong();
+
+    public C2sListener(ActorSystem<?> system, RookerySettings.C2sSettings settings, SSLContext sslContext,
+            Sweeper sweeper, SessionServices services) {
+        this.system = system;
+        this.settings = settings;
+        this.sslContext = sslContext;
+        this.sweeper = sweeper;
+        this.services = services;
+    }
+
+    public CompletionStage<Tcp.ServerBinding> bind(RookerySettings.Listener listener, boolean directTls) {
+        return Tcp.get(system).bind(listener.iface(), listener.port())
+                .to(Sink.foreach(connection -> connection.handleWith(
+                        Flow.fromGraph(new ConnectionStage(this, connection.remoteAddress(), directTls)), system)))
+                .run(system);
+    }
+
+    @Override
+    public int maxStanzaBytes() {
+        return settings.maxStanzaBytes();
+    }
+
+    @Override
+    public int maxOutboundBytes() {
+        return settings.maxOutboundBufferBytes();
+    }
+
+    @Override
+    public int establishedWindow() {
+        return settings.inboundWindow();
+    }
+
+    @Override
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    @Override
+    public Sweeper sweeper() {
+        return sweeper;
+    }
+
+    @Override
+    public ActorRef<SessionActor.Command> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock,
+            InetSocketAddress remote, boolean directTls) {
+        // The typed guardian refuses top-level actors from outside; sessions live under /system, created at once.
+        return system.systemActorOf(SessionActor.create(services, stage, clock, directTls),
+                "c2s-" + sessionIds.incrementAndGet(), Props.empty());
+    }
+}

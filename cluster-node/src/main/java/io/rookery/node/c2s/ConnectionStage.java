@@ -1,0 +1,333 @@
+package io.rookery.node.c2s;
+
+import io.rookery.protocol.stanza.XmppStreamException;
+import io.rookery.protocol.tls.TlsBufferPool;
+import io.rookery.protocol.tls.TlsCodec;
+import io.rookery.protocol.tls.TlsContexts;
+import io.rookery.protocol.tls.TlsException;
+import io.rookery.protocol.xml.XmppStreamParser;
+import io.rookery.protocol.xml.ParserEvent;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.util.ByteString;
+import scala.runtime.BoxedUnit;
+
+/**
+ * The whole per-connection pipeline in one stage, because each extra stage costs memory on every idle connection:
+ * TLS (our own SSLEngine codec, switched on mid-stream for STARTTLS or from the start for XEP-0368 direct TLS), the
+ * streaming XML parser, and the bridge to the session actor. The session actor decides; this stage only parses,
+ * encrypts and writes what it is told, in order. Inbound elements are handed over under a small credit window so a
+ * client cannot flood the session's mailbox, and so negotiation steps (STARTTLS, SASL, stream restarts) are applied
+ * before the next element is parsed.
+ */
+public final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>> {
+
+    // ---- commands from the session actor (and the sweeper) -------------------------------------------------
+
+    /** Write these bytes (already serialized XML). */
+    public record Send(String xml) {}
+
+    /** After the last Send (the `<proceed/>`), switch to TLS; a new stream starts inside it (RFC 6120 §5.4.3.3). */
+    public enum Control { START_TLS, RESTART_STREAM, PROCESSED, ESTABLISHED }
+
+    /** Write the final bytes, close TLS and the connection. */
+    public record Close(String finalXml) {}
+
+    static final Object KEEPALIVE = new Object();
+    static final Object COMPACT = new Object();
+
+    /** The listener's shared parts. */
+    public interface Context {
+        int maxStanzaBytes();
+
+        int maxOutboundBytes();
+
+        int establishedWindow();
+
+        javax.net.ssl.SSLContext sslContext();
+
+        Sweeper sweeper();
+
+        /** Creates the session actor for a new connection. */
+        org.apache.pekko.actor.typed.ActorRef<SessionActor.Command> spawnSession(
+                ActorRef stage, SessionClock clock, InetSocketAddress remote, boolean directTls);
+    }
+
+    private final Inlet<ByteString> in = Inlet.create("xmpp.in");
+    private final Outlet<ByteString> out = Outlet.create("xmpp.out");
+    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+    private final Context context;
+    private final InetSocketAddress remote;
+    private final boolean directTls;
+
+    public ConnectionStage(Context context, InetSocketAddress remote, boolean directTls) {
+        this.context = context;
+        this.remote = remote;
+        this.directTls = directTls;
+    }
+
+    @Override
+    public FlowShape<ByteString, ByteString> shape() {
+        return shape;
+    }
+
+    @Override
+    public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+        return new Logic();
+    }
+
+    private final class Logic extends GraphStageLogic {
+        private SessionClock clock;
+        private org.apache.pekko.actor.typed.ActorRef<SessionActor.Command> session;
+        private XmppStreamParser parser;
+        private TlsCodec tls;
+        private ByteString pendingInput = ByteString.emptyByteString();
+        private ByteString pendingOutput = ByteString.emptyByteString();
+        private int credits = 1;
+        private int window = 1;
+        private boolean parsing = true;
+        private boolean closing;
+        private boolean sessionNotified;
+
+        Logic() {
+            super(shape);
+            setHandler(in, new AbstractInHandler() {
+                @Override
+                public void onPush() {
+                    onBytes(grab(in));
+                }
+
+                @Override
+                public void onUpstreamFinish() {
+                    lost();
+                    completeStage();
+                }
+
+                @Override
+                public void onUpstreamFailure(Throwable ex) {
+                    lost();
+                    completeStage();
+                }
+            });
+            setHandler(out, new AbstractOutHandler() {
+                @Override
+                public void onPull() {
+                    flush();
+                }
+
+                @Override
+                public void onDownstreamFinish(Throwable cause) {
+                    lost();
+                    completeStage();
+                }
+            });
+        }
+
+        @Override
+        public void preStart() {
+            StageActor stageActor = getStageActor(msg -> {
+                onCommand(msg._2());
+                return BoxedUnit.UNIT;
+            });
+            ActorRef self = stageActor.ref();
+            clock = new SessionClock(self, System.nanoTime());
+            parser = new XmppStreamParser(context.maxStanzaBytes());
+            if (directTls) tls = newTls();
+            session = context.spawnSession(self, clock, remote, directTls);
+            clock.session = session;
+            stageActor.watch(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(session));
+            context.sweeper().register(clock);
+            pull(in);
+        }
+
+        @Override
+        public void postStop() {
+            context.sweeper().unregister(clock);
+            clock.closed = true;
+            lost();
+        }
+
+        private TlsCodec newTls() {
+            return new TlsCodec(TlsContexts.serverEngine(context.sslContext()), TlsBufferPool.shared());
+        }
+
+        private void onCommand(Object msg) {
+            if (msg instanceof Send s) {
+                write(s.xml());
+            } else if (msg == Control.PROCESSED) {
+                credits++;
+                drive();
+            } else if (msg instanceof Close c) {
+                close(c.finalXml());
+            } else if (msg == Control.START_TLS) {
+                // Bytes a client sent after <starttls/> but before <proceed/> are a protocol violation; drop them.
+                tls = newTls();
+                parser = new XmppStreamParser(context.maxStanzaBytes());
+                pendingInput = ByteString.emptyByteString();
+            } else if (msg == Control.RESTART_STREAM) {
+                parser = new XmppStreamParser(context.maxStanzaBytes());
+                pendingInput = ByteString.emptyByteString();
+            } else if (msg == Control.ESTABLISHED) {
+                int extra = context.establishedWindow() - window;
+                window = context.establishedWindow();
+                credits += Math.max(0, extra);
+                drive();
+            } else if (msg == COMPACT) {
+                // Only possible between stanzas; otherwise the next sweep tries again.
+                if (!pendingInput.isEmpty() || !parser.compact()) clock.compacted = false;
+            } else if (msg == KEEPALIVE) {
+                if (!closing && pendingOutput.isEmpty()) write(" ");
+            } else if (msg instanceof org.apache.pekko.actor.Terminated) {
+                // The session actor is gone (stopped or crashed): nothing may speak for this socket any more.
+                lost();
+                completeStage();
+            }
+        }
+
+        private void onBytes(ByteString bytes) {
+            clock.lastInput = System.nanoTime();
+            clock.compacted = false;
+            if (tls != null) {
+                TlsCodec.Result r;
+                try {
+                    byte[] arr = bytes.toArrayUnsafe();
+                    r = tls.unwrap(arr, 0, arr.length);
+                } catch (TlsException e) {
+                    byte[] alert = e.alertBytes();
+                    if (alert != null && alert.length > 0) enqueue(ByteString.fromArrayUnsafe(alert));
+                    closing = true;
+                    lost();
+                    flush();
+                    return;
+                }
+                if (r.netOut().length > 0) enqueue(ByteString.fromArrayUnsafe(r.netOut()));
+                if (r.handshakeFinished()) {
+                    session.tell(new SessionActor.TlsEstablished(tls.tlsServerEndPoint()));
+                }
+                if (r.appOut().length > 0) pendingInput = pendingInput.concat(ByteString.fromArrayUnsafe(r.appOut()));
+                if (r.inboundClosed()) {
+                    peerClosed();
+                    flush();
+                    return;
+                }
+            } else {
+                pendingInput = pendingInput.concat(bytes);
+            }
+            drive();
+            flush();
+        }
+
+        /** Parse while the session has credit; pull more bytes only when the parser has consumed all it has. */
+        private void drive() {
+            while (parsing && credits > 0) {
+                ParserEvent ev;
+                try {
+                    ev = parser.next();
+                } catch (XmppStreamException e) {
+                    parsing = false;
+                    session.tell(new SessionActor.ParseFailed(e.condition(), e.text()));
+                    return;
+                }
+                if (ev == null) {
+                    if (!pendingInput.isEmpty() && parser.needsInput()) {
+                        byte[] chunk = pendingInput.toArrayUnsafe();
+                        pendingInput = ByteString.emptyByteString();
+                        parser.feed(chunk, 0, chunk.length);
+                        continue;
+                    }
+                    break;
+                }
+                if (ev instanceof ParserEvent.StreamOpened o) {
+                    credits--;
+                    session.tell(new SessionActor.StreamOpened(o.header()));
+                } else if (ev instanceof ParserEvent.ElementParsed p) {
+                    credits--;
+                    session.tell(new SessionActor.ElementReceived(p.element()));
+                } else if (ev instanceof ParserEvent.StreamClosed) {
+                    parsing = false;
+                    peerClosed();
+                    return;
+                }
+            }
+            if (parsing && !closing && pendingInput.isEmpty() && !hasBeenPulled(in) && !isClosed(in)) pull(in);
+        }
+
+        private void peerClosed() {
+            parsing = false;
+            session.tell(SessionActor.PeerClosedStream.INSTANCE);
+        }
+
+        private void write(String xml) {
+            if (closing) return;
+            byte[] plain = xml.getBytes(StandardCharsets.UTF_8);
+            if (tls != null) {
+                try {
+                    TlsCodec.Result r = tls.wrap(plain, 0, plain.length);
+                    if (r.netOut().length > 0) enqueue(ByteString.fromArrayUnsafe(r.netOut()));
+                } catch (TlsException e) {
+                    closing = true;
+                    lost();
+                    completeStage();
+                    return;
+                }
+            } else {
+                enqueue(ByteString.fromArrayUnsafe(plain));
+            }
+            flush();
+        }
+
+        private void enqueue(ByteString bytes) {
+            pendingOutput = pendingOutput.concat(bytes);
+            if (pendingOutput.size() > context.maxOutboundBytes()) {
+                // A client that does not read: drop it rather than buffer without bound.
+                pendingOutput = ByteString.emptyByteString();
+                closing = true;
+                lost();
+                completeStage();
+            }
+        }
+
+        private void flush() {
+            if (isClosed(out)) return;
+            if (!pendingOutput.isEmpty() && isAvailable(out)) {
+                push(out, pendingOutput.compact());
+                pendingOutput = ByteString.emptyByteString();
+                clock.lastOutput = System.nanoTime();
+            }
+            if (closing && pendingOutput.isEmpty()) completeStage();
+        }
+
+        private void close(String finalXml) {
+            if (closing) return;
+            write(finalXml);
+            if (tls != null) {
+                try {
+                    TlsCodec.Result r = tls.closeOutbound();
+                    if (r.netOut().length > 0) enqueue(ByteString.fromArrayUnsafe(r.netOut()));
+                } catch (TlsException ignored) {
+                    // Closing anyway.
+                }
+            }
+            closing = true;
+            parsing = false;
+            clock.closed = true;
+            flush();
+        }
+
+        private void lost() {
+            if (!sessionNotified && session != null) {
+                sessionNotified = true;
+                session.tell(SessionActor.ConnectionLost.INSTANCE);
+            }
+        }
+    }
+}

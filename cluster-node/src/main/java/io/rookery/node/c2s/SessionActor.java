@@ -1,0 +1,569 @@
+package io.rookery.node.c2s;
+
+import io.rookery.node.routing.Router;
+import io.rookery.node.routing.ServerHandlers;
+import io.rookery.node.user.UserEntity;
+import io.rookery.persistence.kryo.KryoSerializable;
+import io.rookery.protocol.jid.InvalidJidException;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.sasl.SaslCondition;
+import io.rookery.protocol.sasl.SaslMechanisms;
+import io.rookery.protocol.sasl.SaslServerMechanism;
+import io.rookery.protocol.sasl.SaslStep;
+import io.rookery.protocol.sasl.ScramCredentials;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.StanzaError;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.stanza.StreamError;
+import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.stanza.Stanzas;
+import io.rookery.protocol.xml.Element;
+import io.rookery.protocol.xml.StreamHeader;
+import io.rookery.protocol.xml.XmlWriter;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One client connection's RFC 6120 state machine. The phases are the RFC's steps: awaiting the stream header (§4.2),
+ * TLS negotiation (§5), SASL (§6), resource binding (§7), then the established stream (§8-§10). Only this actor
+ * decides what is written to its socket; the {@link ConnectionStage} writes it.
+ */
+public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
+
+    // ---- messages -------------------------------------------------------------------------------------------
+
+    public interface Command {}
+
+    record StreamOpened(StreamHeader header) implements Command {}
+
+    record ElementReceived(Element element) implements Command {}
+
+    record ParseFailed(StreamErrorCondition condition, String text) implements Command {}
+
+    record TlsEstablished(byte[] tlsServerEndPoint) implements Command {}
+
+    enum PeerClosedStream implements Command { INSTANCE }
+
+    enum ConnectionLost implements Command { INSTANCE }
+
+    enum TimedOut implements Command { NEGOTIATION, IDLE }
+
+    /** A stanza routed to this session's full JID. */
+    public record Deliver(Element stanza) implements Command, KryoSerializable {}
+
+    public enum Kick { RESOURCE_CONFLICT, ACCOUNT_DELETED, SYSTEM_SHUTDOWN }
+
+    /** The user entity (or the node) ends this session. */
+    public record Kicked(Kick reason) implements Command, KryoSerializable {}
+
+    private record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Command {}
+
+    private record BindAnswered(Element iq, UserEntity.BindResult result, Throwable failure) implements Command {}
+
+    // ---- the phases (RFC 6120) ------------------------------------------------------------------------------
+
+    private enum Phase { AWAITING_STREAM_HEADER, NEGOTIATING_TLS, AUTHENTICATING, AWAITING_BIND, ESTABLISHED, CLOSED }
+
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+
+    public static Behavior<Command> create(SessionServices services, org.apache.pekko.actor.ActorRef stage,
+            SessionClock clock, boolean directTls) {
+        return org.apache.pekko.actor.typed.javadsl.Behaviors.setup(
+                ctx -> new SessionActor(ctx, services, stage, clock, directTls));
+    }
+
+    private final SessionServices services;
+    private final org.apache.pekko.actor.ActorRef stage;
+    private final SessionClock clock;
+    private Phase phase = Phase.AWAITING_STREAM_HEADER;
+    private boolean tlsActive;
+    private byte[] channelBinding;
+    private boolean headerSent;
+    private String streamId;
+    private SaslServerMechanism sasl;
+    private int authFailures;
+    private Jid user;
+    private Jid full;
+    private boolean available;
+
+    private SessionActor(ActorContext<Command> context, SessionServices services,
+            org.apache.pekko.actor.ActorRef stage, SessionClock clock, boolean directTls) {
+        super(context);
+        this.services = services;
+        this.stage = stage;
+        this.clock = clock;
+        // With direct TLS the handshake precedes the first stream header; TlsEstablished arrives first.
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(StreamOpened.class, this::onStreamOpened)
+                .onMessage(ElementReceived.class, this::onElement)
+                .onMessage(TlsEstablished.class, m -> {
+                    tlsActive = true;
+                    channelBinding = m.tlsServerEndPoint();
+                    return this;
+                })
+                .onMessage(Deliver.class, this::onDeliver)
+                .onMessage(CredentialsLoaded.class, this::onCredentials)
+                .onMessage(BindAnswered.class, this::onBindAnswered)
+                .onMessage(Registration.Answered.class, m -> Registration.answered(this, m))
+                .onMessage(ParseFailed.class, m -> streamError(m.condition(), m.text()))
+                .onMessage(Kicked.class, this::onKicked)
+                .onMessage(TimedOut.class, m -> streamError(StreamErrorCondition.CONNECTION_TIMEOUT, null))
+                .onMessageEquals(PeerClosedStream.INSTANCE, this::onPeerClosed)
+                .onMessageEquals(ConnectionLost.INSTANCE, this::onConnectionLost)
+                .build();
+    }
+
+    // ---- §4.2 stream header --------------------------------------------------------------------------------
+
+    private Behavior<Command> onStreamOpened(StreamOpened m) {
+        StreamHeader h = m.header();
+        streamId = services.newStreamId();
+        String from = services.domain();
+        // §4.7.2: a 'to' naming a domain we do not serve ends the stream with host-unknown.
+        if (h.to() == null || !services.domain().equalsIgnoreCase(h.to())) {
+            sendHeader(null);
+            return streamError(StreamErrorCondition.HOST_UNKNOWN, null);
+        }
+        sendHeader(h.from());
+        StringBuilder features = new StringBuilder(256).append("<stream:features>");
+        if (phase == Phase.AWAITING_BIND) {
+            features.append("<bind xmlns='").append(Namespaces.BIND).append("'/>")
+                    .append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>");
+        } else if (!tlsActive && services.tlsAvailable() && services.requireTls()) {
+            // §5.3.1: STARTTLS is mandatory-to-negotiate, so it is the only feature offered.
+            features.append("<starttls xmlns='").append(Namespaces.TLS).append("'><required/></starttls>");
+            phase = Phase.NEGOTIATING_TLS;
+        } else {
+            if (!tlsActive && services.tlsAvailable()) {
+                features.append("<starttls xmlns='").append(Namespaces.TLS).append("'/>");
+            }
+            features.append("<mechanisms xmlns='").append(Namespaces.SASL).append("'>");
+            for (String mech : advertisedMechanisms()) features.append("<mechanism>").append(mech).append("</mechanism>");
+            features.append("</mechanisms>");
+            if (services.registrationEnabled() && (tlsActive || !services.requireTls())) {
+                features.append("<register xmlns='").append(Namespaces.REGISTER_FEATURE).append("'/>");
+            }
+            phase = Phase.AUTHENTICATING;
+        }
+        features.append("</stream:features>");
+        send(features.toString());
+        processed();
+        return this;
+    }
+
+    private java.util.List<String> advertisedMechanisms() {
+        return SaslMechanisms.advertised(tlsActive, channelBinding != null,
+                tlsActive || services.allowPlainWithoutTls());
+    }
+
+    private void sendHeader(String to) {
+        if (headerSent) return;
+        headerSent = true;
+        if (streamId == null) streamId = services.newStreamId();
+        send(new StreamHeader(to, services.domain(), streamId, "1.0", "en", Namespaces.CLIENT).toOpeningXml());
+    }
+
+    // ---- dispatch by phase -----------------------------------------------------------------------------------
+
+    private Behavior<Command> onElement(ElementReceived m) {
+        Element e = m.element();
+        switch (phase) {
+            case NEGOTIATING_TLS:
+                return onNegotiatingTls(e);
+            case AUTHENTICATING:
+                return onAuthenticating(e);
+            case AWAITING_BIND:
+                return onAwaitingBind(e);
+            case ESTABLISHED:
+                return onEstablished(e);
+            default:
+                return this;
+        }
+    }
+
+    // ---- §5 STARTTLS ------------------------------------------------------------------------------------------
+
+    private Behavior<Command> onNegotiatingTls(Element e) {
+        if (isStartTls(e)) return startTls();
+        if (Stanzas.isStanza(e)) return streamError(StreamErrorCondition.NOT_AUTHORIZED, null);
+        // §5.3.1: nothing but STARTTLS may be negotiated first.
+        if (Namespaces.SASL.equals(e.namespace())) {
+            send("<failure xmlns='" + Namespaces.SASL + "'><encryption-required/></failure>");
+            processed();
+            return this;
+        }
+        return streamError(StreamErrorCondition.POLICY_VIOLATION, "STARTTLS is required");
+    }
+
+    private static boolean isStartTls(Element e) {
+        return "starttls".equals(e.name()) && Namespaces.TLS.equals(e.namespace());
+    }
+
+    private Behavior<Command> startTls() {
+        if (tlsActive || !services.tlsAvailable()) {
+            // §5.4.2.2: failure closes the stream.
+            send("<failure xmlns='" + Namespaces.TLS + "'/></stream:stream>");
+            return close(null);
+        }
+        send("<proceed xmlns='" + Namespaces.TLS + "'/>");
+        stage.tell(ConnectionStage.Control.START_TLS, org.apache.pekko.actor.ActorRef.noSender());
+        headerSent = false;
+        phase = Phase.AWAITING_STREAM_HEADER;
+        processed();
+        return this;
+    }
+
+    // ---- §6 SASL ------------------------------------------------------------------------------------------------
+
+    private Behavior<Command> onAuthenticating(Element e) {
+        if (isStartTls(e)) return startTls();
+        if (Stanzas.isStanza(e)) {
+            if (Registration.isRegistrationIq(e)) {
+                // XEP-0077 §3: without in-band registration the query gets service-unavailable, not a dead stream.
+                return services.registrationEnabled() ? Registration.handle(this, e)
+                        : replyError(e, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+            }
+            // §4.9.3.12: stanzas before authentication.
+            return streamError(StreamErrorCondition.NOT_AUTHORIZED, null);
+        }
+        if (!Namespaces.SASL.equals(e.namespace())) {
+            return streamError(StreamErrorCondition.POLICY_VIOLATION, "unexpected element during SASL negotiation");
+        }
+        switch (e.name()) {
+            case "auth" -> {
+                String mech = e.attr("mechanism");
+                if (mech == null || !advertisedMechanisms().contains(mech)) {
+                    if ("PLAIN".equals(mech) && !tlsActive) return saslFailure(SaslCondition.ENCRYPTION_REQUIRED, false);
+                    return saslFailure(SaslCondition.INVALID_MECHANISM, false);
+                }
+                sasl = SaslMechanisms.create(mech, channelBinding, channelBinding != null);
+                byte[] initial = decode(e.text());
+                if (initial == null) return saslFailure(SaslCondition.INCORRECT_ENCODING, true);
+                return onSaslStep(sasl.start(initial));
+            }
+            case "response" -> {
+                if (sasl == null) return saslFailure(SaslCondition.MALFORMED_REQUEST, false);
+                byte[] data = decode(e.text());
+                if (data == null) return saslFailure(SaslCondition.INCORRECT_ENCODING, true);
+                return onSaslStep(sasl.respond(data));
+            }
+            case "abort" -> {
+                sasl = null;
+                return saslFailure(SaslCondition.ABORTED, false);
+            }
+            default -> {
+                return streamError(StreamErrorCondition.POLICY_VIOLATION, "unexpected SASL element");
+            }
+        }
+    }
+
+    /** RFC 6120 §6.4.2: an empty initial response is "=", no text means none. Null means bad base64. */
+    private static byte[] decode(String text) {
+        String t = text == null ? "" : text.trim();
+        if (t.isEmpty() || "=".equals(t)) return new byte[0];
+        try {
+            return Base64.getDecoder().decode(t);
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
+    }
+
+    private Behavior<Command> onSaslStep(SaslStep step) {
+        if (step instanceof SaslStep.Challenge c) {
+            send("<challenge xmlns='" + Namespaces.SASL + "'>" + Base64.getEncoder().encodeToString(c.data())
+                    + "</challenge>");
+            processed();
+            return this;
+        }
+        if (step instanceof SaslStep.NeedCredentials n) {
+            Jid candidate;
+            try {
+                candidate = Jid.of(n.username(), services.domain(), null);
+            } catch (InvalidJidException | RuntimeException ex) {
+                // Unusable user names get the same answer as wrong passwords.
+                return onSaslStep(sasl.credentials(null));
+            }
+            user = candidate;
+            getContext().pipeToSelf(
+                    services.router().user(candidate).<UserEntity.CredentialsResult>ask(
+                            r -> new UserEntity.GetCredentials(SaslMechanisms.hashFor(sasl.name()), r), ASK_TIMEOUT),
+                    (ok, failure) -> new CredentialsLoaded(ok == null ? null : ok.credentials()));
+            return this;
+        }
+        if (step instanceof SaslStep.Success s) {
+            try {
+                user = Jid.of(s.username(), services.domain(), null);
+            } catch (InvalidJidException ex) {
+                return saslFailure(SaslCondition.NOT_AUTHORIZED, true);
+            }
+            String extra = s.additionalData() == null || s.additionalData().length == 0 ? ""
+                    : Base64.getEncoder().encodeToString(s.additionalData());
+            send("<success xmlns='" + Namespaces.SASL + "'>" + extra + "</success>");
+            sasl = null;
+            // §6.4.6: the stream restarts; the next header opens the bind phase.
+            stage.tell(ConnectionStage.Control.RESTART_STREAM, org.apache.pekko.actor.ActorRef.noSender());
+            headerSent = false;
+            phase = Phase.AWAITING_BIND;
+            processed();
+            return this;
+        }
+        SaslStep.Failure f = (SaslStep.Failure) step;
+        return saslFailure(f.condition(), true);
+    }
+
+    private Behavior<Command> onCredentials(CredentialsLoaded m) {
+        if (sasl == null || phase != Phase.AUTHENTICATING) return this;
+        if (m.credentials() == null) {
+            // The account service did not answer in time: RFC 6120 §6.5.13 temporary-auth-failure.
+            return saslFailure(SaslCondition.TEMPORARY_AUTH_FAILURE, false);
+        }
+        return onSaslStep(sasl.credentials(m.credentials().orElse(null)));
+    }
+
+    private Behavior<Command> saslFailure(SaslCondition condition, boolean counts) {
+        sasl = null;
+        user = null;
+        send("<failure xmlns='" + Namespaces.SASL + "'><" + condition.elementName() + "/></failure>");
+        if (counts && ++authFailures >= services.maxAuthFailures()) {
+            // §6.4.5 allows a bounded number of retries; past it the stream ends.
+            return streamError(StreamErrorCondition.POLICY_VIOLATION, "too many failed authentication attempts");
+        }
+        processed();
+        return this;
+    }
+
+    // ---- §7 resource binding ---------------------------------------------------------------------------------
+
+    private Behavior<Command> onAwaitingBind(Element e) {
+        if (!"iq".equals(e.name()) || !Namespaces.CLIENT.equals(e.namespace())) {
+            return Stanzas.isStanza(e) ? streamError(StreamErrorCondition.NOT_AUTHORIZED, null)
+                    : streamError(StreamErrorCondition.POLICY_VIOLATION, "expected resource binding");
+        }
+        Element bind = e.child("bind", Namespaces.BIND);
+        if (bind == null || !"set".equals(e.attr("type"))) {
+            // §7.1: no other stanza before a resource is bound.
+            return streamError(StreamErrorCondition.NOT_AUTHORIZED, "bind a resource first");
+        }
+        String requested = bind.childText("resource", Namespaces.BIND);
+        Jid bound;
+        try {
+            bound = user.withResource(requested == null || requested.isBlank()
+                    ? services.newResource() : requested.trim());
+        } catch (InvalidJidException | RuntimeException ex) {
+            // §7.7.2.1: a resource that cannot be prepared.
+            return replyError(e, StanzaErrorCondition.BAD_REQUEST);
+        }
+        full = bound;
+        getContext().pipeToSelf(
+                services.router().user(user).<UserEntity.BindResult>ask(
+                        r -> new UserEntity.BindResource(bound.resource(), getContext().getSelf(), r), ASK_TIMEOUT),
+                (ok, failure) -> new BindAnswered(e, ok, failure));
+        return this;
+    }
+
+    private Behavior<Command> onBindAnswered(BindAnswered m) {
+        if (phase != Phase.AWAITING_BIND) return this;
+        if (m.failure() != null) {
+            full = null;
+            return replyError(m.iq(), StanzaErrorCondition.INTERNAL_SERVER_ERROR);
+        }
+        if (m.result() instanceof UserEntity.NoAccount) {
+            return streamError(StreamErrorCondition.NOT_AUTHORIZED, "account no longer exists");
+        }
+        Element payload = Element.builder("bind", Namespaces.BIND)
+                .child(Element.builder("jid", Namespaces.BIND).text(full.toString()).build()).build();
+        send(Stanzas.iqResult(m.iq(), payload));
+        phase = Phase.ESTABLISHED;
+        clock.established = true;
+        stage.tell(ConnectionStage.Control.ESTABLISHED, org.apache.pekko.actor.ActorRef.noSender());
+        processed();
+        return this;
+    }
+
+    // ---- established stream: stanzas (RFC 6120 §8, RFC 6121) -----------------------------------------------
+
+    private Behavior<Command> onEstablished(Element e) {
+        if (!Stanzas.isStanza(e)) {
+            return streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, null);
+        }
+        // §8.1.2.1: the server stamps 'from' with the full JID, whatever the client wrote.
+        Element stanza = e.withAttr("from", full.toString());
+        String toAttr = stanza.attr("to");
+        Jid to = null;
+        if (toAttr != null) {
+            try {
+                to = Jid.parse(toAttr);
+            } catch (InvalidJidException ex) {
+                if (!"error".equals(stanza.attr("type"))) {
+                    send(Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.JID_MALFORMED)));
+                }
+                processed();
+                return this;
+            }
+        }
+        switch (stanza.name()) {
+            case "iq" -> handleIq(stanza, to);
+            case "presence" -> handlePresence(stanza, to);
+            default -> handleMessage(stanza, to);
+        }
+        processed();
+        return this;
+    }
+
+    private void handleIq(Element iq, Jid to) {
+        String type = iq.attr("type");
+        boolean request = "get".equals(type) || "set".equals(type);
+        if (request && (iq.attr("id") == null || iq.elements().size() != 1)) {
+            // RFC 6120 §8.2.3: a get/set carries an id and exactly one payload.
+            send(Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.BAD_REQUEST)));
+            return;
+        }
+        if (to == null || (to.local() == null && to.resource() == null && services.domain().equals(to.domain()))) {
+            if (request) {
+                if (Namespaces.SESSION.equals(iq.elements().get(0).namespace())) {
+                    send(Stanzas.iqResult(iq, null)); // RFC 3921 session establishment, kept for old clients
+                } else {
+                    send(services.serverHandlers().serverIq(iq));
+                }
+            }
+            return;
+        }
+        if (to.local() == null && to.resource() == null && !services.domain().equals(to.domain())) {
+            services.router().route(iq, to);
+            return;
+        }
+        if (to.isBare() && to.equals(user) && request) {
+            // §8.5.1 / RFC 6121 §8.5.2.1.3: the server answers for the account.
+            send(ServerHandlers.accountIq(iq));
+            return;
+        }
+        services.router().route(iq, to);
+    }
+
+    private void handlePresence(Element presence, Jid to) {
+        String type = presence.attr("type");
+        if (to == null) {
+            if (type == null) available = true;
+            else if ("unavailable".equals(type)) available = false;
+            else return; // subscription management arrives with the roster (RFC 6121 §3)
+            services.router().user(user).tell(new UserEntity.OwnPresence(full.resource(), presence));
+            return;
+        }
+        services.router().route(presence, to);
+    }
+
+    private void handleMessage(Element message, Jid to) {
+        if (to == null) {
+            // RFC 6120 §10.3: no 'to' means the sender's bare JID.
+            services.router().route(message.withAttr("to", user.toString()), user);
+            return;
+        }
+        if (to.local() == null && services.domain().equals(to.domain())) {
+            // Messages to the server itself: nothing here consumes them yet.
+            if (!"error".equals(message.attr("type"))) {
+                send(Stanzas.errorReply(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
+            }
+            return;
+        }
+        services.router().route(message, to);
+    }
+
+    private Behavior<Command> onDeliver(Deliver d) {
+        if (phase == Phase.ESTABLISHED) send(d.stanza());
+        return this;
+    }
+
+    private Behavior<Command> replyError(Element stanza, StanzaErrorCondition condition) {
+        send(Stanzas.errorReply(stanza, StanzaError.of(condition)));
+        processed();
+        return this;
+    }
+
+    // ---- in-band registration (XEP-0077), only while authenticating -------------------------------------------
+
+    SessionServices services() {
+        return services;
+    }
+
+    Behavior<Command> registrationReply(Element reply) {
+        send(reply);
+        processed();
+        return this;
+    }
+
+    ActorContext<Command> context() {
+        return getContext();
+    }
+
+    // ---- closing ---------------------------------------------------------------------------------------------
+
+    private Behavior<Command> onKicked(Kicked k) {
+        StreamErrorCondition c = switch (k.reason()) {
+            case RESOURCE_CONFLICT -> StreamErrorCondition.CONFLICT;
+            case ACCOUNT_DELETED -> StreamErrorCondition.NOT_AUTHORIZED;
+            case SYSTEM_SHUTDOWN -> StreamErrorCondition.SYSTEM_SHUTDOWN;
+        };
+        return streamError(c, null);
+    }
+
+    /** RFC 6120 §4.9.1: header first if none was sent, then the error, then the closing tag. */
+    Behavior<Command> streamError(StreamErrorCondition condition, String text) {
+        if (phase == Phase.CLOSED) return this;
+        sendHeader(null);
+        return close(new StreamError(condition, text).toXml());
+    }
+
+    private Behavior<Command> onPeerClosed() {
+        if (phase == Phase.CLOSED) return this;
+        // §4.4: answer the closing tag with ours.
+        sendHeader(null);
+        return close(null);
+    }
+
+    private Behavior<Command> close(String before) {
+        String tail = (before == null ? "" : before) + "</stream:stream>";
+        stage.tell(new ConnectionStage.Close(tail), org.apache.pekko.actor.ActorRef.noSender());
+        clock.closed = true;
+        leave();
+        phase = Phase.CLOSED;
+        return this;
+    }
+
+    private Behavior<Command> onConnectionLost() {
+        leave();
+        return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
+    }
+
+    /** Unbinds from the user entity, which tells the other resources this one is unavailable. */
+    private void leave() {
+        if (full != null && phase == Phase.ESTABLISHED) {
+            services.router().user(user).tell(new UserEntity.UnbindResource(full.resource(), getContext().getSelf()));
+        }
+        full = null;
+    }
+
+    // ---- writing ---------------------------------------------------------------------------------------------
+
+    private void send(Element stanza) {
+        StringBuilder sb = new StringBuilder(256);
+        XmlWriter.write(stanza, Namespaces.CLIENT, sb);
+        send(sb.toString());
+    }
+
+    private void send(String xml) {
+        stage.tell(new ConnectionStage.Send(xml), org.apache.pekko.actor.ActorRef.noSender());
+    }
+
+    private void processed() {
+        stage.tell(ConnectionStage.Control.PROCESSED, org.apache.pekko.actor.ActorRef.noSender());
+    }
+}

@@ -1,0 +1,25 @@
+package io.rookery.node.c2s;
+
+/**
+ * The few timestamps the node-wide {@link Sweeper} reads to enforce negotiation and idle timeouts and to send
+ * whitespace keepalives, so that no connection carries a timer of its own. Written by the connection stage and the
+ * session, read by the sweeper: plain volatile longs are enough, a missed update only delays a check by one sweep.
+ */
+final class SessionClock {
+    final org.apache.pekko.actor.ActorRef stage;
+    org.apache.pekko.actor.typed.ActorRef<SessionActor.Command> session;
+    final long acceptedAt;
+    volatile long lastInput;
+    volatile long lastOutput;
+    volatile boolean established;
+    /** Set by the sweeper once it asked the stage to drop idle parser buffers; cleared by new input. */
+    volatile boolean compacted;
+    volatile boolean closed;
+
+    SessionClock(org.apache.pekko.actor.ActorRef stage, long now) {
+        this.stage = stage;
+        this.acceptedAt = now;
+        this.lastInput = now;
+        this.lastOutput = now;
+    }
+}

@@ -1,0 +1,77 @@
+package io.rookery.node.c2s;
+
+import io.rookery.node.config.RookerySettings;
+import io.rookery.node.routing.Router;
+import io.rookery.node.routing.ServerHandlers;
+import java.security.SecureRandom;
+
+/** What every session of a node shares: settings, the router and the server's own handlers. */
+public final class SessionServices {
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
+    private final RookerySettings settings;
+    private final Router router;
+    private final ServerHandlers serverHandlers;
+    private final boolean tlsAvailable;
+    private final SecureRandom random = new SecureRandom();
+
+    public SessionServices(RookerySettings settings, Router router, ServerHandlers serverHandlers,
+            boolean tlsAvailable) {
+        this.settings = settings;
+        this.router = router;
+        this.serverHandlers = serverHandlers;
+        this.tlsAvailable = tlsAvailable;
+    }
+
+    String domain() {
+        return settings.domain();
+    }
+
+    boolean tlsAvailable() {
+        return tlsAvailable;
+    }
+
+    boolean requireTls() {
+        return settings.c2s().requireTls();
+    }
+
+    boolean allowPlainWithoutTls() {
+        return settings.c2s().allowPlainWithoutTls();
+    }
+
+    boolean registrationEnabled() {
+        return settings.registrationEnabled();
+    }
+
+    int maxAuthFailures() {
+        return settings.c2s().maxAuthFailures();
+    }
+
+    int scramIterations() {
+        return settings.scramIterations();
+    }
+
+    Router router() {
+        return router;
+    }
+
+    ServerHandlers serverHandlers() {
+        return serverHandlers;
+    }
+
+    /** RFC 6120 §4.7.3: stream ids are unpredictable. */
+    String newStreamId() {
+        return randomToken(16);
+    }
+
+    /** RFC 6120 §7.6.2.1: a server-generated resource, unique and unpredictable. */
+    String newResource() {
+        return "rookery-" + randomToken(10);
+    }
+
+    private String randomToken(int length) {
+        char[] c = new char[length];
+        for (int i = 0; i < length; i++) c[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+        return new String(c);
+    }
+}

@@ -1,0 +1,84 @@
+package io.rookery.node.c2s;
+
+import io.rookery.node.config.RookerySettings;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * One periodic sweep over every connection of the node: negotiation timeout, idle timeout and whitespace keepalive
+ * (RFC 6120 §4.6.1). A timer per connection would cost memory and scheduler work for every idle session.
+ */
+public final class Sweeper {
+    private enum Tick { INSTANCE }
+
+    private final Set<SessionClock> clocks = ConcurrentHashMap.newKeySet();
+    private final long negotiationNanos;
+    private final long idleNanos;
+    private final long keepaliveNanos;
+    private final Duration interval;
+    private final long intervalNanos;
+
+    public Sweeper(RookerySettings.C2sSettings settings) {
+        this.negotiationNanos = settings.negotiationTimeout().toNanos();
+        this.idleNanos = settings.idleTimeout().toNanos();
+        this.keepaliveNanos = settings.whitespaceKeepalive().toNanos();
+        this.interval = settings.sweepInterval();
+        this.intervalNanos = interval.toNanos();
+    }
+
+    void register(SessionClock clock) {
+        clocks.add(clock);
+    }
+
+    void unregister(SessionClock clock) {
+        clocks.remove(clock);
+    }
+
+    /** Coordinated shutdown: every session ends with the system-shutdown stream error (RFC 6120 §4.9.3.17). */
+    public void shutdownAll() {
+        for (SessionClock c : clocks) {
+            if (c.session != null && !c.closed) c.session.tell(new SessionActor.Kicked(SessionActor.Kick.SYSTEM_SHUTDOWN));
+        }
+    }
+
+    public int connections() {
+        return clocks.size();
+    }
+
+    public Behavior<Object> behavior() {
+        return Behaviors.<Object>withTimers(timers -> {
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
+            return Behaviors.receiveMessage(msg -> {
+                sweep(System.nanoTime());
+                return Behaviors.same();
+            });
+        }).narrow();
+    }
+
+    void sweep(long now) {
+        for (SessionClock c : clocks) {
+            if (c.closed || c.session == null) continue;
+            if (!c.compacted && now - c.lastInput > intervalNanos) {
+                // A quiet connection gives back its parser's buffers (several KiB each) until it speaks again.
+                c.compacted = true;
+                c.stage.tell(ConnectionStage.COMPACT, org.apache.pekko.actor.ActorRef.noSender());
+            }
+            if (!c.established) {
+                if (now - c.acceptedAt > negotiationNanos) {
+                    c.closed = true;
+                    c.session.tell(SessionActor.TimedOut.NEGOTIATION);
+                }
+                continue;
+            }
+            if (idleNanos > 0 && now - c.lastInput > idleNanos) {
+                c.closed = true;
+                c.session.tell(SessionActor.TimedOut.IDLE);
+            } else if (keepaliveNanos > 0 && now - c.lastOutput > keepaliveNanos) {
+                c.stage.tell(ConnectionStage.KEEPALIVE, org.apache.pekko.actor.ActorRef.noSender());
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.rookery.node.config;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The `rookery` configuration, read once at start and checked for bounds. */
+public record RookerySettings(
+        String domain,
+        Path dataDir,
+        C2sSettings c2s,
+        TlsSettings tls,
+        int scramIterations,
+        boolean registrationEnabled,
+        Duration userPassivateAfter,
+        CassandraSettings cassandra,
+        AdminSettings admin) {
+
+    public record Listener(boolean enabled, String iface, int port) {}
+
+    public record C2sSettings(
+            Listener starttls,
+            Listener directTls,
+            boolean requireTls,
+            boolean allowPlainWithoutTls,
+            int maxStanzaBytes,
+            int maxOutboundBufferBytes,
+            Duration negotiationTimeout,
+            Duration idleTimeout,
+            Duration whitespaceKeepalive,
+            Duration sweepInterval,
+            int maxAuthFailures,
+            int inboundWindow) {}
+
+    public record TlsSettings(String keystore, String keystorePassword) {}
+
+    public record CassandraSettings(
+            boolean embedded,
+            int embeddedCqlPort,
+            int embeddedHeapMb,
+            Duration embeddedStartupTimeout,
+            List<String> contactPoints,
+            String datacenter,
+            String keyspace,
+            String replication,
+            boolean applySchema) {}
+
+    public record AdminSettings(String iface, int port, Path tokenFile) {}
+
+    public static RookerySettings from(Config root) {
+        Config c = root.getConfig("rookery");
+        Config c2s = c.getConfig("c2s");
+        Config cas = c.getConfig("cassandra");
+        RookerySettings s = new RookerySettings(
+                c.getString("domain").toLowerCase(java.util.Locale.ROOT),
+                Path.of(c.getString("data-dir")),
+                new C2sSettings(
+                        listener(c2s.getConfig("starttls")),
+                        listener(c2s.getConfig("direct-tls")),
+                        c2s.getBoolean("require-tls"),
+                        c2s.getBoolean("allow-plain-without-tls"),
+                        bytes(c2s, "max-stanza-bytes", 1024, 64 << 20),
+                        bytes(c2s, "max-outbound-buffer-bytes", 16 << 10, 1 << 30),
+                        c2s.getDuration("negotiation-timeout"),
+                        c2s.getDuration("idle-timeout"),
+                        c2s.getDuration("whitespace-keepalive"),
+                        c2s.getDuration("sweep-interval"),
+                        range(c2s.getInt("max-auth-failures"), 1, 10, "rookery.c2s.max-auth-failures"),
+                        range(c2s.getInt("inbound-window"), 1, 1024, "rookery.c2s.inbound-window")),
+                new TlsSettings(c.getString("tls.keystore"), c.getString("tls.keystore-password")),
+                range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
+                c.getBoolean("registration.enabled"),
+                c.getDuration("user.passivate-after"),
+                new CassandraSettings(
+                        cas.getBoolean("embedded.enabled"),
+                        range(cas.getInt("embedded.cql-port"), 0, 65535, "rookery.cassandra.embedded.cql-port"),
+                        range(cas.getInt("embedded.heap-mb"), 256, 65536, "rookery.cassandra.embedded.heap-mb"),
+                        cas.getDuration("embedded.startup-timeout"),
+                        contactPoints(cas),
+                        cas.getString("datacenter"),
+                        cas.getString("keyspace"),
+                        cas.getString("replication"),
+                        cas.getBoolean("apply-schema")),
+                new AdminSettings(c.getString("admin.interface"),
+                        range(c.getInt("admin.port"), 0, 65535, "rookery.admin.port"),
+                        Path.of(c.getString("admin.token-file"))));
+        if (!s.keyspaceValid()) throw new IllegalArgumentException("rookery.cassandra.keyspace is not a valid name");
+        if (s.c2s.sweepInterval().isNegative() || s.c2s.sweepInterval().isZero()) {
+            throw new IllegalArgumentException("rookery.c2s.sweep-interval must be positive");
+        }
+        return s;
+    }
+
+    private boolean keyspaceValid() {
+        return cassandra.keyspace().matches("[a-z_][a-z0-9_]{0,47}");
+    }
+
+    private static List<String> contactPoints(Config cas) {
+        // The environment override arrives as one comma-separated string.
+        if (cas.getValue("contact-points").valueType() == com.typesafe.config.ConfigValueType.STRING) {
+            return List.of(cas.getString("contact-points").split("\\s*,\\s*"));
+        }
+        return cas.getStringList("contact-points");
+    }
+
+    private static Listener listener(Config l) {
+        return new Listener(l.getBoolean("enabled"), l.getString("interface"),
+                range(l.getInt("port"), 0, 65535, "port"));
+    }
+
+    private static int bytes(Config c, String path, int min, int max) {
+        long v = c.getBytes(path);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("rookery.c2s." + path + " must be between " + min + " and " + max);
+        }
+        return (int) v;
+    }
+
+    private static int range(int v, int min, int max, String name) {
+        if (v < min || v > max) throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+        return v;
+    }
+}

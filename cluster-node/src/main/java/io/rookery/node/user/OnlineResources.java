@@ -1,0 +1,214 @@
+package io.rookery.node.user;
+
+import io.rookery.node.c2s.SessionActor;
+import io.rookery.node.routing.Router;
+import io.rookery.node.routing.ServerHandlers;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.stanza.StanzaError;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.stanza.Stanzas;
+import io.rookery.protocol.xml.Element;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The in-memory half of a user entity: bound resources, their sessions and last presence, and the RFC 6121 §8
+ * delivery rules for stanzas addressed to the user. Not persisted: sessions register again after a restart.
+ */
+final class OnlineResources {
+
+    /** A bound resource; presence is null until the session sends initial presence (it is then "available"). */
+    private static final class Resource {
+        final ActorRef<SessionActor.Command> session;
+        Element presence;
+        int priority;
+
+        Resource(ActorRef<SessionActor.Command> session) {
+            this.session = session;
+        }
+
+        boolean available() {
+            return presence != null;
+        }
+    }
+
+    private final Jid bare;
+    private final Router router;
+    // Allocated on first bind: most entities in memory at any moment are offline users.
+    private Map<String, Resource> resources;
+
+    OnlineResources(Jid bare, Router router) {
+        this.bare = bare;
+        this.router = router;
+    }
+
+    boolean isEmpty() {
+        return resources == null || resources.isEmpty();
+    }
+
+    void bind(String resource, ActorRef<SessionActor.Command> session) {
+        if (resources == null) resources = new HashMap<>(4);
+        Resource previous = resources.put(resource, new Resource(session));
+        // RFC 6120 §7.7.2.2: the server may terminate the existing session; the newer login wins (as in ejabberd).
+        if (previous != null && !previous.session.equals(session)) {
+            previous.session.tell(new SessionActor.Kicked(SessionActor.Kick.RESOURCE_CONFLICT));
+            if (previous.available()) broadcastUnavailable(resource);
+        }
+    }
+
+    void unbind(String resource, ActorRef<SessionActor.Command> session) {
+        if (resources == null) return;
+        Resource r = resources.get(resource);
+        if (r == null || !r.session.equals(session)) return;
+        resources.remove(resource);
+        if (r.available()) broadcastUnavailable(resource);
+        if (resources.isEmpty()) resources = null;
+    }
+
+    void closeAll(SessionActor.Kick reason) {
+        if (resources == null) return;
+        for (Resource r : resources.values()) r.session.tell(new SessionActor.Kicked(reason));
+        resources = null;
+    }
+
+    /** RFC 6121 §4.2.2 and §4.5.2: the user's own presence goes to all of the user's available resources. */
+    void ownPresence(String resource, Element presence) {
+        if (resources == null) return;
+        Resource r = resources.get(resource);
+        if (r == null) return;
+        String type = presence.attr("type");
+        if (type == null) {
+            r.presence = presence;
+            r.priority = priorityOf(presence);
+            broadcastToAvailable(presence);
+        } else if ("unavailable".equals(type)) {
+            if (!r.available()) return;
+            broadcastToAvailable(presence);
+            r.presence = null;
+        }
+    }
+
+    private void broadcastUnavailable(String resource) {
+        Element unavailable = Element.builder("presence", "jabber:client")
+                .attr("from", full(resource))
+                .attr("type", "unavailable").build();
+        broadcastToAvailable(unavailable);
+    }
+
+    private void broadcastToAvailable(Element presence) {
+        for (Map.Entry<String, Resource> e : resources.entrySet()) {
+            Resource r = e.getValue();
+            if (r.available()) {
+                r.session.tell(new SessionActor.Deliver(
+                        presence.withAttr("to", full(e.getKey()))));
+            }
+        }
+    }
+
+    /** Resources arrive already prepared by the binding session (RFC 7622 OpaqueString). */
+    private String full(String resource) {
+        return bare + "/" + resource;
+    }
+
+    /** RFC 6121 §8.5: delivery of a stanza addressed to this user's bare or full JID. */
+    void deliver(Element stanza, Jid to, boolean accountExists) {
+        String kind = stanza.name();
+        String type = stanza.attr("type");
+        if (!accountExists) {
+            // §8.5.1: no such user. Presence is dropped, errors are never answered with errors.
+            if (!"presence".equals(kind) && !"error".equals(type) && !"result".equals(type)) bounce(stanza);
+            return;
+        }
+        if (to.isFull()) {
+            Resource r = resources == null ? null : resources.get(to.resource());
+            if (r != null) {
+                r.session.tell(new SessionActor.Deliver(stanza));
+                return;
+            }
+            switch (kind) {
+                case "message" -> {
+                    // §8.5.3.2.1: a message to an unavailable resource is handled as if sent to the bare JID,
+                    // except groupchat (error) and error (dropped).
+                    if ("groupchat".equals(type)) bounce(stanza);
+                    else if (!"error".equals(type)) deliverToBare(stanza, type);
+                }
+                case "iq" -> {
+                    if ("get".equals(type) || "set".equals(type)) bounce(stanza);
+                }
+                default -> { } // §8.5.3.2.3: presence to an unavailable resource is dropped
+            }
+            return;
+        }
+        switch (kind) {
+            case "message" -> deliverToBare(stanza, type);
+            case "presence" -> {
+                // Directed presence to the bare JID reaches every available resource (§4.6).
+                if (resources != null) {
+                    for (Map.Entry<String, Resource> e : resources.entrySet()) {
+                        if (e.getValue().available()) {
+                            e.getValue().session.tell(new SessionActor.Deliver(stanza));
+                        }
+                    }
+                }
+            }
+            case "iq" -> {
+                // §8.5.2.1.3 / RFC 6120 §10.5.4: the server answers iq sent to the bare JID on the user's behalf.
+                if ("get".equals(type) || "set".equals(type)) {
+                    Element reply = ServerHandlers.accountIq(stanza);
+                    router.route(reply);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void deliverToBare(Element message, String type) {
+        List<Resource> targets = new ArrayList<>(2);
+        if (resources != null) {
+            if ("headline".equals(type)) {
+                // §8.5.2.1.1: headline goes to all resources with non-negative priority.
+                for (Resource r : resources.values()) if (r.available() && r.priority >= 0) targets.add(r);
+            } else if ("groupchat".equals(type)) {
+                bounce(message);
+                return;
+            } else if ("error".equals(type)) {
+                return;
+            } else {
+                // normal and chat: the available resource(s) with the highest non-negative priority.
+                int best = Integer.MIN_VALUE;
+                for (Resource r : resources.values()) {
+                    if (!r.available() || r.priority < 0) continue;
+                    if (r.priority > best) {
+                        best = r.priority;
+                        targets.clear();
+                    }
+                    if (r.priority == best) targets.add(r);
+                }
+            }
+        }
+        if (targets.isEmpty()) {
+            // No offline storage yet: RFC 6121 §8.5.2.2.1 allows service-unavailable.
+            if (!"headline".equals(type) && !"error".equals(type)) bounce(message);
+            return;
+        }
+        for (Resource r : targets) r.session.tell(new SessionActor.Deliver(message));
+    }
+
+    private void bounce(Element stanza) {
+        router.route(Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
+    }
+
+    private static int priorityOf(Element presence) {
+        String p = presence.childText("priority", "jabber:client");
+        if (p == null || p.isBlank()) return 0;
+        try {
+            int v = Integer.parseInt(p.trim());
+            return Math.max(-128, Math.min(127, v));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

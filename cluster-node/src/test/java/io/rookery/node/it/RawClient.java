@@ -1,0 +1,84 @@
+package io.rookery.node.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A bare socket speaking literal XML, for the inputs no well-behaved client library would send. */
+final class RawClient implements AutoCloseable {
+    static final String HEADER = "<?xml version='1.0'?><stream:stream to='localhost' version='1.0' "
+            + "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private boolean eof;
+
+    RawClient(int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(200);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    RawClient send(String xml) throws IOException {
+        return send(xml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    RawClient send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** Reads until the text received so far contains the needle, or fails after the timeout. */
+    String await(String needle, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!text().contains(needle)) {
+            if (eof) throw new AssertionError("connection closed before '" + needle + "'; got: " + text());
+            if (System.nanoTime() > deadline) throw new AssertionError("no '" + needle + "' in: " + text());
+            readSome();
+        }
+        return text();
+    }
+
+    /** Reads until the server closes the connection; returns all text received. */
+    String awaitClose(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!eof) {
+            if (System.nanoTime() > deadline) throw new AssertionError("connection still open; got: " + text());
+            readSome();
+        }
+        return text();
+    }
+
+    private void readSome() throws IOException {
+        byte[] buf = new byte[8192];
+        try {
+            int n = in.read(buf);
+            if (n < 0) eof = true;
+            else received.write(buf, 0, n);
+        } catch (SocketTimeoutException e) {
+            // poll again
+        } catch (IOException e) {
+            eof = true; // reset by peer counts as closed
+        }
+    }
+
+    String text() {
+        return received.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,79 @@
+package io.rookery.protocol.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+/** SSLContexts and engines configured the one way Rookery serves TLS: 1.3 and 1.2, no client certificates. */
+public final class TlsContexts {
+    /** In order of preference; everything older is refused (RFC 8996). */
+    static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    private TlsContexts() {}
+
+    /**
+     * A server context with the key and certificate chain of a PKCS#12 keystore (the store password doubles as the key
+     * password, as keytool and openssl write them). The protocol restriction lives in {@link #serverEngine}: an
+     * SSLContext cannot narrow its own defaults.
+     */
+    public static SSLContext serverContext(Path pkcs12, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore ks = load(pkcs12, password);
+        // PKIX (NewSunX509) picks the key that matches the negotiated signature scheme; SunX509 takes the first.
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+        kmf.init(ks, password);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /** A server-mode engine: TLSv1.3 and TLSv1.2 only, no client authentication, no ALPN. */
+    public static SSLEngine serverEngine(SSLContext ctx) {
+        SSLEngine engine = ctx.createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters p = engine.getSSLParameters();
+        List<String> supported = List.of(engine.getSupportedProtocols());
+        p.setProtocols(PROTOCOLS.stream().filter(supported::contains).toArray(String[]::new));
+        p.setNeedClientAuth(false);
+        p.setWantClientAuth(false);
+        engine.setSSLParameters(p);
+        return engine;
+    }
+
+    /** A client context that trusts exactly the certificates in a PKCS#12 keystore (for tests and tools). */
+    public static SSLContext clientContextTrusting(Path pkcs12, char[] password)
+            throws IOException, GeneralSecurityException {
+        KeyStore source = load(pkcs12, password);
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        List<String> aliases = new ArrayList<>(Collections.list(source.aliases()));
+        for (String alias : aliases) {
+            Certificate cert = source.getCertificate(alias);
+            if (cert != null) trust.setCertificateEntry(alias, cert);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static KeyStore load(Path pkcs12, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(pkcs12)) {
+            ks.load(in, password);
+        }
+        return ks;
+    }
+}
