@@ -44,6 +44,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
     static final Object KEEPALIVE = new Object();
     static final Object COMPACT = new Object();
+    static final Object ABORT = new Object();
 
     /** The listener's shared parts. */
     public interface Context {
@@ -184,6 +185,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             } else if (msg == COMPACT) {
                 // Only possible between stanzas; otherwise the next sweep tries again.
                 if (!pendingInput.isEmpty() || !parser.compact()) clock.compacted = false;
+            } else if (msg == ABORT) {
+                lost();
+                completeStage();
             } else if (msg == KEEPALIVE) {
                 if (!closing && pendingOutput.isEmpty()) write(" ");
             } else if (msg instanceof org.apache.pekko.actor.Terminated) {
@@ -319,6 +323,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             }
             closing = true;
             parsing = false;
+            clock.closedAt = System.nanoTime();
             clock.closed = true;
             flush();
         }

@@ -15,6 +15,8 @@ final class SessionClock {
     /** Set by the sweeper once it asked the stage to drop idle parser buffers; cleared by new input. */
     volatile boolean compacted;
     volatile boolean closed;
+    /** When the session asked for the close; a connection still open long after is aborted by the sweeper. */
+    volatile long closedAt;
 
     SessionClock(org.apache.pekko.actor.ActorRef stage, long now) {
         this.stage = stage;

@@ -14,6 +14,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class Sweeper {
     private enum Tick { INSTANCE }
 
+    private static final long CLOSE_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final Set<SessionClock> clocks = ConcurrentHashMap.newKeySet();
     private final long negotiationNanos;
     private final long idleNanos;
@@ -60,7 +62,15 @@ public final class Sweeper {
 
     void sweep(long now) {
         for (SessionClock c : clocks) {
-            if (c.closed || c.session == null) continue;
+            if (c.session == null) continue;
+            if (c.closed) {
+                // The stream was closed but the socket never drained (a client that stopped reading): cut it.
+                if (c.closedAt != 0 && now - c.closedAt > CLOSE_GRACE_NANOS) {
+                    c.closedAt = 0;
+                    c.stage.tell(ConnectionStage.ABORT, org.apache.pekko.actor.ActorRef.noSender());
+                }
+                continue;
+            }
             if (!c.compacted && now - c.lastInput > intervalNanos) {
                 // A quiet connection gives back its parser's buffers (several KiB each) until it speaks again.
                 c.compacted = true;

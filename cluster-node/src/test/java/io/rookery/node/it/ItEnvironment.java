@@ -124,10 +124,7 @@ final class ItEnvironment {
                 .setPort(node.starttlsPort())
                 .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
                 .setCustomX509TrustManager(trustManager(node));
-        XMPPTCPConnection c = new XMPPTCPConnection(b.build());
-        c.connect();
-        c.login();
-        return c;
+        return open(b);
     }
 
     /** A Smack connection over XEP-0368 direct TLS (TLS from the first byte), SCRAM-SHA-256 only. */
@@ -137,7 +134,15 @@ final class ItEnvironment {
                 .setPort(node.directTlsPort())
                 .setSocketFactory(trustingContext(node).getSocketFactory())
                 .setSecurityMode(ConnectionConfiguration.SecurityMode.disabled);
+        return open(b);
+    }
+
+    /** Smack's default 5 s reply timeout is short for a 2-core machine also running Cassandra. */
+    static final long REPLY_TIMEOUT_MS = 20_000;
+
+    private static XMPPTCPConnection open(XMPPTCPConnectionConfiguration.Builder b) throws Exception {
         XMPPTCPConnection c = new XMPPTCPConnection(b.build());
+        c.setReplyTimeout(REPLY_TIMEOUT_MS);
         c.connect();
         c.login();
         return c;
