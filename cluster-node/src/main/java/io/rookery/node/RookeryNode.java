@@ -108,6 +108,10 @@ public final class RookeryNode implements AutoCloseable {
             Config full = config
                     .withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(contactPoints));
             system = ActorSystem.create(Behaviors.empty(), "rookery", full);
+            if (cassandra != null) {
+                // On SIGTERM the node's coordinated shutdown must finish its writes before Cassandra stops.
+                cassandra.deferShutdownUntil(system.getWhenTerminated(), Duration.ofSeconds(60));
+            }
             Cluster cluster = Cluster.get(system);
             if (full.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));

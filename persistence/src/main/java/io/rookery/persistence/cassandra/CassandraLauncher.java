@@ -337,6 +337,8 @@ public final class CassandraLauncher {
         private volatile String releaseVersion;
         private volatile Duration startupTime;
         private boolean stopped;
+        private volatile java.util.concurrent.CompletionStage<?> deferral;
+        private volatile Duration deferralLimit = Duration.ZERO;
 
         private Handle(Process process, Path dataDir, int cqlPort, int storagePort, int jmxPort, Path consoleLog,
                 Path systemLog) {
@@ -347,7 +349,10 @@ public final class CassandraLauncher {
             this.jmxPort = jmxPort;
             this.consoleLog = consoleLog;
             this.systemLog = systemLog;
-            this.shutdownHook = new Thread(() -> terminate(process), "cassandra-launcher-shutdown-" + process.pid());
+            this.shutdownHook = new Thread(() -> {
+                awaitDeferral();
+                terminate(process);
+            }, "cassandra-launcher-shutdown-" + process.pid());
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
 
@@ -407,6 +412,25 @@ public final class CassandraLauncher {
 
         public boolean isAlive() {
             return process.isAlive();
+        }
+
+        /**
+         * When the JVM exits, wait (at most {@code limit}) for {@code until} before stopping Cassandra, so that a
+         * server shutting down in parallel can finish its last writes first. JVM shutdown hooks run concurrently.
+         */
+        public void deferShutdownUntil(java.util.concurrent.CompletionStage<?> until, Duration limit) {
+            this.deferralLimit = limit;
+            this.deferral = until;
+        }
+
+        private void awaitDeferral() {
+            java.util.concurrent.CompletionStage<?> d = deferral;
+            if (d == null) return;
+            try {
+                d.toCompletableFuture().get(deferralLimit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // Waited long enough: stop Cassandra anyway.
+            }
         }
 
         /** SIGTERM (Cassandra drains and flushes), then a forced kill if it is still up after 20 s. Idempotent. */
