@@ -56,7 +56,9 @@ public final class AdminServer extends AllDirectives {
                                         names -> complete(String.join("\n", names) + (names.isEmpty() ? "" : "\n")))),
                                 post(() -> formFieldMap(form -> withUser(form.get("user"),
                                         jid -> status(() -> accounts.create(jid, require(form, "password")))))))),
-                        path("bulk", () -> post(() -> formFieldMap(form -> bulk(form)))),
+                        // Tens of thousands of accounts take longer than the default request timeout.
+                        path("bulk", () -> withRequestTimeout(java.time.Duration.ofMinutes(30),
+                                () -> post(() -> formFieldMap(form -> bulk(form))))),
                         pathPrefix(segment -> concat(
                                 pathEnd(() -> delete(() -> withUser(segment, jid -> status(() -> accounts.delete(jid))))),
                                 path("password", () -> put(() -> formFieldMap(form -> withUser(segment,
@@ -69,7 +71,7 @@ public final class AdminServer extends AllDirectives {
             String pattern = require(form, "pattern");
             int from = Integer.parseInt(form.getOrDefault("from", "1"));
             int count = Integer.parseInt(require(form, "count"));
-            int parallelism = Integer.parseInt(form.getOrDefault("parallelism", "64"));
+            int parallelism = Integer.parseInt(form.getOrDefault("parallelism", "256"));
             if (count < 1 || count > 10_000_000 || parallelism < 1 || parallelism > 1024) {
                 return complete(StatusCodes.BAD_REQUEST, "count or parallelism out of range\n");
             }

@@ -84,6 +84,7 @@ public final class AccountService {
         AtomicInteger created = new AtomicInteger();
         AtomicInteger existing = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        long started = System.nanoTime();
         return Source.range(from, from + count - 1)
                 .mapAsyncUnordered(parallelism, i -> {
                     Jid jid;
@@ -101,6 +102,11 @@ public final class AccountService {
                     });
                 })
                 .run(system)
-                .thenApply(done -> new BulkResult(created.get(), existing.get(), failed.get()));
+                .thenApply(done -> {
+                    BulkResult r = new BulkResult(created.get(), existing.get(), failed.get());
+                    system.log().info("accounts-bulk-created created={} existing={} failed={} millis={}", r.created(),
+                            r.existing(), r.failed(), (System.nanoTime() - started) / 1_000_000);
+                    return r;
+                });
     }
 }
