@@ -11,7 +11,8 @@
  * <ul>
  *   <li>0-9: Kryo's own primitives and {@code String} (fixed by Kryo itself);</li>
  *   <li>10-99: JDK and common classes, typed {@code ActorRef} (this package, always registered);</li>
- *   <li>100-199: user events and snapshots ({@code io.rookery.persistence.user.UserEventsRegistrar});</li>
+ *   <li>100-199: user events and snapshots ({@code io.rookery.persistence.user.UserEventsRegistrar},
+ *       {@code io.rookery.persistence.user.ImEventsRegistrar});</li>
  *   <li>200 and above: cluster-node messages.</li>
  * </ul>
  *

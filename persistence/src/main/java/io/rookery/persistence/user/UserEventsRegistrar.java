@@ -6,8 +6,9 @@ import io.rookery.protocol.sasl.ScramCredentials;
 import io.rookery.protocol.sasl.ScramHash;
 
 /**
- * Kryo ids 100-199: user events, snapshots and what they hold. Append only: the next free id is 106; a line here
- * is never removed or renumbered, and a registered class's serializer never changes its layout.
+ * Kryo ids 100-199: user events, snapshots and what they hold. Append only: 106-119 are in {@link ImEventsRegistrar},
+ * which has the next free id; a line here is never removed or renumbered, and a registered class's serializer never
+ * changes its layout.
  */
 public final class UserEventsRegistrar implements KryoRegistrar {
 

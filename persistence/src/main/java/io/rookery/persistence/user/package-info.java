@@ -1,6 +1,9 @@
 /**
  * What a user's persistent entity stores: past-tense events and the snapshot, with their Kryo ids
- * ({@link io.rookery.persistence.user.UserEventsRegistrar}, ids 100-199).
+ * ({@link io.rookery.persistence.user.UserEventsRegistrar} and {@link io.rookery.persistence.user.ImEventsRegistrar},
+ * ids 100-199). The account events live here; the events of each instant-messaging feature live in that feature's
+ * package ({@code roster}, {@code offline}, {@code blocking}, {@code vcard}, {@code privatexml}) and are registered
+ * here.
  *
  * <p>Everything here is read back from disk for as long as the data lives, so:
  * <ul>

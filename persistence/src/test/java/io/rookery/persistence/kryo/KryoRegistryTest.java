@@ -94,7 +94,8 @@ class KryoRegistryTest {
     @Test
     void readsTheDefaultsFromReferenceConf() {
         KryoSettings settings = KryoSettings.fromConfig(ConfigFactory.load());
-        assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar"), settings.registrars());
+        assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
+                "io.rookery.persistence.user.ImEventsRegistrar"), settings.registrars());
         assertEquals(4096, settings.bufferSize());
         assertEquals(16 * 1024 * 1024, settings.maxBufferSize());
     }

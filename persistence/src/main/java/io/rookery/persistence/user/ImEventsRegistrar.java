@@ -1,0 +1,46 @@
+package io.rookery.persistence.user;
+
+import io.rookery.persistence.blocking.JidsBlocked;
+import io.rookery.persistence.blocking.JidsUnblocked;
+import io.rookery.persistence.kryo.KryoRegistrar;
+import io.rookery.persistence.kryo.KryoRegistry;
+import io.rookery.persistence.offline.OfflineMessage;
+import io.rookery.persistence.offline.OfflineMessageStored;
+import io.rookery.persistence.offline.OfflineMessagesDelivered;
+import io.rookery.persistence.privatexml.PrivateXmlStored;
+import io.rookery.persistence.roster.RosterItem;
+import io.rookery.persistence.roster.RosterItemRemoved;
+import io.rookery.persistence.roster.RosterItemSaved;
+import io.rookery.persistence.roster.Subscription;
+import io.rookery.persistence.roster.SubscriptionRequestCleared;
+import io.rookery.persistence.roster.SubscriptionRequestStored;
+import io.rookery.persistence.vcard.VCardStored;
+
+/**
+ * Kryo ids 106-119 of the user range: instant-messaging events (roster and subscriptions, offline messages,
+ * blocking, vCard, private XML) and {@link UserSnapshotV2}. Append only: the next free user id is 120; a line here
+ * is never removed or renumbered, and a registered class's serializer never changes its layout.
+ */
+public final class ImEventsRegistrar implements KryoRegistrar {
+
+    @Override
+    public void register(KryoRegistry registry) {
+        registry.register(Subscription.class, 106, new ImEventSerializers.SubscriptionSerializer());
+        registry.register(RosterItem.class, 107, new ImEventSerializers.RosterItemSerializer());
+        registry.register(RosterItemSaved.class, 108, new ImEventSerializers.RosterItemSavedSerializer());
+        registry.register(RosterItemRemoved.class, 109, new ImEventSerializers.RosterItemRemovedSerializer());
+        registry.register(SubscriptionRequestStored.class, 110,
+                new ImEventSerializers.SubscriptionRequestStoredSerializer());
+        registry.register(SubscriptionRequestCleared.class, 111,
+                new ImEventSerializers.SubscriptionRequestClearedSerializer());
+        registry.register(OfflineMessage.class, 112, new ImEventSerializers.OfflineMessageSerializer());
+        registry.register(OfflineMessageStored.class, 113, new ImEventSerializers.OfflineMessageStoredSerializer());
+        registry.register(OfflineMessagesDelivered.class, 114,
+                new ImEventSerializers.OfflineMessagesDeliveredSerializer());
+        registry.register(JidsBlocked.class, 115, new ImEventSerializers.JidsBlockedSerializer());
+        registry.register(JidsUnblocked.class, 116, new ImEventSerializers.JidsUnblockedSerializer());
+        registry.register(VCardStored.class, 117, new ImEventSerializers.VCardStoredSerializer());
+        registry.register(PrivateXmlStored.class, 118, new ImEventSerializers.PrivateXmlStoredSerializer());
+        registry.register(UserSnapshotV2.class, 119, new ImEventSerializers.UserSnapshotV2Serializer());
+    }
+}
