@@ -121,7 +121,8 @@ public final class RookeryNode implements AutoCloseable {
             ServerHandlers handlers = new ServerHandlers(s.registrationEnabled());
             router.setServerHandlers(handlers);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
-            UserEntity.init(system, router, directory, s.userPassivateAfter());
+            UserEntity.init(system, router, directory,
+                    new UserEntity.Limits(s.userPassivateAfter(), s.maxOfflineMessages()));
 
             SSLContext ssl = sslContext(s);
             Sweeper sweeper = new Sweeper(s.c2s());

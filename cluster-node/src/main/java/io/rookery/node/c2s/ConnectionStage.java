@@ -33,8 +33,16 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
     // ---- commands from the session actor (and the sweeper) -------------------------------------------------
 
-    /** Write these bytes (already serialized XML). */
-    public record Send(String xml) {}
+    /**
+     * Write these bytes (already serialized XML), then apply {@code then} (null for nothing). One message, because
+     * a client may answer the bytes before a second message from the session arrives: the `<proceed/>` and the
+     * switch to TLS, or the `<success/>` and the stream restart, must take effect together.
+     */
+    public record Send(String xml, Control then) {
+        public Send(String xml) {
+            this(xml, null);
+        }
+    }
 
     /** After the last Send (the `<proceed/>`), switch to TLS; a new stream starts inside it (RFC 6120 §5.4.3.3). */
     public enum Control { START_TLS, RESTART_STREAM, PROCESSED, ESTABLISHED }
@@ -63,6 +71,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 ActorRef stage, SessionClock clock, InetSocketAddress remote, boolean directTls);
     }
 
+    private static final org.slf4j.Logger TRACE = org.slf4j.LoggerFactory.getLogger(ConnectionStage.class);
     private final Inlet<ByteString> in = Inlet.create("xmpp.in");
     private final Outlet<ByteString> out = Outlet.create("xmpp.out");
     private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
@@ -162,8 +171,10 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         }
 
         private void onCommand(Object msg) {
+            if (TRACE.isDebugEnabled()) TRACE.debug("stage-command {} credits={} pending={}", msg instanceof Send sd ? "Send(" + sd.xml().length() + ")" : msg, credits, pendingInput.size());
             if (msg instanceof Send s) {
                 write(s.xml());
+                if (s.then() != null) onCommand(s.then());
             } else if (msg == Control.PROCESSED) {
                 credits++;
                 drive();
@@ -198,6 +209,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         }
 
         private void onBytes(ByteString bytes) {
+            if (TRACE.isDebugEnabled()) TRACE.debug("stage-bytes {} credits={} tls={}", bytes.size(), credits, tls != null);
             clock.lastInput = System.nanoTime();
             clock.compacted = false;
             if (tls != null) {
@@ -250,6 +262,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                     }
                     break;
                 }
+                if (TRACE.isDebugEnabled()) TRACE.debug("stage-event {}", ev.getClass().getSimpleName());
                 if (ev instanceof ParserEvent.StreamOpened o) {
                     credits--;
                     session.tell(new SessionActor.StreamOpened(o.header()));

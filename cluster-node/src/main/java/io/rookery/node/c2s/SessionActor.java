@@ -1,7 +1,6 @@
 package io.rookery.node.c2s;
 
 import io.rookery.node.routing.Router;
-import io.rookery.node.routing.ServerHandlers;
 import io.rookery.node.user.UserEntity;
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.protocol.jid.InvalidJidException;
@@ -137,7 +136,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         StringBuilder features = new StringBuilder(256).append("<stream:features>");
         if (phase == Phase.AWAITING_BIND) {
             features.append("<bind xmlns='").append(Namespaces.BIND).append("'/>")
-                    .append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>");
+                    .append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>")
+                    // XEP-0237: roster versioning.
+                    .append("<ver xmlns='urn:xmpp:features:rosterver'/>");
         } else if (!tlsActive && services.tlsAvailable() && services.requireTls()) {
             // §5.3.1: STARTTLS is mandatory-to-negotiate, so it is the only feature offered.
             features.append("<starttls xmlns='").append(Namespaces.TLS).append("'><required/></starttls>");
@@ -211,11 +212,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private Behavior<Command> startTls() {
         if (tlsActive || !services.tlsAvailable()) {
             // §5.4.2.2: failure closes the stream.
-            send("<failure xmlns='" + Namespaces.TLS + "'/></stream:stream>");
+            send("<failure xmlns='" + Namespaces.TLS + "'/>");
             return close(null);
         }
-        send("<proceed xmlns='" + Namespaces.TLS + "'/>");
-        stage.tell(ConnectionStage.Control.START_TLS, org.apache.pekko.actor.ActorRef.noSender());
+        stage.tell(new ConnectionStage.Send("<proceed xmlns='" + Namespaces.TLS + "'/>",
+                ConnectionStage.Control.START_TLS), org.apache.pekko.actor.ActorRef.noSender());
         headerSent = false;
         phase = Phase.AWAITING_STREAM_HEADER;
         processed();
@@ -307,10 +308,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             }
             String extra = s.additionalData() == null || s.additionalData().length == 0 ? ""
                     : Base64.getEncoder().encodeToString(s.additionalData());
-            send("<success xmlns='" + Namespaces.SASL + "'>" + extra + "</success>");
             sasl = null;
             // §6.4.6: the stream restarts; the next header opens the bind phase.
-            stage.tell(ConnectionStage.Control.RESTART_STREAM, org.apache.pekko.actor.ActorRef.noSender());
+            stage.tell(new ConnectionStage.Send("<success xmlns='" + Namespaces.SASL + "'>" + extra + "</success>",
+                    ConnectionStage.Control.RESTART_STREAM), org.apache.pekko.actor.ActorRef.noSender());
             headerSent = false;
             phase = Phase.AWAITING_BIND;
             processed();
@@ -427,23 +428,17 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             send(Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.BAD_REQUEST)));
             return;
         }
-        if (to == null || (to.local() == null && to.resource() == null && services.domain().equals(to.domain()))) {
-            if (request) {
-                if (Namespaces.SESSION.equals(iq.elements().get(0).namespace())) {
-                    send(Stanzas.iqResult(iq, null)); // RFC 3921 session establishment, kept for old clients
-                } else {
-                    send(services.serverHandlers().serverIq(iq));
-                }
-            }
+        if (request && Namespaces.SESSION.equals(iq.elements().get(0).namespace())) {
+            send(Stanzas.iqResult(iq, null)); // RFC 3921 session establishment, kept for old clients
             return;
         }
-        if (to.local() == null && to.resource() == null && !services.domain().equals(to.domain())) {
-            services.router().route(iq, to);
+        if (to == null || (to.isBare() && to.equals(user))) {
+            // RFC 6120 §10.3.3: no 'to' means the account itself; the entity answers (roster, RFC 6121 §2).
+            if (request) services.router().user(user).tell(new UserEntity.OwnIq(full.resource(), iq));
             return;
         }
-        if (to.isBare() && to.equals(user) && request) {
-            // §8.5.1 / RFC 6121 §8.5.2.1.3: the server answers for the account.
-            send(ServerHandlers.accountIq(iq));
+        if (to.local() == null && to.resource() == null && services.domain().equals(to.domain())) {
+            if (request) send(services.serverHandlers().serverIq(iq));
             return;
         }
         services.router().route(iq, to);
@@ -454,10 +449,17 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         if (to == null) {
             if (type == null) available = true;
             else if ("unavailable".equals(type)) available = false;
-            else return; // subscription management arrives with the roster (RFC 6121 §3)
+            else return; // subscription presence needs a contact; probes are the server's business
             services.router().user(user).tell(new UserEntity.OwnPresence(full.resource(), presence));
             return;
         }
+        if ("subscribe".equals(type) || "subscribed".equals(type) || "unsubscribe".equals(type)
+                || "unsubscribed".equals(type)) {
+            // RFC 6121 §3: the user's own account updates its roster, then sends it on, stamped with the bare JID.
+            services.router().user(user).tell(new UserEntity.OutboundSubscription(presence, to));
+            return;
+        }
+        if ("probe".equals(type)) return;
         services.router().route(presence, to);
     }
 

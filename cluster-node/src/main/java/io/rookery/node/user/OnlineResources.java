@@ -25,6 +25,7 @@ final class OnlineResources {
         final ActorRef<SessionActor.Command> session;
         Element presence;
         int priority;
+        boolean interested;
 
         Resource(ActorRef<SessionActor.Command> session) {
             this.session = session;
@@ -59,13 +60,15 @@ final class OnlineResources {
         }
     }
 
-    void unbind(String resource, ActorRef<SessionActor.Command> session) {
-        if (resources == null) return;
+    /** Returns true when the resource was available, so contacts must learn it is gone. */
+    boolean unbind(String resource, ActorRef<SessionActor.Command> session) {
+        if (resources == null) return false;
         Resource r = resources.get(resource);
-        if (r == null || !r.session.equals(session)) return;
+        if (r == null || !r.session.equals(session)) return false;
         resources.remove(resource);
         if (r.available()) broadcastUnavailable(resource);
         if (resources.isEmpty()) resources = null;
+        return r.available();
     }
 
     void closeAll(SessionActor.Kick reason) {
@@ -74,21 +77,77 @@ final class OnlineResources {
         resources = null;
     }
 
+    enum PresenceChange { INITIAL, UPDATED, UNAVAILABLE, IGNORED }
+
     /** RFC 6121 §4.2.2 and §4.5.2: the user's own presence goes to all of the user's available resources. */
-    void ownPresence(String resource, Element presence) {
-        if (resources == null) return;
+    PresenceChange ownPresence(String resource, Element presence) {
+        if (resources == null) return PresenceChange.IGNORED;
         Resource r = resources.get(resource);
-        if (r == null) return;
+        if (r == null) return PresenceChange.IGNORED;
         String type = presence.attr("type");
         if (type == null) {
+            boolean initial = !r.available();
             r.presence = presence;
             r.priority = priorityOf(presence);
             broadcastToAvailable(presence);
+            return initial ? PresenceChange.INITIAL : PresenceChange.UPDATED;
         } else if ("unavailable".equals(type)) {
-            if (!r.available()) return;
+            if (!r.available()) return PresenceChange.IGNORED;
             broadcastToAvailable(presence);
             r.presence = null;
+            return PresenceChange.UNAVAILABLE;
         }
+        return PresenceChange.IGNORED;
+    }
+
+    int priority(String resource) {
+        Resource r = resources == null ? null : resources.get(resource);
+        return r == null ? 0 : r.priority;
+    }
+
+    void markInterested(String resource) {
+        Resource r = resources == null ? null : resources.get(resource);
+        if (r != null) r.interested = true;
+    }
+
+    void forEachInterested(java.util.function.BiConsumer<String, ActorRef<SessionActor.Command>> action) {
+        if (resources == null) return;
+        resources.forEach((name, r) -> {
+            if (r.interested) action.accept(full(name), r.session);
+        });
+    }
+
+    void sendTo(String resource, Element stanza) {
+        Resource r = resources == null ? null : resources.get(resource);
+        if (r != null) r.session.tell(new SessionActor.Deliver(stanza));
+    }
+
+    /** Delivers to every available resource, with 'to' set to each one's full JID. */
+    void deliverToAvailable(Element stanza) {
+        if (resources == null) return;
+        resources.forEach((name, r) -> {
+            if (r.available()) r.session.tell(new SessionActor.Deliver(stanza.withAttr("to", full(name))));
+        });
+    }
+
+    /** Calls back with each available resource's last presence; false when none is available. */
+    boolean forEachAvailablePresence(java.util.function.Consumer<Element> action) {
+        if (resources == null) return false;
+        boolean any = false;
+        for (Resource r : resources.values()) {
+            if (r.available()) {
+                any = true;
+                action.accept(r.presence);
+            }
+        }
+        return any;
+    }
+
+    void forEachAvailableResource(java.util.function.Consumer<String> fullJid) {
+        if (resources == null) return;
+        resources.forEach((name, r) -> {
+            if (r.available()) fullJid.accept(full(name));
+        });
     }
 
     private void broadcastUnavailable(String resource) {
@@ -114,36 +173,39 @@ final class OnlineResources {
     }
 
     /** RFC 6121 §8.5: delivery of a stanza addressed to this user's bare or full JID. */
-    void deliver(Element stanza, Jid to, boolean accountExists) {
+    /** Returns true when a message found no resource and belongs in offline storage (XEP-0160). */
+    boolean deliver(Element stanza, Jid to, boolean accountExists) {
         String kind = stanza.name();
         String type = stanza.attr("type");
         if (!accountExists) {
             // §8.5.1: no such user. Presence is dropped, errors are never answered with errors.
             if (!"presence".equals(kind) && !"error".equals(type) && !"result".equals(type)) bounce(stanza);
-            return;
+            return false;
         }
         if (to.isFull()) {
             Resource r = resources == null ? null : resources.get(to.resource());
             if (r != null) {
                 r.session.tell(new SessionActor.Deliver(stanza));
-                return;
+                return false;
             }
             switch (kind) {
                 case "message" -> {
                     // §8.5.3.2.1: a message to an unavailable resource is handled as if sent to the bare JID,
                     // except groupchat (error) and error (dropped).
                     if ("groupchat".equals(type)) bounce(stanza);
-                    else if (!"error".equals(type)) deliverToBare(stanza, type);
+                    else if (!"error".equals(type)) return deliverToBare(stanza, type);
                 }
                 case "iq" -> {
                     if ("get".equals(type) || "set".equals(type)) bounce(stanza);
                 }
                 default -> { } // §8.5.3.2.3: presence to an unavailable resource is dropped
             }
-            return;
+            return false;
         }
         switch (kind) {
-            case "message" -> deliverToBare(stanza, type);
+            case "message" -> {
+                return deliverToBare(stanza, type);
+            }
             case "presence" -> {
                 // Directed presence to the bare JID reaches every available resource (§4.6).
                 if (resources != null) {
@@ -163,19 +225,21 @@ final class OnlineResources {
             }
             default -> { }
         }
+        return false;
     }
 
-    private void deliverToBare(Element message, String type) {
+    private boolean deliverToBare(Element message, String type) {
+        if ("groupchat".equals(type)) {
+            // §8.5.2.1.1 / §8.5.2.2.1: groupchat to a bare JID is an error, whoever is online.
+            bounce(message);
+            return false;
+        }
+        if ("error".equals(type)) return false;
         List<Resource> targets = new ArrayList<>(2);
         if (resources != null) {
             if ("headline".equals(type)) {
                 // §8.5.2.1.1: headline goes to all resources with non-negative priority.
                 for (Resource r : resources.values()) if (r.available() && r.priority >= 0) targets.add(r);
-            } else if ("groupchat".equals(type)) {
-                bounce(message);
-                return;
-            } else if ("error".equals(type)) {
-                return;
             } else {
                 // normal and chat: the available resource(s) with the highest non-negative priority.
                 int best = Integer.MIN_VALUE;
@@ -190,14 +254,14 @@ final class OnlineResources {
             }
         }
         if (targets.isEmpty()) {
-            // No offline storage yet: RFC 6121 §8.5.2.2.1 allows service-unavailable.
-            if (!"headline".equals(type) && !"error".equals(type)) bounce(message);
-            return;
+            // §8.5.2.2.1: normal and chat go to offline storage; headline is dropped; groupchat was bounced.
+            return "normal".equals(type) || "chat".equals(type) || type == null;
         }
         for (Resource r : targets) r.session.tell(new SessionActor.Deliver(message));
+        return false;
     }
 
-    private void bounce(Element stanza) {
+    void bounce(Element stanza) {
         router.route(Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
     }
 

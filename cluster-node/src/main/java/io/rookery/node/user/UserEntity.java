@@ -7,7 +7,12 @@ import io.rookery.persistence.user.AccountCreated;
 import io.rookery.persistence.user.AccountDeleted;
 import io.rookery.persistence.user.PasswordChanged;
 import io.rookery.persistence.user.UserEvent;
-import io.rookery.persistence.user.UserSnapshot;
+import io.rookery.node.routing.ServerHandlers;
+import io.rookery.persistence.offline.OfflineMessage;
+import io.rookery.persistence.offline.OfflineMessageStored;
+import io.rookery.persistence.offline.OfflineMessagesDelivered;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.xml.StoredXml;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.sasl.ScramCredentials;
 import io.rookery.protocol.sasl.ScramHash;
@@ -38,7 +43,7 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
  * memory by {@link OnlineResources} and rebuilt by sessions registering again.
  */
 public final class UserEntity
-        extends EventSourcedBehaviorWithEnforcedReplies<UserEntity.Command, UserEvent, UserEntity.State> {
+        extends EventSourcedBehaviorWithEnforcedReplies<UserEntity.Command, UserEvent, UserState> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "User");
 
@@ -68,6 +73,12 @@ public final class UserEntity
     /** A stanza addressed to this user's bare or full JID, 'from' already stamped. */
     public record Deliver(Element stanza, Jid to) implements Command {}
 
+    /** An iq from one of the user's own sessions to the account itself (roster, RFC 6121 §2). */
+    public record OwnIq(String resource, Element iq) implements Command {}
+
+    /** A subscription presence (subscribe, subscribed, unsubscribe, unsubscribed) sent by the user (§3). */
+    public record OutboundSubscription(Element presence, Jid to) implements Command {}
+
     enum Passivate implements Command { INSTANCE }
 
     public enum AccountStatus { CREATED, ALREADY_EXISTS, UPDATED, DELETED, NOT_FOUND }
@@ -82,35 +93,21 @@ public final class UserEntity
 
     public record NoAccount() implements BindResult {}
 
-    // ---- state ----------------------------------------------------------------------------------------------
-
-    /** Persistent state: the account's SCRAM keys, or none when there is no account. */
-    public record State(List<ScramCredentials> credentials) {
-        static final State EMPTY = new State(null);
-
-        boolean exists() {
-            return credentials != null;
-        }
-
-        Optional<ScramCredentials> credentialsFor(ScramHash hash) {
-            if (credentials == null) return Optional.empty();
-            return credentials.stream().filter(c -> c.hash() == hash).findFirst();
-        }
-    }
-
     // ---- wiring ---------------------------------------------------------------------------------------------
 
     /** Starts sharding of user entities on this node; directory may be null (tests without Cassandra). */
-    public static void init(ActorSystem<?> system, Router router, AccountDirectory directory,
-            Duration passivateAfter) {
-        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx, router, directory, passivateAfter)));
+    /** Per-account limits. */
+    public record Limits(Duration passivateAfter, int maxOfflineMessages) {}
+
+    public static void init(ActorSystem<?> system, Router router, AccountDirectory directory, Limits limits) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx, router, directory, limits)));
     }
 
     static Behavior<Command> create(EntityContext<Command> entityContext, Router router, AccountDirectory directory,
-            Duration passivateAfter) {
+            Limits limits) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Jid jid = Jid.parse(entityContext.getEntityId());
-            return new UserEntity(jid, ctx, timers, entityContext.getShard(), router, directory, passivateAfter);
+            return new UserEntity(jid, ctx, timers, entityContext.getShard(), router, directory, limits);
         }));
     }
 
@@ -119,20 +116,26 @@ public final class UserEntity
     private final TimerScheduler<Command> timers;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final Duration passivateAfter;
+    private final int maxOffline;
     private final AccountDirectory directory;
+    private final Router router;
     private final OnlineResources online;
+    private final Contacts contacts;
+    private boolean passivating;
 
     private UserEntity(Jid jid, ActorContext<Command> context, TimerScheduler<Command> timers,
-            ActorRef<ClusterSharding.ShardCommand> shard, Router router, AccountDirectory directory,
-            Duration passivateAfter) {
+            ActorRef<ClusterSharding.ShardCommand> shard, Router router, AccountDirectory directory, Limits limits) {
         super(PersistenceId.of(TYPE_KEY.name(), jid.toString()));
         this.jid = jid;
         this.context = context;
         this.timers = timers;
         this.shard = shard;
-        this.passivateAfter = passivateAfter;
+        this.passivateAfter = limits.passivateAfter();
+        this.maxOffline = limits.maxOfflineMessages();
         this.directory = directory;
+        this.router = router;
         this.online = new OnlineResources(jid, router);
+        this.contacts = new Contacts(jid, router, online);
         armPassivation();
     }
 
@@ -142,8 +145,8 @@ public final class UserEntity
     }
 
     @Override
-    public State emptyState() {
-        return State.EMPTY;
+    public UserState emptyState() {
+        return new UserState();
     }
 
     @Override
@@ -152,23 +155,23 @@ public final class UserEntity
     }
 
     @Override
-    public SnapshotAdapter<State> snapshotAdapter() {
+    public SnapshotAdapter<UserState> snapshotAdapter() {
         return new SnapshotAdapter<>() {
             @Override
-            public Object toJournal(State state) {
-                return new UserSnapshot(state.credentials() == null ? List.of() : state.credentials(), state.exists());
+            public Object toJournal(UserState state) {
+                // Called on the entity's thread: the snapshot is an immutable copy of the mutable state.
+                return state.toSnapshot();
             }
 
             @Override
-            public State fromJournal(Object from) {
-                UserSnapshot s = (UserSnapshot) from;
-                return s.exists() ? new State(List.copyOf(s.credentials())) : State.EMPTY;
+            public UserState fromJournal(Object from) {
+                return UserState.fromSnapshot(from);
             }
         };
     }
 
     @Override
-    public CommandHandlerWithReply<Command, UserEvent, State> commandHandler() {
+    public CommandHandlerWithReply<Command, UserEvent, UserState> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(CreateAccount.class, this::onCreate)
                 .onCommand(ChangePassword.class, this::onChangePassword)
@@ -177,27 +180,123 @@ public final class UserEntity
                         Effect().reply(cmd.replyTo(), new CredentialsResult(state.credentialsFor(cmd.hash()))))
                 .onCommand(BindResource.class, this::onBind)
                 .onCommand(UnbindResource.class, (state, cmd) -> {
-                    online.unbind(cmd.resource(), cmd.session());
+                    if (online.unbind(cmd.resource(), cmd.session())) broadcastToSubscribers(state, unavailable(cmd.resource()));
                     armPassivation();
                     return Effect().noReply();
                 })
-                .onCommand(OwnPresence.class, (state, cmd) -> {
-                    online.ownPresence(cmd.resource(), cmd.presence());
-                    return Effect().noReply();
-                })
-                .onCommand(Deliver.class, (state, cmd) -> {
-                    online.deliver(cmd.stanza(), cmd.to(), state.exists());
-                    armPassivation();
-                    return Effect().noReply();
-                })
+                .onCommand(OwnPresence.class, this::onOwnPresence)
+                .onCommand(OwnIq.class, this::onOwnIq)
+                .onCommand(OutboundSubscription.class, (state, cmd) -> run(contacts.outbound(state, cmd.presence(), cmd.to())))
+                .onCommand(Deliver.class, this::onDeliver)
                 .onCommand(Passivate.class, (state, cmd) -> {
-                    if (online.isEmpty()) shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+                    if (online.isEmpty() && !passivating) {
+                        passivating = true;
+                        shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+                    }
                     return Effect().noReply();
                 })
                 .build();
     }
 
-    private ReplyEffect<UserEvent, State> onCreate(State state, CreateAccount cmd) {
+    // ---- presence (RFC 6121 §4) -----------------------------------------------------------------------------
+
+    private ReplyEffect<UserEvent, UserState> onOwnPresence(UserState state, OwnPresence cmd) {
+        OnlineResources.PresenceChange change = online.ownPresence(cmd.resource(), cmd.presence());
+        switch (change) {
+            case INITIAL -> {
+                broadcastToSubscribers(state, cmd.presence());
+                // §4.2.2: probe the contacts whose presence the user may see.
+                Element probe = Element.builder("presence", Namespaces.CLIENT).attr("from", jid.toString())
+                        .attr("type", "probe").build();
+                for (Jid contact : contacts.subscriptions(state)) router.route(probe.withAttr("to", contact.toString()), contact);
+                // §3.1.3: subscription requests that waited for the user.
+                for (String xml : state.pendingInRequests().values()) {
+                    online.sendTo(cmd.resource(), StoredXml.parse(xml).withAttr("to", jid + "/" + cmd.resource()));
+                }
+                return deliverOffline(state, cmd.resource());
+            }
+            case UPDATED, UNAVAILABLE -> broadcastToSubscribers(state, cmd.presence());
+            default -> { }
+        }
+        return Effect().noReply();
+    }
+
+    private void broadcastToSubscribers(UserState state, Element presence) {
+        for (Jid contact : contacts.subscribers(state)) router.route(presence.withAttr("to", contact.toString()), contact);
+    }
+
+    private Element unavailable(String resource) {
+        return Element.builder("presence", Namespaces.CLIENT).attr("from", jid + "/" + resource)
+                .attr("type", "unavailable").build();
+    }
+
+    // ---- roster (RFC 6121 §2) ----------------------------------------------------------------------------------
+
+    private ReplyEffect<UserEvent, UserState> onOwnIq(UserState state, OwnIq cmd) {
+        Element iq = cmd.iq();
+        if (iq.child("query", Namespaces.ROSTER) != null) {
+            if ("get".equals(iq.attr("type"))) return run(contacts.rosterGet(state, cmd.resource(), iq));
+            if ("set".equals(iq.attr("type"))) return run(contacts.rosterSet(state, cmd.resource(), iq));
+        }
+        online.sendTo(cmd.resource(), ServerHandlers.accountIq(iq));
+        return Effect().noReply();
+    }
+
+    // ---- delivery (RFC 6121 §8.5, XEP-0160 offline storage) ------------------------------------------------------
+
+    private ReplyEffect<UserEvent, UserState> onDeliver(UserState state, Deliver cmd) {
+        armPassivation();
+        Element stanza = cmd.stanza();
+        if (state.exists() && "presence".equals(stanza.name()) && cmd.to().isBare()) {
+            String type = stanza.attr("type");
+            if ("probe".equals(type)) {
+                contacts.answerProbe(state, stanza);
+                return Effect().noReply();
+            }
+            if ("subscribe".equals(type) || "subscribed".equals(type) || "unsubscribe".equals(type)
+                    || "unsubscribed".equals(type)) {
+                return run(contacts.inbound(state, stanza));
+            }
+        }
+        if (!online.deliver(stanza, cmd.to(), state.exists())) return Effect().noReply();
+        if (state.offlineCount() >= maxOffline) {
+            // XEP-0160 §3: storage is full.
+            online.bounce(stanza);
+            return Effect().noReply();
+        }
+        long now = System.currentTimeMillis();
+        Element stamped = withDelay(stanza, now);
+        return Effect().persist(new OfflineMessageStored(new OfflineMessage(StoredXml.write(stamped), now)))
+                .thenNoReply();
+    }
+
+    /** XEP-0203: when the server received it. */
+    private Element withDelay(Element stanza, long millis) {
+        java.util.List<io.rookery.protocol.xml.Node> children = new java.util.ArrayList<>(stanza.children());
+        children.add(Element.builder("delay", "urn:xmpp:delay").attr("from", jid.domain())
+                .attr("stamp", java.time.Instant.ofEpochMilli(millis).toString()).build());
+        return stanza.withChildren(children);
+    }
+
+    /** At initial presence with non-negative priority, stored messages go to that resource, then are removed. */
+    private ReplyEffect<UserEvent, UserState> deliverOffline(UserState state, String resource) {
+        if (state.offlineCount() == 0 || online.priority(resource) < 0) return Effect().noReply();
+        java.util.List<OfflineMessage> messages = state.offlineMessages();
+        for (OfflineMessage m : messages) online.sendTo(resource, StoredXml.parse(m.stanzaXml()));
+        return Effect().persist(new OfflineMessagesDelivered(messages.size())).thenNoReply();
+    }
+
+    private ReplyEffect<UserEvent, UserState> run(Outcome outcome) {
+        if (outcome.events.isEmpty()) {
+            outcome.runAfter();
+            return Effect().noReply();
+        }
+        return Effect().persist(outcome.events).thenRun(s -> outcome.runAfter()).thenNoReply();
+    }
+
+    // ---- accounts ----------------------------------------------------------------------------------------------
+
+    private ReplyEffect<UserEvent, UserState> onCreate(UserState state, CreateAccount cmd) {
         armPassivation();
         if (state.exists()) return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.ALREADY_EXISTS));
         return Effect().persist(new AccountCreated(List.copyOf(cmd.credentials()), System.currentTimeMillis()))
@@ -205,14 +304,14 @@ public final class UserEntity
                 .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.CREATED));
     }
 
-    private ReplyEffect<UserEvent, State> onChangePassword(State state, ChangePassword cmd) {
+    private ReplyEffect<UserEvent, UserState> onChangePassword(UserState state, ChangePassword cmd) {
         armPassivation();
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.NOT_FOUND));
         return Effect().persist(new PasswordChanged(List.copyOf(cmd.credentials()), System.currentTimeMillis()))
                 .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.UPDATED));
     }
 
-    private ReplyEffect<UserEvent, State> onDelete(State state, DeleteAccount cmd) {
+    private ReplyEffect<UserEvent, UserState> onDelete(UserState state, DeleteAccount cmd) {
         armPassivation();
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.NOT_FOUND));
         return Effect().persist(new AccountDeleted(System.currentTimeMillis()))
@@ -221,7 +320,13 @@ public final class UserEntity
                 .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.DELETED));
     }
 
-    private ReplyEffect<UserEvent, State> onBind(State state, BindResource cmd) {
+    private ReplyEffect<UserEvent, UserState> onBind(UserState state, BindResource cmd) {
+        if (passivating) {
+            // This incarnation is stopping: a binding made here would be lost. The shard holds messages sent through
+            // it until the entity has stopped, then starts a new incarnation that answers.
+            router.user(jid).tell(cmd);
+            return Effect().noReply();
+        }
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new NoAccount());
         online.bind(cmd.resource(), cmd.session());
         timers.cancel(Passivate.INSTANCE);
@@ -229,12 +334,8 @@ public final class UserEntity
     }
 
     @Override
-    public EventHandler<State, UserEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState()
-                .onEvent(AccountCreated.class, (s, e) -> new State(e.credentials()))
-                .onEvent(PasswordChanged.class, (s, e) -> new State(e.credentials()))
-                .onEvent(AccountDeleted.class, (s, e) -> State.EMPTY)
-                .build();
+    public EventHandler<UserState, UserEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(UserState::apply);
     }
 
     private void indexed(boolean exists) {

@@ -141,17 +141,17 @@ class C2sLoginIT {
     }
 
     @Test
-    void bouncesAMessageToAUserWithNoAvailableResource() throws Exception {
+    void bouncesAMessageToAnAccountThatDoesNotExist() throws Exception {
         String alice = ItEnvironment.newUser(node, "alice");
-        String offline = ItEnvironment.newUser(node, "offline");
         XMPPTCPConnection a = ItEnvironment.connectStartTls(node, alice, ItEnvironment.PASSWORD, "desk");
         try {
             BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
             a.addAsyncStanzaListener(s -> inbox.add((Message) s), s -> s instanceof Message);
-            a.sendStanza(chat(a, offline + "@localhost", "anyone there?"));
+            a.sendStanza(chat(a, "nobody-" + System.nanoTime() + "@localhost", "anyone there?"));
             Message error = inbox.poll(10, TimeUnit.SECONDS);
             assertNotNull(error, "expected an error reply");
             assertEquals(Message.Type.error, error.getType());
+            // RFC 6121 §8.5.1: no such user.
             assertEquals(StanzaError.Condition.service_unavailable, error.getError().getCondition());
         } finally {
             a.disconnect();

@@ -127,6 +127,20 @@ final class ItEnvironment {
         return open(b);
     }
 
+    /**
+     * Like {@link #connectStartTls(RookeryNode, String, String, String)}, but runs {@code beforeLogin} on the
+     * connection before it connects: listeners added there see what the server sends right after login (stored
+     * subscription requests, offline messages), and roster settings apply from the first roster get.
+     */
+    static XMPPTCPConnection connectStartTls(RookeryNode node, String user, String password, String resource,
+            java.util.function.Consumer<XMPPTCPConnection> beforeLogin) throws Exception {
+        XMPPTCPConnectionConfiguration.Builder b = base(node, user, password, resource)
+                .setPort(node.starttlsPort())
+                .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
+                .setCustomX509TrustManager(trustManager(node));
+        return open(b, beforeLogin);
+    }
+
     /** A Smack connection over XEP-0368 direct TLS (TLS from the first byte), SCRAM-SHA-256 only. */
     static XMPPTCPConnection connectDirectTls(RookeryNode node, String user, String password, String resource)
             throws Exception {
@@ -141,8 +155,14 @@ final class ItEnvironment {
     static final long REPLY_TIMEOUT_MS = 20_000;
 
     private static XMPPTCPConnection open(XMPPTCPConnectionConfiguration.Builder b) throws Exception {
+        return open(b, c -> { });
+    }
+
+    private static XMPPTCPConnection open(XMPPTCPConnectionConfiguration.Builder b,
+            java.util.function.Consumer<XMPPTCPConnection> beforeLogin) throws Exception {
         XMPPTCPConnection c = new XMPPTCPConnection(b.build());
         c.setReplyTimeout(REPLY_TIMEOUT_MS);
+        beforeLogin.accept(c);
         c.connect();
         c.login();
         return c;

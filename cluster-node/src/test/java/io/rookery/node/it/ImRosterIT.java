@@ -1,0 +1,299 @@
+package io.rookery.node.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.rookery.node.RookeryNode;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.filter.PresenceTypeFilter;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.roster.AbstractRosterListener;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.roster.RosterEntry;
+import org.jivesoftware.smack.roster.RosterGroup;
+import org.jivesoftware.smack.roster.packet.RosterPacket;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * RFC 6121 rosters and presence subscriptions, driven by Smack's roster manager in manual subscription mode (so every
+ * answer to a subscription request is one the test sends itself).
+ */
+class ImRosterIT {
+    private static final long WAIT_SECONDS = 20;
+    private static RookeryNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = ItEnvironment.startNode(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) node.close();
+    }
+
+    @Test
+    void rosterSetIsPushedToEveryResourceThatAskedForTheRoster() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        BareJid bobJid = bare(bob);
+        try (Im one = login(alice, "one"); Im two = login(alice, "two")) {
+            BlockingQueue<Jid> addedOnTwo = new LinkedBlockingQueue<>();
+            two.roster.addRosterListener(new AbstractRosterListener() {
+                @Override
+                public void entriesAdded(Collection<Jid> addresses) {
+                    addedOnTwo.addAll(addresses);
+                }
+            });
+
+            one.roster.createItem(bobJid, "Bob Builder", new String[] {"Friends"});
+
+            assertNotNull(awaitJid(addedOnTwo, bobJid),
+                    "the roster push for bob did not reach alice's second interested resource (RFC 6121 §2.3.2)");
+            RosterEntry pushed = two.roster.getEntry(bobJid);
+            assertNotNull(pushed);
+            assertEquals("Bob Builder", pushed.getName());
+            assertEquals(List.of("Friends"), groupNames(pushed));
+            assertEquals(RosterPacket.ItemType.none, pushed.getType());
+            assertFalse(pushed.isSubscriptionPending());
+        }
+        try (Im three = login(alice, "three")) {
+            RosterEntry stored = three.roster.getEntry(bobJid);
+            assertNotNull(stored, "a fresh roster get must return the item added earlier");
+            assertEquals("Bob Builder", stored.getName());
+            assertEquals(List.of("Friends"), groupNames(stored));
+        }
+    }
+
+    @Test
+    void aSubscriptionAcceptedByAnOnlineContactGivesBothSidesTheRightStates() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        BareJid aliceJid = bare(alice);
+        BareJid bobJid = bare(bob);
+        try (Im a = login(alice, "desk"); Im b = login(bob, "desk")) {
+            a.roster.createItemAndRequestSubscription(bobJid, "Bob", null);
+
+            Presence request = awaitPresenceFrom(b.subscribes, aliceJid);
+            assertNotNull(request, "bob did not receive alice's subscription request");
+            // The user's server stamps the request with the user's bare JID (RFC 6121 §3.1.2).
+            assertEquals(aliceJid.toString(), request.getFrom().toString());
+
+            b.conn.sendStanza(presence(b.conn, Presence.Type.subscribed, aliceJid));
+
+            awaitTrue("alice's item for bob must become subscription='to' without ask (RFC 6121 §3.1.6)", () -> {
+                RosterEntry e = a.roster.getEntry(bobJid);
+                return e != null && e.getType() == RosterPacket.ItemType.to && !e.isSubscriptionPending();
+            });
+            awaitTrue("bob's roster must hold alice with subscription='from' (RFC 6121 §3.1.5)", () -> {
+                RosterEntry e = b.roster.getEntry(aliceJid);
+                return e != null && e.getType() == RosterPacket.ItemType.from;
+            });
+            awaitTrue("alice must receive bob's available presence once subscribed (RFC 6121 §3.1.5)",
+                    () -> a.roster.getPresence(bobJid).isAvailable());
+        }
+    }
+
+    @Test
+    void aSubscriptionRequestToAnOfflineUserIsDeliveredWhenTheyComeOnline() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String carol = ItEnvironment.newUser(node, "carol");
+        BareJid aliceJid = bare(alice);
+        BareJid carolJid = bare(carol);
+        try (Im a = login(alice, "desk")) {
+            a.roster.createItemAndRequestSubscription(carolJid, "Carol", null);
+            awaitTrue("alice's item for carol must be pushed with ask='subscribe' (RFC 6121 §3.1.2)", () -> {
+                RosterEntry e = a.roster.getEntry(carolJid);
+                return e != null && e.isSubscriptionPending();
+            });
+            try (Im c = login(carol, "phone")) {
+                Presence request = awaitPresenceFrom(c.subscribes, aliceJid);
+                assertNotNull(request,
+                        "the stored subscription request must be delivered when carol comes online (RFC 6121 §3.1.3)");
+                assertEquals(Presence.Type.subscribe, request.getType());
+            }
+        }
+    }
+
+    @Test
+    void mutualSubscriptionSharesPresenceAndUnavailableOnLogout() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        BareJid aliceJid = bare(alice);
+        BareJid bobJid = bare(bob);
+        try (Im a = login(alice, "desk"); Im b = login(bob, "desk")) {
+            subscribe(a, b);
+            subscribe(b, a);
+            awaitTrue("alice's item for bob must be subscription='both'", () -> {
+                RosterEntry e = a.roster.getEntry(bobJid);
+                return e != null && e.getType() == RosterPacket.ItemType.both;
+            });
+            awaitTrue("bob's item for alice must be subscription='both'", () -> {
+                RosterEntry e = b.roster.getEntry(aliceJid);
+                return e != null && e.getType() == RosterPacket.ItemType.both;
+            });
+            awaitTrue("alice must see bob available", () -> a.roster.getPresence(bobJid).isAvailable());
+            awaitTrue("bob must see alice available", () -> b.roster.getPresence(aliceJid).isAvailable());
+
+            b.conn.disconnect();
+
+            awaitTrue("alice must see bob unavailable after his session ends (RFC 6121 §4.5.2)",
+                    () -> !a.roster.getPresence(bobJid).isAvailable());
+        }
+    }
+
+    @Test
+    void removingARosterItemCancelsTheSubscription() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        BareJid aliceJid = bare(alice);
+        BareJid bobJid = bare(bob);
+        try (Im a = login(alice, "desk"); Im b = login(bob, "desk")) {
+            subscribe(a, b);
+            awaitTrue("bob's item for alice must be subscription='from'", () -> {
+                RosterEntry e = b.roster.getEntry(aliceJid);
+                return e != null && e.getType() == RosterPacket.ItemType.from;
+            });
+
+            a.roster.removeEntry(a.roster.getEntry(bobJid));
+
+            awaitTrue("alice's roster must no longer hold bob", () -> a.roster.getEntry(bobJid) == null);
+            awaitTrue("bob's item for alice must lose 'from' (RFC 6121 §2.5.2, §3.3.3)", () -> {
+                RosterEntry e = b.roster.getEntry(aliceJid);
+                return e == null || e.getType() == RosterPacket.ItemType.none;
+            });
+        }
+        try (Im again = login(alice, "again")) {
+            assertNull(again.roster.getEntry(bobJid), "the removal must be stored");
+        }
+    }
+
+    @Test
+    void aRosterSetWithTwoItemsIsABadRequest() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        BareJid bobJid = bare(ItEnvironment.freshUserName("bob"));
+        BareJid carolJid = bare(ItEnvironment.freshUserName("carol"));
+        try (Im a = login(alice, "desk")) {
+            RosterPacket set = new RosterPacket();
+            set.setType(IQ.Type.set);
+            set.addRosterItem(new RosterPacket.Item(bobJid, "Bob"));
+            set.addRosterItem(new RosterPacket.Item(carolJid, "Carol"));
+
+            XMPPException.XMPPErrorException e = assertThrows(XMPPException.XMPPErrorException.class,
+                    () -> a.conn.createStanzaCollectorAndSend(set).nextResultOrThrow());
+            // "The <query/> element in a roster set MUST contain one and only one <item/> element" (RFC 6121 §2.3.3).
+            assertEquals(StanzaError.Condition.bad_request, e.getStanzaError().getCondition());
+        }
+        try (Im again = login(alice, "again")) {
+            assertNull(again.roster.getEntry(bobJid), "a refused roster set must change nothing");
+            assertNull(again.roster.getEntry(carolJid), "a refused roster set must change nothing");
+        }
+    }
+
+    /** One logged-in resource: its roster (loaded, manual subscription mode) and the subscribe requests it got. */
+    private static final class Im implements AutoCloseable {
+        final XMPPTCPConnection conn;
+        final Roster roster;
+        final BlockingQueue<Presence> subscribes;
+
+        Im(XMPPTCPConnection conn, BlockingQueue<Presence> subscribes) {
+            this.conn = conn;
+            this.roster = Roster.getInstanceFor(conn);
+            this.subscribes = subscribes;
+        }
+
+        BareJid jid() {
+            return conn.getUser().asBareJid();
+        }
+
+        @Override
+        public void close() {
+            conn.disconnect();
+        }
+    }
+
+    /** Logs in with the listeners in place before the initial presence, and waits for the roster to be loaded. */
+    private static Im login(String user, String resource) throws Exception {
+        BlockingQueue<Presence> subscribes = new LinkedBlockingQueue<>();
+        XMPPTCPConnection c = ItEnvironment.connectStartTls(node, user, ItEnvironment.PASSWORD, resource, conn -> {
+            Roster.getInstanceFor(conn).setSubscriptionMode(Roster.SubscriptionMode.manual);
+            conn.addAsyncStanzaListener(s -> subscribes.add((Presence) s), PresenceTypeFilter.SUBSCRIBE);
+        });
+        Im im = new Im(c, subscribes);
+        try {
+            awaitTrue(user + "'s roster was not loaded", im.roster::isLoaded);
+        } catch (AssertionError e) {
+            c.disconnect();
+            throw e;
+        }
+        return im;
+    }
+
+    /** The user asks for the contact's presence; the contact (online) approves. */
+    private static void subscribe(Im user, Im contact) throws Exception {
+        user.roster.createItemAndRequestSubscription(contact.jid(), contact.jid().getLocalpartOrNull().toString(),
+                null);
+        Presence request = awaitPresenceFrom(contact.subscribes, user.jid());
+        assertNotNull(request, contact.jid() + " did not receive the subscription request of " + user.jid());
+        contact.conn.sendStanza(presence(contact.conn, Presence.Type.subscribed, user.jid()));
+    }
+
+    private static Presence presence(XMPPTCPConnection from, Presence.Type type, BareJid to) {
+        return from.getStanzaFactory().buildPresenceStanza().ofType(type).to(to).build();
+    }
+
+    private static BareJid bare(String user) throws Exception {
+        return JidCreate.bareFrom(user + "@localhost");
+    }
+
+    private static List<String> groupNames(RosterEntry e) {
+        return e.getGroups().stream().map(RosterGroup::getName).sorted().collect(Collectors.toList());
+    }
+
+    private static Presence awaitPresenceFrom(BlockingQueue<Presence> q, BareJid from) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            Presence p = q.poll(200, TimeUnit.MILLISECONDS);
+            if (p != null && p.getFrom() != null && from.equals(p.getFrom().asBareJid())) return p;
+        }
+        return null;
+    }
+
+    private static Jid awaitJid(BlockingQueue<Jid> q, Jid wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            Jid j = q.poll(200, TimeUnit.MILLISECONDS);
+            if (j != null && wanted.equals(j)) return j;
+        }
+        return null;
+    }
+
+    /** Waits (with a deadline) for a state the server's pushes and presences should bring about. */
+    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail(what);
+            Thread.sleep(50);
+        }
+    }
+}

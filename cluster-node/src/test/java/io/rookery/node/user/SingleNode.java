@@ -1,0 +1,239 @@
+package io.rookery.node.user;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.rookery.node.c2s.SessionActor;
+import io.rookery.node.routing.Router;
+import io.rookery.node.routing.ServerHandlers;
+import io.rookery.protocol.jid.InvalidJidException;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.sasl.ScramCredentials;
+import io.rookery.protocol.sasl.ScramHash;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.xml.Element;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+
+/**
+ * A cluster of one in this JVM with user entities on Pekko's in-memory journal and snapshot store, and test probes
+ * standing in for client sessions. Every account gets a fresh name, so tests sharing a node do not see each other.
+ */
+final class SingleNode implements AutoCloseable {
+    static final String DOMAIN = "localhost";
+
+    /** Derived once: PBKDF2 is the slow part of creating an account. */
+    static final List<ScramCredentials> PASSWORD = Accounts.credentialsFor("pw", 4096);
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    final ActorTestKit testKit;
+    final Router router;
+
+    private SingleNode(ActorTestKit testKit, Router router) {
+        this.testKit = testKit;
+        this.router = router;
+    }
+
+    static SingleNode start() {
+        Config config = ConfigFactory.parseString("""
+                pekko.actor.provider = cluster
+                pekko.remote.artery.canonical.port = 0
+                pekko.remote.artery.canonical.hostname = 127.0.0.1
+                pekko.actor.serialize-messages = off
+                pekko.loglevel = WARNING
+                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                # Generous for a loaded build machine; this bounds waiting, it asserts nothing about speed.
+                pekko.actor.testkit.typed.single-expect-default = 10s
+                """)
+                .withFallback(PersistenceTestKitPlugin.getInstance().config())
+                .withFallback(PersistenceTestKitSnapshotPlugin.config())
+                .withFallback(ConfigFactory.load());
+        ActorTestKit testKit = ActorTestKit.create(config);
+        ActorSystem<Void> system = testKit.system();
+        Cluster cluster = Cluster.get(system);
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        testKit.createTestProbe().awaitAssert(Duration.ofSeconds(30), () -> {
+            assertEquals(MemberStatus.up(), cluster.selfMember().status());
+            return null;
+        });
+        Router router = new Router(ClusterSharding.get(system), DOMAIN);
+        router.setServerHandlers(new ServerHandlers(false));
+        UserEntity.init(system, router, null, new UserEntity.Limits(Duration.ofMinutes(5), 1000));
+        return new SingleNode(testKit, router);
+    }
+
+    @Override
+    public void close() {
+        testKit.shutdownTestKit();
+    }
+
+    /** A bare JID nobody has used yet, with no account behind it. */
+    static Jid freshJid(String prefix) {
+        return jid(prefix + "-" + NAMES.incrementAndGet() + "@" + DOMAIN);
+    }
+
+    static Jid jid(String s) {
+        try {
+            return Jid.parse(s);
+        } catch (InvalidJidException e) {
+            throw new IllegalArgumentException(s, e);
+        }
+    }
+
+    /** The user's full JID with this resource. */
+    static Jid full(Jid user, String resource) {
+        return jid(user.bare() + "/" + resource);
+    }
+
+    /** A new account with {@link #PASSWORD}. */
+    Jid newAccount(String prefix) {
+        Jid jid = freshJid(prefix);
+        assertEquals(UserEntity.AccountStatus.CREATED, createAccount(jid, PASSWORD));
+        return jid;
+    }
+
+    UserEntity.AccountStatus createAccount(Jid jid, List<ScramCredentials> credentials) {
+        TestProbe<UserEntity.AccountResult> reply = testKit.createTestProbe();
+        router.user(jid).tell(new UserEntity.CreateAccount(credentials, reply.getRef()));
+        return reply.expectMessageClass(UserEntity.AccountResult.class).status();
+    }
+
+    UserEntity.AccountStatus changePassword(Jid jid, List<ScramCredentials> credentials) {
+        TestProbe<UserEntity.AccountResult> reply = testKit.createTestProbe();
+        router.user(jid).tell(new UserEntity.ChangePassword(credentials, reply.getRef()));
+        return reply.expectMessageClass(UserEntity.AccountResult.class).status();
+    }
+
+    UserEntity.AccountStatus deleteAccount(Jid jid) {
+        TestProbe<UserEntity.AccountResult> reply = testKit.createTestProbe();
+        router.user(jid).tell(new UserEntity.DeleteAccount(reply.getRef()));
+        return reply.expectMessageClass(UserEntity.AccountResult.class).status();
+    }
+
+    UserEntity.CredentialsResult credentials(Jid jid, ScramHash hash) {
+        TestProbe<UserEntity.CredentialsResult> reply = testKit.createTestProbe();
+        router.user(jid).tell(new UserEntity.GetCredentials(hash, reply.getRef()));
+        return reply.expectMessageClass(UserEntity.CredentialsResult.class);
+    }
+
+    /** Binds a resource with a fresh probe as its session and checks the entity confirmed it. */
+    Session bind(Jid user, String resource) {
+        Session session = new Session(full(user, resource), testKit.createTestProbe());
+        assertEquals(new UserEntity.Bound(resource), bindAnswer(session));
+        return session;
+    }
+
+    UserEntity.BindResult bindAnswer(Session session) {
+        TestProbe<UserEntity.BindResult> reply = testKit.createTestProbe();
+        router.user(session.jid()).tell(new UserEntity.BindResource(session.jid().resource(), session.probe().getRef(),
+                reply.getRef()));
+        return reply.expectMessageClass(UserEntity.BindResult.class);
+    }
+
+    void unbind(Session session) {
+        router.user(session.jid()).tell(new UserEntity.UnbindResource(session.jid().resource(), session.probe().getRef()));
+    }
+
+    /**
+     * Sends initial presence with a priority from the session, then takes the broadcast off the sender and off the
+     * resources that were already available (RFC 6121 §4.2.2), so later expectations start clean.
+     */
+    void becomeAvailable(Session session, int priority, Session... alreadyAvailable) {
+        Element presence = Element.builder("presence", Namespaces.CLIENT)
+                .attr("from", session.jid().toString())
+                .child(Element.builder("priority", Namespaces.CLIENT).text(Integer.toString(priority)).build())
+                .build();
+        router.user(session.jid()).tell(new UserEntity.OwnPresence(session.jid().resource(), presence));
+        session.expectPresenceFrom(session);
+        for (Session other : alreadyAvailable) other.expectPresenceFrom(session);
+    }
+
+    /** Entity ids currently running in this node's user shards. */
+    Set<String> runningUserEntities() {
+        TestProbe<ShardRegion.CurrentShardRegionState> reply = testKit.createTestProbe();
+        ClusterSharding.get(testKit.system()).shardState()
+                .tell(new GetShardRegionState(UserEntity.TYPE_KEY, reply.getRef()));
+        return reply.expectMessageClass(ShardRegion.CurrentShardRegionState.class).getShards().stream()
+                .flatMap(s -> s.getEntityIds().stream())
+                .collect(Collectors.toSet());
+    }
+
+    /** A session stand-in: the full JID it bound and the probe that receives what the entity sends it. */
+    record Session(Jid jid, TestProbe<SessionActor.Command> probe) {
+
+        /** The next stanza delivered to this session; fails on anything else (a kick, or nothing at all). */
+        Element nextStanza() {
+            return probe.expectMessageClass(SessionActor.Deliver.class).stanza();
+        }
+
+        void expectPresenceFrom(Session sender) {
+            Element presence = nextStanza();
+            assertEquals("presence", presence.name(), presence::toString);
+            assertEquals(sender.jid().toString(), presence.attr("from"), presence::toString);
+        }
+
+        /** The next stanza is exactly this one: used as a marker to show nothing else was delivered before it. */
+        void expectNext(Element stanza) {
+            assertEquals(stanza, nextStanza());
+        }
+
+        void expectKicked(SessionActor.Kick reason) {
+            assertEquals(new SessionActor.Kicked(reason), probe.expectMessageClass(SessionActor.Kicked.class));
+        }
+    }
+
+    // ---- stanzas --------------------------------------------------------------------------------------------
+
+    static Element message(Jid from, Jid to, String type, String id) {
+        Element.Builder b = Element.builder("message", Namespaces.CLIENT)
+                .attr("from", from.toString())
+                .attr("to", to.toString())
+                .attr("id", id);
+        if (type != null) b.attr("type", type);
+        return b.child(Element.builder("body", Namespaces.CLIENT).text("body of " + id).build()).build();
+    }
+
+    static Element chat(Jid from, Jid to, String id) {
+        return message(from, to, "chat", id);
+    }
+
+    static Element iq(Jid from, Jid to, String type, String id, Element payload) {
+        return Element.builder("iq", Namespaces.CLIENT)
+                .attr("from", from.toString())
+                .attr("to", to.toString())
+                .attr("type", type)
+                .attr("id", id)
+                .child(payload)
+                .build();
+    }
+
+    /** Checks a stanza is the service-unavailable error reply to the original (RFC 6120 §8.3.1, §8.3.3.19). */
+    static void assertServiceUnavailableReplyTo(Element original, Element reply) {
+        assertEquals(original.name(), reply.name(), reply::toString);
+        assertEquals("error", reply.attr("type"), reply::toString);
+        assertEquals(original.attr("id"), reply.attr("id"), reply::toString);
+        assertEquals(original.attr("to"), reply.attr("from"), reply::toString);
+        assertEquals(original.attr("from"), reply.attr("to"), reply::toString);
+        Element error = reply.child("error", Namespaces.CLIENT);
+        assertNotNull(error, reply::toString);
+        assertEquals("cancel", error.attr("type"), reply::toString);
+        assertNotNull(error.child("service-unavailable", Namespaces.STANZAS), reply::toString);
+    }
+}
