@@ -1,0 +1,188 @@
+package io.rookery.loadtest;
+
+import io.rookery.protocol.xml.XmlWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** The self-contained HTML page: tables and inline SVG charts, no scripts, no external resources. */
+final class HtmlReport {
+    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+
+    private HtmlReport() {}
+
+    static String write(RunResult r) {
+        StringBuilder sb = new StringBuilder(64 * 1024);
+        sb.append("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>");
+        esc(sb, "Rookery load test: " + r.scenario() + " " + r.startedAt());
+        sb.append("</title><style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;"
+                + "margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
+                + "th{background:#f4f4f4}td.l,th.l{text-align:left}.note{color:#a40}svg{display:block;"
+                + "margin:0.5em 0 1.5em}</style></head><body>\n");
+        sb.append("<h1>");
+        esc(sb, "Rookery load test: " + r.scenario());
+        sb.append("</h1>\n<p>");
+        esc(sb, String.format(Locale.ROOT, "Started %s, ran %.1f s against %s:%s (domain %s, %s, TLS %s).",
+                r.startedAt(), r.elapsedSeconds(), r.options().get("host"), r.options().get("port"),
+                r.options().get("domain"), r.options().get("mechanism"), r.options().get("tls")));
+        sb.append("</p>\n");
+        for (String note : r.notes()) {
+            sb.append("<p class='note'>");
+            esc(sb, note);
+            sb.append("</p>\n");
+        }
+        logins(sb, r.logins());
+        if (r.messages() != null) messages(sb, r.messages());
+        failures(sb, r);
+        charts(sb, r);
+        sb.append("<h2>Options</h2>\n<table>");
+        for (Map.Entry<String, String> o : r.options().entrySet()) row(sb, "--" + o.getKey(), o.getValue());
+        sb.append("</table>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    private static void logins(StringBuilder sb, RunResult.Logins l) {
+        sb.append("<h2>Logins</h2>\n<table>");
+        row(sb, "target", Long.toString(l.target()));
+        row(sb, "started", Long.toString(l.started()));
+        row(sb, "ok", Long.toString(l.ok()));
+        row(sb, "failed", Long.toString(l.failed()));
+        row(sb, "dropped after login", Long.toString(l.dropped()));
+        row(sb, "peak sessions up", Long.toString(l.maxUp()));
+        row(sb, "all logins ended at", num(l.allEndedSeconds()) + " s");
+        row(sb, "logins per second achieved", num(l.ratePerSecond()));
+        sb.append("</table>\n<table><tr><th class='l'>latency (ms)</th><th>count</th><th>p50</th><th>p90</th>"
+                + "<th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>");
+        l.phases().forEach((phase, s) -> latencyRow(sb, phase.name().toLowerCase(Locale.ROOT), s));
+        sb.append("</table>\n");
+    }
+
+    private static void messages(StringBuilder sb, RunResult.Messages m) {
+        sb.append("<h2>Messages</h2>\n<table>");
+        row(sb, "offered rate (/s)", num(m.offeredRate()));
+        row(sb, "send phase (s)", num(m.sendSeconds()));
+        row(sb, "sent", Long.toString(m.sent()));
+        row(sb, "achieved send rate (/s)", num(m.achievedRate()));
+        row(sb, "received", Long.toString(m.received()));
+        row(sb, "delivered rate (/s)", num(m.deliveredRate()));
+        row(sb, "lost (not received by the end of the grace period)", Long.toString(m.lost()));
+        row(sb, "bounced with an error", m.bounced() + (m.bounceConditions().isEmpty() ? ""
+                : " " + m.bounceConditions()));
+        row(sb, "duplicates", Long.toString(m.duplicates()));
+        sb.append("</table>\n<table><tr><th class='l'>latency (ms)</th><th>count</th><th>p50</th><th>p90</th>"
+                + "<th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>");
+        latencyRow(sb, "end to end", m.latency());
+        sb.append("</table>\n");
+    }
+
+    private static void failures(StringBuilder sb, RunResult r) {
+        sb.append("<h2>Failures</h2>\n");
+        if (r.failures().isEmpty()) {
+            sb.append("<p>None.</p>\n");
+            return;
+        }
+        sb.append("<table><tr><th class='l'>kind</th><th>count</th><th class='l'>example</th></tr>");
+        for (Map.Entry<String, Long> f : r.failures().entrySet()) {
+            String example = r.failureExamples().get(f.getKey());
+            sb.append("<tr><td class='l'>");
+            esc(sb, f.getKey());
+            sb.append("</td><td>").append(f.getValue()).append("</td><td class='l'>");
+            esc(sb, example == null ? "" : example);
+            sb.append("</td></tr>");
+        }
+        sb.append("</table>\n");
+    }
+
+    private static void charts(StringBuilder sb, RunResult r) {
+        sb.append("<h2>Charts</h2>\n");
+        if (r.messages() != null) {
+            sb.append(latencyChart("Message end-to-end latency by percentile",
+                    List.of(Map.entry("end to end", r.messages().latency()))));
+        }
+        List<Map.Entry<String, LatencySummary>> phases = new ArrayList<>();
+        r.logins().phases().forEach((p, s) -> phases.add(Map.entry(p.name().toLowerCase(Locale.ROOT), s)));
+        sb.append(latencyChart("Login latency by percentile, per phase", phases));
+        List<Sample> t = r.timeline();
+        List<SvgChart.Series> rates = new ArrayList<>();
+        rates.add(series("logins/s", 0, t, Sample::loginsPerSecond));
+        if (r.messages() != null) {
+            rates.add(series("messages sent/s", 1, t, Sample::sentPerSecond));
+            rates.add(series("messages received/s", 2, t, Sample::receivedPerSecond));
+        }
+        sb.append(SvgChart.render("Throughput over time", "seconds since start", "per second", rates, null));
+        sb.append(SvgChart.render("Sessions over time", "seconds since start", "sessions",
+                List.of(series("sessions up", 0, t, s -> s.sessionsUp()),
+                        series("failed logins (total)", 1, t, s -> s.loginsFailed())), null));
+        if (r.messages() != null) {
+            sb.append(SvgChart.render("Message latency over time (per interval)", "seconds since start", "ms",
+                    List.of(series("p50", 0, t, Sample::latencyP50Ms), series("p99", 1, t, Sample::latencyP99Ms),
+                            series("max", 3, t, Sample::latencyMaxMs)), null));
+        }
+        sb.append('\n');
+    }
+
+    /** Percentile curves on the log "nines" axis; the maximum of n values sits at 1 - 1/n. */
+    static String latencyChart(String title, List<Map.Entry<String, LatencySummary>> curves) {
+        List<SvgChart.Series> series = new ArrayList<>();
+        double maxX = 2;
+        int color = 0;
+        for (Map.Entry<String, LatencySummary> c : curves) {
+            List<LatencySummary.Point> pts = c.getValue().curve();
+            if (pts.isEmpty()) {
+                color++;
+                continue;
+            }
+            double[] xs = new double[pts.size()];
+            double[] ys = new double[pts.size()];
+            double lastX = 0;
+            double maxAt = Math.log10(Math.max(1, c.getValue().count()));
+            for (int i = 0; i < pts.size(); i++) {
+                double p = pts.get(i).percentile();
+                xs[i] = p >= 100.0 ? Math.max(lastX, maxAt) : SvgChart.percentileX(p);
+                ys[i] = pts.get(i).ms();
+                lastX = xs[i];
+            }
+            maxX = Math.max(maxX, lastX);
+            series.add(new SvgChart.Series(c.getKey(), COLORS[color++ % COLORS.length], xs, ys));
+        }
+        return SvgChart.render(title, "percentile", "ms", series, SvgChart.percentileTicks((int) Math.ceil(maxX)));
+    }
+
+    private static SvgChart.Series series(String name, int color, List<Sample> t, ToDoubleFunction<Sample> f) {
+        double[] xs = new double[t.size()];
+        double[] ys = new double[t.size()];
+        for (int i = 0; i < t.size(); i++) {
+            xs[i] = t.get(i).seconds();
+            ys[i] = f.applyAsDouble(t.get(i));
+        }
+        return new SvgChart.Series(name, COLORS[color % COLORS.length], xs, ys);
+    }
+
+    private static void latencyRow(StringBuilder sb, String name, LatencySummary s) {
+        sb.append("<tr><td class='l'>");
+        esc(sb, name);
+        sb.append("</td><td>").append(s.count()).append("</td>");
+        for (double v : new double[] {s.p50Ms(), s.p90Ms(), s.p99Ms(), s.p999Ms(), s.maxMs(), s.meanMs()}) {
+            sb.append("<td>").append(num(v)).append("</td>");
+        }
+        sb.append("</tr>");
+    }
+
+    private static void row(StringBuilder sb, String name, String value) {
+        sb.append("<tr><th class='l'>");
+        esc(sb, name);
+        sb.append("</th><td class='l'>");
+        esc(sb, value == null ? "" : value);
+        sb.append("</td></tr>");
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
+    }
+
+    private static void esc(StringBuilder sb, String s) {
+        XmlWriter.escapeText(s, sb);
+    }
+}

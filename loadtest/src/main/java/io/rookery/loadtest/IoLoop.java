@@ -1,0 +1,258 @@
+package io.rookery.loadtest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One I/O thread: a Selector over its sessions, the read buffer they all share, and the pacing of its share of
+ * logins and messages. Everything a session does runs here; other threads hand work over with {@link #execute}.
+ */
+final class IoLoop implements Runnable {
+    /** One read fills at most this much; a session keeps nothing of it once the read is handled. */
+    static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** Upper bound of operations of one kind per tick, so a late loop catches up without starving reads. */
+    private static final int MAX_PER_TICK = 2_000;
+
+    final Engine engine;
+    final Options options;
+    final Metrics metrics;
+    final Selector selector;
+    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    /** The parser and the TLS codec take arrays: each read is copied here from the direct buffer. */
+    final byte[] scratch = new byte[READ_BUFFER_BYTES];
+    final StringBuilder text = new StringBuilder(512);
+    final SplittableRandom random;
+    final long loginTimeoutNanos;
+
+    private final int index;
+    private final int loopCount;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ArrayList<Session> sessions = new ArrayList<>();
+    private final ArrayList<Session> online = new ArrayList<>();
+    private volatile boolean running = true;
+    private long nextSweep;
+
+    // Logins: this loop's users are first + index, first + index + loopCount, ...
+    private final int userShare;
+    private final int concurrencyShare;
+    private int usersStarted;
+    private int inFlight;
+    private Pacer loginPacer;
+
+    // Chat
+    private Pacer sendPacer;
+    private String[] targets;
+    private long localSeq;
+    private final byte[] nonceBytes = new byte[18];
+
+    IoLoop(int index, int loopCount, Engine engine) throws IOException {
+        this.index = index;
+        this.loopCount = loopCount;
+        this.engine = engine;
+        this.options = engine.options;
+        this.metrics = engine.metrics;
+        this.selector = Selector.open();
+        this.random = new SplittableRandom(System.nanoTime() ^ ((long) index << 32));
+        this.userShare = options.users > index ? (options.users - index - 1) / loopCount + 1 : 0;
+        this.concurrencyShare = Math.max(1, (options.concurrency + loopCount - 1) / loopCount);
+        this.loginTimeoutNanos = options.loginTimeout.toNanos();
+    }
+
+    /** Runs r on this loop's thread. */
+    void execute(Runnable r) {
+        tasks.add(r);
+        selector.wakeup();
+    }
+
+    void stop() {
+        running = false;
+        selector.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                boolean paced = loginPacer != null || sendPacer != null;
+                selector.select(paced ? 1 : 50);
+                try {
+                    handleKeys();
+                    runTasks();
+                    tick(System.nanoTime());
+                } catch (RuntimeException e) {
+                    // Never let one bad step stop the thread: the controller waits on tasks it runs.
+                    metrics.clientError(e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("selector failed", e);
+        } finally {
+            for (Session s : new ArrayList<>(sessions)) s.abort();
+            runTasks(); // nobody waits forever on a task handed over while we stopped
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    private void handleKeys() {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            Session s = (Session) key.attachment();
+            try {
+                if (key.isValid() && key.isConnectable()) s.onConnectable();
+                if (key.isValid() && key.isWritable()) s.onWritable();
+                if (key.isValid() && key.isReadable()) s.onReadable();
+            } catch (RuntimeException e) {
+                // A bug in the client, or a server reply it cannot handle: that session fails, the rest go on.
+                s.fail("client-error:" + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable r;
+        while ((r = tasks.poll()) != null) r.run();
+    }
+
+    private void tick(long now) {
+        if (loginPacer != null) startDueLogins(now);
+        if (sendPacer != null) sendDueMessages(now);
+        if (now - nextSweep >= 0) {
+            nextSweep = now + SWEEP_NANOS;
+            for (int i = sessions.size() - 1; i >= 0; i--) {
+                if (i < sessions.size()) sessions.get(i).sweep(now);
+            }
+        }
+    }
+
+    void startLogins(long startNanos, double perSecond) {
+        loginPacer = usersStarted < userShare ? new Pacer(startNanos, perSecond) : null;
+    }
+
+    void stopLogins() {
+        loginPacer = null;
+    }
+
+    private void startDueLogins(long now) {
+        long n = Math.min(loginPacer.due(now), Math.min(concurrencyShare - inFlight, MAX_PER_TICK));
+        n = Math.min(n, userShare - usersStarted);
+        for (long i = 0; i < n; i++) {
+            int user = options.first + index + usersStarted * loopCount;
+            usersStarted++;
+            inFlight++;
+            Session s = new Session(this, user);
+            s.slot = sessions.size();
+            sessions.add(s);
+            s.connect(System.nanoTime());
+        }
+        if (n > 0) loginPacer.took(n);
+        if (usersStarted >= userShare) loginPacer = null;
+    }
+
+    void startSending(long startNanos, double perSecond, String[] targets) {
+        this.targets = targets;
+        this.sendPacer = new Pacer(startNanos, perSecond);
+    }
+
+    void stopSending() {
+        sendPacer = null;
+    }
+
+    private void sendDueMessages(long now) {
+        long n = Math.min(sendPacer.due(now), MAX_PER_TICK);
+        for (long i = 0; i < n && !online.isEmpty(); i++) {
+            Session from = online.get(random.nextInt(online.size()));
+            String to = pickTarget(from.jid);
+            if (to == null) break;
+            long seq = localSeq++ * loopCount + index; // disjoint across loops without sharing a counter
+            from.sendChat(to, seq);
+        }
+        // Messages that found no sender count as offered and not sent: the achieved rate shows them.
+        sendPacer.took(n);
+    }
+
+    /** A random target other than self; null when there is none. */
+    private String pickTarget(String self) {
+        if (targets.length < 2) return null;
+        for (int tries = 0; tries < 8; tries++) {
+            String t = targets[random.nextInt(targets.length)];
+            if (!t.equals(self)) return t;
+        }
+        return null;
+    }
+
+    List<String> onlineJids() {
+        List<String> out = new ArrayList<>(online.size());
+        for (Session s : online) out.add(s.jid);
+        return out;
+    }
+
+    void closeAll() {
+        loginPacer = null;
+        sendPacer = null;
+        for (int i = sessions.size() - 1; i >= 0; i--) {
+            if (i < sessions.size()) sessions.get(i).closeAtEnd();
+        }
+    }
+
+    /** A client nonce for SCRAM: 18 random bytes in base64 (RFC 5802 wants printable, and no ','). */
+    String nonce() {
+        // SplittableRandom, not SecureRandom: these accounts are throwaway and the nonce only has to be unique.
+        for (int i = 0; i < nonceBytes.length; i += 8) {
+            long r = random.nextLong();
+            for (int j = i; j < Math.min(i + 8, nonceBytes.length); j++) {
+                nonceBytes[j] = (byte) r;
+                r >>>= 8;
+            }
+        }
+        return Base64.getEncoder().encodeToString(nonceBytes);
+    }
+
+    void loginEnded() {
+        inFlight--;
+    }
+
+    void sessionOnline(Session s) {
+        s.onlineSlot = online.size();
+        online.add(s);
+    }
+
+    /** Forgets a session that has closed. */
+    void remove(Session s) {
+        swapRemove(sessions, s, s.slot, true);
+        s.slot = -1;
+        if (s.onlineSlot >= 0) {
+            swapRemove(online, s, s.onlineSlot, false);
+            s.onlineSlot = -1;
+        }
+    }
+
+    private static void swapRemove(ArrayList<Session> list, Session s, int at, boolean slot) {
+        if (at < 0 || at >= list.size() || list.get(at) != s) return;
+        Session last = list.remove(list.size() - 1);
+        if (last != s) {
+            list.set(at, last);
+            if (slot) {
+                last.slot = at;
+            } else {
+                last.onlineSlot = at;
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.rookery.loadtest;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The machine-readable result file. Times are in milliseconds (latencies) or seconds (elapsed, timeline), rates
+ * per second; a value that could not be measured is null. {@code formatVersion} changes when a field changes
+ * meaning or goes away; new fields may appear without it.
+ */
+final class JsonReport {
+    static final int FORMAT_VERSION = 1;
+
+    private JsonReport() {}
+
+    static String write(RunResult r) {
+        Json j = new Json().beginObject();
+        j.field("tool", "rookery-loadtest").field("formatVersion", FORMAT_VERSION);
+        j.field("scenario", r.scenario()).field("startedAt", r.startedAt()).field("elapsedSeconds", r.elapsedSeconds());
+        j.name("options").beginObject();
+        r.options().forEach(j::field);
+        j.endObject();
+        j.name("notes").beginArray();
+        r.notes().forEach(j::value);
+        j.endArray();
+        logins(j, r.logins());
+        j.name("failures").beginObject();
+        for (Map.Entry<String, Long> f : r.failures().entrySet()) {
+            j.name(f.getKey()).beginObject().field("count", f.getValue())
+                    .field("example", r.failureExamples().get(f.getKey())).endObject();
+        }
+        j.endObject();
+        j.name("messages");
+        if (r.messages() == null) {
+            j.value((String) null);
+        } else {
+            messages(j, r.messages());
+        }
+        timeline(j, r);
+        return j.endObject().toString() + "\n";
+    }
+
+    private static void logins(Json j, RunResult.Logins l) {
+        j.name("logins").beginObject();
+        j.field("target", l.target()).field("started", l.started()).field("ok", l.ok()).field("failed", l.failed());
+        j.field("droppedAfterLogin", l.dropped()).field("maxSessionsUp", l.maxUp());
+        j.field("allEndedAtSeconds", l.allEndedSeconds()).field("ratePerSecond", l.ratePerSecond());
+        j.name("latencyMs").beginObject();
+        l.phases().forEach((phase, s) -> latency(j.name(phase.name().toLowerCase(Locale.ROOT)), s));
+        j.endObject();
+        j.endObject();
+    }
+
+    private static void messages(Json j, RunResult.Messages m) {
+        j.beginObject();
+        j.field("offeredRate", m.offeredRate()).field("sendSeconds", m.sendSeconds()).field("sent", m.sent());
+        j.field("achievedRate", m.achievedRate()).field("received", m.received());
+        j.field("deliveredRate", m.deliveredRate()).field("lost", m.lost()).field("bounced", m.bounced());
+        j.name("bounceConditions").beginObject();
+        m.bounceConditions().forEach(j::field);
+        j.endObject();
+        j.field("duplicates", m.duplicates());
+        latency(j.name("latencyMs"), m.latency());
+        j.endObject();
+    }
+
+    /** count, min, mean, p50, p90, p99, p99_9, max, and the percentile curve as [percentile, ms] pairs. */
+    static void latency(Json j, LatencySummary s) {
+        j.beginObject();
+        j.field("count", s.count()).field("min", s.minMs()).field("mean", s.meanMs()).field("p50", s.p50Ms());
+        j.field("p90", s.p90Ms()).field("p99", s.p99Ms()).field("p99_9", s.p999Ms()).field("max", s.maxMs());
+        j.name("percentiles").beginArray();
+        for (LatencySummary.Point p : s.curve()) {
+            j.beginArray().value(p.percentile()).value(p.ms()).endArray();
+        }
+        j.endArray();
+        j.endObject();
+    }
+
+    private static void timeline(Json j, RunResult r) {
+        j.name("timeline").beginArray();
+        for (Sample s : r.timeline()) {
+            j.beginObject();
+            j.field("t", s.seconds()).field("sessionsUp", s.sessionsUp()).field("loginsOk", s.loginsOk());
+            j.field("loginsFailed", s.loginsFailed()).field("dropped", s.dropped()).field("sent", s.sent());
+            j.field("received", s.received()).field("bounced", s.bounced());
+            j.field("loginsPerSecond", s.loginsPerSecond()).field("sentPerSecond", s.sentPerSecond());
+            j.field("receivedPerSecond", s.receivedPerSecond()).field("latencyP50Ms", s.latencyP50Ms());
+            j.field("latencyP99Ms", s.latencyP99Ms()).field("latencyMaxMs", s.latencyMaxMs());
+            j.endObject();
+        }
+        j.endArray();
+    }
+}

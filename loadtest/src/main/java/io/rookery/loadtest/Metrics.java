@@ -1,0 +1,146 @@
+package io.rookery.loadtest;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Counters and latency recorders shared by the I/O threads (writers) and the reporter (reader). Latencies are
+ * recorded in microseconds; anything above an hour is clamped to an hour.
+ */
+final class Metrics {
+    static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
+    static final int DIGITS = 3;
+
+    /** The phases of one login, each from the end of the previous one. */
+    enum Phase { CONNECT, TLS, AUTH, BIND, TOTAL }
+
+    final long startNanos = System.nanoTime();
+
+    final LongAdder loginsStarted = new LongAdder();
+    final LongAdder loginsOk = new LongAdder();
+    final LongAdder loginsFailed = new LongAdder();
+    /** Sessions that failed or were closed by the server after they were online. */
+    final LongAdder dropped = new LongAdder();
+    final AtomicInteger sessionsUp = new AtomicInteger();
+    final AtomicInteger maxUp = new AtomicInteger();
+    final AtomicLong firstLoginStartNanos = new AtomicLong(Long.MIN_VALUE);
+    final AtomicLong lastLoginOkNanos = new AtomicLong(Long.MIN_VALUE);
+
+    final LongAdder sent = new LongAdder();
+    final LongAdder received = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
+    final LongAdder bounced = new LongAdder();
+    final SeenSet seen = new SeenSet();
+
+    private final Recorder[] phases = new Recorder[Phase.values().length];
+    final Recorder messageLatency = new Recorder(HIGHEST_MICROS, DIGITS);
+    private final ConcurrentHashMap<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> failureExamples = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> bounceConditions = new ConcurrentHashMap<>();
+
+    Metrics() {
+        for (int i = 0; i < phases.length; i++) phases[i] = new Recorder(HIGHEST_MICROS, DIGITS);
+    }
+
+    Recorder phase(Phase p) {
+        return phases[p.ordinal()];
+    }
+
+    void loginStarted(long nowNanos) {
+        loginsStarted.increment();
+        firstLoginStartNanos.compareAndSet(Long.MIN_VALUE, nowNanos);
+    }
+
+    void phaseDone(Phase p, long nanos) {
+        record(phases[p.ordinal()], nanos);
+    }
+
+    void loginOk(long startNanos, long nowNanos) {
+        record(phases[Phase.TOTAL.ordinal()], nowNanos - startNanos);
+        loginsOk.increment();
+        lastLoginOkNanos.accumulateAndGet(nowNanos, Math::max);
+        int up = sessionsUp.incrementAndGet();
+        maxUp.accumulateAndGet(up, Math::max);
+    }
+
+    /** A login that did not reach bound-and-online; kind is a short stable key such as {@code sasl:not-authorized}. */
+    void loginFailed(String kind, String detail) {
+        loginsFailed.increment();
+        count(kind, detail);
+    }
+
+    /** An online session that ended before we closed it. */
+    void sessionDropped(String kind, String detail) {
+        sessionsUp.decrementAndGet();
+        dropped.increment();
+        count("dropped:" + kind, detail);
+    }
+
+    void sessionClosed() {
+        sessionsUp.decrementAndGet();
+    }
+
+    void messageSent() {
+        sent.increment();
+    }
+
+    /** A message of ours arrived; sentNanos is the System.nanoTime() its sender wrote into the body. */
+    void messageReceived(long seq, long sentNanos, long nowNanos) {
+        if (seen.add(seq)) {
+            received.increment();
+            record(messageLatency, nowNanos - sentNanos);
+        } else {
+            duplicates.increment();
+        }
+    }
+
+    void messageBounced(String condition) {
+        bounced.increment();
+        bounceConditions.computeIfAbsent(condition, k -> new LongAdder()).increment();
+    }
+
+    /** An unexpected exception outside any one session's handling; counted so that a run shows it. */
+    void clientError(RuntimeException e) {
+        count("client-error:" + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+    }
+
+    long failureCount() {
+        return loginsFailed.sum() + dropped.sum();
+    }
+
+    /** Failure kinds and their counts, sorted by kind. */
+    Map<String, Long> failures() {
+        return snapshot(failures);
+    }
+
+    /** The first detail seen for each failure kind (an exception message, a stream error text). */
+    Map<String, String> failureExamples() {
+        return new TreeMap<>(failureExamples);
+    }
+
+    Map<String, Long> bounceConditions() {
+        return snapshot(bounceConditions);
+    }
+
+    private void count(String kind, String detail) {
+        failures.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        if (detail != null && !detail.isEmpty()) failureExamples.putIfAbsent(kind, detail);
+    }
+
+    private static Map<String, Long> snapshot(ConcurrentHashMap<String, LongAdder> m) {
+        Map<String, Long> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    private static void record(Recorder r, long nanos) {
+        long micros = Math.max(0, nanos / 1000);
+        r.recordValue(Math.min(micros, HIGHEST_MICROS));
+    }
+}

@@ -1,0 +1,279 @@
+package io.rookery.loadtest;
+
+import io.rookery.protocol.sasl.ScramHash;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The command line: {@code --name=value} pairs, each with a default; unknown names are refused. */
+final class Options {
+    enum TlsMode { OFF, STARTTLS }
+
+    enum Scenario {
+        LOGIN_STORM, IDLE, CHAT;
+
+        String cliName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** name, default ("" for none or computed), help. In the order printed by --help. */
+    private static final String[][] SPECS = {
+        {"scenario", "", "login-storm | idle | chat (required)"},
+        {"host", "127.0.0.1", "server address; several separated by commas spread the users over them (user i goes"
+                + " to the (i mod n)-th), e.g. the nodes of a cluster"},
+        {"port", "5222", "server port (the STARTTLS / plain c2s listener)"},
+        {"domain", "localhost", "XMPP domain: the stream's 'to' and the users' domain"},
+        {"user", "load%d", "user name pattern; %d is replaced by the user's index"},
+        {"first", "1", "index of the first user"},
+        {"users", "100", "number of users (sessions), indexes first .. first+users-1"},
+        {"password", "secret", "password of every user"},
+        {"mechanism", "SCRAM-SHA-256", "SCRAM-SHA-256 | SCRAM-SHA-1 | PLAIN"},
+        {"tls", "starttls", "starttls | off (off only against a server that allows SASL without TLS)"},
+        {"rate", "0", "login-storm: logins started per second; chat: messages per second in total (0: login-storm"
+                + " as fast as --concurrency allows; chat needs a rate)"},
+        {"duration", "60s", "login-storm: longest time to start logins; idle: how long to hold all sessions; chat:"
+                + " how long to send"},
+        {"ramp", "0", "idle, chat: connections started per second while logging in (0: as fast as --concurrency"
+                + " allows)"},
+        {"concurrency", "1000", "most logins in progress at once"},
+        {"threads", "", "I/O threads (default: half the cores, 1 to 4)"},
+        {"resource", "loadtest", "resource asked for at bind"},
+        {"presence", "", "on | off: send initial presence after bind (default: off for login-storm, on otherwise)"},
+        {"body-size", "0", "chat: extra characters of padding in each message body"},
+        {"grace", "10s", "chat: how long to wait for messages in flight after sending stops"},
+        {"login-timeout", "30s", "a login not bound by then fails as login-timeout"},
+        {"timeout", "", "hard limit for the whole run (default: login time at the ramp + duration + grace + 2m)"},
+        {"progress", "5s", "interval of the progress lines on stderr"},
+        {"out", "", "prefix of the result files PREFIX.json and PREFIX.html (default: loadtest-SCENARIO-TIME)"},
+        {"scram-cache", "on", "on | off: reuse ClientKey/ServerKey for the same password, salt and iterations"},
+    };
+
+    final Scenario scenario;
+    final String host;
+    final List<String> hosts;
+    final int port;
+    final String domain;
+    final String userPattern;
+    final int first;
+    final int users;
+    final String password;
+    final String mechanism;
+    final TlsMode tls;
+    final double rate;
+    final Duration duration;
+    final double ramp;
+    final int concurrency;
+    final int threads;
+    final String resource;
+    final boolean presence;
+    final int bodySize;
+    final Duration grace;
+    final Duration loginTimeout;
+    final Duration timeout;
+    final Duration progress;
+    final String out;
+    final boolean scramCache;
+    private final Map<String, String> effective = new LinkedHashMap<>();
+
+    private Options(Map<String, String> given) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (String[] spec : SPECS) v.put(spec[0], given.getOrDefault(spec[0], spec[1]));
+        String scenarioName = v.get("scenario");
+        if (scenarioName.isEmpty()) throw new IllegalArgumentException("--scenario is required");
+        scenario = scenario(scenarioName);
+        host = nonEmpty(v, "host");
+        hosts = List.of(host.split(",", -1));
+        if (hosts.stream().anyMatch(String::isBlank)) throw new IllegalArgumentException("--host has an empty name");
+        port = intIn(v, "port", 1, 65_535);
+        domain = nonEmpty(v, "domain");
+        userPattern = nonEmpty(v, "user");
+        if (!userPattern.contains("%d")) throw new IllegalArgumentException("--user must contain %d");
+        first = intIn(v, "first", 0, Integer.MAX_VALUE);
+        users = intIn(v, "users", 1, 10_000_000);
+        if ((long) first + users - 1 > Integer.MAX_VALUE) throw new IllegalArgumentException("--first + --users too big");
+        password = v.get("password");
+        if (password.isEmpty()) throw new IllegalArgumentException("--password must not be empty");
+        mechanism = v.get("mechanism").toUpperCase(Locale.ROOT);
+        if (!mechanism.equals("PLAIN") && scramHash() == null) {
+            throw new IllegalArgumentException("--mechanism must be SCRAM-SHA-256, SCRAM-SHA-1 or PLAIN: " + mechanism);
+        }
+        tls = switch (v.get("tls").toLowerCase(Locale.ROOT)) {
+            case "starttls" -> TlsMode.STARTTLS;
+            case "off" -> TlsMode.OFF;
+            default -> throw new IllegalArgumentException("--tls must be starttls or off: " + v.get("tls"));
+        };
+        rate = nonNegative(v, "rate");
+        if (scenario == Scenario.CHAT && rate <= 0) throw new IllegalArgumentException("chat needs --rate > 0");
+        duration = duration(v, "duration");
+        ramp = nonNegative(v, "ramp");
+        concurrency = intIn(v, "concurrency", 1, 10_000_000);
+        int cores = Runtime.getRuntime().availableProcessors();
+        threads = v.get("threads").isEmpty() ? Math.max(1, Math.min(4, cores / 2)) : intIn(v, "threads", 1, 64);
+        resource = nonEmpty(v, "resource");
+        presence = v.get("presence").isEmpty() ? scenario != Scenario.LOGIN_STORM : onOff(v, "presence");
+        bodySize = intIn(v, "body-size", 0, 100_000);
+        grace = duration(v, "grace");
+        loginTimeout = duration(v, "login-timeout");
+        if (loginTimeout.isZero()) throw new IllegalArgumentException("--login-timeout must be positive");
+        progress = duration(v, "progress");
+        if (progress.toMillis() < 100) throw new IllegalArgumentException("--progress must be at least 100ms");
+        timeout = v.get("timeout").isEmpty() ? defaultTimeout() : duration(v, "timeout");
+        out = v.get("out").isEmpty()
+                ? "loadtest-" + scenario.cliName() + "-"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                : v.get("out");
+        scramCache = onOff(v, "scram-cache");
+
+        effective.put("scenario", scenario.cliName());
+        for (String[] spec : SPECS) {
+            if (!spec[0].equals("scenario")) effective.put(spec[0], v.get(spec[0]));
+        }
+        effective.put("threads", Integer.toString(threads));
+        effective.put("presence", presence ? "on" : "off");
+        effective.put("timeout", seconds(timeout));
+        effective.put("out", out);
+        effective.put("mechanism", mechanism);
+        effective.put("password", "(not recorded)");
+    }
+
+    /**
+     * Parses {@code --name=value} arguments.
+     *
+     * @throws IllegalArgumentException naming the first bad or unknown argument
+     */
+    static Options parse(String... args) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (!a.startsWith("--") || eq < 3) throw new IllegalArgumentException("expected --name=value: " + a);
+            String name = a.substring(2, eq);
+            if (!known(name)) throw new IllegalArgumentException("unknown option --" + name);
+            if (given.put(name, a.substring(eq + 1)) != null) {
+                throw new IllegalArgumentException("--" + name + " given twice");
+            }
+        }
+        return new Options(given);
+    }
+
+    static String help() {
+        StringBuilder sb = new StringBuilder("usage: LoadTest --scenario=login-storm|idle|chat [--name=value ...]\n");
+        for (String[] spec : SPECS) {
+            sb.append(String.format("  --%-14s %s", spec[0], spec[2]));
+            if (!spec[1].isEmpty()) sb.append(" [").append(spec[1]).append(']');
+            sb.append('\n');
+        }
+        return sb.append("durations: 500ms, 30s, 5m, 1h; a bare number is seconds\n").toString();
+    }
+
+    /** The user name of index i: the pattern with %d replaced. */
+    String userName(int index) {
+        return userPattern.replace("%d", Integer.toString(index));
+    }
+
+    /** The SCRAM hash of the mechanism, or null for PLAIN. */
+    ScramHash scramHash() {
+        return switch (mechanism) {
+            case "SCRAM-SHA-1" -> ScramHash.SHA_1;
+            case "SCRAM-SHA-256" -> ScramHash.SHA_256;
+            default -> null;
+        };
+    }
+
+    /** Every option with the value in effect, defaults and computed values included, in help order. */
+    Map<String, String> effective() {
+        return effective;
+    }
+
+    private Duration defaultTimeout() {
+        double pace = scenario == Scenario.LOGIN_STORM ? rate : ramp;
+        long loginSeconds = pace > 0 ? (long) Math.ceil(users / pace) : 0;
+        if (scenario == Scenario.LOGIN_STORM) loginSeconds = Math.min(loginSeconds, duration.toSeconds());
+        return duration.plus(grace).plus(loginTimeout).plusSeconds(loginSeconds + 120);
+    }
+
+    private static boolean known(String name) {
+        for (String[] spec : SPECS) {
+            if (spec[0].equals(name)) return true;
+        }
+        return false;
+    }
+
+    private static Scenario scenario(String name) {
+        for (Scenario s : Scenario.values()) {
+            if (s.cliName().equals(name)) return s;
+        }
+        throw new IllegalArgumentException("--scenario must be login-storm, idle or chat: " + name);
+    }
+
+    private static String nonEmpty(Map<String, String> v, String name) {
+        String s = v.get(name);
+        if (s.isEmpty()) throw new IllegalArgumentException("--" + name + " must not be empty");
+        return s;
+    }
+
+    private static int intIn(Map<String, String> v, String name, int min, int max) {
+        try {
+            int n = Integer.parseInt(v.get(name));
+            if (n < min || n > max) throw new IllegalArgumentException("--" + name + " must be in " + min + ".." + max);
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number: " + v.get(name));
+        }
+    }
+
+    private static double nonNegative(Map<String, String> v, String name) {
+        try {
+            double d = Double.parseDouble(v.get(name));
+            if (!(d >= 0) || Double.isInfinite(d)) throw new IllegalArgumentException("--" + name + " must be >= 0");
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number: " + v.get(name));
+        }
+    }
+
+    private static boolean onOff(Map<String, String> v, String name) {
+        return switch (v.get(name).toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("--" + name + " must be on or off: " + v.get(name));
+        };
+    }
+
+    /** 500ms, 30s, 5m, 1h, or a bare number of seconds. */
+    static Duration parseDuration(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(chop(t)) * 1000));
+            if (t.endsWith("m")) return Duration.ofMillis(Math.round(Double.parseDouble(chop(t)) * 60_000));
+            if (t.endsWith("h")) return Duration.ofMillis(Math.round(Double.parseDouble(chop(t)) * 3_600_000));
+            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a duration: " + s);
+        }
+    }
+
+    private static String chop(String t) {
+        return t.substring(0, t.length() - 1);
+    }
+
+    private static Duration duration(Map<String, String> v, String name) {
+        Duration d;
+        try {
+            d = parseDuration(v.get(name));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + name + ": " + e.getMessage());
+        }
+        if (d.isNegative()) throw new IllegalArgumentException("--" + name + " must not be negative");
+        return d;
+    }
+
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,457 @@
+package io.rookery.loadtest;
+
+import io.rookery.loadtest.ScramClient.ScramException;
+import io.rookery.protocol.sasl.ScramHash;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.XmppStreamException;
+import io.rookery.protocol.xml.Element;
+import io.rookery.protocol.xml.ParserEvent;
+import io.rookery.protocol.xml.XmlWriter;
+import io.rookery.protocol.xml.XmppStreamParser;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * One client connection and its login, as a state machine named after the RFC 6120 steps: stream header and
+ * features (§4.3), STARTTLS (§5), SASL (§6), stream restart, resource binding (§7), optional session (RFC 3921 §3,
+ * only when not marked optional), initial presence; then chat messages both ways.
+ *
+ * <p>Runs on its {@link IoLoop}'s thread only. Between reads it keeps no buffer: the parser (whose aalto reader a
+ * sweep frees while idle) and what {@link Connection} keeps for the socket.
+ */
+final class Session extends Connection {
+    enum State { CONNECTING, AWAIT_FEATURES, AWAIT_PROCEED, AWAIT_SASL, AWAIT_BIND, AWAIT_SESSION, ONLINE, CLOSED }
+
+    /** Largest element accepted from the server; the parser holds at most about this much. */
+    private static final int MAX_STANZA_BYTES = 256 * 1024;
+    private static final String BODY_PREFIX = "lt1 ";
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final int userIndex;
+    private XmppStreamParser parser;
+    private ScramClient scram;
+    private State state = State.CONNECTING;
+    private boolean authenticated;
+    private boolean sessionRequired;
+    private boolean readSinceSweep;
+    private long startNanos;
+    private long phaseNanos;
+    /** The full JID the server bound; null before. */
+    String jid;
+    /** Positions in the loop's lists, kept by the loop. */
+    int slot = -1;
+    int onlineSlot = -1;
+
+    Session(IoLoop loop, int userIndex) {
+        super(loop);
+        this.userIndex = userIndex;
+    }
+
+    void connect(long now) {
+        startNanos = now;
+        phaseNanos = now;
+        loop.metrics.loginStarted(now);
+        open(loop.engine.address(userIndex));
+    }
+
+    @Override
+    boolean ended() {
+        return state == State.CLOSED;
+    }
+
+    @Override
+    void connected() {
+        endPhase(Metrics.Phase.CONNECT);
+        openStream();
+    }
+
+    @Override
+    void tlsEstablished() {
+        endPhase(Metrics.Phase.TLS);
+    }
+
+    /** Sends our stream header on a fresh parser: at the start, after TLS and after SASL (RFC 6120 §4.3.3). */
+    private void openStream() {
+        parser = new XmppStreamParser(MAX_STANZA_BYTES);
+        state = State.AWAIT_FEATURES;
+        send(loop.engine.streamHeader);
+    }
+
+    @Override
+    void received(byte[] bytes, int length) {
+        readSinceSweep = true;
+        XmppStreamParser p = parser;
+        if (p == null || !p.needsInput()) return; // the stream has ended; nothing more is read from it
+        p.feed(bytes, 0, length);
+        drain(p);
+    }
+
+    /** Handles events until the parser wants input, or was replaced (a stream restart drops what follows). */
+    private void drain(XmppStreamParser p) {
+        try {
+            ParserEvent ev;
+            while (parser == p && (ev = p.next()) != null) {
+                if (ev instanceof ParserEvent.ElementParsed e) {
+                    onElement(e.element());
+                } else if (ev instanceof ParserEvent.StreamClosed) {
+                    fail("stream-closed-by-server", "in state " + state);
+                }
+            }
+        } catch (XmppStreamException e) {
+            fail("xml:" + e.condition().name().toLowerCase(Locale.ROOT).replace('_', '-'), e.getMessage());
+        }
+    }
+
+    /** The server closed the connection without closing the stream first (that would have ended us already). */
+    @Override
+    void endOfInput() {
+        fail("closed-by-server", "in state " + state);
+    }
+
+    private void onElement(Element e) {
+        if (e.is("error", Namespaces.STREAM)) {
+            Element cond = firstChildExcept(e, Namespaces.STREAMS_ERRORS);
+            fail("stream-error:" + (cond == null ? "unknown" : cond.name()),
+                    e.childText("text", Namespaces.STREAMS_ERRORS));
+            return;
+        }
+        switch (state) {
+            case AWAIT_FEATURES -> {
+                if (e.is("features", Namespaces.STREAM)) {
+                    onFeatures(e);
+                } else {
+                    unexpected(e);
+                }
+            }
+            case AWAIT_PROCEED -> {
+                if (e.is("proceed", Namespaces.TLS)) {
+                    startTls();
+                } else if (e.is("failure", Namespaces.TLS)) {
+                    fail("tls:failure", null);
+                } else {
+                    unexpected(e);
+                }
+            }
+            case AWAIT_SASL -> onSasl(e);
+            case AWAIT_BIND -> onBindResult(e);
+            case AWAIT_SESSION -> onSessionResult(e);
+            case ONLINE -> onStanza(e);
+            default -> unexpected(e);
+        }
+    }
+
+    private void onFeatures(Element features) {
+        if (authenticated) {
+            if (features.child("bind", Namespaces.BIND) == null) {
+                fail("bind:not-offered", null);
+                return;
+            }
+            Element session = features.child("session", Namespaces.SESSION);
+            sessionRequired = session != null && session.child("optional", Namespaces.SESSION) == null;
+            StringBuilder sb = text();
+            sb.append("<iq type='set' id='bind'><bind xmlns='").append(Namespaces.BIND).append("'><resource>");
+            XmlWriter.escapeText(loop.options.resource, sb);
+            send(sb.append("</resource></bind></iq>"));
+            state = State.AWAIT_BIND;
+        } else if (loop.options.tls == Options.TlsMode.STARTTLS && !tlsActive()) {
+            if (features.child("starttls", Namespaces.TLS) == null) {
+                fail("tls:not-offered", null);
+                return;
+            }
+            send(text().append("<starttls xmlns='").append(Namespaces.TLS).append("'/>"));
+            state = State.AWAIT_PROCEED;
+        } else {
+            startAuth(features.child("mechanisms", Namespaces.SASL));
+        }
+    }
+
+    private void startTls() {
+        startTls(loop.engine.newClientEngine());
+        openStream(); // the header waits inside the codec until the handshake is done; the ClientHello goes now
+    }
+
+    private void startAuth(Element mechanisms) {
+        String mechanism = loop.options.mechanism;
+        boolean offered = false;
+        if (mechanisms != null) {
+            for (Element m : mechanisms.children("mechanism", Namespaces.SASL)) {
+                offered |= m.text().trim().equals(mechanism);
+            }
+        }
+        if (!offered) {
+            fail("sasl:mechanism-not-offered", mechanisms == null ? "no mechanisms" : mechanisms.toString());
+            return;
+        }
+        String user = loop.options.userName(userIndex);
+        byte[] initial;
+        ScramHash hash = loop.options.scramHash();
+        try {
+            if (hash == null) {
+                initial = ("\0" + user + "\0" + loop.options.password).getBytes(StandardCharsets.UTF_8);
+            } else {
+                scram = new ScramClient(hash, user, loop.options.password, loop.nonce(), loop.options.scramCache);
+                initial = scram.clientFirst();
+            }
+        } catch (IllegalArgumentException e) {
+            fail("sasl:bad-username-or-password", e.getMessage()); // refused by SASLprep
+            return;
+        }
+        StringBuilder sb = text();
+        sb.append("<auth xmlns='").append(Namespaces.SASL).append("' mechanism='").append(mechanism).append("'>");
+        send(sb.append(Base64.getEncoder().encodeToString(initial)).append("</auth>"));
+        state = State.AWAIT_SASL;
+    }
+
+    private void onSasl(Element e) {
+        if (!Namespaces.SASL.equals(e.namespace())) {
+            unexpected(e);
+            return;
+        }
+        byte[] data = saslData(e);
+        switch (e.name()) {
+            case "challenge" -> {
+                if (scram == null || data == null) {
+                    fail("sasl:unexpected-challenge", e.toString());
+                } else if (!scram.finalSent()) {
+                    try {
+                        byte[] reply = scram.clientFinal(data);
+                        send(text().append("<response xmlns='").append(Namespaces.SASL).append("'>")
+                                .append(Base64.getEncoder().encodeToString(reply)).append("</response>"));
+                    } catch (ScramException ex) {
+                        fail("sasl:bad-server-first-message", ex.getMessage());
+                    }
+                } else if (scram.verifyServerFinal(data)) {
+                    // COMPAT: servers that send the server-final-message in a challenge and an empty success.
+                    send(text().append("<response xmlns='").append(Namespaces.SASL).append("'/>"));
+                } else {
+                    fail("sasl:bad-server-signature", null);
+                }
+            }
+            case "success" -> {
+                if (scram != null && !scram.verified() && (data == null || !scram.verifyServerFinal(data))) {
+                    fail("sasl:bad-server-signature", null);
+                    return;
+                }
+                scram = null;
+                authenticated = true;
+                endPhase(Metrics.Phase.AUTH);
+                openStream();
+            }
+            case "failure" -> {
+                Element cond = firstChildExcept(e, Namespaces.SASL);
+                fail("sasl:" + (cond == null ? "unknown" : cond.name()), e.childText("text", Namespaces.SASL));
+            }
+            default -> unexpected(e);
+        }
+    }
+
+    private void onBindResult(Element iq) {
+        if (!iq.is("iq", null) || !"bind".equals(iq.attr("id"))) {
+            unexpected(iq);
+        } else if ("result".equals(iq.attr("type"))) {
+            Element bind = iq.child("bind", Namespaces.BIND);
+            String bound = bind == null ? null : bind.childText("jid", Namespaces.BIND);
+            if (bound == null || bound.isBlank()) {
+                fail("bind:no-jid", iq.toString());
+                return;
+            }
+            jid = bound.trim();
+            if (sessionRequired) {
+                send(text().append("<iq type='set' id='sess'><session xmlns='").append(Namespaces.SESSION)
+                        .append("'/></iq>"));
+                state = State.AWAIT_SESSION;
+            } else {
+                online();
+            }
+        } else {
+            fail("bind:" + stanzaErrorCondition(iq), iq.toString());
+        }
+    }
+
+    private void onSessionResult(Element iq) {
+        if (!iq.is("iq", null) || !"sess".equals(iq.attr("id"))) {
+            unexpected(iq);
+        } else if ("result".equals(iq.attr("type"))) {
+            online();
+        } else {
+            fail("session:" + stanzaErrorCondition(iq), iq.toString());
+        }
+    }
+
+    private void online() {
+        if (loop.options.presence) send(text().append("<presence/>"));
+        if (state == State.CLOSED) return;
+        state = State.ONLINE;
+        long now = System.nanoTime();
+        loop.metrics.phaseDone(Metrics.Phase.BIND, now - phaseNanos);
+        loop.metrics.loginOk(startNanos, now);
+        loop.loginEnded();
+        loop.sessionOnline(this);
+    }
+
+    private void onStanza(Element e) {
+        switch (e.name()) {
+            case "message" -> onMessage(e);
+            case "iq" -> answerIq(e);
+            default -> { } // presence: ours reflected, or others'; nothing to measure
+        }
+    }
+
+    private void onMessage(Element m) {
+        if ("error".equals(m.attr("type"))) {
+            String body = m.childText("body", null);
+            if (body == null || body.startsWith(BODY_PREFIX)) loop.metrics.messageBounced(stanzaErrorCondition(m));
+            return;
+        }
+        String body = m.childText("body", null);
+        if (body == null || !body.startsWith(BODY_PREFIX)) return;
+        long now = System.nanoTime();
+        int sp = body.indexOf(' ', BODY_PREFIX.length());
+        if (sp < 0) return;
+        int end = body.indexOf(' ', sp + 1);
+        try {
+            long seq = Long.parseLong(body, BODY_PREFIX.length(), sp, 10);
+            long sentNanos = Long.parseLong(body, sp + 1, end < 0 ? body.length() : end, 10);
+            loop.metrics.messageReceived(seq, sentNanos, now);
+        } catch (NumberFormatException ignored) {
+            // not one of ours after all
+        }
+    }
+
+    /** Answers ping (XEP-0199) and refuses any other request, as RFC 6120 §8.2.3 asks of every client. */
+    private void answerIq(Element iq) {
+        String type = iq.attr("type");
+        if (!"get".equals(type) && !"set".equals(type)) return;
+        StringBuilder sb = text().append("<iq id='");
+        XmlWriter.escapeAttr(iq.attr("id") == null ? "" : iq.attr("id"), sb);
+        sb.append('\'');
+        if (iq.attr("from") != null) {
+            sb.append(" to='");
+            XmlWriter.escapeAttr(iq.attr("from"), sb);
+            sb.append('\'');
+        }
+        Element child = iq.elements().isEmpty() ? null : iq.elements().get(0);
+        boolean ping = "get".equals(type) && child != null && child.is("ping", Namespaces.PING);
+        if (ping) {
+            send(sb.append(" type='result'/>"));
+        } else {
+            send(sb.append(" type='error'><error type='cancel'><service-unavailable xmlns='")
+                    .append(Namespaces.STANZAS).append("'/></error></iq>"));
+        }
+    }
+
+    /** A chat message to {@code to} carrying seq and the send time (read by whichever session receives it). */
+    void sendChat(String to, long seq) {
+        if (state != State.ONLINE) return;
+        StringBuilder sb = text().append("<message type='chat' to='");
+        XmlWriter.escapeAttr(to, sb);
+        sb.append("' id='m").append(seq).append("'><body>").append(BODY_PREFIX).append(seq).append(' ');
+        sb.append(System.nanoTime());
+        int pad = loop.options.bodySize;
+        if (pad > 0) {
+            sb.append(' ');
+            for (int i = 0; i < pad; i++) sb.append((char) ('a' + i % 26));
+        }
+        send(sb.append("</body></message>"));
+        if (state == State.ONLINE) loop.metrics.messageSent();
+    }
+
+    /** Every 250 ms from the loop: login timeout, and freeing the parser's reader while a session is idle. */
+    void sweep(long now) {
+        if (state == State.ONLINE) {
+            if (!readSinceSweep) parser.compact();
+            readSinceSweep = false;
+        } else if (state != State.CLOSED && now - startNanos > loop.loginTimeoutNanos) {
+            fail("login-timeout:" + state.name().toLowerCase(Locale.ROOT).replace('_', '-'), null);
+        }
+    }
+
+    /** The run is over: online sessions close their stream, logins still in progress count as unfinished. */
+    void closeAtEnd() {
+        if (state == State.CLOSED) return;
+        if (state == State.ONLINE) {
+            send(text().append("</stream:stream>"));
+            closeTls();
+            if (state != State.CLOSED) loop.metrics.sessionClosed();
+        } else {
+            loop.metrics.loginFailed("unfinished-at-end:" + state.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    null);
+            loop.loginEnded();
+        }
+        release();
+    }
+
+    /** The loop is going away: close without counting anything. */
+    void abort() {
+        if (state != State.CLOSED) release();
+    }
+
+    /** Ends the session with a failure of this kind: a failed login before it was online, a drop after. */
+    @Override
+    void fail(String kind, String detail) {
+        if (state == State.CLOSED) return;
+        if (state == State.ONLINE) {
+            loop.metrics.sessionDropped(kind, detail);
+        } else {
+            loop.metrics.loginFailed(kind, detail);
+            loop.loginEnded();
+        }
+        release();
+    }
+
+    private void release() {
+        state = State.CLOSED;
+        loop.remove(this);
+        closeChannel();
+        parser = null;
+        scram = null;
+    }
+
+    private void send(CharSequence xml) {
+        send(xml.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void endPhase(Metrics.Phase phase) {
+        long now = System.nanoTime();
+        loop.metrics.phaseDone(phase, now - phaseNanos);
+        phaseNanos = now;
+    }
+
+    private void unexpected(Element e) {
+        fail("protocol:unexpected-" + e.name() + "-in-" + state.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                e.toString());
+    }
+
+    private StringBuilder text() {
+        StringBuilder sb = loop.text;
+        sb.setLength(0);
+        return sb;
+    }
+
+    /** The SASL payload: base64 text, "=" or nothing for empty (RFC 6120 §6.4.2); null when not base64. */
+    private static byte[] saslData(Element e) {
+        String t = e.text().trim();
+        if (t.isEmpty() || t.equals("=")) return NO_BYTES;
+        try {
+            return Base64.getMimeDecoder().decode(t);
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
+    }
+
+    /** The defined condition of a stanza error (RFC 6120 §8.3.3), or "unknown". */
+    private static String stanzaErrorCondition(Element stanza) {
+        Element error = stanza.child("error", null);
+        Element cond = error == null ? null : firstChildExcept(error, Namespaces.STANZAS);
+        return cond == null ? "unknown" : cond.name();
+    }
+
+    /** The first child element in namespace ns other than {@code <text/>}. */
+    private static Element firstChildExcept(Element e, String ns) {
+        for (Element c : e.elements()) {
+            if (ns.equals(c.namespace()) && !c.name().equals("text")) return c;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,106 @@
+package io.rookery.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rookery.protocol.sasl.ScramHash;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+    @Test
+    void defaultsAreFilledIn() {
+        Options o = Options.parse("--scenario=idle");
+        assertEquals(Options.Scenario.IDLE, o.scenario);
+        assertEquals("127.0.0.1", o.host);
+        assertEquals(5222, o.port);
+        assertEquals("localhost", o.domain);
+        assertEquals("load7", o.userName(7));
+        assertEquals(1, o.first);
+        assertEquals(100, o.users);
+        assertEquals(Options.TlsMode.STARTTLS, o.tls);
+        assertEquals(ScramHash.SHA_256, o.scramHash());
+        assertTrue(o.presence, "idle sends presence by default");
+        assertTrue(o.out.startsWith("loadtest-idle-"), o.out);
+        assertEquals(Duration.ofSeconds(60), o.duration);
+    }
+
+    @Test
+    void everyOptionIsRead() {
+        Options o = Options.parse("--scenario=chat", "--host=10.0.0.2", "--port=5223", "--domain=example.org",
+                "--user=bot-%d-x", "--first=0", "--users=5000", "--password=pw", "--mechanism=plain", "--tls=off",
+                "--rate=250.5", "--duration=2m", "--ramp=100", "--concurrency=10", "--threads=3", "--resource=r",
+                "--presence=off", "--body-size=64", "--grace=500ms", "--login-timeout=1h", "--timeout=10m",
+                "--progress=2s", "--out=results/run1", "--scram-cache=off");
+        assertEquals("bot-0-x", o.userName(0));
+        assertEquals(java.util.List.of("10.0.0.2"), o.hosts);
+        assertEquals("PLAIN", o.mechanism);
+        assertNull(o.scramHash());
+        assertEquals(Options.TlsMode.OFF, o.tls);
+        assertEquals(250.5, o.rate);
+        assertEquals(Duration.ofMinutes(2), o.duration);
+        assertEquals(Duration.ofMillis(500), o.grace);
+        assertEquals(Duration.ofHours(1), o.loginTimeout);
+        assertEquals(Duration.ofMinutes(10), o.timeout);
+        assertEquals(3, o.threads);
+        assertFalse(o.presence);
+        assertFalse(o.scramCache);
+        assertEquals(64, o.bodySize);
+        assertEquals("results/run1", o.out);
+        assertEquals("600s", o.effective().get("timeout"));
+        assertEquals("chat", o.effective().get("scenario"));
+        assertEquals("(not recorded)", o.effective().get("password"), "results never carry the password");
+        assertEquals(java.util.List.of("a", "b"), Options.parse("--scenario=idle", "--host=a,b").hosts);
+    }
+
+    @Test
+    void loginStormSendsNoPresenceByDefaultAndItsTimeoutCoversTheStorm() {
+        Options o = Options.parse("--scenario=login-storm", "--users=1000", "--rate=10", "--duration=30s");
+        assertFalse(o.presence);
+        // logins are started for at most --duration (30s), then login-timeout (30s) + grace (10s) + 2m
+        assertEquals(Duration.ofSeconds(30 + 30 + 30 + 10 + 120), o.timeout);
+    }
+
+    @Test
+    void badInputIsRefusedWithItsName() {
+        assertMessage("--scenario is required", "--users=3");
+        assertMessage("unknown option --colour", "--scenario=idle", "--colour=red");
+        assertMessage("expected --name=value: users", "--scenario=idle", "users");
+        assertMessage("--port must be in 1..65535", "--scenario=idle", "--port=0");
+        assertMessage("--user must contain %d", "--scenario=idle", "--user=alice");
+        assertMessage("--mechanism must be", "--scenario=idle", "--mechanism=DIGEST-MD5");
+        assertMessage("--tls must be starttls or off", "--scenario=idle", "--tls=direct");
+        assertMessage("chat needs --rate > 0", "--scenario=chat");
+        assertMessage("--duration: not a duration: soon", "--scenario=idle", "--duration=soon");
+        assertMessage("--users given twice", "--scenario=idle", "--users=1", "--users=2");
+        assertMessage("--scenario must be login-storm, idle or chat", "--scenario=soak");
+        assertMessage("--host has an empty name", "--scenario=idle", "--host=a,,b");
+    }
+
+    @Test
+    void durationsAcceptUnitsAndBareSeconds() {
+        assertEquals(Duration.ofMillis(250), Options.parseDuration("250ms"));
+        assertEquals(Duration.ofMillis(1500), Options.parseDuration("1.5s"));
+        assertEquals(Duration.ofSeconds(90), Options.parseDuration("90"));
+        assertEquals(Duration.ofMinutes(5), Options.parseDuration("5m"));
+        assertEquals(Duration.ofHours(2), Options.parseDuration("2h"));
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        String help = Options.help();
+        for (String name : new String[] {"host", "port", "domain", "user", "first", "users", "password",
+            "mechanism", "tls", "scenario", "rate", "duration", "ramp", "out", "progress"}) {
+            assertTrue(help.contains("--" + name + " "), name);
+        }
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Options.parse(args));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}

@@ -1,0 +1,141 @@
+package io.rookery.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** The JSON file, the HTML page and the text summary, from one fixed result. */
+class ReportTest {
+
+    @Test
+    void jsonCarriesEveryFieldWithItsValue() {
+        Object json = MiniJson.parse(JsonReport.write(result()));
+
+        assertEquals("rookery-loadtest", MiniJson.at(json, "tool"));
+        assertEquals(1.0, MiniJson.at(json, "formatVersion"));
+        assertEquals("chat", MiniJson.at(json, "scenario"));
+        assertEquals(12.5, MiniJson.at(json, "elapsedSeconds"));
+        assertEquals("user\"%d", MiniJson.at(json, "options", "user"));
+        assertEquals("a note with <markup> & a\nline break", MiniJson.at(json, "notes", 0));
+        assertEquals(10.0, MiniJson.at(json, "logins", "target"));
+        assertEquals(9.0, MiniJson.at(json, "logins", "ok"));
+        assertEquals(1.0, MiniJson.at(json, "logins", "failed"));
+        assertEquals(2.25, MiniJson.at(json, "logins", "allEndedAtSeconds"));
+        assertEquals(100.0, MiniJson.at(json, "logins", "latencyMs", "total", "count"));
+        assertNull(MiniJson.at(json, "logins", "latencyMs", "tls", "p50"), "nothing measured is null");
+        assertEquals(1.0, MiniJson.at(json, "failures", "sasl:not-authorized", "count"));
+        assertEquals("authentication failed", MiniJson.at(json, "failures", "sasl:not-authorized", "example"));
+        assertEquals(1000.0, MiniJson.at(json, "messages", "sent"));
+        assertEquals(998.0, MiniJson.at(json, "messages", "received"));
+        assertEquals(2.0, MiniJson.at(json, "messages", "lost"));
+        assertEquals(1.0, MiniJson.at(json, "messages", "bounceConditions", "service-unavailable"));
+        assertEquals(500.0, (Double) MiniJson.at(json, "messages", "latencyMs", "p50"), 0.5);
+        assertEquals(990.0, (Double) MiniJson.at(json, "messages", "latencyMs", "p99"), 1.0);
+        List<?> pair = (List<?>) MiniJson.at(json, "messages", "latencyMs", "percentiles", 0);
+        assertEquals(2, pair.size());
+        assertEquals(3, ((List<?>) MiniJson.at(json, "timeline")).size());
+        assertNull(MiniJson.at(json, "timeline", 0, "latencyP99Ms"));
+        assertEquals(400.0, MiniJson.at(json, "timeline", 1, "sentPerSecond"));
+    }
+
+    @Test
+    void jsonWriterEscapesAndNestsByHand() {
+        Json j = new Json().beginObject().field("s", "q\"b\\s\u0001\u2028").name("a").beginArray().value(1)
+                .value(0.5).value(Double.NaN).value(true).value((String) null).beginObject().endObject().endArray()
+                .field("n", 1e20).endObject();
+        assertEquals("{\"s\":\"q\\\"b\\\\s\\u0001\\u2028\",\"a\":[1,0.5,null,true,null,{}],"
+                + "\"n\":100000000000000000000}", j.toString());
+        assertEquals("0.1235", Json.number(0.123456));
+        assertEquals("-3", Json.number(-3.0));
+    }
+
+    @Test
+    void htmlIsSelfContainedWithTheCharts() {
+        String html = HtmlReport.write(result());
+
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertFalse(html.contains("<script"), "no scripts");
+        assertFalse(Pattern.compile("(src|href)=").matcher(html).find(), "no external resources");
+        assertEquals(5, count(html, "<svg "), "two latency charts, throughput, sessions, latency over time");
+        assertTrue(html.contains("Message end-to-end latency by percentile"));
+        assertTrue(html.contains("Throughput over time"));
+        assertTrue(html.contains("a note with &lt;markup&gt; &amp; a"), "text is escaped");
+        assertTrue(html.contains(">99.9%<"), "percentile axis reaches 99.9% for 1000 values");
+        assertTrue(html.contains("sasl:not-authorized"));
+        // The throughput chart breaks no line; the latency-over-time chart has a gap where no message arrived.
+        assertTrue(count(html, "<polyline") >= 8, html);
+    }
+
+    @Test
+    void textSummaryNamesTheNumbers() {
+        String text = TextSummary.write(result());
+        assertTrue(text.contains("logins: 9 of 10 ok, 1 failed, 0 dropped after login; peak 9 sessions up"), text);
+        assertTrue(text.contains("messages: offered 100.0/s, sent 1000 in 10.0s (100.0/s), received 998"), text);
+        assertTrue(text.contains("lost 2, bounced with an error 1"), text);
+        assertTrue(text.contains("sasl:not-authorized"), text);
+        assertTrue(text.contains("note: a note with <markup>"), text);
+    }
+
+    @Test
+    void chartsPlaceTicksAndBreakLinesAtMissingValues() {
+        assertEquals(1.0, SvgChart.niceStep(0.7));
+        assertEquals(2.0, SvgChart.niceStep(1.3));
+        assertEquals(50.0, SvgChart.niceStep(33));
+        assertEquals(0.0, SvgChart.percentileX(0), 1e-9);
+        assertEquals(2.0, SvgChart.percentileX(99), 1e-9);
+        assertEquals(List.of("0%", "90%", "99%", "99.9%"),
+                SvgChart.percentileTicks(3).stream().map(SvgChart.Tick::label).toList());
+        String svg = SvgChart.render("t", "x", "y", List.of(new SvgChart.Series("s", "#000",
+                new double[] {0, 1, 2, 3, 4}, new double[] {1, 2, Double.NaN, 3, 4})), null);
+        assertEquals(2, count(svg, "<polyline"));
+        assertTrue(SvgChart.render("t", "x", "y", List.of(), null).contains("no data"));
+    }
+
+    private static int count(String s, String what) {
+        Matcher m = Pattern.compile(Pattern.quote(what)).matcher(s);
+        int n = 0;
+        while (m.find()) n++;
+        return n;
+    }
+
+    /** A chat run with fixed numbers: 1000 messages of 1..1000 ms, one failed login. */
+    static RunResult result() {
+        Histogram latency = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
+        for (int ms = 1; ms <= 1000; ms++) latency.recordValue(ms * 1000L);
+        Histogram login = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
+        for (int i = 1; i <= 100; i++) login.recordValue(i * 300L);
+        Map<Metrics.Phase, LatencySummary> phases = new EnumMap<>(Metrics.Phase.class);
+        for (Metrics.Phase p : Metrics.Phase.values()) {
+            phases.put(p, p == Metrics.Phase.TLS ? LatencySummary.EMPTY : LatencySummary.of(login));
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("scenario", "chat");
+        options.put("host", "127.0.0.1");
+        options.put("port", "5222");
+        options.put("domain", "localhost");
+        options.put("user", "user\"%d");
+        options.put("mechanism", "SCRAM-SHA-256");
+        options.put("tls", "off");
+        options.put("rate", "100");
+        List<Sample> timeline = List.of(
+                new Sample(1, 5, 5, 0, 0, 0, 0, 0, 5, 0, 0, Double.NaN, Double.NaN, Double.NaN),
+                new Sample(2, 9, 9, 1, 0, 400, 398, 0, 4, 400, 398, 2.0, 9.0, 12.0),
+                new Sample(3, 9, 9, 1, 0, 1000, 998, 1, 0, 600, 600, 3.0, 10.0, 15.5));
+        return new RunResult("chat", options, "2026-11-24T10:00:00Z", 12.5,
+                List.of("a note with <markup> & a\nline break"),
+                new RunResult.Logins(10, 10, 9, 1, 0, 9, 2.25, 4.5, phases),
+                new RunResult.Messages(100, 10, 1000, 100, 998, 99.8, 2, 1, Map.of("service-unavailable", 1L), 0,
+                        LatencySummary.of(latency)),
+                Map.of("sasl:not-authorized", 1L), Map.of("sasl:not-authorized", "authentication failed"), timeline);
+    }
+}

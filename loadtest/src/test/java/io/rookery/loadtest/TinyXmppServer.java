@@ -1,0 +1,344 @@
+package io.rookery.loadtest;
+
+import io.rookery.protocol.sasl.SaslMechanisms;
+import io.rookery.protocol.sasl.SaslServerMechanism;
+import io.rookery.protocol.sasl.SaslStep;
+import io.rookery.protocol.sasl.ScramCredentials;
+import io.rookery.protocol.sasl.ScramHash;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.XmppStreamException;
+import io.rookery.protocol.tls.TlsBufferPool;
+import io.rookery.protocol.tls.TlsCodec;
+import io.rookery.protocol.tls.TlsContexts;
+import io.rookery.protocol.tls.TlsException;
+import io.rookery.protocol.xml.Element;
+import io.rookery.protocol.xml.ParserEvent;
+import io.rookery.protocol.xml.XmlWriter;
+import io.rookery.protocol.xml.XmppStreamParser;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+
+/**
+ * TEST FIXTURE: the smallest XMPP server the load generator can log in to and chat through, built on the protocol
+ * module's real parser, SASL server mechanisms and TLS codec. One selector thread; it offers STARTTLS (when given
+ * a context), the mechanisms {@link SaslMechanisms#advertised} lists, bind (and, if asked, a mandatory session),
+ * and routes messages to the connected session whose full or bare JID is in 'to', bouncing the rest with
+ * service-unavailable. Every user exists and has the one password given. Nothing more: no roster, no presence
+ * broadcast, no limits.
+ */
+final class TinyXmppServer implements AutoCloseable {
+    private static final byte[] SALT = "tiny-server-salt".getBytes(StandardCharsets.US_ASCII);
+
+    final AtomicInteger binds = new AtomicInteger();
+    final AtomicInteger routed = new AtomicInteger();
+    private final String domain;
+    private final String password;
+    private final SSLContext tls;
+    private final boolean requireSession;
+    private final ServerSocketChannel server;
+    private final Selector selector;
+    private final Thread thread;
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+    private final byte[] scratch = new byte[64 * 1024];
+    private final Map<ScramHash, ScramCredentials> credentials = new EnumMap<>(ScramHash.class);
+    private final Map<String, Conn> routes = new HashMap<>();
+    private volatile boolean running = true;
+    private int nextId;
+
+    TinyXmppServer(String domain, String password, SSLContext tlsOrNull, boolean requireSession) throws IOException {
+        this(domain, password, tlsOrNull, requireSession, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    TinyXmppServer(String domain, String password, SSLContext tlsOrNull, boolean requireSession,
+            InetSocketAddress bindTo) throws IOException {
+        this.domain = domain;
+        this.password = password;
+        this.tls = tlsOrNull;
+        this.requireSession = requireSession;
+        this.selector = Selector.open();
+        this.server = ServerSocketChannel.open();
+        server.bind(bindTo, 4096);
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        thread = new Thread(this::loop, "tiny-xmpp-server");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * For trying the generator by hand: {@code java -cp ... io.rookery.loadtest.TinyXmppServer PORT PASSWORD
+     * [starttls]}; runs until killed.
+     */
+    public static void main(String[] args) throws Exception {
+        SSLContext tls = args.length > 2 && args[2].equals("starttls") ? TestCertificate.serverContext() : null;
+        TinyXmppServer s = new TinyXmppServer("localhost", args[1], tls, false,
+                new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])));
+        System.err.println("tiny server on 127.0.0.1:" + s.port());
+        s.thread.join();
+    }
+
+    int port() {
+        return server.socket().getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                selector.select(100);
+                var it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    if (!key.isValid()) continue;
+                    if (key.isAcceptable()) {
+                        accept();
+                    } else {
+                        Conn c = (Conn) key.attachment();
+                        if (key.isWritable()) c.flush();
+                        if (key.isValid() && key.isReadable()) c.read();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            for (SelectionKey k : selector.keys()) {
+                try {
+                    k.channel().close();
+                } catch (IOException ignored) {
+                    // shutting down
+                }
+            }
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // shutting down
+            }
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel ch;
+        while ((ch = server.accept()) != null) {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Conn c = new Conn(ch);
+            c.key = ch.register(selector, SelectionKey.OP_READ, c);
+        }
+    }
+
+    private ScramCredentials credentials(ScramHash hash) {
+        return credentials.computeIfAbsent(hash, h -> ScramCredentials.derive(h, password, SALT, 4096));
+    }
+
+    private final class Conn {
+        final SocketChannel ch;
+        SelectionKey key;
+        XmppStreamParser parser = new XmppStreamParser(64 * 1024);
+        TlsCodec codec;
+        SaslServerMechanism sasl;
+        String user;
+        String jid;
+        final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+
+        Conn(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        void read() {
+            try {
+                readBuffer.clear();
+                int n = ch.read(readBuffer);
+                if (n < 0) {
+                    close();
+                    return;
+                }
+                System.arraycopy(readBuffer.array(), 0, scratch, 0, n);
+                if (codec == null) {
+                    feed(scratch, n);
+                } else {
+                    TlsCodec.Result r = codec.unwrap(scratch, 0, n);
+                    write(r.netOut());
+                    if (r.appOut().length > 0) feed(r.appOut(), r.appOut().length);
+                    if (r.inboundClosed()) close();
+                }
+            } catch (IOException | TlsException | XmppStreamException e) {
+                close();
+            }
+        }
+
+        private void feed(byte[] b, int n) throws XmppStreamException, TlsException {
+            XmppStreamParser p = parser;
+            if (p == null || !p.needsInput()) return;
+            p.feed(b, 0, n);
+            ParserEvent ev;
+            while (parser == p && (ev = p.next()) != null) {
+                if (ev instanceof ParserEvent.StreamOpened) {
+                    opened();
+                } else if (ev instanceof ParserEvent.ElementParsed e) {
+                    element(e.element());
+                } else {
+                    send("</stream:stream>");
+                    close();
+                    return;
+                }
+            }
+        }
+
+        private void opened() throws TlsException {
+            StringBuilder sb = new StringBuilder("<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                    + "xmlns:stream='http://etherx.jabber.org/streams' version='1.0' from='").append(domain)
+                    .append("' id='s").append(nextId++).append("'><stream:features>");
+            if (tls != null && codec == null) {
+                sb.append("<starttls xmlns='").append(Namespaces.TLS).append("'><required/></starttls>");
+            } else if (user == null) {
+                sb.append("<mechanisms xmlns='").append(Namespaces.SASL).append("'>");
+                for (String m : SaslMechanisms.advertised(codec != null, false, true)) {
+                    sb.append("<mechanism>").append(m).append("</mechanism>");
+                }
+                sb.append("</mechanisms>");
+            } else {
+                sb.append("<bind xmlns='").append(Namespaces.BIND).append("'/>");
+                if (requireSession) sb.append("<session xmlns='").append(Namespaces.SESSION).append("'/>");
+            }
+            send(sb.append("</stream:features>"));
+        }
+
+        private void element(Element e) throws TlsException {
+            if (e.is("starttls", Namespaces.TLS) && tls != null && codec == null) {
+                send("<proceed xmlns='" + Namespaces.TLS + "'/>");
+                codec = new TlsCodec(TlsContexts.serverEngine(tls), TlsBufferPool.shared());
+                parser = new XmppStreamParser(64 * 1024);
+            } else if (e.is("auth", Namespaces.SASL) && user == null) {
+                sasl = SaslMechanisms.create(e.attr("mechanism"), null, false);
+                String t = e.text();
+                sasl(sasl.start(t.isEmpty() ? null : Base64.getDecoder().decode(t.equals("=") ? "" : t)));
+            } else if (e.is("response", Namespaces.SASL) && sasl != null) {
+                sasl(sasl.respond(Base64.getDecoder().decode(e.text())));
+            } else if (e.is("iq", null) && user != null) {
+                iq(e);
+            } else if (e.is("message", null) && jid != null) {
+                route(e);
+            }
+        }
+
+        private void sasl(SaslStep step) throws TlsException {
+            if (step instanceof SaslStep.NeedCredentials) {
+                step = sasl.credentials(credentials(SaslMechanisms.hashFor(sasl.name())));
+            }
+            if (step instanceof SaslStep.Challenge c) {
+                send("<challenge xmlns='" + Namespaces.SASL + "'>" + Base64.getEncoder().encodeToString(c.data())
+                        + "</challenge>");
+            } else if (step instanceof SaslStep.Success s) {
+                String data = s.additionalData() == null ? "" : Base64.getEncoder().encodeToString(s.additionalData());
+                send("<success xmlns='" + Namespaces.SASL + "'>" + data + "</success>");
+                user = s.username();
+                sasl = null;
+                parser = new XmppStreamParser(64 * 1024);
+            } else if (step instanceof SaslStep.Failure f) {
+                send("<failure xmlns='" + Namespaces.SASL + "'><" + f.condition().elementName() + "/></failure>");
+                sasl = null;
+            }
+        }
+
+        private void iq(Element iq) throws TlsException {
+            Element bind = iq.child("bind", Namespaces.BIND);
+            String id = iq.attr("id");
+            if (bind != null && jid == null) {
+                String resource = bind.childText("resource", Namespaces.BIND);
+                jid = user + "@" + domain + "/" + (resource == null ? "r" + nextId++ : resource);
+                routes.put(jid, this);
+                routes.put(bare(jid), this);
+                binds.incrementAndGet();
+                send("<iq type='result' id='" + id + "'><bind xmlns='" + Namespaces.BIND + "'><jid>" + jid
+                        + "</jid></bind></iq>");
+            } else {
+                send("<iq type='result' id='" + id + "'/>");
+            }
+        }
+
+        private void route(Element m) throws TlsException {
+            String to = m.attr("to");
+            Conn target = to == null ? null : routes.get(to);
+            if (target == null) {
+                send("<message type='error' from='" + to + "' to='" + jid + "'><error type='cancel'>"
+                        + "<service-unavailable xmlns='" + Namespaces.STANZAS + "'/></error></message>");
+                return;
+            }
+            StringBuilder sb = new StringBuilder(256);
+            XmlWriter.write(m.withAttr("from", jid), Namespaces.CLIENT, sb);
+            target.send(sb);
+            routed.incrementAndGet();
+        }
+
+        void send(CharSequence s) throws TlsException {
+            byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
+            write(codec == null ? b : codec.wrap(b, 0, b.length).netOut());
+        }
+
+        private void write(byte[] b) {
+            if (b.length == 0 || !ch.isOpen()) return;
+            out.add(ByteBuffer.wrap(b));
+            flush();
+        }
+
+        void flush() {
+            try {
+                while (!out.isEmpty()) {
+                    ch.write(out.peek());
+                    if (out.peek().hasRemaining()) {
+                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        return;
+                    }
+                    out.poll();
+                }
+                if (key.isValid()) key.interestOps(SelectionKey.OP_READ);
+            } catch (IOException e) {
+                close();
+            }
+        }
+
+        void close() {
+            if (jid != null) {
+                routes.remove(jid, this);
+                routes.remove(bare(jid), this);
+            }
+            key.cancel();
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closed either way
+            }
+        }
+    }
+
+    private static String bare(String jid) {
+        int slash = jid.indexOf('/');
+        return slash < 0 ? jid : jid.substring(0, slash);
+    }
+}
