@@ -57,6 +57,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
     public enum Kick { RESOURCE_CONFLICT, ACCOUNT_DELETED, SYSTEM_SHUTDOWN }
 
+    /** The user's XEP-0191 blocklist, sent at bind when not empty and after each change. */
+    public record BlocklistUpdated(java.util.Set<String> jids) implements Command, KryoSerializable {}
+
     /** The user entity (or the node) ends this session. */
     public record Kicked(Kick reason) implements Command, KryoSerializable {}
 
@@ -89,6 +92,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private Jid user;
     private Jid full;
     private boolean available;
+    private java.util.Set<String> blocked;
 
     private SessionActor(ActorContext<Command> context, SessionServices services,
             org.apache.pekko.actor.ActorRef stage, SessionClock clock, boolean directTls) {
@@ -110,6 +114,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                     return this;
                 })
                 .onMessage(Deliver.class, this::onDeliver)
+                .onMessage(BlocklistUpdated.class, m -> {
+                    blocked = m.jids().isEmpty() ? null : m.jids();
+                    return this;
+                })
                 .onMessage(CredentialsLoaded.class, this::onCredentials)
                 .onMessage(BindAnswered.class, this::onBindAnswered)
                 .onMessage(Registration.Answered.class, m -> Registration.answered(this, m))
@@ -138,7 +146,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             features.append("<bind xmlns='").append(Namespaces.BIND).append("'/>")
                     .append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>")
                     // XEP-0237: roster versioning.
-                    .append("<ver xmlns='urn:xmpp:features:rosterver'/>");
+                    .append("<ver xmlns='urn:xmpp:features:rosterver'/>")
+                    // XEP-0115 §6.3: the server's capabilities, so clients can skip a disco#info of the server.
+                    .append(services.serverHandlers().capsStreamFeature());
         } else if (!tlsActive && services.tlsAvailable() && services.requireTls()) {
             // §5.3.1: STARTTLS is mandatory-to-negotiate, so it is the only feature offered.
             features.append("<starttls xmlns='").append(Namespaces.TLS).append("'><required/></starttls>");
@@ -441,7 +451,15 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             if (request) send(services.serverHandlers().serverIq(iq));
             return;
         }
+        if (refusedByBlocklist(iq, to)) return;
         services.router().route(iq, to);
+    }
+
+    /** XEP-0191 §3.3: the user's own stanzas to a blocked JID are not sent but answered with not-acceptable. */
+    private boolean refusedByBlocklist(Element stanza, Jid to) {
+        if (blocked == null || !io.rookery.node.user.Blocking.matches(blocked::contains, to)) return false;
+        if (!"error".equals(stanza.attr("type"))) send(io.rookery.node.user.Blocking.refusal(stanza));
+        return true;
     }
 
     private void handlePresence(Element presence, Jid to) {
@@ -460,6 +478,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             return;
         }
         if ("probe".equals(type)) return;
+        if (refusedByBlocklist(presence, to)) return;
         services.router().route(presence, to);
     }
 
@@ -476,7 +495,13 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             }
             return;
         }
+        if (refusedByBlocklist(message, to)) return;
         services.router().route(message, to);
+        if ("chat".equals(message.attr("type")) && !user.equals(to.bare())) {
+            // XEP-0280 §7: the account copies it to the user's other carbons-enabled resources, if any. Messages
+            // to the user's own JIDs are copied on receipt instead.
+            services.router().user(user).tell(new UserEntity.SentMessage(full.resource(), message));
+        }
     }
 
     private Behavior<Command> onDeliver(Deliver d) {

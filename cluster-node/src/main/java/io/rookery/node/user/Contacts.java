@@ -166,9 +166,7 @@ final class Contacts {
                 out.then(() -> router.route(stamped, contact));
                 // §3.2.2: the former subscriber learns the user is no longer available to it.
                 if (s != base.subscription()) {
-                    out.then(() -> online.forEachAvailableResource(full -> router.route(
-                            Element.builder("presence", Namespaces.CLIENT).attr("from", full).attr("to", jid)
-                                    .attr("type", "unavailable").build(), contact)));
+                    out.then(() -> sendUnavailableFromEachResource(contact));
                 }
             }
             default -> { }
@@ -221,9 +219,7 @@ final class Contacts {
                     Subscription s = sub == Subscription.BOTH ? Subscription.TO : Subscription.NONE;
                     save(out, state, item.withSubscription(s));
                     out.then(() -> online.deliverToAvailable(stamped));
-                    out.then(() -> online.forEachAvailableResource(full -> router.route(
-                            Element.builder("presence", Namespaces.CLIENT).attr("from", full).attr("to", jid)
-                                    .attr("type", "unavailable").build(), from)));
+                    out.then(() -> sendUnavailableFromEachResource(from));
                 }
             }
             case "unsubscribed" -> {
@@ -296,6 +292,12 @@ final class Contacts {
 
     private static long countSaves(Outcome out) {
         return out.events.stream().filter(e -> e instanceof RosterItemSaved || e instanceof RosterItemRemoved).count();
+    }
+
+    /** Tells a contact that each of the user's available resources is unavailable to it now. */
+    private void sendUnavailableFromEachResource(Jid contact) {
+        online.forEachAvailableResource(full -> router.route(Element.builder("presence", Namespaces.CLIENT)
+                .attr("from", full).attr("to", contact.toString()).attr("type", "unavailable").build(), contact));
     }
 
     private void sendSubscription(Jid contact, String type) {

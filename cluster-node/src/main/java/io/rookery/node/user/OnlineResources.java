@@ -26,6 +26,8 @@ final class OnlineResources {
         Element presence;
         int priority;
         boolean interested;
+        boolean carbons;
+        boolean blocklist; // XEP-0191: asked for the blocklist, so gets its pushes
 
         Resource(ActorRef<SessionActor.Command> session) {
             this.session = session;
@@ -40,6 +42,8 @@ final class OnlineResources {
     private final Router router;
     // Allocated on first bind: most entities in memory at any moment are offline users.
     private Map<String, Resource> resources;
+    // XEP-0012: when the last available resource went away; -1 when unknown (no session since the entity started).
+    private long lastGoneMillis = -1;
 
     OnlineResources(Jid bare, Router router) {
         this.bare = bare;
@@ -56,7 +60,10 @@ final class OnlineResources {
         // RFC 6120 §7.7.2.2: the server may terminate the existing session; the newer login wins (as in ejabberd).
         if (previous != null && !previous.session.equals(session)) {
             previous.session.tell(new SessionActor.Kicked(SessionActor.Kick.RESOURCE_CONFLICT));
-            if (previous.available()) broadcastUnavailable(resource);
+            if (previous.available()) {
+                broadcastUnavailable(resource);
+                noteIfNoneAvailable();
+            }
         }
     }
 
@@ -66,7 +73,10 @@ final class OnlineResources {
         Resource r = resources.get(resource);
         if (r == null || !r.session.equals(session)) return false;
         resources.remove(resource);
-        if (r.available()) broadcastUnavailable(resource);
+        if (r.available()) {
+            broadcastUnavailable(resource);
+            noteIfNoneAvailable();
+        }
         if (resources.isEmpty()) resources = null;
         return r.available();
     }
@@ -95,9 +105,51 @@ final class OnlineResources {
             if (!r.available()) return PresenceChange.IGNORED;
             broadcastToAvailable(presence);
             r.presence = null;
+            noteIfNoneAvailable();
             return PresenceChange.UNAVAILABLE;
         }
         return PresenceChange.IGNORED;
+    }
+
+    private void noteIfNoneAvailable() {
+        if (resources == null) return;
+        for (Resource r : resources.values()) if (r.available()) return;
+        lastGoneMillis = System.currentTimeMillis();
+    }
+
+    /**
+     * XEP-0012 §4: 0 while a resource is available, else the seconds since the last one went away; -1 when that is
+     * not known. Kept in memory only: after a restart or passivation of the entity it is unknown again.
+     */
+    long lastActivitySeconds() {
+        if (resources != null) for (Resource r : resources.values()) if (r.available()) return 0;
+        return lastGoneMillis < 0 ? -1 : (System.currentTimeMillis() - lastGoneMillis) / 1000;
+    }
+
+    /** XEP-0280 §4, §5: false when the resource is not bound. */
+    boolean setCarbons(String resource, boolean enabled) {
+        Resource r = resources == null ? null : resources.get(resource);
+        if (r == null) return false;
+        r.carbons = enabled;
+        return true;
+    }
+
+    /** XEP-0280 §7: a chat message sent by one resource is copied to the user's other carbons-enabled ones. */
+    void carbonsSent(String sender, Element message) {
+        Resource r = resources == null ? null : resources.get(sender);
+        if (r != null) carbonCopies("sent", message, List.of(r));
+    }
+
+    /** XEP-0280 §6: copies for the carbons-enabled resources that did not get the message itself. */
+    private void carbonCopies(String direction, Element message, List<Resource> deliveredTo) {
+        if (resources == null || resources.size() < 2 || !Carbons.eligible(message)) return;
+        for (Map.Entry<String, Resource> e : resources.entrySet()) {
+            Resource r = e.getValue();
+            if (r.carbons && !deliveredTo.contains(r)) {
+                r.session.tell(new SessionActor.Deliver(
+                        Carbons.wrap(direction, bare.toString(), full(e.getKey()), message)));
+            }
+        }
     }
 
     int priority(String resource) {
@@ -105,9 +157,27 @@ final class OnlineResources {
         return r == null ? 0 : r.priority;
     }
 
+    /** XEP-0191 §3.3: sessions refuse the user's stanzas to blocked JIDs themselves, from this copy. */
+    void updateBlocklist(java.util.Set<String> blocklist) {
+        if (resources == null) return;
+        for (Resource r : resources.values()) r.session.tell(new SessionActor.BlocklistUpdated(blocklist));
+    }
+
     void markInterested(String resource) {
         Resource r = resources == null ? null : resources.get(resource);
         if (r != null) r.interested = true;
+    }
+
+    void markBlocklistInterested(String resource) {
+        Resource r = resources == null ? null : resources.get(resource);
+        if (r != null) r.blocklist = true;
+    }
+
+    void forEachBlocklistInterested(java.util.function.BiConsumer<String, ActorRef<SessionActor.Command>> action) {
+        if (resources == null) return;
+        resources.forEach((name, r) -> {
+            if (r.blocklist) action.accept(full(name), r.session);
+        });
     }
 
     void forEachInterested(java.util.function.BiConsumer<String, ActorRef<SessionActor.Command>> action) {
@@ -186,6 +256,7 @@ final class OnlineResources {
             Resource r = resources == null ? null : resources.get(to.resource());
             if (r != null) {
                 r.session.tell(new SessionActor.Deliver(stanza));
+                if ("message".equals(kind)) carbonCopies("received", stanza, List.of(r));
                 return false;
             }
             switch (kind) {
@@ -258,6 +329,7 @@ final class OnlineResources {
             return "normal".equals(type) || "chat".equals(type) || type == null;
         }
         for (Resource r : targets) r.session.tell(new SessionActor.Deliver(message));
+        carbonCopies("received", message, targets);
         return false;
     }
 

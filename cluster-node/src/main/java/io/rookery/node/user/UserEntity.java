@@ -79,6 +79,10 @@ public final class UserEntity
     /** A subscription presence (subscribe, subscribed, unsubscribe, unsubscribed) sent by the user (§3). */
     public record OutboundSubscription(Element presence, Jid to) implements Command {}
 
+    /** A chat message one of the user's sessions sent, for XEP-0280 sent carbons (nothing when nobody wants one). */
+    public record SentMessage(String resource, Element message) implements Command {}
+
+
     enum Passivate implements Command { INSTANCE }
 
     public enum AccountStatus { CREATED, ALREADY_EXISTS, UPDATED, DELETED, NOT_FOUND }
@@ -121,6 +125,7 @@ public final class UserEntity
     private final Router router;
     private final OnlineResources online;
     private final Contacts contacts;
+    private final Blocking blocking;
     private boolean passivating;
 
     private UserEntity(Jid jid, ActorContext<Command> context, TimerScheduler<Command> timers,
@@ -136,6 +141,7 @@ public final class UserEntity
         this.router = router;
         this.online = new OnlineResources(jid, router);
         this.contacts = new Contacts(jid, router, online);
+        this.blocking = new Blocking(jid, router, online, contacts);
         armPassivation();
     }
 
@@ -186,8 +192,17 @@ public final class UserEntity
                 })
                 .onCommand(OwnPresence.class, this::onOwnPresence)
                 .onCommand(OwnIq.class, this::onOwnIq)
-                .onCommand(OutboundSubscription.class, (state, cmd) -> run(contacts.outbound(state, cmd.presence(), cmd.to())))
+                .onCommand(OutboundSubscription.class, (state, cmd) -> {
+                    if (blocking.refuseOutbound(state, resourceOf(cmd.presence()), cmd.presence(), cmd.to())) {
+                        return Effect().noReply();
+                    }
+                    return run(contacts.outbound(state, cmd.presence(), cmd.to()));
+                })
                 .onCommand(Deliver.class, this::onDeliver)
+                .onCommand(SentMessage.class, (state, cmd) -> {
+                    online.carbonsSent(cmd.resource(), cmd.message());
+                    return Effect().noReply();
+                })
                 .onCommand(Passivate.class, (state, cmd) -> {
                     if (online.isEmpty() && !passivating) {
                         passivating = true;
@@ -208,7 +223,9 @@ public final class UserEntity
                 // §4.2.2: probe the contacts whose presence the user may see.
                 Element probe = Element.builder("presence", Namespaces.CLIENT).attr("from", jid.toString())
                         .attr("type", "probe").build();
-                for (Jid contact : contacts.subscriptions(state)) router.route(probe.withAttr("to", contact.toString()), contact);
+                for (Jid contact : contacts.subscriptions(state)) {
+                    if (!Blocking.blocks(state, contact)) router.route(probe.withAttr("to", contact.toString()), contact);
+                }
                 // §3.1.3: subscription requests that waited for the user.
                 for (String xml : state.pendingInRequests().values()) {
                     online.sendTo(cmd.resource(), StoredXml.parse(xml).withAttr("to", jid + "/" + cmd.resource()));
@@ -222,7 +239,10 @@ public final class UserEntity
     }
 
     private void broadcastToSubscribers(UserState state, Element presence) {
-        for (Jid contact : contacts.subscribers(state)) router.route(presence.withAttr("to", contact.toString()), contact);
+        for (Jid contact : contacts.subscribers(state)) {
+            // XEP-0191 §3.3: a blocked contact sees the user as offline.
+            if (!Blocking.blocks(state, contact)) router.route(presence.withAttr("to", contact.toString()), contact);
+        }
     }
 
     private Element unavailable(String resource) {
@@ -234,6 +254,18 @@ public final class UserEntity
 
     private ReplyEffect<UserEvent, UserState> onOwnIq(UserState state, OwnIq cmd) {
         Element iq = cmd.iq();
+        Boolean carbons = Carbons.toggle(iq);
+        if (carbons != null) {
+            online.sendTo(cmd.resource(), Carbons.answer(iq, online.setCarbons(cmd.resource(), carbons)));
+            return Effect().noReply();
+        }
+        if (LastActivity.isQuery(iq)) {
+            online.sendTo(cmd.resource(), LastActivity.answer(state, online, jid, iq));
+            return Effect().noReply();
+        }
+        if (VCardTemp.isRequest(iq)) return run(VCardTemp.own(state, online, cmd.resource(), iq));
+        if (PrivateXml.isRequest(iq)) return run(PrivateXml.own(state, online, cmd.resource(), iq));
+        if (Blocking.isRequest(iq)) return run(blocking.command(state, cmd.resource(), iq));
         if (iq.child("query", Namespaces.ROSTER) != null) {
             if ("get".equals(iq.attr("type"))) return run(contacts.rosterGet(state, cmd.resource(), iq));
             if ("set".equals(iq.attr("type"))) return run(contacts.rosterSet(state, cmd.resource(), iq));
@@ -247,6 +279,22 @@ public final class UserEntity
     private ReplyEffect<UserEvent, UserState> onDeliver(UserState state, Deliver cmd) {
         armPassivation();
         Element stanza = cmd.stanza();
+        if (state.exists() && blocking.refuseInbound(state, stanza)) return Effect().noReply();
+        if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name())) {
+            // Answered by the server on the user's behalf (XEP-0054 §3.3; XEP-0049 refuses everyone but the user).
+            if (VCardTemp.isRequest(stanza)) {
+                router.route(VCardTemp.answerOther(state, stanza));
+                return Effect().noReply();
+            }
+            if (PrivateXml.isRequest(stanza)) {
+                router.route(PrivateXml.answerOther(stanza));
+                return Effect().noReply();
+            }
+        }
+        if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name()) && LastActivity.isQuery(stanza)) {
+            router.route(LastActivity.answer(state, online, jid, stanza));
+            return Effect().noReply();
+        }
         if (state.exists() && "presence".equals(stanza.name()) && cmd.to().isBare()) {
             String type = stanza.attr("type");
             if ("probe".equals(type)) {
@@ -276,6 +324,15 @@ public final class UserEntity
         children.add(Element.builder("delay", "urn:xmpp:delay").attr("from", jid.domain())
                 .attr("stamp", java.time.Instant.ofEpochMilli(millis).toString()).build());
         return stanza.withChildren(children);
+    }
+
+    /** The resource of the session that sent a stanza, from the full JID it stamped; null when there is none. */
+    private static String resourceOf(Element stanza) {
+        try {
+            return stanza.attr("from") == null ? null : Jid.parse(stanza.attr("from")).resource();
+        } catch (io.rookery.protocol.jid.InvalidJidException e) {
+            return null;
+        }
     }
 
     /** At initial presence with non-negative priority, stored messages go to that resource, then are removed. */
@@ -329,6 +386,7 @@ public final class UserEntity
         }
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new NoAccount());
         online.bind(cmd.resource(), cmd.session());
+        if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionActor.BlocklistUpdated(state.blocklist()));
         timers.cancel(Passivate.INSTANCE);
         return Effect().reply(cmd.replyTo(), new Bound(cmd.resource()));
     }

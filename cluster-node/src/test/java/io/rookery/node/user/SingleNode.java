@@ -178,9 +178,25 @@ final class SingleNode implements AutoCloseable {
     /** A session stand-in: the full JID it bound and the probe that receives what the entity sends it. */
     record Session(Jid jid, TestProbe<SessionActor.Command> probe) {
 
-        /** The next stanza delivered to this session; fails on anything else (a kick, or nothing at all). */
+        /**
+         * The next stanza delivered to this session; fails on anything else (a kick, or nothing at all). Blocklist
+         * copies the entity keeps the session up to date with are passed over.
+         */
         Element nextStanza() {
-            return probe.expectMessageClass(SessionActor.Deliver.class).stanza();
+            while (true) {
+                SessionActor.Command m = probe.receiveMessage();
+                if (m instanceof SessionActor.BlocklistUpdated) continue;
+                if (m instanceof SessionActor.Deliver d) return d.stanza();
+                throw new AssertionError("expected a stanza, got " + m);
+            }
+        }
+
+        /** The next copy of the blocklist sent to this session, passing over stanzas. */
+        SessionActor.BlocklistUpdated nextBlocklist() {
+            while (true) {
+                SessionActor.Command m = probe.receiveMessage();
+                if (m instanceof SessionActor.BlocklistUpdated b) return b;
+            }
         }
 
         void expectPresenceFrom(Session sender) {

@@ -1,0 +1,59 @@
+package io.rookery.node.user;
+
+import io.rookery.node.routing.ServerHandlers;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.StanzaError;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.stanza.Stanzas;
+import io.rookery.protocol.xml.Element;
+
+/**
+ * XEP-0280 message carbons (1.0.1, {@code urn:xmpp:carbons:2}): which messages are copied and how a copy is
+ * wrapped. The per-resource flag lives in {@link OnlineResources}, in memory only: a client enables carbons again
+ * on each new session, as the XEP requires (§4).
+ *
+ * <p>Eligible are messages of type chat without {@code <private xmlns='urn:xmpp:carbons:2'/>} (§6.1) or
+ * {@code <no-copy xmlns='urn:xmpp:hints'/>} (XEP-0334). Not supported: type normal with a body, and the other
+ * cases of §6 (groupchat private messages, error messages); those are not copied.
+ */
+final class Carbons {
+    static final String NS = ServerHandlers.CARBONS;
+    static final String FORWARD = "urn:xmpp:forward:0";
+    static final String HINTS = "urn:xmpp:hints";
+
+    private Carbons() {}
+
+    /** An enable or disable request (§4, §5), or null when the iq is something else. */
+    static Boolean toggle(Element iq) {
+        if (!"set".equals(iq.attr("type")) || iq.elements().size() != 1) return null;
+        Element payload = iq.elements().get(0);
+        if (payload.is("enable", NS)) return Boolean.TRUE;
+        if (payload.is("disable", NS)) return Boolean.FALSE;
+        return null;
+    }
+
+    /** The answer to a toggle: a result, or bad-request when the resource is not bound here (never expected). */
+    static Element answer(Element iq, boolean applied) {
+        return applied ? Stanzas.iqResult(iq, null)
+                : Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.BAD_REQUEST));
+    }
+
+    static boolean eligible(Element message) {
+        if (!"message".equals(message.name()) || !"chat".equals(message.attr("type"))) return false;
+        if (message.child("private", NS) != null || message.child("no-copy", HINTS) != null) return false;
+        // A carbon (or something that looks like one) is never copied again.
+        return message.child("received", NS) == null && message.child("sent", NS) == null;
+    }
+
+    /** §6, §7: {@code <message from=bare to=full type=chat><received|sent><forwarded>original</forwarded>...}. */
+    static Element wrap(String direction, String bare, String fullTo, Element original) {
+        return Element.builder("message", Namespaces.CLIENT)
+                .attr("from", bare)
+                .attr("to", fullTo)
+                .attr("type", "chat")
+                .child(Element.builder(direction, NS)
+                        .child(Element.builder("forwarded", FORWARD).child(original).build())
+                        .build())
+                .build();
+    }
+}
