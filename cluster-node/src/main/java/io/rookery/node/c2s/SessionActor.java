@@ -93,6 +93,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private Jid full;
     private boolean available;
     private java.util.Set<String> blocked;
+    /** RFC 6121 §4.6: JIDs this session sent directed available presence to; they get unavailable at the end. */
+    private java.util.Set<Jid> directedTo;
 
     private SessionActor(ActorContext<Command> context, SessionServices services,
             org.apache.pekko.actor.ActorRef stage, SessionClock clock, boolean directTls) {
@@ -466,8 +468,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         String type = presence.attr("type");
         if (to == null) {
             if (type == null) available = true;
-            else if ("unavailable".equals(type)) available = false;
-            else return; // subscription presence needs a contact; probes are the server's business
+            else if ("unavailable".equals(type)) {
+                available = false;
+                endDirectedPresence();
+            } else return; // subscription presence needs a contact; probes are the server's business
             services.router().user(user).tell(new UserEntity.OwnPresence(full.resource(), presence));
             return;
         }
@@ -479,6 +483,12 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         }
         if ("probe".equals(type)) return;
         if (refusedByBlocklist(presence, to)) return;
+        if (type == null) {
+            if (directedTo == null) directedTo = new java.util.HashSet<>(4);
+            directedTo.add(to);
+        } else if ("unavailable".equals(type) && directedTo != null) {
+            directedTo.remove(to);
+        }
         services.router().route(presence, to);
     }
 
@@ -571,8 +581,19 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     }
 
     /** Unbinds from the user entity, which tells the other resources this one is unavailable. */
+    /** RFC 6121 §4.6.3: those who got directed presence learn the session became unavailable. */
+    private void endDirectedPresence() {
+        if (directedTo == null || full == null) return;
+        for (Jid to : directedTo) {
+            services.router().route(Element.builder("presence", Namespaces.CLIENT).attr("from", full.toString())
+                    .attr("to", to.toString()).attr("type", "unavailable").build(), to);
+        }
+        directedTo = null;
+    }
+
     private void leave() {
         if (full != null && phase == Phase.ESTABLISHED) {
+            endDirectedPresence();
             services.router().user(user).tell(new UserEntity.UnbindResource(full.resource(), getContext().getSelf()));
         }
         full = null;

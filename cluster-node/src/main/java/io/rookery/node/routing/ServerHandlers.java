@@ -161,8 +161,15 @@ public final class ServerHandlers {
                                 .attr("category", "account").attr("type", "registered").build())
                         .child(Element.builder("feature", Namespaces.DISCO_INFO)
                                 .attr("var", Namespaces.DISCO_INFO).build())
+                        .child(Element.builder("feature", Namespaces.DISCO_INFO)
+                                .attr("var", Namespaces.DISCO_ITEMS).build())
                         .child(Element.builder("feature", Namespaces.DISCO_INFO).attr("var", LAST).build())
                         .build());
+            }
+            if ("query".equals(payload.name()) && Namespaces.DISCO_ITEMS.equals(payload.namespace())
+                    && payload.attr("node") == null) {
+                // XEP-0030: an account publishes no items of its own here.
+                return Stanzas.iqResult(iq, Element.of("query", Namespaces.DISCO_ITEMS));
             }
         }
         return Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));

@@ -211,6 +211,39 @@ class ImRosterIT {
     }
 
     /** One logged-in resource: its roster (loaded, manual subscription mode) and the subscribe requests it got. */
+    @Test
+    void directedPresenceReachesANonContactAndEndsWithUnavailableWhenTheSessionEnds() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String carol = ItEnvironment.newUser(node, "carol");
+        BlockingQueue<Presence> seen = new LinkedBlockingQueue<>();
+        XMPPTCPConnection c = ItEnvironment.connectStartTls(node, carol, ItEnvironment.PASSWORD, "desk",
+                conn -> conn.addSyncStanzaListener(st -> seen.add((Presence) st), st -> st instanceof Presence));
+        XMPPTCPConnection a = ItEnvironment.connectStartTls(node, alice, ItEnvironment.PASSWORD, "desk");
+        try {
+            String aliceFull = alice + "@localhost/desk";
+            // RFC 6121 §4.6: presence sent straight to someone with no subscription.
+            a.sendStanza(a.getStanzaFactory().buildPresenceStanza().to(JidCreate.from(carol + "@localhost"))
+                    .build());
+            assertNotNull(awaitPresence(seen, aliceFull, true), "carol must get the directed presence");
+            a.disconnect();
+            // §4.6.3: the end of the session is told to those who got directed presence.
+            assertNotNull(awaitPresence(seen, aliceFull, false), "carol must learn alice became unavailable");
+        } finally {
+            a.disconnect();
+            c.disconnect();
+        }
+    }
+
+    private static Presence awaitPresence(BlockingQueue<Presence> q, String from, boolean available)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            Presence p = q.poll(200, TimeUnit.MILLISECONDS);
+            if (p != null && from.equals(String.valueOf(p.getFrom())) && p.isAvailable() == available) return p;
+        }
+        return null;
+    }
+
     private static final class Im implements AutoCloseable {
         final XMPPTCPConnection conn;
         final Roster roster;
