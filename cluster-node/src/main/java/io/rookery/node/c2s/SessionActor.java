@@ -149,6 +149,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                     .append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>")
                     // XEP-0237: roster versioning.
                     .append("<ver xmlns='urn:xmpp:features:rosterver'/>")
+                    // RFC 6121 §3.4: subscription pre-approval.
+                    .append("<sub xmlns='urn:xmpp:features:pre-approval'/>")
                     // XEP-0115 §6.3: the server's capabilities, so clients can skip a disco#info of the server.
                     .append(services.serverHandlers().capsStreamFeature());
         } else if (!tlsActive && services.tlsAvailable() && services.requireTls()) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.rookery.node.RookeryNode;
@@ -231,6 +232,23 @@ class ImRosterIT {
         } finally {
             a.disconnect();
             c.disconnect();
+        }
+    }
+
+    @Test
+    void aPreApprovedSubscriptionRequestIsAcceptedWithoutAskingTheUser() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        try (Im a = login(alice, "desk"); Im b = login(bob, "desk")) {
+            assertTrue(a.roster.isSubscriptionPreApprovalSupported(), "RFC 6121 §3.4 stream feature");
+            a.roster.preApprove(b.jid());
+            b.roster.createItemAndRequestSubscription(a.jid(), "Alice", null);
+            // Alice's server answers for her: Bob's item becomes 'to' without Alice seeing a request.
+            awaitTrue("bob's subscription to alice must be accepted by pre-approval", () -> {
+                RosterEntry e = b.roster.getEntry(a.jid());
+                return e != null && e.getType() == RosterPacket.ItemType.to && !e.isSubscriptionPending();
+            });
+            assertNull(a.subscribes.poll(1, TimeUnit.SECONDS), "a pre-approved request is not shown to the user");
         }
     }
 
