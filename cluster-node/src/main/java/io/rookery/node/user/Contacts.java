@@ -177,12 +177,8 @@ final class Contacts {
     // ---- §3 subscriptions arriving from a contact ------------------------------------------------------------
 
     Outcome inbound(UserState state, Element presence) {
-        Jid from;
-        try {
-            from = Jid.parse(presence.attr("from")).bare();
-        } catch (InvalidJidException | RuntimeException e) {
-            return new Outcome();
-        }
+        Jid from = bareSender(presence);
+        if (from == null) return new Outcome();
         String jid = from.toString();
         RosterItem item = state.rosterItem(jid);
         Subscription sub = item == null ? Subscription.NONE : item.subscription();
@@ -237,12 +233,8 @@ final class Contacts {
 
     /** §4.3.2: a probe is answered with the user's presence only for subscribers. */
     void answerProbe(UserState state, Element probe) {
-        Jid from;
-        try {
-            from = Jid.parse(probe.attr("from")).bare();
-        } catch (InvalidJidException | RuntimeException e) {
-            return;
-        }
+        Jid from = bareSender(probe);
+        if (from == null) return;
         RosterItem item = state.rosterItem(from.toString());
         Subscription sub = item == null ? Subscription.NONE : item.subscription();
         if (sub != Subscription.FROM && sub != Subscription.BOTH) {
@@ -282,6 +274,17 @@ final class Contacts {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    /** The bare JID a stanza came from; null when it has no usable 'from' (the router stamped it, so: never). */
+    private static Jid bareSender(Element stanza) {
+        String from = stanza.attr("from");
+        if (from == null) return null;
+        try {
+            return Jid.parse(from).bare();
+        } catch (InvalidJidException e) {
+            return null;
+        }
+    }
 
     private void save(Outcome out, UserState state, RosterItem item) {
         long version = state.rosterVersion + 1 + countSaves(out);
