@@ -1,14 +1,15 @@
 package io.rookery.node.c2s;
 
 import io.rookery.node.config.RookerySettings;
-import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
 
@@ -31,9 +32,10 @@ public final class C2sListener implements ConnectionStage.Context {
     }
 
     public CompletionStage<Tcp.ServerBinding> bind(RookerySettings.Listener listener, boolean directTls) {
+        // One immutable stage blueprint per listener; each connection materializes its own logic from it.
+        Flow<ByteString, ByteString, NotUsed> perConnection = Flow.fromGraph(new ConnectionStage(this, directTls));
         return Tcp.get(system).bind(listener.iface(), listener.port())
-                .to(Sink.foreach(connection -> connection.handleWith(
-                        Flow.fromGraph(new ConnectionStage(this, connection.remoteAddress(), directTls)), system)))
+                .to(Sink.foreach(connection -> connection.handleWith(perConnection, system)))
                 .run(system);
     }
 
@@ -63,10 +65,9 @@ public final class C2sListener implements ConnectionStage.Context {
     }
 
     @Override
-    public ActorRef<SessionActor.Command> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock,
-            InetSocketAddress remote, boolean directTls) {
+    public ActorRef<SessionActor.Command> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock) {
         // The typed guardian refuses top-level actors from outside; sessions live under /system, created at once.
-        return system.systemActorOf(SessionActor.create(services, stage, clock, directTls),
+        return system.systemActorOf(SessionActor.create(services, stage, clock),
                 "c2s-" + sessionIds.incrementAndGet(), Props.empty());
     }
 }

@@ -7,7 +7,6 @@ import io.rookery.protocol.tls.TlsContexts;
 import io.rookery.protocol.tls.TlsException;
 import io.rookery.protocol.xml.XmppStreamParser;
 import io.rookery.protocol.xml.ParserEvent;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.stream.Attributes;
@@ -68,7 +67,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         /** Creates the session actor for a new connection. */
         org.apache.pekko.actor.typed.ActorRef<SessionActor.Command> spawnSession(
-                ActorRef stage, SessionClock clock, InetSocketAddress remote, boolean directTls);
+                ActorRef stage, SessionClock clock);
     }
 
     private static final org.slf4j.Logger TRACE = org.slf4j.LoggerFactory.getLogger(ConnectionStage.class);
@@ -76,12 +75,10 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     private final Outlet<ByteString> out = Outlet.create("xmpp.out");
     private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
     private final Context context;
-    private final InetSocketAddress remote;
     private final boolean directTls;
 
-    public ConnectionStage(Context context, InetSocketAddress remote, boolean directTls) {
+    public ConnectionStage(Context context, boolean directTls) {
         this.context = context;
-        this.remote = remote;
         this.directTls = directTls;
     }
 
@@ -152,7 +149,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             clock = new SessionClock(self, System.nanoTime());
             parser = new XmppStreamParser(context.maxStanzaBytes());
             if (directTls) tls = newTls();
-            session = context.spawnSession(self, clock, remote, directTls);
+            session = context.spawnSession(self, clock);
             clock.session = session;
             stageActor.watch(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(session));
             context.sweeper().register(clock);
@@ -171,7 +168,10 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         }
 
         private void onCommand(Object msg) {
-            if (TRACE.isDebugEnabled()) TRACE.debug("stage-command {} credits={} pending={}", msg instanceof Send sd ? "Send(" + sd.xml().length() + ")" : msg, credits, pendingInput.size());
+            if (TRACE.isDebugEnabled()) {
+                TRACE.debug("stage-command {} credits={} pending={}",
+                        msg instanceof Send sd ? "Send(" + sd.xml().length() + ")" : msg, credits, pendingInput.size());
+            }
             if (msg instanceof Send s) {
                 write(s.xml());
                 if (s.then() != null) onCommand(s.then());

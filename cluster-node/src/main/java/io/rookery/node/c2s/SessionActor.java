@@ -74,9 +74,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
 
     public static Behavior<Command> create(SessionServices services, org.apache.pekko.actor.ActorRef stage,
-            SessionClock clock, boolean directTls) {
+            SessionClock clock) {
         return org.apache.pekko.actor.typed.javadsl.Behaviors.setup(
-                ctx -> new SessionActor(ctx, services, stage, clock, directTls));
+                ctx -> new SessionActor(ctx, services, stage, clock));
     }
 
     private final SessionServices services;
@@ -91,18 +91,17 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private int authFailures;
     private Jid user;
     private Jid full;
-    private boolean available;
     private java.util.Set<String> blocked;
     /** RFC 6121 §4.6: JIDs this session sent directed available presence to; they get unavailable at the end. */
     private java.util.Set<Jid> directedTo;
 
     private SessionActor(ActorContext<Command> context, SessionServices services,
-            org.apache.pekko.actor.ActorRef stage, SessionClock clock, boolean directTls) {
+            org.apache.pekko.actor.ActorRef stage, SessionClock clock) {
         super(context);
         this.services = services;
         this.stage = stage;
+        // With direct TLS the handshake precedes the first stream header: TlsEstablished arrives first.
         this.clock = clock;
-        // With direct TLS the handshake precedes the first stream header; TlsEstablished arrives first.
     }
 
     @Override
@@ -469,11 +468,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private void handlePresence(Element presence, Jid to) {
         String type = presence.attr("type");
         if (to == null) {
-            if (type == null) available = true;
-            else if ("unavailable".equals(type)) {
-                available = false;
-                endDirectedPresence();
-            } else return; // subscription presence needs a contact; probes are the server's business
+            if ("unavailable".equals(type)) endDirectedPresence();
+            else if (type != null) return; // subscription presence needs a contact; probes are the server's business
             services.router().user(user).tell(new UserEntity.OwnPresence(full.resource(), presence));
             return;
         }
@@ -582,7 +578,6 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
     }
 
-    /** Unbinds from the user entity, which tells the other resources this one is unavailable. */
     /** RFC 6121 §4.6.3: those who got directed presence learn the session became unavailable. */
     private void endDirectedPresence() {
         if (directedTo == null || full == null) return;
@@ -593,6 +588,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         directedTo = null;
     }
 
+    /** Unbinds from the user entity, which tells the other resources this one is unavailable. */
     private void leave() {
         if (full != null && phase == Phase.ESTABLISHED) {
             endDirectedPresence();
