@@ -104,9 +104,7 @@ public final class Blocking {
         // §3.3: contacts allowed to see the user's presence now see the user go offline.
         for (Jid contact : contacts.subscribers(state)) {
             if (!matches(before::contains, contact) && matches(after::contains, contact)) {
-                out.then(() -> online.forEachAvailableResource(full -> router.route(
-                        Element.builder("presence", Namespaces.CLIENT).attr("from", full)
-                                .attr("to", contact.toString()).attr("type", "unavailable").build(), contact)));
+                out.then(() -> online.sendUnavailableFromEachResource(contact));
             }
         }
         return out;

@@ -166,7 +166,7 @@ final class Contacts {
                 out.then(() -> router.route(stamped, contact));
                 // §3.2.2: the former subscriber learns the user is no longer available to it.
                 if (s != base.subscription()) {
-                    out.then(() -> sendUnavailableFromEachResource(contact));
+                    out.then(() -> online.sendUnavailableFromEachResource(contact));
                 }
             }
             default -> { }
@@ -215,7 +215,7 @@ final class Contacts {
                     Subscription s = sub == Subscription.BOTH ? Subscription.TO : Subscription.NONE;
                     save(out, state, item.withSubscription(s));
                     out.then(() -> online.deliverToAvailable(stamped));
-                    out.then(() -> sendUnavailableFromEachResource(from));
+                    out.then(() -> online.sendUnavailableFromEachResource(from));
                 }
             }
             case "unsubscribed" -> {
@@ -295,12 +295,6 @@ final class Contacts {
 
     private static long countSaves(Outcome out) {
         return out.events.stream().filter(e -> e instanceof RosterItemSaved || e instanceof RosterItemRemoved).count();
-    }
-
-    /** Tells a contact that each of the user's available resources is unavailable to it now. */
-    private void sendUnavailableFromEachResource(Jid contact) {
-        online.forEachAvailableResource(full -> router.route(Element.builder("presence", Namespaces.CLIENT)
-                .attr("from", full).attr("to", contact.toString()).attr("type", "unavailable").build(), contact));
     }
 
     private void sendSubscription(Jid contact, String type) {

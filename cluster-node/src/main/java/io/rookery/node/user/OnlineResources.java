@@ -213,17 +213,22 @@ final class OnlineResources {
         return any;
     }
 
-    void forEachAvailableResource(java.util.function.Consumer<String> fullJid) {
+    /** Unavailable presence from one of the user's resources. */
+    Element unavailableOf(String resource) {
+        return Element.builder("presence", "jabber:client").attr("from", full(resource))
+                .attr("type", "unavailable").build();
+    }
+
+    /** Tells a contact that each of the user's available resources is unavailable to it now. */
+    void sendUnavailableFromEachResource(Jid contact) {
         if (resources == null) return;
         resources.forEach((name, r) -> {
-            if (r.available()) fullJid.accept(full(name));
+            if (r.available()) router.route(unavailableOf(name).withAttr("to", contact.toString()), contact);
         });
     }
 
     private void broadcastUnavailable(String resource) {
-        Element unavailable = Element.builder("presence", "jabber:client")
-                .attr("from", full(resource))
-                .attr("type", "unavailable").build();
+        Element unavailable = unavailableOf(resource);
         broadcastToAvailable(unavailable);
     }
 

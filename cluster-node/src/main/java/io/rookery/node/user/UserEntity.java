@@ -186,7 +186,7 @@ public final class UserEntity
                         Effect().reply(cmd.replyTo(), new CredentialsResult(state.credentialsFor(cmd.hash()))))
                 .onCommand(BindResource.class, this::onBind)
                 .onCommand(UnbindResource.class, (state, cmd) -> {
-                    if (online.unbind(cmd.resource(), cmd.session())) broadcastToSubscribers(state, unavailable(cmd.resource()));
+                    if (online.unbind(cmd.resource(), cmd.session())) broadcastToSubscribers(state, online.unavailableOf(cmd.resource()));
                     armPassivation();
                     return Effect().noReply();
                 })
@@ -245,10 +245,6 @@ public final class UserEntity
         }
     }
 
-    private Element unavailable(String resource) {
-        return Element.builder("presence", Namespaces.CLIENT).attr("from", jid + "/" + resource)
-                .attr("type", "unavailable").build();
-    }
 
     // ---- roster (RFC 6121 §2) ----------------------------------------------------------------------------------
 
