@@ -35,6 +35,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,8 +114,11 @@ public final class RookeryNode implements AutoCloseable {
                 // On SIGTERM the node's coordinated shutdown must finish its writes before Cassandra stops.
                 cassandra.deferShutdownUntil(system.getWhenTerminated(), Duration.ofSeconds(60));
             }
+            int management = startManagement(system, s);
             Cluster cluster = Cluster.get(system);
-            if (full.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            if (s.cluster().bootstrap()) {
+                ClusterBootstrap.get(system).start();
+            } else if (full.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
 
@@ -148,6 +153,8 @@ public final class RookeryNode implements AutoCloseable {
                     .toCompletableFuture());
             int admin = adminBinding.localAddress().getPort();
             AdminToken.writePort(s.admin().tokenFile(), admin);
+            writePorts(s.dataDir(), starttls, direct, admin, management,
+                    cluster.selfMember().address().getPort().orElse(-1));
 
             RookeryNode node = new RookeryNode(s, system, cassandra, cql, sweeper, accounts, bindings, starttls, direct, admin);
             node.registerShutdown(adminBinding);
@@ -163,6 +170,35 @@ public final class RookeryNode implements AutoCloseable {
             if (cassandra != null) cassandra.stop();
             throw e;
         }
+    }
+
+    /** pekko-management (health, membership, Cluster Bootstrap's contact point) when enabled; -1 otherwise. */
+    private static int startManagement(ActorSystem<Void> system, RookerySettings s) throws Exception {
+        if (!s.managementEnabled() && !s.cluster().bootstrap()) return -1;
+        org.apache.pekko.http.javadsl.model.Uri uri =
+                await(PekkoManagement.get(system).start().toCompletableFuture());
+        log.info("management-started uri={}", uri);
+        return uri.port();
+    }
+
+    /**
+     * The ports this node listens on, as a properties file in the data dir (written last, atomically), so that
+     * scripts and tests that asked for port 0 can find the node.
+     */
+    private static void writePorts(Path dataDir, int starttls, int direct, int admin, int management, int cluster)
+            throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("c2s.starttls", Integer.toString(starttls));
+        p.setProperty("c2s.direct-tls", Integer.toString(direct));
+        p.setProperty("admin", Integer.toString(admin));
+        p.setProperty("management", Integer.toString(management));
+        p.setProperty("cluster", Integer.toString(cluster));
+        Path tmp = dataDir.resolve("node.ports.tmp");
+        try (var out = Files.newOutputStream(tmp)) {
+            p.store(out, "Rookery node ports (-1: not listening)");
+        }
+        Files.move(tmp, dataDir.resolve("node.ports"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static SSLContext sslContext(RookerySettings s) throws Exception {

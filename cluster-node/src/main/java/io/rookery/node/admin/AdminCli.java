@@ -32,6 +32,7 @@ public final class AdminCli {
                    rookery admin user list
                    rookery admin user bulk <pattern-with-%d> <count> <password> [--from N] [--parallelism P]
                    rookery admin schema apply
+                   rookery admin cluster members
             A password of '-' (or none) is read from standard input.
             """;
 
@@ -50,6 +51,9 @@ public final class AdminCli {
                 }
                 out.println("schema applied to keyspace " + settings.cassandra().keyspace());
                 return 0;
+            }
+            if (args.length == 2 && args[0].equals("cluster") && args[1].equals("members")) {
+                return new Client(settings).call("GET", "/cluster/members", null, out, err);
             }
             if (args.length < 2 || !args[0].equals("user")) {
                 err.print(USAGE);

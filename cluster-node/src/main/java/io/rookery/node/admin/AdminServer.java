@@ -14,10 +14,15 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -25,17 +30,19 @@ import org.apache.pekko.http.javadsl.server.Route;
  * bearer token kept in the node's token file. Plain-text bodies: one line per item.
  */
 public final class AdminServer extends AllDirectives {
+    private final ActorSystem<?> system;
     private final AccountService accounts;
     private final byte[] token;
 
-    private AdminServer(AccountService accounts, String token) {
+    private AdminServer(ActorSystem<?> system, AccountService accounts, String token) {
+        this.system = system;
         this.accounts = accounts;
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
     public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String iface, int port,
             AccountService accounts, String token) {
-        AdminServer server = new AdminServer(accounts, token);
+        AdminServer server = new AdminServer(system, accounts, token);
         return Http.get(system).newServerAt(iface, port).bind(server.routes());
     }
 
@@ -50,6 +57,8 @@ public final class AdminServer extends AllDirectives {
             return complete(StatusCodes.UNAUTHORIZED, "bad token\n");
         }
         return concat(
+                path(PathMatchers.segment("cluster").slash("members"), () -> get(() -> complete(
+                        HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, clusterMembers())))),
                 pathPrefix("users", () -> concat(
                         pathEnd(() -> concat(
                                 get(() -> onSuccess(accounts.list(),
@@ -64,6 +73,36 @@ public final class AdminServer extends AllDirectives {
                                 path("password", () -> put(() -> formFieldMap(form -> withUser(segment,
                                         jid -> status(() -> accounts.changePassword(jid,
                                                 require(form, "password"))))))))))));
+    }
+
+    /** This node's view of the cluster, as JSON: its own address, the leader, members with status, unreachable. */
+    String clusterMembers() {
+        ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
+        StringBuilder sb = new StringBuilder(256).append("{\"self\":");
+        quote(sb, Cluster.get(system).selfMember().address().toString()).append(",\"leader\":");
+        if (state.getLeader() == null) sb.append("null");
+        else quote(sb, state.getLeader().toString());
+        sb.append(",\"members\":[");
+        boolean first = true;
+        for (Member m : state.getMembers()) {
+            if (!first) sb.append(',');
+            first = false;
+            quote(sb.append("{\"address\":"), m.address().toString()).append(",\"status\":");
+            quote(sb, m.status().toString()).append('}');
+        }
+        sb.append("],\"unreachable\":[");
+        first = true;
+        for (Member m : state.getUnreachable()) {
+            if (!first) sb.append(',');
+            first = false;
+            quote(sb, m.address().toString());
+        }
+        return sb.append("]}\n").toString();
+    }
+
+    /** Addresses and statuses hold no quote or backslash; this only frames them. */
+    private static StringBuilder quote(StringBuilder sb, String s) {
+        return sb.append('"').append(s).append('"');
     }
 
     private Route bulk(Map<String, String> form) {

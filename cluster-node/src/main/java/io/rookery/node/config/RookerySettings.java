@@ -16,7 +16,11 @@ public record RookerySettings(
         Duration userPassivateAfter,
         int maxOfflineMessages,
         CassandraSettings cassandra,
+        ClusterSettings cluster,
+        boolean managementEnabled,
         AdminSettings admin) {
+
+    public record ClusterSettings(boolean bootstrap) {}
 
     public record Listener(boolean enabled, String iface, int port) {}
 
@@ -84,6 +88,8 @@ public record RookerySettings(
                         cas.getString("keyspace"),
                         cas.getString("replication"),
                         cas.getBoolean("apply-schema")),
+                new ClusterSettings(c.getBoolean("cluster.bootstrap")),
+                c.getBoolean("management.enabled"),
                 new AdminSettings(c.getString("admin.interface"),
                         range(c.getInt("admin.port"), 0, 65535, "rookery.admin.port"),
                         Path.of(c.getString("admin.token-file"))));
