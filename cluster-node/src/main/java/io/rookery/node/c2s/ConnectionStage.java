@@ -1,5 +1,6 @@
 package io.rookery.node.c2s;
 
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import io.rookery.protocol.stanza.XmppStreamException;
 import io.rookery.protocol.tls.TlsBufferPool;
 import io.rookery.protocol.tls.TlsCodec;
@@ -37,21 +38,24 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
      * a client may answer the bytes before a second message from the session arrives: the `<proceed/>` and the
      * switch to TLS, or the `<success/>` and the stream restart, must take effect together.
      */
-    public record Send(String xml, Control then) {
+    public record Send(String xml, Control then) implements NoSerializationVerificationNeeded {
         public Send(String xml) {
             this(xml, null);
         }
     }
 
     /** After the last Send (the `<proceed/>`), switch to TLS; a new stream starts inside it (RFC 6120 §5.4.3.3). */
-    public enum Control { START_TLS, RESTART_STREAM, PROCESSED, ESTABLISHED }
+    public enum Control implements NoSerializationVerificationNeeded { START_TLS, RESTART_STREAM, PROCESSED, ESTABLISHED }
 
     /** Write the final bytes, close TLS and the connection. */
-    public record Close(String finalXml) {}
+    public record Close(String finalXml) implements NoSerializationVerificationNeeded {}
 
-    static final Object KEEPALIVE = new Object();
-    static final Object COMPACT = new Object();
-    static final Object ABORT = new Object();
+    /** Signals from the node-wide sweep; like every message to the stage, they never leave this node. */
+    enum Sweep implements NoSerializationVerificationNeeded { KEEPALIVE, COMPACT, ABORT }
+
+    static final Object KEEPALIVE = Sweep.KEEPALIVE;
+    static final Object COMPACT = Sweep.COMPACT;
+    static final Object ABORT = Sweep.ABORT;
 
     /** The listener's shared parts. */
     public interface Context {

@@ -19,7 +19,7 @@ import org.apache.pekko.actor.typed.Behavior;
 final class Registration {
     private Registration() {}
 
-    record Answered(Element iq, UserEntity.AccountResult result, Throwable failure) implements SessionActor.Command {}
+    record Answered(Element iq, UserEntity.AccountResult result, Throwable failure) implements SessionActor.Local {}
 
     static boolean isRegistrationIq(Element e) {
         return "iq".equals(e.name()) && e.child("query", Namespaces.REGISTER) != null;

@@ -22,6 +22,8 @@ import io.rookery.protocol.xml.XmlWriter;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import io.rookery.node.user.ResourceFlags;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -38,19 +40,22 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
     public interface Command {}
 
-    record StreamOpened(StreamHeader header) implements Command {}
+    /** Messages from the connection stage, the sweep and the actor itself: they never leave this node. */
+    interface Local extends Command, NoSerializationVerificationNeeded {}
 
-    record ElementReceived(Element element) implements Command {}
+    record StreamOpened(StreamHeader header) implements Local {}
 
-    record ParseFailed(StreamErrorCondition condition, String text) implements Command {}
+    record ElementReceived(Element element) implements Local {}
 
-    record TlsEstablished(byte[] tlsServerEndPoint) implements Command {}
+    record ParseFailed(StreamErrorCondition condition, String text) implements Local {}
 
-    enum PeerClosedStream implements Command { INSTANCE }
+    record TlsEstablished(byte[] tlsServerEndPoint) implements Local {}
 
-    enum ConnectionLost implements Command { INSTANCE }
+    enum PeerClosedStream implements Local { INSTANCE }
 
-    enum TimedOut implements Command { NEGOTIATION, IDLE }
+    enum ConnectionLost implements Local { INSTANCE }
+
+    enum TimedOut implements Local { NEGOTIATION, IDLE }
 
     /** A stanza routed to this session's full JID. */
     public record Deliver(Element stanza) implements Command, KryoSerializable {}
@@ -63,15 +68,23 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     /** The user entity (or the node) ends this session. */
     public record Kicked(Kick reason) implements Command, KryoSerializable {}
 
-    private record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Command {}
+    private record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Local {}
 
-    private record BindAnswered(Element iq, UserEntity.BindResult result, Throwable failure) implements Command {}
+    private record BindAnswered(Element iq, UserEntity.BindResult result, Throwable failure) implements Local {}
+
+    /** The user entity this session is registered with stopped: its shard moved or its node is gone. */
+    private enum EntityStopped implements Local { INSTANCE }
+
+    private record ReattachAnswered(UserEntity.BindResult result, Throwable failure) implements Local {}
 
     // ---- the phases (RFC 6120) ------------------------------------------------------------------------------
 
     private enum Phase { AWAITING_STREAM_HEADER, NEGOTIATING_TLS, AUTHENTICATING, AWAITING_BIND, ESTABLISHED, CLOSED }
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+    /** Registering again after the user entity moved is retried this often (each waits ASK_TIMEOUT) before the
+     * stream is closed with internal-server-error, so the client logs in afresh. */
+    private static final int MAX_REATTACH_ATTEMPTS = 6;
 
     public static Behavior<Command> create(SessionServices services, org.apache.pekko.actor.ActorRef stage,
             SessionClock clock) {
@@ -94,6 +107,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private java.util.Set<String> blocked;
     /** RFC 6121 §4.6: JIDs this session sent directed available presence to; they get unavailable at the end. */
     private java.util.Set<Jid> directedTo;
+    /** The last available presence broadcast by this session (null: unavailable) and its {@link ResourceFlags}:
+     * what it registers again with when its user entity restarts elsewhere. */
+    private Element ownPresence;
+    private int resourceFlags;
+    private int reattachAttempts;
 
     private SessionActor(ActorContext<Command> context, SessionServices services,
             org.apache.pekko.actor.ActorRef stage, SessionClock clock) {
@@ -121,6 +139,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                 })
                 .onMessage(CredentialsLoaded.class, this::onCredentials)
                 .onMessage(BindAnswered.class, this::onBindAnswered)
+                .onMessageEquals(EntityStopped.INSTANCE, this::reattach)
+                .onMessage(ReattachAnswered.class, this::onReattachAnswered)
                 .onMessage(Registration.Answered.class, m -> Registration.answered(this, m))
                 .onMessage(ParseFailed.class, m -> streamError(m.condition(), m.text()))
                 .onMessage(Kicked.class, this::onKicked)
@@ -393,6 +413,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         if (m.result() instanceof UserEntity.NoAccount) {
             return streamError(StreamErrorCondition.NOT_AUTHORIZED, "account no longer exists");
         }
+        if (m.result() instanceof UserEntity.Bound b) getContext().watchWith(b.entity(), EntityStopped.INSTANCE);
         Element payload = Element.builder("bind", Namespaces.BIND)
                 .child(Element.builder("jid", Namespaces.BIND).text(full.toString()).build()).build();
         send(Stanzas.iqResult(m.iq(), payload));
@@ -401,6 +422,36 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         stage.tell(ConnectionStage.Control.ESTABLISHED, org.apache.pekko.actor.ActorRef.noSender());
         processed();
         return this;
+    }
+
+    // ---- the user entity moved (cluster rebalance, graceful leave, crash of its node) ------------------------
+
+    private Behavior<Command> reattach() {
+        if (phase != Phase.ESTABLISHED) return this;
+        Jid bound = full;
+        Element presence = ownPresence;
+        int flags = resourceFlags;
+        getContext().pipeToSelf(
+                services.router().user(user).<UserEntity.BindResult>ask(
+                        r -> new UserEntity.Reattach(bound.resource(), getContext().getSelf(), presence, flags, r),
+                        ASK_TIMEOUT),
+                ReattachAnswered::new);
+        return this;
+    }
+
+    private Behavior<Command> onReattachAnswered(ReattachAnswered m) {
+        if (phase != Phase.ESTABLISHED) return this;
+        if (m.result() instanceof UserEntity.Bound b) {
+            reattachAttempts = 0;
+            getContext().watchWith(b.entity(), EntityStopped.INSTANCE);
+            return this;
+        }
+        if (m.result() instanceof UserEntity.Superseded) return streamError(StreamErrorCondition.CONFLICT, null);
+        if (m.result() instanceof UserEntity.NoAccount) {
+            return streamError(StreamErrorCondition.NOT_AUTHORIZED, "account no longer exists");
+        }
+        if (++reattachAttempts < MAX_REATTACH_ATTEMPTS) return reattach();
+        return streamError(StreamErrorCondition.INTERNAL_SERVER_ERROR, "account unreachable");
     }
 
     // ---- established stream: stanzas (RFC 6120 §8, RFC 6121) -----------------------------------------------
@@ -447,7 +498,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         }
         if (to == null || (to.isBare() && to.equals(user))) {
             // RFC 6120 §10.3.3: no 'to' means the account itself; the entity answers (roster, RFC 6121 §2).
-            if (request) services.router().user(user).tell(new UserEntity.OwnIq(full.resource(), iq));
+            if (request) {
+                resourceFlags = ResourceFlags.after(resourceFlags, iq);
+                services.router().user(user).tell(new UserEntity.OwnIq(full.resource(), iq));
+            }
             return;
         }
         if (to.local() == null && to.resource() == null && services.domain().equals(to.domain())) {
@@ -470,6 +524,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         if (to == null) {
             if ("unavailable".equals(type)) endDirectedPresence();
             else if (type != null) return; // subscription presence needs a contact; probes are the server's business
+            ownPresence = type == null ? presence : null;
             services.router().user(user).tell(new UserEntity.OwnPresence(full.resource(), presence));
             return;
         }

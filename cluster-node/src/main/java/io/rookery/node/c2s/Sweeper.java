@@ -12,7 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * (RFC 6120 §4.6.1). A timer per connection would cost memory and scheduler work for every idle session.
  */
 public final class Sweeper {
-    private enum Tick { INSTANCE }
+    private enum Tick implements org.apache.pekko.actor.NoSerializationVerificationNeeded { INSTANCE }
 
     private static final long CLOSE_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 

@@ -54,7 +54,8 @@ final class OnlineResources {
         return resources == null || resources.isEmpty();
     }
 
-    void bind(String resource, ActorRef<SessionActor.Command> session) {
+    /** Returns the session this one replaced under that resource, or null. */
+    ActorRef<SessionActor.Command> bind(String resource, ActorRef<SessionActor.Command> session) {
         if (resources == null) resources = new HashMap<>(4);
         Resource previous = resources.put(resource, new Resource(session));
         // RFC 6120 §7.7.2.2: the server may terminate the existing session; the newer login wins (as in ejabberd).
@@ -64,7 +65,35 @@ final class OnlineResources {
                 broadcastUnavailable(resource);
                 noteIfNoneAvailable();
             }
+            return previous.session;
         }
+        return null;
+    }
+
+    enum Reattached { ALREADY_BOUND, TAKEN, RESTORED }
+
+    /**
+     * A session bound before this entity restarted registers again with what it had: its last available presence
+     * (null when unavailable) and its {@link ResourceFlags}. Nothing is broadcast: contacts and the user's other
+     * resources saw that presence already. A resource another session holds now stays with it (the newer login).
+     */
+    Reattached reattach(String resource, ActorRef<SessionActor.Command> session, Element presence, int flags) {
+        Resource existing = resources == null ? null : resources.get(resource);
+        if (existing != null) return existing.session.equals(session) ? Reattached.ALREADY_BOUND : Reattached.TAKEN;
+        if (resources == null) resources = new HashMap<>(4);
+        Resource r = new Resource(session);
+        r.presence = presence;
+        r.priority = presence == null ? 0 : priorityOf(presence);
+        r.interested = (flags & ResourceFlags.INTERESTED) != 0;
+        r.carbons = (flags & ResourceFlags.CARBONS) != 0;
+        r.blocklist = (flags & ResourceFlags.BLOCKLIST) != 0;
+        resources.put(resource, r);
+        return Reattached.RESTORED;
+    }
+
+    boolean available(String resource) {
+        Resource r = resources == null ? null : resources.get(resource);
+        return r != null && r.available();
     }
 
     /** Returns true when the resource was available, so contacts must learn it is gone. */

@@ -82,8 +82,20 @@ public final class UserEntity
     /** A chat message one of the user's sessions sent, for XEP-0280 sent carbons (nothing when nobody wants one). */
     public record SentMessage(String resource, Element message) implements Command {}
 
+    /**
+     * A session bound to an earlier incarnation of this entity (whose shard moved, or whose node crashed) registers
+     * again: its last available presence (null when unavailable) and its {@link ResourceFlags}. Answered with
+     * {@link Bound}, {@link Superseded} when another session took the resource meanwhile, or {@link NoAccount}.
+     */
+    public record Reattach(String resource, ActorRef<SessionActor.Command> session, Element presence, int flags,
+            ActorRef<BindResult> replyTo) implements Command {}
 
-    enum Passivate implements Command { INSTANCE }
+    /** Internal: a bound session stopped (its node crashed, or it ended without unbinding), like its unbind. */
+    public record SessionStopped(String resource, ActorRef<SessionActor.Command> session) implements Command {}
+
+
+    /** Internal: the entity's own passivation timer. */
+    public enum Passivate implements Command { INSTANCE }
 
     public enum AccountStatus { CREATED, ALREADY_EXISTS, UPDATED, DELETED, NOT_FOUND }
 
@@ -93,9 +105,13 @@ public final class UserEntity
 
     public sealed interface BindResult extends KryoSerializable {}
 
-    public record Bound(String resource) implements BindResult {}
+    /** The resource is bound; the session watches {@code entity} to learn when it must register again. */
+    public record Bound(String resource, ActorRef<Command> entity) implements BindResult {}
 
     public record NoAccount() implements BindResult {}
+
+    /** The resource a session tried to register again belongs to a newer session now. */
+    public record Superseded() implements BindResult {}
 
     // ---- wiring ---------------------------------------------------------------------------------------------
 
@@ -186,10 +202,11 @@ public final class UserEntity
                         Effect().reply(cmd.replyTo(), new CredentialsResult(state.credentialsFor(cmd.hash()))))
                 .onCommand(BindResource.class, this::onBind)
                 .onCommand(UnbindResource.class, (state, cmd) -> {
-                    if (online.unbind(cmd.resource(), cmd.session())) broadcastToSubscribers(state, online.unavailableOf(cmd.resource()));
-                    armPassivation();
-                    return Effect().noReply();
+                    context.unwatch(cmd.session());
+                    return unbind(state, cmd.resource(), cmd.session());
                 })
+                .onCommand(SessionStopped.class, (state, cmd) -> unbind(state, cmd.resource(), cmd.session()))
+                .onCommand(Reattach.class, this::onReattach)
                 .onCommand(OwnPresence.class, this::onOwnPresence)
                 .onCommand(OwnIq.class, this::onOwnIq)
                 .onCommand(OutboundSubscription.class, (state, cmd) -> {
@@ -334,9 +351,13 @@ public final class UserEntity
     /** At initial presence with non-negative priority, stored messages go to that resource, then are removed. */
     private ReplyEffect<UserEvent, UserState> deliverOffline(UserState state, String resource) {
         if (state.offlineCount() == 0 || online.priority(resource) < 0) return Effect().noReply();
+        return Effect().persist(new OfflineMessagesDelivered(sendOffline(state, resource))).thenNoReply();
+    }
+
+    private int sendOffline(UserState state, String resource) {
         java.util.List<OfflineMessage> messages = state.offlineMessages();
         for (OfflineMessage m : messages) online.sendTo(resource, StoredXml.parse(m.stanzaXml()));
-        return Effect().persist(new OfflineMessagesDelivered(messages.size())).thenNoReply();
+        return messages.size();
     }
 
     private ReplyEffect<UserEvent, UserState> run(Outcome outcome) {
@@ -373,6 +394,47 @@ public final class UserEntity
                 .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.DELETED));
     }
 
+    private ReplyEffect<UserEvent, UserState> unbind(UserState state, String resource,
+            ActorRef<SessionActor.Command> session) {
+        if (online.unbind(resource, session)) broadcastToSubscribers(state, online.unavailableOf(resource));
+        armPassivation();
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<UserEvent, UserState> onReattach(UserState state, Reattach cmd) {
+        if (passivating) {
+            router.user(jid).tell(cmd);
+            return Effect().noReply();
+        }
+        if (!state.exists()) return Effect().reply(cmd.replyTo(), new NoAccount());
+        switch (online.reattach(cmd.resource(), cmd.session(), cmd.presence(), cmd.flags())) {
+            case TAKEN -> {
+                return Effect().reply(cmd.replyTo(), new Superseded());
+            }
+            case ALREADY_BOUND -> {
+                return Effect().reply(cmd.replyTo(), new Bound(cmd.resource(), context.getSelf()));
+            }
+            default -> { }
+        }
+        watch(cmd.resource(), cmd.session());
+        if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionActor.BlocklistUpdated(state.blocklist()));
+        timers.cancel(Passivate.INSTANCE);
+        context.getLog().info("session-reattached jid={} resource={}", jid, cmd.resource());
+        Bound bound = new Bound(cmd.resource(), context.getSelf());
+        // Messages that arrived while no session was registered went to offline storage; an available resource
+        // gets them now, as at initial presence.
+        if (!online.available(cmd.resource()) || state.offlineCount() == 0 || online.priority(cmd.resource()) < 0) {
+            return Effect().reply(cmd.replyTo(), bound);
+        }
+        int count = sendOffline(state, cmd.resource());
+        return Effect().persist(new OfflineMessagesDelivered(count)).thenReply(cmd.replyTo(), s -> bound);
+    }
+
+    /** Death watch on a bound session, so a session lost with its node (no unbind) is unbound all the same. */
+    private void watch(String resource, ActorRef<SessionActor.Command> session) {
+        context.watchWith(session, new SessionStopped(resource, session));
+    }
+
     private ReplyEffect<UserEvent, UserState> onBind(UserState state, BindResource cmd) {
         if (passivating) {
             // This incarnation is stopping: a binding made here would be lost. The shard holds messages sent through
@@ -381,10 +443,12 @@ public final class UserEntity
             return Effect().noReply();
         }
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new NoAccount());
-        online.bind(cmd.resource(), cmd.session());
+        ActorRef<SessionActor.Command> replaced = online.bind(cmd.resource(), cmd.session());
+        if (replaced != null) context.unwatch(replaced);
+        watch(cmd.resource(), cmd.session());
         if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionActor.BlocklistUpdated(state.blocklist()));
         timers.cancel(Passivate.INSTANCE);
-        return Effect().reply(cmd.replyTo(), new Bound(cmd.resource()));
+        return Effect().reply(cmd.replyTo(), new Bound(cmd.resource(), context.getSelf()));
     }
 
     @Override

@@ -56,7 +56,8 @@ final class SingleNode implements AutoCloseable {
                 pekko.actor.provider = cluster
                 pekko.remote.artery.canonical.port = 0
                 pekko.remote.artery.canonical.hostname = 127.0.0.1
-                pekko.actor.serialize-messages = off
+                # Every message goes through its serializer, so a missing Kryo registration fails here, not in a cluster.
+                pekko.actor.serialize-messages = on
                 pekko.loglevel = WARNING
                 pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                 # Generous for a loaded build machine; this bounds waiting, it asserts nothing about speed.
@@ -136,7 +137,8 @@ final class SingleNode implements AutoCloseable {
     /** Binds a resource with a fresh probe as its session and checks the entity confirmed it. */
     Session bind(Jid user, String resource) {
         Session session = new Session(full(user, resource), testKit.createTestProbe());
-        assertEquals(new UserEntity.Bound(resource), bindAnswer(session));
+        UserEntity.BindResult answer = bindAnswer(session);
+        assertEquals(resource, answer instanceof UserEntity.Bound b ? b.resource() : answer);
         return session;
     }
 
@@ -163,6 +165,27 @@ final class SingleNode implements AutoCloseable {
         router.user(session.jid()).tell(new UserEntity.OwnPresence(session.jid().resource(), presence));
         session.expectPresenceFrom(session);
         for (Session other : alreadyAvailable) other.expectPresenceFrom(session);
+    }
+
+    /**
+     * The subscriber's user subscribes to the contact's presence, pre-approved by the contact (RFC 6121 §3.4); returns
+     * once the subscriber's session has seen the contact's session available.
+     */
+    void subscribe(Session subscriber, Session contact) {
+        Jid contactUser = contact.jid().bare();
+        Jid subscriberUser = subscriber.jid().bare();
+        router.user(contactUser).tell(new UserEntity.OutboundSubscription(Element.builder("presence", Namespaces.CLIENT)
+                .attr("from", contact.jid().toString()).attr("to", subscriberUser.toString()).attr("type", "subscribed")
+                .build(), subscriberUser));
+        router.user(subscriberUser).tell(new UserEntity.OutboundSubscription(Element.builder("presence",
+                Namespaces.CLIENT).attr("from", subscriber.jid().toString()).attr("to", contactUser.toString())
+                .attr("type", "subscribe").build(), contactUser));
+        while (true) {
+            Element p = subscriber.nextStanza();
+            if ("presence".equals(p.name()) && contact.jid().toString().equals(p.attr("from")) && p.attr("type") == null) {
+                return;
+            }
+        }
     }
 
     /** Entity ids currently running in this node's user shards. */

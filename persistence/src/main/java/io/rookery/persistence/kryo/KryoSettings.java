@@ -22,8 +22,13 @@ record KryoSettings(List<String> registrars, int bufferSize, int maxBufferSize, 
 
     static KryoSettings fromConfig(Config root) {
         Config c = root.getConfig(PATH);
+        List<String> registrars = new java.util.ArrayList<>(c.getStringList("registrars"));
+        // Modules add theirs under module-registrars: objects merge across reference.conf files whatever the
+        // classpath order, where a list would be replaced by the last file read.
+        Config modules = c.getConfig("module-registrars");
+        new java.util.TreeSet<>(modules.root().keySet()).forEach(k -> registrars.add(modules.getString(k)));
         return new KryoSettings(
-                c.getStringList("registrars"),
+                registrars,
                 bytes(c, "buffer-size"),
                 bytes(c, "max-buffer-size"),
                 c.getInt("pool-size"),

@@ -92,6 +92,15 @@ class KryoRegistryTest {
     }
 
     @Test
+    void registrarsOfOtherModulesComeAfterTheListedOnesInKeyOrder() {
+        KryoSettings settings = KryoSettings.fromConfig(ConfigFactory.parseString("""
+                rookery.kryo.module-registrars { zeta = "z.Registrar", alpha = "a.Registrar" }
+                """).withFallback(ConfigFactory.load()));
+        assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
+                "io.rookery.persistence.user.ImEventsRegistrar", "a.Registrar", "z.Registrar"), settings.registrars());
+    }
+
+    @Test
     void readsTheDefaultsFromReferenceConf() {
         KryoSettings settings = KryoSettings.fromConfig(ConfigFactory.load());
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",

@@ -1,0 +1,47 @@
+package io.rookery.node.cluster;
+
+import io.rookery.node.c2s.SessionActor;
+import io.rookery.node.user.UserEntity;
+import io.rookery.persistence.kryo.KryoRegistrar;
+import io.rookery.persistence.kryo.KryoRegistry;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.xml.Element;
+
+/**
+ * Kryo ids 200-299: the messages user entities and sessions exchange, which cross nodes whenever a session and its
+ * user's entity live on different members. Records use Kryo's record layout (field by field, in declaration order):
+ * these are never persisted, but nodes of two versions talk during a rolling upgrade, so a changed message is a new
+ * record with a new id, as for events. Append only: the next free id is 226.
+ */
+public final class NodeMessagesRegistrar implements KryoRegistrar {
+
+    @Override
+    public void register(KryoRegistry registry) {
+        registry.register(Element.class, 200, new WireSerializers.ElementSerializer());
+        registry.register(Jid.class, 201, new WireSerializers.JidSerializer());
+        registry.register(UserEntity.CreateAccount.class, 202);
+        registry.register(UserEntity.ChangePassword.class, 203);
+        registry.register(UserEntity.DeleteAccount.class, 204);
+        registry.register(UserEntity.GetCredentials.class, 205);
+        registry.register(UserEntity.BindResource.class, 206);
+        registry.register(UserEntity.UnbindResource.class, 207);
+        registry.register(UserEntity.OwnPresence.class, 208);
+        registry.register(UserEntity.Deliver.class, 209);
+        registry.register(UserEntity.OwnIq.class, 210);
+        registry.register(UserEntity.OutboundSubscription.class, 211);
+        registry.register(UserEntity.SentMessage.class, 212);
+        registry.register(UserEntity.Reattach.class, 213);
+        registry.register(UserEntity.AccountStatus.class, 214);
+        registry.register(UserEntity.AccountResult.class, 215);
+        registry.register(UserEntity.CredentialsResult.class, 216, new WireSerializers.CredentialsResultSerializer());
+        registry.register(UserEntity.Bound.class, 217);
+        registry.register(UserEntity.NoAccount.class, 218);
+        registry.register(UserEntity.Superseded.class, 219);
+        registry.register(SessionActor.Deliver.class, 220);
+        registry.register(SessionActor.Kick.class, 221);
+        registry.register(SessionActor.Kicked.class, 222);
+        registry.register(SessionActor.BlocklistUpdated.class, 223);
+        registry.register(UserEntity.Passivate.class, 224);
+        registry.register(UserEntity.SessionStopped.class, 225);
+    }
+}
