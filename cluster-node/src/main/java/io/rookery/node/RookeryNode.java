@@ -7,6 +7,10 @@ import com.typesafe.config.ConfigValueFactory;
 import io.rookery.node.admin.AdminServer;
 import io.rookery.node.admin.AdminToken;
 import io.rookery.node.c2s.C2sListener;
+import io.rookery.node.cluster.ClusterSecrets;
+import io.rookery.node.health.NodeHealth;
+import io.rookery.node.metrics.MetricsServer;
+import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.c2s.SessionServices;
 import io.rookery.node.c2s.Sweeper;
 import io.rookery.node.config.RookerySettings;
@@ -17,6 +21,7 @@ import io.rookery.node.user.AccountDirectory;
 import io.rookery.node.user.AccountService;
 import io.rookery.node.user.UserEntity;
 import io.rookery.persistence.cassandra.CassandraLauncher;
+import io.rookery.protocol.sasl.SaslMechanisms;
 import io.rookery.protocol.tls.TlsContexts;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -107,6 +112,8 @@ public final class RookeryNode implements AutoCloseable {
             if (s.cassandra().applySchema()) {
                 Storage.applySchema(cql, s.cassandra());
             }
+            SaslMechanisms.useUnknownUserSecret(
+                    ClusterSecrets.getOrCreate(cql, s.cassandra().keyspace(), ClusterSecrets.UNKNOWN_USER_SALT));
             Config full = config
                     .withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(contactPoints));
             system = ActorSystem.create(Behaviors.empty(), "rookery", full);
@@ -114,6 +121,7 @@ public final class RookeryNode implements AutoCloseable {
                 // On SIGTERM the node's coordinated shutdown must finish its writes before Cassandra stops.
                 cassandra.deferShutdownUntil(system.getWhenTerminated(), Duration.ofSeconds(60));
             }
+            NodeHealth.get(system).storage(cql);
             int management = startManagement(system, s);
             Cluster cluster = Cluster.get(system);
             if (s.cluster().bootstrap()) {
@@ -126,13 +134,14 @@ public final class RookeryNode implements AutoCloseable {
             ServerHandlers handlers = new ServerHandlers(s.registrationEnabled());
             router.setServerHandlers(handlers);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
+            NodeMetrics metrics = new NodeMetrics();
             UserEntity.init(system, router, directory,
-                    new UserEntity.Limits(s.userPassivateAfter(), s.maxOfflineMessages()));
+                    new UserEntity.Limits(s.userPassivateAfter(), s.maxOfflineMessages()), metrics);
 
             SSLContext ssl = sslContext(s);
             Sweeper sweeper = new Sweeper(s.c2s());
             system.systemActorOf(sweeper.behavior(), "c2s-sweeper", Props.empty());
-            SessionServices services = new SessionServices(s, router, handlers, ssl != null);
+            SessionServices services = new SessionServices(s, router, handlers, ssl != null, metrics);
             C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);
             List<Tcp.ServerBinding> bindings = new ArrayList<>();
             int starttls = -1;
@@ -147,14 +156,27 @@ public final class RookeryNode implements AutoCloseable {
                 bindings.add(b);
                 direct = b.localAddress().getPort();
             }
+            NodeHealth.get(system).listenersBound();
             AccountService accounts = new AccountService(system, router, directory, s.scramIterations());
             String token = AdminToken.ensure(s.admin().tokenFile());
             var adminBinding = await(AdminServer.start(system, s.admin().iface(), s.admin().port(), accounts, token)
                     .toCompletableFuture());
             int admin = adminBinding.localAddress().getPort();
             AdminToken.writePort(s.admin().tokenFile(), admin);
+            MetricsServer metricsServer = null;
+            if (s.metrics().enabled()) {
+                metricsServer = MetricsServer.start(metrics, system, UserEntity.TYPE_KEY, s.metrics().iface(),
+                        s.metrics().port());
+                MetricsServer toClose = metricsServer;
+                CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                        "close-metrics", () -> {
+                            toClose.close();
+                            return CompletableFuture.completedFuture(Done.getInstance());
+                        });
+            }
             writePorts(s.dataDir(), starttls, direct, admin, management,
-                    cluster.selfMember().address().getPort().orElse(-1));
+                    cluster.selfMember().address().getPort().orElse(-1),
+                    metricsServer == null ? -1 : metricsServer.port());
 
             RookeryNode node = new RookeryNode(s, system, cassandra, cql, sweeper, accounts, bindings, starttls, direct, admin);
             node.registerShutdown(adminBinding);
@@ -185,14 +207,15 @@ public final class RookeryNode implements AutoCloseable {
      * The ports this node listens on, as a properties file in the data dir (written last, atomically), so that
      * scripts and tests that asked for port 0 can find the node.
      */
-    private static void writePorts(Path dataDir, int starttls, int direct, int admin, int management, int cluster)
-            throws java.io.IOException {
+    private static void writePorts(Path dataDir, int starttls, int direct, int admin, int management, int cluster,
+            int metrics) throws java.io.IOException {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("c2s.starttls", Integer.toString(starttls));
         p.setProperty("c2s.direct-tls", Integer.toString(direct));
         p.setProperty("admin", Integer.toString(admin));
         p.setProperty("management", Integer.toString(management));
         p.setProperty("cluster", Integer.toString(cluster));
+        p.setProperty("metrics", Integer.toString(metrics));
         Path tmp = dataDir.resolve("node.ports.tmp");
         try (var out = Files.newOutputStream(tmp)) {
             p.store(out, "Rookery node ports (-1: not listening)");

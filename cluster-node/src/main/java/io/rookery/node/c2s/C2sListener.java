@@ -65,9 +65,15 @@ public final class C2sListener implements ConnectionStage.Context {
     }
 
     @Override
-    public ActorRef<SessionActor.Command> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock) {
+    public io.rookery.node.metrics.NodeMetrics metrics() {
+        return services.metrics();
+    }
+
+    @Override
+    public ActorRef<SessionActor.Command> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock,
+            boolean directTls) {
         // The typed guardian refuses top-level actors from outside; sessions live under /system, created at once.
-        return system.systemActorOf(SessionActor.create(services, stage, clock),
+        return system.systemActorOf(SessionActor.create(services, stage, clock, services.metrics().listener(directTls)),
                 "c2s-" + sessionIds.incrementAndGet(), Props.empty());
     }
 }

@@ -71,7 +71,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         /** Creates the session actor for a new connection. */
         org.apache.pekko.actor.typed.ActorRef<SessionActor.Command> spawnSession(
-                ActorRef stage, SessionClock clock);
+                ActorRef stage, SessionClock clock, boolean directTls);
+
+        io.rookery.node.metrics.NodeMetrics metrics();
     }
 
     private static final org.slf4j.Logger TRACE = org.slf4j.LoggerFactory.getLogger(ConnectionStage.class);
@@ -143,6 +145,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             });
         }
 
+        /** The TLS handshake completed (a failure after it is not a handshake failure). */
+        private boolean tlsUp;
+
         @Override
         public void preStart() {
             StageActor stageActor = getStageActor(msg -> {
@@ -153,7 +158,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             clock = new SessionClock(self, System.nanoTime());
             parser = new XmppStreamParser(context.maxStanzaBytes());
             if (directTls) tls = newTls();
-            session = context.spawnSession(self, clock);
+            session = context.spawnSession(self, clock, directTls);
+            context.metrics().listener(directTls).connectionOpened();
             clock.session = session;
             stageActor.watch(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(session));
             context.sweeper().register(clock);
@@ -162,6 +168,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         @Override
         public void postStop() {
+            context.metrics().listener(directTls).connectionClosed();
             context.sweeper().unregister(clock);
             clock.closed = true;
             lost();
@@ -222,6 +229,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                     byte[] arr = bytes.toArrayUnsafe();
                     r = tls.unwrap(arr, 0, arr.length);
                 } catch (TlsException e) {
+                    if (!tlsUp) context.metrics().tlsHandshake(false);
                     byte[] alert = e.alertBytes();
                     if (alert != null && alert.length > 0) enqueue(ByteString.fromArrayUnsafe(alert));
                     closing = true;
@@ -231,6 +239,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 }
                 if (r.netOut().length > 0) enqueue(ByteString.fromArrayUnsafe(r.netOut()));
                 if (r.handshakeFinished()) {
+                    tlsUp = true;
+                    context.metrics().tlsHandshake(true);
                     session.tell(new SessionActor.TlsEstablished(tls.tlsServerEndPoint()));
                 }
                 if (r.appOut().length > 0) pendingInput = pendingInput.concat(ByteString.fromArrayUnsafe(r.appOut()));

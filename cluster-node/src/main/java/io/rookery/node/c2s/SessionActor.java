@@ -22,6 +22,7 @@ import io.rookery.protocol.xml.XmlWriter;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.user.ResourceFlags;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.Behavior;
@@ -57,8 +58,15 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
     enum TimedOut implements Local { NEGOTIATION, IDLE }
 
-    /** A stanza routed to this session's full JID. */
-    public record Deliver(Element stanza) implements Command, KryoSerializable {}
+    /**
+     * A stanza for this session's client. routedAtMicros: when the router took it (epoch microseconds), 0 for what
+     * the server itself generated.
+     */
+    public record Deliver(Element stanza, long routedAtMicros) implements Command, KryoSerializable {
+        public Deliver(Element stanza) {
+            this(stanza, 0);
+        }
+    }
 
     public enum Kick { RESOURCE_CONFLICT, ACCOUNT_DELETED, SYSTEM_SHUTDOWN }
 
@@ -87,14 +95,16 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private static final int MAX_REATTACH_ATTEMPTS = 6;
 
     public static Behavior<Command> create(SessionServices services, org.apache.pekko.actor.ActorRef stage,
-            SessionClock clock) {
+            SessionClock clock, NodeMetrics.Listener listener) {
         return org.apache.pekko.actor.typed.javadsl.Behaviors.setup(
-                ctx -> new SessionActor(ctx, services, stage, clock));
+                ctx -> new SessionActor(ctx, services, stage, clock, listener));
     }
 
     private final SessionServices services;
     private final org.apache.pekko.actor.ActorRef stage;
     private final SessionClock clock;
+    private final NodeMetrics metrics;
+    private final NodeMetrics.Listener listener;
     private Phase phase = Phase.AWAITING_STREAM_HEADER;
     private boolean tlsActive;
     private byte[] channelBinding;
@@ -114,9 +124,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private int reattachAttempts;
 
     private SessionActor(ActorContext<Command> context, SessionServices services,
-            org.apache.pekko.actor.ActorRef stage, SessionClock clock) {
+            org.apache.pekko.actor.ActorRef stage, SessionClock clock, NodeMetrics.Listener listener) {
         super(context);
         this.services = services;
+        this.metrics = services.metrics();
+        this.listener = listener;
         this.stage = stage;
         // With direct TLS the handshake precedes the first stream header: TlsEstablished arrives first.
         this.clock = clock;
@@ -334,6 +346,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             return this;
         }
         if (step instanceof SaslStep.Success s) {
+            metrics.saslAttempt(sasl.name(), true);
             try {
                 user = Jid.of(s.username(), services.domain(), null);
             } catch (InvalidJidException ex) {
@@ -364,6 +377,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     }
 
     private Behavior<Command> saslFailure(SaslCondition condition, boolean counts) {
+        metrics.saslAttempt(sasl == null ? "other" : sasl.name(), false);
         sasl = null;
         user = null;
         send("<failure xmlns='" + Namespaces.SASL + "'><" + condition.elementName() + "/></failure>");
@@ -418,6 +432,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                 .child(Element.builder("jid", Namespaces.BIND).text(full.toString()).build()).build();
         send(Stanzas.iqResult(m.iq(), payload));
         phase = Phase.ESTABLISHED;
+        listener.sessionEstablished();
         clock.established = true;
         stage.tell(ConnectionStage.Control.ESTABLISHED, org.apache.pekko.actor.ActorRef.noSender());
         processed();
@@ -460,6 +475,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         if (!Stanzas.isStanza(e)) {
             return streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, null);
         }
+        metrics.stanzaIn(e.name());
         // §8.1.2.1: the server stamps 'from' with the full JID, whatever the client wrote.
         Element stanza = e.withAttr("from", full.toString());
         String toAttr = stanza.attr("to");
@@ -568,7 +584,10 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     }
 
     private Behavior<Command> onDeliver(Deliver d) {
-        if (phase == Phase.ESTABLISHED) send(d.stanza());
+        if (phase == Phase.ESTABLISHED) {
+            send(d.stanza());
+            metrics.routed(d.routedAtMicros());
+        }
         return this;
     }
 
@@ -608,6 +627,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     /** RFC 6120 §4.9.1: header first if none was sent, then the error, then the closing tag. */
     Behavior<Command> streamError(StreamErrorCondition condition, String text) {
         if (phase == Phase.CLOSED) return this;
+        metrics.streamError(condition.elementName());
         sendHeader(null);
         return close(new StreamError(condition, text).toXml());
     }
@@ -646,6 +666,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     /** Unbinds from the user entity, which tells the other resources this one is unavailable. */
     private void leave() {
         if (full != null && phase == Phase.ESTABLISHED) {
+            listener.sessionEnded();
             endDirectedPresence();
             services.router().user(user).tell(new UserEntity.UnbindResource(full.resource(), getContext().getSelf()));
         }
@@ -655,6 +676,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     // ---- writing ---------------------------------------------------------------------------------------------
 
     private void send(Element stanza) {
+        if (phase == Phase.ESTABLISHED) metrics.stanzaOut(stanza.name());
         StringBuilder sb = new StringBuilder(256);
         XmlWriter.write(stanza, Namespaces.CLIENT, sb);
         send(sb.toString());

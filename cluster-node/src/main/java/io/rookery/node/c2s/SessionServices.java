@@ -13,14 +13,20 @@ public final class SessionServices {
     private final Router router;
     private final ServerHandlers serverHandlers;
     private final boolean tlsAvailable;
+    private final io.rookery.node.metrics.NodeMetrics metrics;
     private final SecureRandom random = new SecureRandom();
 
     public SessionServices(RookerySettings settings, Router router, ServerHandlers serverHandlers,
-            boolean tlsAvailable) {
+            boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.router = router;
         this.serverHandlers = serverHandlers;
         this.tlsAvailable = tlsAvailable;
+    }
+
+    io.rookery.node.metrics.NodeMetrics metrics() {
+        return metrics;
     }
 
     String domain() {

@@ -18,6 +18,7 @@ public record RookerySettings(
         CassandraSettings cassandra,
         ClusterSettings cluster,
         boolean managementEnabled,
+        Listener metrics,
         AdminSettings admin) {
 
     public record ClusterSettings(boolean bootstrap) {}
@@ -90,6 +91,7 @@ public record RookerySettings(
                         cas.getBoolean("apply-schema")),
                 new ClusterSettings(c.getBoolean("cluster.bootstrap")),
                 c.getBoolean("management.enabled"),
+                listener(c.getConfig("metrics")),
                 new AdminSettings(c.getString("admin.interface"),
                         range(c.getInt("admin.port"), 0, 65535, "rookery.admin.port"),
                         Path.of(c.getString("admin.token-file"))));

@@ -1,5 +1,6 @@
 package io.rookery.node.routing;
 
+import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
@@ -61,7 +62,7 @@ public final class Router {
             }
             return;
         }
-        user(to).tell(new UserEntity.Deliver(stanza, to));
+        user(to).tell(new UserEntity.Deliver(stanza, to, NodeMetrics.nowMicros()));
     }
 
     private void bounce(Element stanza, StanzaErrorCondition condition) {

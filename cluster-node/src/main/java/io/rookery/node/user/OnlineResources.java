@@ -278,7 +278,7 @@ final class OnlineResources {
 
     /** RFC 6121 §8.5: delivery of a stanza addressed to this user's bare or full JID. */
     /** Returns true when a message found no resource and belongs in offline storage (XEP-0160). */
-    boolean deliver(Element stanza, Jid to, boolean accountExists) {
+    boolean deliver(Element stanza, Jid to, boolean accountExists, long routedAtMicros) {
         String kind = stanza.name();
         String type = stanza.attr("type");
         if (!accountExists) {
@@ -289,7 +289,7 @@ final class OnlineResources {
         if (to.isFull()) {
             Resource r = resources == null ? null : resources.get(to.resource());
             if (r != null) {
-                r.session.tell(new SessionActor.Deliver(stanza));
+                r.session.tell(new SessionActor.Deliver(stanza, routedAtMicros));
                 if ("message".equals(kind)) carbonCopies("received", stanza, List.of(r));
                 return false;
             }
@@ -298,7 +298,7 @@ final class OnlineResources {
                     // §8.5.3.2.1: a message to an unavailable resource is handled as if sent to the bare JID,
                     // except groupchat (error) and error (dropped).
                     if ("groupchat".equals(type)) bounce(stanza);
-                    else if (!"error".equals(type)) return deliverToBare(stanza, type);
+                    else if (!"error".equals(type)) return deliverToBare(stanza, type, routedAtMicros);
                 }
                 case "iq" -> {
                     if ("get".equals(type) || "set".equals(type)) bounce(stanza);
@@ -309,14 +309,14 @@ final class OnlineResources {
         }
         switch (kind) {
             case "message" -> {
-                return deliverToBare(stanza, type);
+                return deliverToBare(stanza, type, routedAtMicros);
             }
             case "presence" -> {
                 // Directed presence to the bare JID reaches every available resource (§4.6).
                 if (resources != null) {
                     for (Map.Entry<String, Resource> e : resources.entrySet()) {
                         if (e.getValue().available()) {
-                            e.getValue().session.tell(new SessionActor.Deliver(stanza));
+                            e.getValue().session.tell(new SessionActor.Deliver(stanza, routedAtMicros));
                         }
                     }
                 }
@@ -333,7 +333,7 @@ final class OnlineResources {
         return false;
     }
 
-    private boolean deliverToBare(Element message, String type) {
+    private boolean deliverToBare(Element message, String type, long routedAtMicros) {
         if ("groupchat".equals(type)) {
             // §8.5.2.1.1 / §8.5.2.2.1: groupchat to a bare JID is an error, whoever is online.
             bounce(message);
@@ -362,7 +362,7 @@ final class OnlineResources {
             // §8.5.2.2.1: normal and chat go to offline storage; headline is dropped; groupchat was bounced.
             return "normal".equals(type) || "chat".equals(type) || type == null;
         }
-        for (Resource r : targets) r.session.tell(new SessionActor.Deliver(message));
+        for (Resource r : targets) r.session.tell(new SessionActor.Deliver(message, routedAtMicros));
         carbonCopies("received", message, targets);
         return false;
     }

@@ -37,6 +37,12 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import io.rookery.node.metrics.NodeMetrics;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One account, keyed by bare JID: credentials (SCRAM keys only) are persisted; the online resources are kept in
@@ -70,8 +76,15 @@ public final class UserEntity
     /** Presence without a 'to' from one of the user's own sessions (RFC 6121 §4.2, §4.5). */
     public record OwnPresence(String resource, Element presence) implements Command {}
 
-    /** A stanza addressed to this user's bare or full JID, 'from' already stamped. */
-    public record Deliver(Element stanza, Jid to) implements Command {}
+    /**
+     * A stanza addressed to this user's bare or full JID, 'from' already stamped; routedAtMicros is when the router
+     * took it (epoch microseconds, for the routing latency metric).
+     */
+    public record Deliver(Element stanza, Jid to, long routedAtMicros) implements Command {
+        public Deliver(Element stanza, Jid to) {
+            this(stanza, to, 0);
+        }
+    }
 
     /** An iq from one of the user's own sessions to the account itself (roster, RFC 6121 §2). */
     public record OwnIq(String resource, Element iq) implements Command {}
@@ -97,6 +110,12 @@ public final class UserEntity
     /** Internal: the entity's own passivation timer. */
     public enum Passivate implements Command { INSTANCE }
 
+    /**
+     * Internal: sent by the shard to stop the entity (passivation, or handoff when the shard moves). Queued behind a
+     * persist in progress, so the write's reply and its follow-up still happen before the entity stops.
+     */
+    public enum Stop implements Command { INSTANCE }
+
     public enum AccountStatus { CREATED, ALREADY_EXISTS, UPDATED, DELETED, NOT_FOUND }
 
     public record AccountResult(AccountStatus status) implements KryoSerializable {}
@@ -119,15 +138,17 @@ public final class UserEntity
     /** Per-account limits. */
     public record Limits(Duration passivateAfter, int maxOfflineMessages) {}
 
-    public static void init(ActorSystem<?> system, Router router, AccountDirectory directory, Limits limits) {
-        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx, router, directory, limits)));
+    public static void init(ActorSystem<?> system, Router router, AccountDirectory directory, Limits limits,
+            NodeMetrics metrics) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx, router, directory, limits, metrics))
+                .withStopMessage(Stop.INSTANCE));
     }
 
     static Behavior<Command> create(EntityContext<Command> entityContext, Router router, AccountDirectory directory,
-            Limits limits) {
+            Limits limits, NodeMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Jid jid = Jid.parse(entityContext.getEntityId());
-            return new UserEntity(jid, ctx, timers, entityContext.getShard(), router, directory, limits);
+            return new UserEntity(jid, ctx, timers, entityContext.getShard(), router, directory, limits, metrics);
         }));
     }
 
@@ -143,10 +164,16 @@ public final class UserEntity
     private final Contacts contacts;
     private final Blocking blocking;
     private boolean passivating;
+    private final NodeMetrics metrics;
+    private final long startedNanos = System.nanoTime();
+    /** When the write in progress started; 0 when none is. */
+    private long persistStartedNanos;
 
     private UserEntity(Jid jid, ActorContext<Command> context, TimerScheduler<Command> timers,
-            ActorRef<ClusterSharding.ShardCommand> shard, Router router, AccountDirectory directory, Limits limits) {
+            ActorRef<ClusterSharding.ShardCommand> shard, Router router, AccountDirectory directory, Limits limits,
+            NodeMetrics metrics) {
         super(PersistenceId.of(TYPE_KEY.name(), jid.toString()));
+        this.metrics = metrics;
         this.jid = jid;
         this.context = context;
         this.timers = timers;
@@ -220,6 +247,7 @@ public final class UserEntity
                     online.carbonsSent(cmd.resource(), cmd.message());
                     return Effect().noReply();
                 })
+                .onCommand(Stop.class, (state, cmd) -> Effect().stop().thenNoReply())
                 .onCommand(Passivate.class, (state, cmd) -> {
                     if (online.isEmpty() && !passivating) {
                         passivating = true;
@@ -319,7 +347,7 @@ public final class UserEntity
                 return run(contacts.inbound(state, stanza));
             }
         }
-        if (!online.deliver(stanza, cmd.to(), state.exists())) return Effect().noReply();
+        if (!online.deliver(stanza, cmd.to(), state.exists(), cmd.routedAtMicros())) return Effect().noReply();
         if (state.offlineCount() >= maxOffline) {
             // XEP-0160 §3: storage is full.
             online.bounce(stanza);
@@ -327,7 +355,8 @@ public final class UserEntity
         }
         long now = System.currentTimeMillis();
         Element stamped = withDelay(stanza, now);
-        return Effect().persist(new OfflineMessageStored(new OfflineMessage(StoredXml.write(stamped), now)))
+        return persist(new OfflineMessageStored(new OfflineMessage(StoredXml.write(stamped), now)))
+                .thenRun(s -> metrics.offlineStored(s.offlineCount()))
                 .thenNoReply();
     }
 
@@ -351,7 +380,7 @@ public final class UserEntity
     /** At initial presence with non-negative priority, stored messages go to that resource, then are removed. */
     private ReplyEffect<UserEvent, UserState> deliverOffline(UserState state, String resource) {
         if (state.offlineCount() == 0 || online.priority(resource) < 0) return Effect().noReply();
-        return Effect().persist(new OfflineMessagesDelivered(sendOffline(state, resource))).thenNoReply();
+        return persist(new OfflineMessagesDelivered(sendOffline(state, resource))).thenNoReply();
     }
 
     private int sendOffline(UserState state, String resource) {
@@ -365,7 +394,7 @@ public final class UserEntity
             outcome.runAfter();
             return Effect().noReply();
         }
-        return Effect().persist(outcome.events).thenRun(s -> outcome.runAfter()).thenNoReply();
+        return persist(outcome.events).thenRun(s -> outcome.runAfter()).thenNoReply();
     }
 
     // ---- accounts ----------------------------------------------------------------------------------------------
@@ -373,7 +402,7 @@ public final class UserEntity
     private ReplyEffect<UserEvent, UserState> onCreate(UserState state, CreateAccount cmd) {
         armPassivation();
         if (state.exists()) return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.ALREADY_EXISTS));
-        return Effect().persist(new AccountCreated(List.copyOf(cmd.credentials()), System.currentTimeMillis()))
+        return persist(new AccountCreated(List.copyOf(cmd.credentials()), System.currentTimeMillis()))
                 .thenRun(s -> indexed(true))
                 .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.CREATED));
     }
@@ -381,14 +410,14 @@ public final class UserEntity
     private ReplyEffect<UserEvent, UserState> onChangePassword(UserState state, ChangePassword cmd) {
         armPassivation();
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.NOT_FOUND));
-        return Effect().persist(new PasswordChanged(List.copyOf(cmd.credentials()), System.currentTimeMillis()))
+        return persist(new PasswordChanged(List.copyOf(cmd.credentials()), System.currentTimeMillis()))
                 .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.UPDATED));
     }
 
     private ReplyEffect<UserEvent, UserState> onDelete(UserState state, DeleteAccount cmd) {
         armPassivation();
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.NOT_FOUND));
-        return Effect().persist(new AccountDeleted(System.currentTimeMillis()))
+        return persist(new AccountDeleted(System.currentTimeMillis()))
                 .thenRun(s -> online.closeAll(SessionActor.Kick.ACCOUNT_DELETED))
                 .thenRun(s -> indexed(false))
                 .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.DELETED));
@@ -427,7 +456,7 @@ public final class UserEntity
             return Effect().reply(cmd.replyTo(), bound);
         }
         int count = sendOffline(state, cmd.resource());
-        return Effect().persist(new OfflineMessagesDelivered(count)).thenReply(cmd.replyTo(), s -> bound);
+        return persist(new OfflineMessagesDelivered(count)).thenReply(cmd.replyTo(), s -> bound);
     }
 
     /** Death watch on a bound session, so a session lost with its node (no unbind) is unbound all the same. */
@@ -452,6 +481,35 @@ public final class UserEntity
     }
 
     @Override
+    public SignalHandler<UserState> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), state -> metrics.recovered(startedNanos))
+                .onSignal(RecoveryFailed.class, (state, failed) -> metrics.persistenceFailed("recovery"))
+                .onSignal(PostStop.instance(), state -> {
+                    // The journal stops an entity whose write failed; sessions watching it register again.
+                    if (persistStartedNanos != 0) metrics.persistenceFailed("write");
+                })
+                .build();
+    }
+
+    /** Persists with the write's latency measured (one write is in progress at a time per entity). */
+    private EffectBuilder<UserEvent, UserState> persist(UserEvent event) {
+        return timed(Effect().persist(event));
+    }
+
+    private EffectBuilder<UserEvent, UserState> persist(List<UserEvent> events) {
+        return timed(Effect().persist(events));
+    }
+
+    private EffectBuilder<UserEvent, UserState> timed(EffectBuilder<UserEvent, UserState> effect) {
+        persistStartedNanos = System.nanoTime();
+        return effect.thenRun(s -> {
+            metrics.persisted(persistStartedNanos);
+            persistStartedNanos = 0;
+        });
+    }
+
+    @Override
     public EventHandler<UserState, UserEvent> eventHandler() {
         return newEventHandlerBuilder().forAnyState().onAnyEvent(UserState::apply);
     }
@@ -459,7 +517,10 @@ public final class UserEntity
     private void indexed(boolean exists) {
         if (directory == null) return;
         (exists ? directory.added(jid) : directory.removed(jid)).whenComplete((v, failure) -> {
-            if (failure != null) context.getLog().warn("account-index-write-failed jid={} error={}", jid, failure.toString());
+            if (failure != null) {
+                metrics.cassandraError("account-index");
+                context.getLog().warn("account-index-write-failed jid={} error={}", jid, failure.toString());
+            }
         });
     }
 

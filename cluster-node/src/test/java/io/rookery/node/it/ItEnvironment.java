@@ -38,13 +38,18 @@ final class ItEnvironment {
         return Path.of(System.getProperty("rookery.test.dir", "target/it")).toAbsolutePath();
     }
 
+    /** The shared Cassandra, started on first use; after a stop it comes back on the same port, so running nodes
+     * reconnect to it. */
     static synchronized CassandraLauncher.Handle cassandra() throws Exception {
         if (cassandra == null || !cassandra.isAlive()) {
             cassandra = CassandraLauncher.start(CassandraLauncher.Options.builder(testDir().resolve("cassandra"))
-                    .cqlPort(0).build());
+                    .cqlPort(cqlPort).build());
+            cqlPort = cassandra.cqlPort();
         }
         return cassandra;
     }
+
+    private static int cqlPort = 0;
 
     /** Stops the shared Cassandra (a restart test starts it again on the same data). */
     static synchronized void stopCassandra() {
@@ -62,9 +67,13 @@ final class ItEnvironment {
         m.put("rookery.c2s.direct-tls.interface", "127.0.0.1");
         m.put("rookery.c2s.direct-tls.port", 0);
         m.put("rookery.admin.port", 0);
+        m.put("rookery.metrics.port", 0);
+        m.put("rookery.management.port", 0);
         m.put("rookery.cassandra.embedded.enabled", false);
         m.put("rookery.cassandra.contact-points", java.util.List.of(c.host() + ":" + c.cqlPort()));
         m.put("pekko.remote.artery.canonical.port", 0);
+        // Every message goes through its serializer, so a missing Kryo registration fails a test, not a cluster.
+        m.put("pekko.actor.serialize-messages", "on");
         m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
         m.put("pekko.coordinated-shutdown.terminate-actor-system", "on");
         m.putAll(overrides);

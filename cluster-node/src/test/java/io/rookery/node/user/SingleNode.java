@@ -76,7 +76,8 @@ final class SingleNode implements AutoCloseable {
         });
         Router router = new Router(ClusterSharding.get(system), DOMAIN);
         router.setServerHandlers(new ServerHandlers(false));
-        UserEntity.init(system, router, null, new UserEntity.Limits(Duration.ofMinutes(5), 1000));
+        UserEntity.init(system, router, null, new UserEntity.Limits(Duration.ofMinutes(5), 1000),
+                new io.rookery.node.metrics.NodeMetrics());
         return new SingleNode(testKit, router);
     }
 

@@ -48,6 +48,15 @@ public final class SaslMechanisms {
      *
      * @throws IllegalArgumentException for an unknown name
      */
+    /**
+     * The secret that stand-in credentials of unknown users derive from (at least 16 bytes). Every server of one
+     * service must use the same, so that an unknown user gets the same salt from each; until it is set, a random
+     * one drawn at start is used.
+     */
+    public static void useUnknownUserSecret(byte[] secret) {
+        UnknownUsers.useSecret(secret);
+    }
+
     public static ScramHash hashFor(String mechanismName) {
         if (PlainServerMechanism.NAME.equals(mechanismName)) return ScramHash.SHA_256;
         String base = mechanismName.endsWith(PLUS)

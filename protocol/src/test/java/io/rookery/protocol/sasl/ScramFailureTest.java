@@ -41,6 +41,25 @@ class ScramFailureTest {
         assertEquals(false, other.contains(",s=" + salt + ","));
     }
 
+    @Test
+    void serversSharingTheUnknownUserSecretAnswerAnUnknownUserWithTheSameSalt() {
+        byte[] shared = new byte[32];
+        java.util.Arrays.fill(shared, (byte) 7);
+        SaslMechanisms.useUnknownUserSecret(shared);
+        String first = unknownUserServerFirst("nobody");
+        byte[] other = shared.clone();
+        other[0] = 8;
+        SaslMechanisms.useUnknownUserSecret(other);
+        String withOther = unknownUserServerFirst("nobody");
+        SaslMechanisms.useUnknownUserSecret(shared.clone());
+        String again = unknownUserServerFirst("nobody");
+
+        String salt = first.substring(first.indexOf(",s=") + 3, first.indexOf(",i="));
+        assertEquals(salt, again.substring(again.indexOf(",s=") + 3, again.indexOf(",i=")));
+        assertEquals(false, withOther.contains(",s=" + salt + ","));
+        assertThrows(IllegalArgumentException.class, () -> SaslMechanisms.useUnknownUserSecret(new byte[8]));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-512-PLUS"})
     void refusesChannelBindingDataOfAnotherConnection(String name) {

@@ -1,0 +1,2 @@
+/** Health of a node for pekko-management's /ready and /alive (Kubernetes probes). */
+package io.rookery.node.health;

@@ -1,0 +1,184 @@
+package io.rookery.node.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The node's metrics. Names follow Prometheus conventions ({@code _total} counters, base units, {@code xmpp_} for
+ * protocol figures and {@code rookery_} for the node's own); labels take values from small fixed sets (listener,
+ * stanza kind, mechanism, outcome, error condition), never JIDs. The data points used on hot paths are looked up once
+ * here, so counting costs one atomic add.
+ */
+public final class NodeMetrics {
+    /** Latency buckets from 0.1 ms to 10 s. */
+    private static final double[] LATENCY_BOUNDS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    /** The metrics of one client listener ({@code starttls} or {@code direct_tls}). */
+    public final class Listener {
+        private final GaugeDataPoint connections;
+        private final GaugeDataPoint sessions;
+
+        private Listener(String name) {
+            connections = connectionsGauge.labelValues(name);
+            sessions = sessionsGauge.labelValues(name);
+        }
+
+        public void connectionOpened() {
+            connections.inc();
+        }
+
+        public void connectionClosed() {
+            connections.dec();
+        }
+
+        public void sessionEstablished() {
+            sessions.inc();
+        }
+
+        public void sessionEnded() {
+            sessions.dec();
+        }
+    }
+
+    private final Gauge connectionsGauge = Gauge.builder().name("xmpp_c2s_connections")
+            .help("Open client connections").labelNames("listener").register(registry);
+    private final Gauge sessionsGauge = Gauge.builder().name("xmpp_c2s_sessions")
+            .help("Client sessions with a bound resource").labelNames("listener").register(registry);
+    private final Counter tlsHandshakes = Counter.builder().name("xmpp_c2s_tls_handshakes_total")
+            .help("TLS handshakes on client connections by outcome").labelNames("outcome").register(registry);
+    private final Counter saslAuth = Counter.builder().name("xmpp_sasl_auth_total")
+            .help("SASL authentication attempts by mechanism and outcome").labelNames("mechanism", "outcome")
+            .register(registry);
+    private final Counter stanzasIn = Counter.builder().name("xmpp_stanzas_in_total")
+            .help("Stanzas received from clients by kind").labelNames("kind").register(registry);
+    private final Counter stanzasOut = Counter.builder().name("xmpp_stanzas_out_total")
+            .help("Stanzas written to clients by kind").labelNames("kind").register(registry);
+    private final Histogram routingLatency = Histogram.builder().name("xmpp_routing_latency_seconds")
+            .help("From the router taking a stanza to the recipient's session writing it, across nodes (wall clock)")
+            .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
+    private final Counter streamErrors = Counter.builder().name("xmpp_stream_errors_total")
+            .help("Stream errors sent to clients by condition").labelNames("condition").register(registry);
+    private final Counter offlineStored = Counter.builder().name("xmpp_offline_messages_stored_total")
+            .help("Messages put into offline storage").register(registry);
+    private final Histogram offlineQueue = Histogram.builder().name("xmpp_offline_queue_size")
+            .help("Length of a user's offline queue after a message was stored").classicOnly()
+            .classicUpperBounds(1, 5, 10, 25, 50, 100, 250, 500, 1000, 5000).register(registry);
+    private final Histogram persistenceWrite = Histogram.builder().name("rookery_persistence_write_seconds")
+            .help("From a user entity persisting events to the journal confirming them").classicOnly()
+            .classicUpperBounds(LATENCY_BOUNDS).register(registry);
+    private final Histogram persistenceRecovery = Histogram.builder().name("rookery_persistence_recovery_seconds")
+            .help("From a user entity starting to its state being recovered").classicOnly()
+            .classicUpperBounds(LATENCY_BOUNDS).register(registry);
+    private final Counter persistenceFailures = Counter.builder().name("rookery_persistence_failures_total")
+            .help("Journal writes and recoveries that failed").labelNames("kind").register(registry);
+    private final Counter cassandraErrors = Counter.builder().name("rookery_cassandra_errors_total")
+            .help("Cassandra requests of the node that failed, by operation").labelNames("operation")
+            .register(registry);
+
+    private final Listener starttls = new Listener("starttls");
+    private final Listener directTls = new Listener("direct_tls");
+    private final CounterDataPoint tlsOk = tlsHandshakes.labelValues("success");
+    private final CounterDataPoint tlsFailed = tlsHandshakes.labelValues("failure");
+    private final CounterDataPoint messagesIn = stanzasIn.labelValues("message");
+    private final CounterDataPoint presenceIn = stanzasIn.labelValues("presence");
+    private final CounterDataPoint iqIn = stanzasIn.labelValues("iq");
+    private final CounterDataPoint messagesOut = stanzasOut.labelValues("message");
+    private final CounterDataPoint presenceOut = stanzasOut.labelValues("presence");
+    private final CounterDataPoint iqOut = stanzasOut.labelValues("iq");
+    private final DistributionDataPoint routing = routingLatency;
+
+    public NodeMetrics() {
+        JvmMetrics.builder().register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public Listener listener(boolean directTlsListener) {
+        return directTlsListener ? directTls : starttls;
+    }
+
+    public void tlsHandshake(boolean ok) {
+        (ok ? tlsOk : tlsFailed).inc();
+    }
+
+    /** Mechanism names come from the advertised set only (others count as "other"). */
+    public void saslAttempt(String mechanism, boolean ok) {
+        saslAuth.labelValues(mechanism, ok ? "success" : "failure").inc();
+    }
+
+    public void stanzaIn(String name) {
+        kind(name, messagesIn, presenceIn, iqIn).inc();
+    }
+
+    public void stanzaOut(String name) {
+        kind(name, messagesOut, presenceOut, iqOut).inc();
+    }
+
+    private static CounterDataPoint kind(String name, CounterDataPoint message, CounterDataPoint presence,
+            CounterDataPoint iq) {
+        return switch (name) {
+            case "message" -> message;
+            case "presence" -> presence;
+            default -> iq;
+        };
+    }
+
+    /** A stanza stamped by the router at {@code routedAtMicros} (epoch microseconds) reached its session. */
+    public void routed(long routedAtMicros) {
+        if (routedAtMicros <= 0) return;
+        long micros = nowMicros() - routedAtMicros;
+        if (micros >= 0) routing.observe(micros / 1_000_000.0);
+    }
+
+    /** Epoch microseconds: comparable across the nodes of a cluster as far as their clocks agree. */
+    public static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    public void streamError(String condition) {
+        streamErrors.labelValues(condition).inc();
+    }
+
+    public void offlineStored(int queueLength) {
+        offlineStored.inc();
+        offlineQueue.observe(queueLength);
+    }
+
+    public void persisted(long startedNanos) {
+        persistenceWrite.observe((System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    public void recovered(long startedNanos) {
+        persistenceRecovery.observe((System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    /** kind: "write" or "recovery". */
+    public void persistenceFailed(String kind) {
+        persistenceFailures.labelValues(kind).inc();
+        cassandraErrors.labelValues("journal-" + kind).inc();
+    }
+
+    public void cassandraError(String operation) {
+        cassandraErrors.labelValues(operation).inc();
+    }
+
+    /** A metric whose value is read when scraped (cluster membership, shards). */
+    public void gauge(String name, String help, String label,
+            java.util.function.Consumer<io.prometheus.metrics.core.metrics.GaugeWithCallback.Callback> callback) {
+        var b = io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name(name).help(help).callback(callback);
+        if (label != null) b.labelNames(label);
+        b.register(registry);
+    }
+}
