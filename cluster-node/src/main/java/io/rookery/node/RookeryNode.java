@@ -8,6 +8,8 @@ import io.rookery.node.admin.AdminServer;
 import io.rookery.node.admin.AdminToken;
 import io.rookery.node.c2s.C2sListener;
 import io.rookery.node.cluster.ClusterSecrets;
+import io.rookery.node.cluster.LostSessions;
+import io.rookery.node.cluster.OnlineSessions;
 import io.rookery.node.health.NodeHealth;
 import io.rookery.node.metrics.MetricsServer;
 import io.rookery.node.metrics.NodeMetrics;
@@ -141,7 +143,17 @@ public final class RookeryNode implements AutoCloseable {
             SSLContext ssl = sslContext(s);
             Sweeper sweeper = new Sweeper(s.c2s());
             system.systemActorOf(sweeper.behavior(), "c2s-sweeper", Props.empty());
-            SessionServices services = new SessionServices(s, router, handlers, ssl != null, metrics);
+            OnlineSessions onlineSessions = new OnlineSessions(cql, s.cassandra().keyspace(),
+                    LostSessions.incarnation(cluster.selfMember().uniqueAddress()), metrics);
+            onlineSessions.started();
+            // A node that leaves cleanly closed its sessions: it forgets its own record (a crashed one is forgotten
+            // by the survivor that cleans up after it).
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseClusterExitingDone(),
+                    "forget-online-sessions", () -> onlineSessions.forget(onlineSessions.self())
+                            .exceptionally(failure -> null)
+                            .thenApply(v -> Done.getInstance()));
+            system.systemActorOf(LostSessions.create(onlineSessions, router), "lost-sessions", Props.empty());
+            SessionServices services = new SessionServices(s, router, handlers, ssl != null, metrics, onlineSessions);
             C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);
             List<Tcp.ServerBinding> bindings = new ArrayList<>();
             int starttls = -1;

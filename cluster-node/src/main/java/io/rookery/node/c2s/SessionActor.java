@@ -433,6 +433,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         send(Stanzas.iqResult(m.iq(), payload));
         phase = Phase.ESTABLISHED;
         listener.sessionEstablished();
+        if (services.onlineSessions() != null) services.onlineSessions().bound(full);
         clock.established = true;
         stage.tell(ConnectionStage.Control.ESTABLISHED, org.apache.pekko.actor.ActorRef.noSender());
         processed();
@@ -667,6 +668,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private void leave() {
         if (full != null && phase == Phase.ESTABLISHED) {
             listener.sessionEnded();
+            if (services.onlineSessions() != null) services.onlineSessions().unbound(full);
             endDirectedPresence();
             services.router().user(user).tell(new UserEntity.UnbindResource(full.resource(), getContext().getSelf()));
         }

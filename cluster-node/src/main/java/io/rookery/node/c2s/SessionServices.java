@@ -14,15 +14,23 @@ public final class SessionServices {
     private final ServerHandlers serverHandlers;
     private final boolean tlsAvailable;
     private final io.rookery.node.metrics.NodeMetrics metrics;
+    private final io.rookery.node.cluster.OnlineSessions onlineSessions;
     private final SecureRandom random = new SecureRandom();
 
     public SessionServices(RookerySettings settings, Router router, ServerHandlers serverHandlers,
-            boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics) {
+            boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics,
+            io.rookery.node.cluster.OnlineSessions onlineSessions) {
         this.metrics = metrics;
+        this.onlineSessions = onlineSessions;
         this.settings = settings;
         this.router = router;
         this.serverHandlers = serverHandlers;
         this.tlsAvailable = tlsAvailable;
+    }
+
+    /** Where the node records its bound sessions (null: not recorded). */
+    io.rookery.node.cluster.OnlineSessions onlineSessions() {
+        return onlineSessions;
     }
 
     io.rookery.node.metrics.NodeMetrics metrics() {

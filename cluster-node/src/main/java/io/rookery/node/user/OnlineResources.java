@@ -91,6 +91,16 @@ final class OnlineResources {
         return Reattached.RESTORED;
     }
 
+    ActorRef<SessionActor.Command> sessionOf(String resource) {
+        Resource r = resources == null ? null : resources.get(resource);
+        return r == null ? null : r.session;
+    }
+
+    /** The user's available resources learn that one of theirs, not bound here, is gone. */
+    void resourceGone(String resource) {
+        if (resources != null) broadcastUnavailable(resource);
+    }
+
     boolean available(String resource) {
         Resource r = resources == null ? null : resources.get(resource);
         return r != null && r.available();

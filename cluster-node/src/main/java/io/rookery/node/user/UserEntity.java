@@ -103,6 +103,13 @@ public final class UserEntity
     public record Reattach(String resource, ActorRef<SessionActor.Command> session, Element presence, int flags,
             ActorRef<BindResult> replyTo) implements Command {}
 
+    /**
+     * A session this user held on a node that is gone (from the node's record in Cassandra): if the resource is still
+     * bound to a session on that node, or no longer bound at all (the entity died with the node), contacts learn it
+     * is unavailable. A resource bound again since, by a live session, is left alone.
+     */
+    public record SessionLost(String resource, String nodeAddress) implements Command {}
+
     /** Internal: a bound session stopped (its node crashed, or it ended without unbinding), like its unbind. */
     public record SessionStopped(String resource, ActorRef<SessionActor.Command> session) implements Command {}
 
@@ -233,6 +240,7 @@ public final class UserEntity
                     return unbind(state, cmd.resource(), cmd.session());
                 })
                 .onCommand(SessionStopped.class, (state, cmd) -> unbind(state, cmd.resource(), cmd.session()))
+                .onCommand(SessionLost.class, this::onSessionLost)
                 .onCommand(Reattach.class, this::onReattach)
                 .onCommand(OwnPresence.class, this::onOwnPresence)
                 .onCommand(OwnIq.class, this::onOwnIq)
@@ -426,6 +434,22 @@ public final class UserEntity
     private ReplyEffect<UserEvent, UserState> unbind(UserState state, String resource,
             ActorRef<SessionActor.Command> session) {
         if (online.unbind(resource, session)) broadcastToSubscribers(state, online.unavailableOf(resource));
+        armPassivation();
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<UserEvent, UserState> onSessionLost(UserState state, SessionLost cmd) {
+        ActorRef<SessionActor.Command> session = online.sessionOf(cmd.resource());
+        if (session != null) {
+            if (!session.path().address().toString().equals(cmd.nodeAddress())) return Effect().noReply();
+            context.unwatch(session);
+            return unbind(state, cmd.resource(), session);
+        }
+        if (state.exists()) {
+            context.getLog().info("session-lost jid={} resource={} node={}", jid, cmd.resource(), cmd.nodeAddress());
+            broadcastToSubscribers(state, online.unavailableOf(cmd.resource()));
+            online.resourceGone(cmd.resource());
+        }
         armPassivation();
         return Effect().noReply();
     }

@@ -73,6 +73,36 @@ class UserEntityReattachTest {
     }
 
     @Test
+    void aSessionLostWithItsNodeIsAnnouncedUnavailableEvenWhenTheEntityNoLongerKnowsIt() {
+        Jid alice = node.newAccount("alice");
+        Session desk = node.bind(alice, "desk");
+        Session phone = node.bind(node.newAccount("bob"), "phone");
+        node.becomeAvailable(desk, 0);
+        node.becomeAvailable(phone, 0);
+        node.subscribe(phone, desk);
+        Session laptop = node.bind(alice, "laptop");
+
+        // The record of a crashed node says it held alice/desk; this entity (as a restarted one would) has no such
+        // resource bound, and alice/laptop is bound by a live session elsewhere.
+        node.router.user(alice).tell(new UserEntity.SessionLost("desk", "pekko://rookery@10.0.0.9:25520"));
+        node.router.user(alice).tell(new UserEntity.SessionLost("laptop", "pekko://rookery@10.0.0.9:25520"));
+
+        // desk is still bound here (the record is about another node's session): only laptop's record was stale.
+        Element marker = chat(STRANGER, phone.jid(), "marker");
+        node.router.route(marker);
+        phone.expectNext(marker);
+
+        node.unbind(desk);
+        Element gone = phone.nextStanza();
+        assertEquals("unavailable", gone.attr("type"), gone::toString);
+        node.router.user(alice).tell(new UserEntity.SessionLost("desk", "pekko://rookery@10.0.0.9:25520"));
+        Element again = phone.nextStanza();
+        assertEquals("unavailable", again.attr("type"), again::toString);
+        assertEquals(desk.jid().toString(), again.attr("from"));
+        laptop.probe().expectNoMessage(java.time.Duration.ofMillis(200));
+    }
+
+    @Test
     void aSessionRegisteringAgainGetsWhatWasStoredMeanwhileAndIsReachableAsBefore() {
         Jid alice = node.newAccount("alice");
         TestProbe<io.rookery.node.c2s.SessionActor.Command> probe = node.testKit.createTestProbe();

@@ -1,0 +1,127 @@
+package io.rookery.node.cluster;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.rookery.node.metrics.NodeMetrics;
+import io.rookery.protocol.jid.Jid;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The sessions each node incarnation holds, in Cassandra (tables online_sessions and online_nodes). A session's node
+ * writes its row when the resource is bound and deletes it when it is unbound, without waiting for either; after a
+ * node is lost, a survivor reads what it held ({@link LostSessions}). One write per login and one per logout: the
+ * price of contacts learning that a crashed node's users went offline.
+ */
+public final class OnlineSessions {
+    static final int BUCKETS = 64;
+
+    /** A session a node held: the user's bare JID and the resource. */
+    public record Held(Jid user, String resource) {}
+
+    private final CqlSession session;
+    private final NodeMetrics metrics;
+    private final String self;
+    private final PreparedStatement insert;
+    private final PreparedStatement delete;
+    private final PreparedStatement listBucket;
+    private final PreparedStatement dropBucket;
+    private final PreparedStatement nodeStarted;
+    private final PreparedStatement nodeGone;
+    private final PreparedStatement nodes;
+
+    /** {@code self}: this node's incarnation (address and uid), so a restarted node never mixes with its past. */
+    public OnlineSessions(CqlSession session, String keyspace, String self, NodeMetrics metrics) {
+        this.session = session;
+        this.metrics = metrics;
+        this.self = self;
+        String t = keyspace + ".online_sessions";
+        this.insert = session.prepare("INSERT INTO " + t + " (node, bucket, jid, resource) VALUES (?, ?, ?, ?)");
+        this.delete = session.prepare("DELETE FROM " + t + " WHERE node = ? AND bucket = ? AND jid = ? AND resource = ?");
+        this.listBucket = session.prepare("SELECT jid, resource FROM " + t + " WHERE node = ? AND bucket = ?");
+        this.dropBucket = session.prepare("DELETE FROM " + t + " WHERE node = ? AND bucket = ?");
+        this.nodeStarted = session.prepare("INSERT INTO " + keyspace + ".online_nodes (node, started_at) VALUES (?, ?)");
+        this.nodeGone = session.prepare("DELETE FROM " + keyspace + ".online_nodes WHERE node = ?");
+        this.nodes = session.prepare("SELECT node FROM " + keyspace + ".online_nodes");
+    }
+
+    public String self() {
+        return self;
+    }
+
+    static int bucket(Jid bare) {
+        return Math.floorMod(bare.toString().hashCode(), BUCKETS);
+    }
+
+    /** Registers this node incarnation; called once at start, before any session binds. */
+    public void started() {
+        session.execute(nodeStarted.bind(self, Instant.now()));
+    }
+
+    public void bound(Jid full) {
+        Jid bare = full.bare();
+        session.executeAsync(insert.bind(self, bucket(bare), bare.toString(), full.resource()))
+                .whenComplete((rs, failure) -> failed(failure, "online-session-write"));
+    }
+
+    public void unbound(Jid full) {
+        Jid bare = full.bare();
+        session.executeAsync(delete.bind(self, bucket(bare), bare.toString(), full.resource()))
+                .whenComplete((rs, failure) -> failed(failure, "online-session-delete"));
+    }
+
+    private void failed(Throwable failure, String operation) {
+        if (failure != null) metrics.cassandraError(operation);
+    }
+
+    /** Node incarnations that registered and were not cleaned up after. */
+    public CompletionStage<List<String>> knownNodes() {
+        return session.executeAsync(nodes.bind()).thenCompose(rs -> collect(rs, new ArrayList<>(), r -> r.getString(0)));
+    }
+
+    /** Every session a node incarnation held when it was lost. */
+    public CompletionStage<List<Held>> heldBy(String node) {
+        List<CompletableFuture<List<Held>>> parts = new ArrayList<>(BUCKETS);
+        for (int b = 0; b < BUCKETS; b++) {
+            parts.add(session.executeAsync(listBucket.bind(node, b)).toCompletableFuture()
+                    .thenCompose(rs -> collect(rs, new ArrayList<>(), OnlineSessions::held)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Held> all = new ArrayList<>();
+            for (CompletableFuture<List<Held>> p : parts) all.addAll(p.join());
+            return all;
+        });
+    }
+
+    /** Forgets a lost node incarnation once its sessions were dealt with. */
+    public CompletionStage<Void> forget(String node) {
+        List<CompletableFuture<?>> parts = new ArrayList<>(BUCKETS + 1);
+        for (int b = 0; b < BUCKETS; b++) parts.add(session.executeAsync(dropBucket.bind(node, b)).toCompletableFuture());
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> session.executeAsync(nodeGone.bind(node)))
+                .thenApply(rs -> null);
+    }
+
+    private static Held held(Row row) {
+        try {
+            return new Held(Jid.parse(row.getString(0)), row.getString(1));
+        } catch (io.rookery.protocol.jid.InvalidJidException e) {
+            return null; // only this node writes the table; an unreadable row is skipped
+        }
+    }
+
+    private static <T> CompletionStage<List<T>> collect(AsyncResultSet rs, List<T> into,
+            java.util.function.Function<Row, T> read) {
+        for (Row row : rs.currentPage()) {
+            T t = read.apply(row);
+            if (t != null) into.add(t);
+        }
+        if (rs.hasMorePages()) return rs.fetchNextPage().thenCompose(next -> collect(next, into, read));
+        return CompletableFuture.completedFuture(into);
+    }
+}
