@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -110,7 +111,7 @@ public final class RookeryNode implements AutoCloseable {
                         .build());
                 contactPoints = List.of(cassandra.host() + ":" + cassandra.cqlPort());
             }
-            cql = Storage.connect(contactPoints, s.cassandra().datacenter());
+            cql = Storage.connect(s.cassandra(), contactPoints);
             if (s.cassandra().applySchema()) {
                 Storage.applySchema(cql, s.cassandra());
             }
@@ -118,6 +119,13 @@ public final class RookeryNode implements AutoCloseable {
                     ClusterSecrets.getOrCreate(cql, s.cassandra().keyspace(), ClusterSecrets.UNKNOWN_USER_SALT));
             Config full = config
                     .withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(contactPoints));
+            if (!s.cassandra().username().isEmpty()) {
+                // The journal and snapshot plugin's own driver session logs in the same way.
+                full = full.withValue("datastax-java-driver.advanced.auth-provider", ConfigValueFactory.fromMap(Map.of(
+                        "class", "PlainTextAuthProvider",
+                        "username", s.cassandra().username(),
+                        "password", s.cassandra().password())));
+            }
             system = ActorSystem.create(Behaviors.empty(), "rookery", full);
             if (cassandra != null) {
                 // On SIGTERM the node's coordinated shutdown must finish its writes before Cassandra stops.

@@ -11,7 +11,17 @@ public final class Storage {
     private Storage() {}
 
     public static CqlSession connect(List<String> contactPoints, String datacenter) {
+        return connect(contactPoints, datacenter, "", "");
+    }
+
+    public static CqlSession connect(RookerySettings.CassandraSettings c, List<String> contactPoints) {
+        return connect(contactPoints, c.datacenter(), c.username(), c.password());
+    }
+
+    /** An empty username means a Cassandra without authentication. */
+    public static CqlSession connect(List<String> contactPoints, String datacenter, String username, String password) {
         var builder = CqlSession.builder().withLocalDatacenter(datacenter);
+        if (!username.isEmpty()) builder.withAuthCredentials(username, password);
         for (String cp : contactPoints) {
             int colon = cp.lastIndexOf(':');
             String host = colon > 0 ? cp.substring(0, colon) : cp;

@@ -46,7 +46,7 @@ public final class AdminCli {
         try {
             RookerySettings settings = RookerySettings.from(ConfigFactory.load());
             if (args.length >= 2 && args[0].equals("schema") && args[1].equals("apply")) {
-                try (CqlSession session = Storage.connect(contactPoints(settings), settings.cassandra().datacenter())) {
+                try (CqlSession session = Storage.connect(settings.cassandra(), contactPoints(settings))) {
                     Storage.applySchema(session, settings.cassandra());
                 }
                 out.println("schema applied to keyspace " + settings.cassandra().keyspace());

@@ -48,9 +48,18 @@ public record RookerySettings(
             Duration embeddedStartupTimeout,
             List<String> contactPoints,
             String datacenter,
+            String username,
+            String password,
             String keyspace,
             String replication,
-            boolean applySchema) {}
+            boolean applySchema) {
+        /** Never prints the password. */
+        @Override
+        public String toString() {
+            return "CassandraSettings[contactPoints=" + contactPoints + ", datacenter=" + datacenter + ", username="
+                    + username + ", keyspace=" + keyspace + ", embedded=" + embedded + "]";
+        }
+    }
 
     public record AdminSettings(String iface, int port, Path tokenFile) {}
 
@@ -86,6 +95,8 @@ public record RookerySettings(
                         cas.getDuration("embedded.startup-timeout"),
                         contactPoints(cas),
                         cas.getString("datacenter"),
+                        cas.getString("username"),
+                        cas.getString("password"),
                         cas.getString("keyspace"),
                         cas.getString("replication"),
                         cas.getBoolean("apply-schema")),
