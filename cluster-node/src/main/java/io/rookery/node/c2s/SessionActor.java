@@ -76,6 +76,12 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     /** The user entity (or the node) ends this session. */
     public record Kicked(Kick reason) implements Command, KryoSerializable {}
 
+    /**
+     * The user entity processed this session's unbind: nothing more will be delivered to it, so a session whose
+     * connection is gone may stop.
+     */
+    public enum Unbound implements Command, KryoSerializable { INSTANCE }
+
     private record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Local {}
 
     private record BindAnswered(Element iq, UserEntity.BindResult result, Throwable failure) implements Local {}
@@ -122,6 +128,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private Element ownPresence;
     private int resourceFlags;
     private int reattachAttempts;
+    /** Unbind sent, its confirmation not yet received: stanzas may still arrive and are handed back. */
+    private boolean unbinding;
+    private boolean connectionGone;
 
     private SessionActor(ActorContext<Command> context, SessionServices services,
             org.apache.pekko.actor.ActorRef stage, SessionClock clock, NodeMetrics.Listener listener) {
@@ -152,6 +161,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                 .onMessage(CredentialsLoaded.class, this::onCredentials)
                 .onMessage(BindAnswered.class, this::onBindAnswered)
                 .onMessageEquals(EntityStopped.INSTANCE, this::reattach)
+                .onMessageEquals(Unbound.INSTANCE, this::onUnbound)
                 .onMessage(ReattachAnswered.class, this::onReattachAnswered)
                 .onMessage(Registration.Answered.class, m -> Registration.answered(this, m))
                 .onMessage(ParseFailed.class, m -> streamError(m.condition(), m.text()))
@@ -443,6 +453,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     // ---- the user entity moved (cluster rebalance, graceful leave, crash of its node) ------------------------
 
     private Behavior<Command> reattach() {
+        if (unbinding) return onUnbound(); // the entity is gone: it will deliver nothing more
         if (phase != Phase.ESTABLISHED) return this;
         Jid bound = full;
         Element presence = ownPresence;
@@ -588,8 +599,23 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         if (phase == Phase.ESTABLISHED) {
             send(d.stanza());
             metrics.routed(d.routedAtMicros());
+        } else if (unbinding) {
+            handBack(d.stanza());
         }
         return this;
+    }
+
+    /**
+     * A message that reached this session after it left goes back to the account, which now finds the resource
+     * unbound and delivers it to another resource or stores it (RFC 6121 §8.5.3.2.1). Carbon copies and errors are
+     * not kept; presence and iq to a gone resource are dropped or answered by the account as usual.
+     */
+    private void handBack(Element stanza) {
+        if (!"message".equals(stanza.name()) || "error".equals(stanza.attr("type"))) return;
+        for (Element child : stanza.elements()) {
+            if (io.rookery.node.routing.ServerHandlers.CARBONS.equals(child.namespace())) return;
+        }
+        services.router().route(stanza);
     }
 
     private Behavior<Command> replyError(Element stanza, StanzaErrorCondition condition) {
@@ -651,7 +677,17 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
     private Behavior<Command> onConnectionLost() {
         leave();
+        if (unbinding) {
+            // Stanzas the entity sent before it processed the unbind are still on their way: stop once it confirms.
+            connectionGone = true;
+            return this;
+        }
         return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
+    }
+
+    private Behavior<Command> onUnbound() {
+        unbinding = false;
+        return connectionGone ? org.apache.pekko.actor.typed.javadsl.Behaviors.stopped() : this;
     }
 
     /** RFC 6121 §4.6.3: those who got directed presence learn the session became unavailable. */
@@ -671,6 +707,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             if (services.onlineSessions() != null) services.onlineSessions().unbound(full);
             endDirectedPresence();
             services.router().user(user).tell(new UserEntity.UnbindResource(full.resource(), getContext().getSelf()));
+            unbinding = true;
         }
         full = null;
     }

@@ -237,6 +237,8 @@ public final class UserEntity
                 .onCommand(BindResource.class, this::onBind)
                 .onCommand(UnbindResource.class, (state, cmd) -> {
                     context.unwatch(cmd.session());
+                    // After everything this entity sent the session: the session may stop once it has this.
+                    cmd.session().tell(SessionActor.Unbound.INSTANCE);
                     return unbind(state, cmd.resource(), cmd.session());
                 })
                 .onCommand(SessionStopped.class, (state, cmd) -> unbind(state, cmd.resource(), cmd.session()))

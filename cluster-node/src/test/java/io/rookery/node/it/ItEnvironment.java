@@ -113,10 +113,15 @@ final class ItEnvironment {
     }
 
     static javax.net.ssl.X509TrustManager trustManager(RookeryNode node) throws Exception {
-        Path keystore = node.settings().dataDir().resolve("tls").resolve("dev-localhost.p12");
+        return trustManager(node.settings().dataDir(), node.settings().tls().keystorePassword());
+    }
+
+    /** Trusts the development certificate a node generated in its data dir (nodes in child JVMs included). */
+    static javax.net.ssl.X509TrustManager trustManager(Path nodeDataDir, String keystorePassword) throws Exception {
+        Path keystore = nodeDataDir.resolve("tls").resolve("dev-localhost.p12");
         java.security.KeyStore source = java.security.KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(keystore)) {
-            source.load(in, node.settings().tls().keystorePassword().toCharArray());
+            source.load(in, keystorePassword.toCharArray());
         }
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -148,6 +153,34 @@ final class ItEnvironment {
                 .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
                 .setCustomX509TrustManager(trustManager(node));
         return open(b, beforeLogin);
+    }
+
+    /**
+     * A Smack connection over STARTTLS to a node known only by its port and trust (a node in a child JVM), with
+     * {@code beforeLogin} run before it connects.
+     */
+    static XMPPTCPConnection connectStartTls(int port, javax.net.ssl.X509TrustManager trust, String user,
+            String password, String resource, java.util.function.Consumer<XMPPTCPConnection> beforeLogin)
+            throws Exception {
+        XMPPTCPConnectionConfiguration.Builder b = base(null, user, password, resource)
+                .setPort(port)
+                .setSecurityMode(ConnectionConfiguration.SecurityMode.required)
+                .setCustomX509TrustManager(trust);
+        return open(b, beforeLogin);
+    }
+
+    /** The shared Cassandra's CQL address as a contact point ({@code host:port}), starting it if needed. */
+    static String cqlContactPoint() throws Exception {
+        CassandraLauncher.Handle c = cassandra();
+        return c.host() + ":" + c.cqlPort();
+    }
+
+    /** Applies the versioned schema to a keyspace of its own (replication 1), as `rookery admin schema apply` does. */
+    static void applySchema(String keyspace) throws Exception {
+        try (var session = cassandra().sessionBuilder().build()) {
+            io.rookery.persistence.cassandra.CassandraSchema.apply(session, keyspace,
+                    "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+        }
     }
 
     /** A Smack connection over XEP-0368 direct TLS (TLS from the first byte), SCRAM-SHA-256 only. */

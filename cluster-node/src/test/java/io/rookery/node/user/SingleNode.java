@@ -209,7 +209,7 @@ final class SingleNode implements AutoCloseable {
         Element nextStanza() {
             while (true) {
                 SessionActor.Command m = probe.receiveMessage();
-                if (m instanceof SessionActor.BlocklistUpdated) continue;
+                if (m instanceof SessionActor.BlocklistUpdated || m == SessionActor.Unbound.INSTANCE) continue;
                 if (m instanceof SessionActor.Deliver d) return d.stanza();
                 throw new AssertionError("expected a stanza, got " + m);
             }
