@@ -16,6 +16,7 @@ import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.c2s.SessionServices;
 import io.rookery.node.c2s.Sweeper;
 import io.rookery.node.config.RookerySettings;
+import io.rookery.node.routing.DeadLetterRescue;
 import io.rookery.node.routing.Router;
 import io.rookery.node.routing.ServerHandlers;
 import io.rookery.node.tls.DevCertificate;
@@ -161,6 +162,7 @@ public final class RookeryNode implements AutoCloseable {
                             .exceptionally(failure -> null)
                             .thenApply(v -> Done.getInstance()));
             system.systemActorOf(LostSessions.create(onlineSessions, router), "lost-sessions", Props.empty());
+            system.systemActorOf(DeadLetterRescue.create(router), "dead-letter-rescue", Props.empty());
             SessionServices services = new SessionServices(s, router, handlers, ssl != null, metrics, onlineSessions);
             C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);
             List<Tcp.ServerBinding> bindings = new ArrayList<>();

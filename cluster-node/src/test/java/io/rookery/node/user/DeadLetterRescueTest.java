@@ -1,0 +1,86 @@
+package io.rookery.node.user;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.rookery.node.c2s.SessionActor;
+import io.rookery.node.routing.DeadLetterRescue;
+import io.rookery.node.user.SingleNode.Session;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.xml.Element;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.pekko.actor.DeadLetter;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stanzas that end as dead letters (an entity stopped by a shard handoff, a session that just stopped) are routed
+ * again through the user's entity, a bounded number of times.
+ */
+class DeadLetterRescueTest {
+    private static SingleNode node;
+
+    @BeforeAll
+    static void start() {
+        node = SingleNode.start();
+        node.testKit.spawn(DeadLetterRescue.create(node.router), "rescue");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) node.close();
+    }
+
+    private static Element chat(Jid to, String id) {
+        return Element.builder("message", Namespaces.CLIENT).attr("from", "stranger@localhost/x")
+                .attr("to", to.toString()).attr("type", "chat").attr("id", id)
+                .child(Element.builder("body", Namespaces.CLIENT).text(id).build()).build();
+    }
+
+    private static void deadLetter(Object message) {
+        var system = node.testKit.system();
+        var nobody = Adapter.toClassic(system.deadLetters());
+        system.eventStream().tell(new EventStream.Publish<>(new DeadLetter(message, nobody, nobody)));
+    }
+
+    private static Session available(Jid user, String resource) {
+        Session s = node.bind(user, resource);
+        node.becomeAvailable(s, 0);
+        return s;
+    }
+
+    @Test
+    void aMessageThatReachedAStoppedEntityOrSessionIsDeliveredAfterAll() {
+        Jid alice = node.newAccount("alice");
+        Session desk = available(alice, "desk");
+
+        deadLetter(new UserEntity.Deliver(chat(alice, "to-entity"), alice));
+        deadLetter(new ShardingEnvelope<>(alice.toString(), new UserEntity.Deliver(chat(alice, "in-envelope"), alice)));
+        deadLetter(new SessionActor.Deliver(chat(desk.jid(), "to-session")));
+
+        Set<String> got = new HashSet<>();
+        for (int i = 0; i < 3; i++) got.add(desk.nextStanza().attr("id"));
+        assertEquals(Set.of("to-entity", "in-envelope", "to-session"), got);
+    }
+
+    @Test
+    void presenceUpdatesAndErrorsAreNotRescuedAndAStanzaIsGivenUpAfterSomeTries() {
+        Jid alice = node.newAccount("alice");
+        Session desk = available(alice, "desk");
+        Element presence = Element.builder("presence", Namespaces.CLIENT).attr("from", "bob@localhost/x")
+                .attr("to", alice.toString()).build();
+        deadLetter(new UserEntity.Deliver(presence, alice));
+        deadLetter(new UserEntity.Deliver(chat(alice, "error").withAttr("type", "error"), alice));
+        Element repeated = chat(alice, "repeated");
+        for (int i = 0; i < DeadLetterRescue.MAX_RESCUES + 2; i++) deadLetter(new UserEntity.Deliver(repeated, alice));
+
+        for (int i = 0; i < DeadLetterRescue.MAX_RESCUES; i++) assertEquals("repeated", desk.nextStanza().attr("id"));
+        desk.probe().expectNoMessage(Duration.ofSeconds(1));
+    }
+}
