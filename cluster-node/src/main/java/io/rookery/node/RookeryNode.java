@@ -161,7 +161,7 @@ public final class RookeryNode implements AutoCloseable {
                     "forget-online-sessions", () -> onlineSessions.forget(onlineSessions.self())
                             .exceptionally(failure -> null)
                             .thenApply(v -> Done.getInstance()));
-            system.systemActorOf(LostSessions.create(onlineSessions, router), "lost-sessions", Props.empty());
+            system.systemActorOf(LostSessions.create(onlineSessions, router, s.cluster().lostSessionsDelay()), "lost-sessions", Props.empty());
             system.systemActorOf(DeadLetterRescue.create(router), "dead-letter-rescue", Props.empty());
             SessionServices services = new SessionServices(s, router, handlers, ssl != null, metrics, onlineSessions);
             C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);

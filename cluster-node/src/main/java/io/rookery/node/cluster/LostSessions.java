@@ -30,6 +30,8 @@ public final class LostSessions {
 
     private record Up(SelfUp event) implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
+    private record CleanUp(String node) implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
     private record Done(String node, int sessions, Throwable failure)
             implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
@@ -38,7 +40,12 @@ public final class LostSessions {
         return a.address() + "#" + a.longUid();
     }
 
-    public static Behavior<Object> create(OnlineSessions store, Router router) {
+    /**
+     * {@code delay}: how long after a removal the cleanup starts. Sessions on the survivors whose entities died with
+     * the node register again meanwhile; an unavailable presence sent to a user whose session has not done so yet
+     * would find nobody and be dropped.
+     */
+    public static Behavior<Object> create(OnlineSessions store, Router router, java.time.Duration delay) {
         return Behaviors.setup(ctx -> {
             Cluster cluster = Cluster.get(ctx.getSystem());
             cluster.subscriptions().tell(Subscribe.create(
@@ -48,7 +55,11 @@ public final class LostSessions {
                     ctx.messageAdapter(SelfUp.class, Up::new).unsafeUpcast().narrow(), SelfUp.class));
             return Behaviors.receive(Object.class)
                     .onMessage(Removed.class, m -> {
-                        if (oldestUp(cluster)) cleanUp(ctx, store, router, incarnation(m.event().member().uniqueAddress()));
+                        ctx.scheduleOnce(delay, ctx.getSelf(), new CleanUp(incarnation(m.event().member().uniqueAddress())));
+                        return Behaviors.same();
+                    })
+                    .onMessage(CleanUp.class, c -> {
+                        if (oldestUp(cluster)) cleanUp(ctx, store, router, c.node());
                         return Behaviors.same();
                     })
                     .onMessage(Up.class, m -> {

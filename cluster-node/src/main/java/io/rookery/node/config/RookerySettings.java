@@ -21,7 +21,7 @@ public record RookerySettings(
         Listener metrics,
         AdminSettings admin) {
 
-    public record ClusterSettings(boolean bootstrap) {}
+    public record ClusterSettings(boolean bootstrap, java.time.Duration lostSessionsDelay) {}
 
     public record Listener(boolean enabled, String iface, int port) {}
 
@@ -100,7 +100,7 @@ public record RookerySettings(
                         cas.getString("keyspace"),
                         cas.getString("replication"),
                         cas.getBoolean("apply-schema")),
-                new ClusterSettings(c.getBoolean("cluster.bootstrap")),
+                new ClusterSettings(c.getBoolean("cluster.bootstrap"), c.getDuration("cluster.lost-sessions-delay")),
                 c.getBoolean("management.enabled"),
                 listener(c.getConfig("metrics")),
                 new AdminSettings(c.getString("admin.interface"),
