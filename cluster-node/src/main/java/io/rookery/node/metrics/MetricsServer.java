@@ -42,10 +42,25 @@ public final class MetricsServer implements AutoCloseable {
         });
         metrics.gauge("rookery_cluster_unreachable_members", "Members this node's failure detector finds unreachable",
                 null, cb -> cb.call(cluster.state().getUnreachable().size()));
+        // One sharding query serves both gauges of a scrape: the answer is reused for a second.
+        java.util.function.Supplier<double[]> counts = new java.util.function.Supplier<>() {
+            private double[] last;
+            private long at;
+
+            @Override
+            public synchronized double[] get() {
+                long now = System.nanoTime();
+                if (last == null || now - at > 1_000_000_000L) {
+                    last = localCounts(system, users);
+                    at = now;
+                }
+                return last;
+            }
+        };
         metrics.gauge("rookery_shards", "User shards hosted by this node (NaN when sharding does not answer)", null,
-                cb -> cb.call(localCounts(system, users)[0]));
+                cb -> cb.call(counts.get()[0]));
         metrics.gauge("rookery_user_entities", "User entities running on this node (NaN when sharding does not answer)",
-                null, cb -> cb.call(localCounts(system, users)[1]));
+                null, cb -> cb.call(counts.get()[1]));
         HTTPServer server = HTTPServer.builder().hostname(iface).port(port).registry(metrics.registry())
                 .buildAndStart();
         return new MetricsServer(server);
