@@ -175,7 +175,7 @@ class ClusterIT {
 
             one.roster.createItem(bobJid, "Bob", new String[] {"Cluster"});
 
-            assertNotNull(awaitJid(added, bobJid),
+            assertNotNull(ItEnvironment.awaitJid(added, bobJid, WAIT_SECONDS),
                     "the roster push made through node 1 did not reach alice's resource on node 3 (RFC 6121 §2.3.2)");
             assertEquals("Bob", three.roster.getEntry(bobJid).getName());
             three.roster.reloadAndWait();
@@ -614,7 +614,7 @@ class ClusterIT {
     /** The user asks for the contact's presence; the contact (online) approves. */
     private static void subscribe(Client user, Client contact) throws Exception {
         user.roster.createItemAndRequestSubscription(contact.jid(), contact.user, null);
-        Presence request = awaitPresenceFrom(contact.subscribes, user.jid());
+        Presence request = ItEnvironment.awaitPresenceFrom(contact.subscribes, user.jid(), WAIT_SECONDS);
         assertNotNull(request, contact.jid() + " did not receive the subscription request of " + user.jid());
         contact.conn.sendStanza(contact.conn.getStanzaFactory().buildPresenceStanza()
                 .ofType(Presence.Type.subscribed).to(user.jid()).build());
@@ -676,24 +676,6 @@ class ClusterIT {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < reachedMs.length; i++) if (reachedMs[i] < 0) names.add(receivers.get(i).user);
         return names.toString();
-    }
-
-    private static Presence awaitPresenceFrom(BlockingQueue<Presence> q, BareJid from) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            Presence p = q.poll(200, TimeUnit.MILLISECONDS);
-            if (p != null && p.getFrom() != null && from.equals(p.getFrom().asBareJid())) return p;
-        }
-        return null;
-    }
-
-    private static Jid awaitJid(BlockingQueue<Jid> q, Jid wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            Jid j = q.poll(200, TimeUnit.MILLISECONDS);
-            if (j != null && wanted.equals(j)) return j;
-        }
-        return null;
     }
 
     private static RosterPacket.ItemType type(Client c, BareJid contact) {

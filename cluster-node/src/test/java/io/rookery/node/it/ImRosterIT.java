@@ -69,7 +69,7 @@ class ImRosterIT {
 
             one.roster.createItem(bobJid, "Bob Builder", new String[] {"Friends"});
 
-            assertNotNull(awaitJid(addedOnTwo, bobJid),
+            assertNotNull(ItEnvironment.awaitJid(addedOnTwo, bobJid, WAIT_SECONDS),
                     "the roster push for bob did not reach alice's second interested resource (RFC 6121 §2.3.2)");
             RosterEntry pushed = two.roster.getEntry(bobJid);
             assertNotNull(pushed);
@@ -95,7 +95,7 @@ class ImRosterIT {
         try (Im a = login(alice, "desk"); Im b = login(bob, "desk")) {
             a.roster.createItemAndRequestSubscription(bobJid, "Bob", null);
 
-            Presence request = awaitPresenceFrom(b.subscribes, aliceJid);
+            Presence request = ItEnvironment.awaitPresenceFrom(b.subscribes, aliceJid, WAIT_SECONDS);
             assertNotNull(request, "bob did not receive alice's subscription request");
             // The user's server stamps the request with the user's bare JID (RFC 6121 §3.1.2).
             assertEquals(aliceJid.toString(), request.getFrom().toString());
@@ -128,7 +128,7 @@ class ImRosterIT {
                 return e != null && e.isSubscriptionPending();
             });
             try (Im c = login(carol, "phone")) {
-                Presence request = awaitPresenceFrom(c.subscribes, aliceJid);
+                Presence request = ItEnvironment.awaitPresenceFrom(c.subscribes, aliceJid, WAIT_SECONDS);
                 assertNotNull(request,
                         "the stored subscription request must be delivered when carol comes online (RFC 6121 §3.1.3)");
                 assertEquals(Presence.Type.subscribe, request.getType());
@@ -304,7 +304,7 @@ class ImRosterIT {
     private static void subscribe(Im user, Im contact) throws Exception {
         user.roster.createItemAndRequestSubscription(contact.jid(), contact.jid().getLocalpartOrNull().toString(),
                 null);
-        Presence request = awaitPresenceFrom(contact.subscribes, user.jid());
+        Presence request = ItEnvironment.awaitPresenceFrom(contact.subscribes, user.jid(), WAIT_SECONDS);
         assertNotNull(request, contact.jid() + " did not receive the subscription request of " + user.jid());
         contact.conn.sendStanza(presence(contact.conn, Presence.Type.subscribed, user.jid()));
     }
@@ -319,24 +319,6 @@ class ImRosterIT {
 
     private static List<String> groupNames(RosterEntry e) {
         return e.getGroups().stream().map(RosterGroup::getName).sorted().collect(Collectors.toList());
-    }
-
-    private static Presence awaitPresenceFrom(BlockingQueue<Presence> q, BareJid from) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            Presence p = q.poll(200, TimeUnit.MILLISECONDS);
-            if (p != null && p.getFrom() != null && from.equals(p.getFrom().asBareJid())) return p;
-        }
-        return null;
-    }
-
-    private static Jid awaitJid(BlockingQueue<Jid> q, Jid wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            Jid j = q.poll(200, TimeUnit.MILLISECONDS);
-            if (j != null && wanted.equals(j)) return j;
-        }
-        return null;
     }
 
     /** Waits (with a deadline) for a state the server's pushes and presences should bring about. */

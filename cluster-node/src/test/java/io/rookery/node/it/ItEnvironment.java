@@ -222,4 +222,27 @@ final class ItEnvironment {
         if (resource != null) b.setResource(resource);
         return b;
     }
+
+    /** The next presence from that bare JID in the queue, or null after waiting {@code seconds}. */
+    static org.jivesoftware.smack.packet.Presence awaitPresenceFrom(
+            java.util.concurrent.BlockingQueue<org.jivesoftware.smack.packet.Presence> q, org.jxmpp.jid.BareJid from,
+            long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            var p = q.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (p != null && p.getFrom() != null && from.equals(p.getFrom().asBareJid())) return p;
+        }
+        return null;
+    }
+
+    /** That JID once it appears in the queue, or null after waiting {@code seconds}. */
+    static org.jxmpp.jid.Jid awaitJid(java.util.concurrent.BlockingQueue<org.jxmpp.jid.Jid> q, org.jxmpp.jid.Jid wanted,
+            long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            var j = q.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (j != null && wanted.equals(j)) return j;
+        }
+        return null;
+    }
 }
