@@ -6,10 +6,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.ClusterSharding;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -66,16 +67,16 @@ public final class MetricsServer implements AutoCloseable {
         return new MetricsServer(server);
     }
 
-    /** This node's shard and entity counts, or NaN for both when sharding does not answer in time. */
+    /**
+     * This node's shard and entity counts, or NaN for both when the local shard region does not answer in time. The
+     * query goes to this node's region only (counts, not entity ids), so it costs the same whatever the cluster's size.
+     */
     private static double[] localCounts(ActorSystem<?> system, EntityTypeKey<?> users) {
         try {
-            ShardRegion.ClusterShardingStats stats = AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-                    ShardRegion.ClusterShardingStats>ask(ClusterSharding.get(system).shardState(),
-                            replyTo -> new GetClusterShardingStats(users, STATS_TIMEOUT, replyTo),
-                            STATS_TIMEOUT.plusSeconds(1), system.scheduler())
-                    .toCompletableFuture().get(STATS_TIMEOUT.toMillis() + 1500, TimeUnit.MILLISECONDS);
-            ShardRegion.ShardRegionStats own = stats.getRegions().get(Cluster.get(system).selfMember().address());
-            if (own == null) return new double[] {0, 0};
+            ActorRef region = ClusterSharding.get(Adapter.toClassic(system)).shardRegion(users.name());
+            Object reply = Patterns.ask(region, ShardRegion.getRegionStatsInstance(), STATS_TIMEOUT)
+                    .toCompletableFuture().get(STATS_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            ShardRegion.ShardRegionStats own = (ShardRegion.ShardRegionStats) reply;
             double entities = 0;
             for (Object count : own.getStats().values()) entities += ((Number) count).doubleValue();
             return new double[] {own.getStats().size(), entities};
