@@ -80,7 +80,16 @@ public final class RookeryNode implements AutoCloseable {
         this.adminPort = adminPort;
     }
 
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     public static void main(String[] args) throws Exception {
+        // With two cores or fewer the common pool's parallelism is 1, and CompletableFuture then runs each async
+        // callback (Scala's CompletionStage adapter makes every callback async) on a new thread. Two workers avoid
+        // that; an explicit -Djava.util.concurrent.ForkJoinPool.common.parallelism still wins.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM,
+                    String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+        }
         RookeryNode node;
         try {
             node = start(ConfigFactory.load());

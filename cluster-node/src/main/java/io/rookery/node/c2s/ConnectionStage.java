@@ -34,21 +34,20 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     // ---- commands from the session actor (and the sweeper) -------------------------------------------------
 
     /**
-     * Write these bytes (already serialized XML), then apply {@code then} (null for nothing). One message, because
-     * a client may answer the bytes before a second message from the session arrives: the `<proceed/>` and the
-     * switch to TLS, or the `<success/>` and the stream restart, must take effect together.
+     * What the session actor produced while handling one message: write {@code xml} (already serialized, may be
+     * empty), then apply the {@code controls} in this order: CLOSE (the xml was the last: close TLS and the
+     * connection), START_TLS (switch to TLS after the `<proceed/>`; a new stream starts inside it, RFC 6120
+     * §5.4.3.3), RESTART_STREAM (after the SASL `<success/>`), ESTABLISHED (widen the credit window), PROCESSED (one
+     * more credit). One message, because a client may answer the bytes before a second message from the session
+     * arrives: the `<proceed/>` and the switch to TLS, or the `<success/>` and the restart, take effect together.
      */
-    public record Send(String xml, Control then) implements NoSerializationVerificationNeeded {
-        public Send(String xml) {
-            this(xml, null);
-        }
+    public record Out(String xml, int controls) implements NoSerializationVerificationNeeded {
+        public static final int CLOSE = 1;
+        public static final int START_TLS = 2;
+        public static final int RESTART_STREAM = 4;
+        public static final int ESTABLISHED = 8;
+        public static final int PROCESSED = 16;
     }
-
-    /** After the last Send (the `<proceed/>`), switch to TLS; a new stream starts inside it (RFC 6120 §5.4.3.3). */
-    public enum Control implements NoSerializationVerificationNeeded { START_TLS, RESTART_STREAM, PROCESSED, ESTABLISHED }
-
-    /** Write the final bytes, close TLS and the connection. */
-    public record Close(String finalXml) implements NoSerializationVerificationNeeded {}
 
     /** Signals from the node-wide sweep; like every message to the stage, they never leave this node. */
     enum Sweep implements NoSerializationVerificationNeeded { KEEPALIVE, COMPACT, ABORT }
@@ -180,30 +179,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         private void onCommand(Object msg) {
             if (TRACE.isDebugEnabled()) {
-                TRACE.debug("stage-command {} credits={} pending={}",
-                        msg instanceof Send sd ? "Send(" + sd.xml().length() + ")" : msg, credits, pendingInput.size());
+                TRACE.debug("stage-command {} credits={} pending={}", msg instanceof Out o
+                        ? "Out(" + o.xml().length() + "," + o.controls() + ")" : msg, credits, pendingInput.size());
             }
-            if (msg instanceof Send s) {
-                write(s.xml());
-                if (s.then() != null) onCommand(s.then());
-            } else if (msg == Control.PROCESSED) {
-                credits++;
-                drive();
-            } else if (msg instanceof Close c) {
-                close(c.finalXml());
-            } else if (msg == Control.START_TLS) {
-                // Bytes a client sent after <starttls/> but before <proceed/> are a protocol violation; drop them.
-                tls = newTls();
-                parser = new XmppStreamParser(context.maxStanzaBytes());
-                pendingInput = ByteString.emptyByteString();
-            } else if (msg == Control.RESTART_STREAM) {
-                parser = new XmppStreamParser(context.maxStanzaBytes());
-                pendingInput = ByteString.emptyByteString();
-            } else if (msg == Control.ESTABLISHED) {
-                int extra = context.establishedWindow() - window;
-                window = context.establishedWindow();
-                credits += Math.max(0, extra);
-                drive();
+            if (msg instanceof Out o) {
+                onOut(o);
             } else if (msg == COMPACT) {
                 // Only possible between stanzas; otherwise the next sweep tries again.
                 if (!pendingInput.isEmpty() || !parser.compact()) clock.compacted = false;
@@ -217,6 +197,32 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 lost();
                 completeStage();
             }
+        }
+
+        private void onOut(Out o) {
+            int c = o.controls();
+            if ((c & Out.CLOSE) != 0) {
+                close(o.xml());
+                return;
+            }
+            if (!o.xml().isEmpty()) write(o.xml());
+            if ((c & Out.START_TLS) != 0) {
+                // Bytes a client sent after <starttls/> but before <proceed/> are a protocol violation; drop them.
+                tls = newTls();
+                parser = new XmppStreamParser(context.maxStanzaBytes());
+                pendingInput = ByteString.emptyByteString();
+            }
+            if ((c & Out.RESTART_STREAM) != 0) {
+                parser = new XmppStreamParser(context.maxStanzaBytes());
+                pendingInput = ByteString.emptyByteString();
+            }
+            if ((c & Out.ESTABLISHED) != 0) {
+                int extra = context.establishedWindow() - window;
+                window = context.establishedWindow();
+                credits += Math.max(0, extra);
+            }
+            if ((c & Out.PROCESSED) != 0) credits++;
+            if ((c & (Out.ESTABLISHED | Out.PROCESSED)) != 0) drive();
         }
 
         private void onBytes(ByteString bytes) {

@@ -54,9 +54,8 @@ final class Registration {
             return session.registrationReply(error(iq, StanzaErrorCondition.NOT_ACCEPTABLE));
         }
         var credentials = Accounts.credentialsFor(password, session.services().scramIterations());
-        session.context().pipeToSelf(
-                session.services().router().user(jid).<UserEntity.AccountResult>ask(
-                        r -> new UserEntity.CreateAccount(credentials, r), Duration.ofSeconds(10)),
+        session.context().ask(UserEntity.AccountResult.class, session.services().router().user(jid),
+                Duration.ofSeconds(10), r -> new UserEntity.CreateAccount(credentials, r),
                 (ok, failure) -> new Answered(iq, ok, failure));
         return session;
     }

@@ -95,6 +95,11 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
     private enum Phase { AWAITING_STREAM_HEADER, NEGOTIATING_TLS, AUTHENTICATING, AWAITING_BIND, ESTABLISHED, CLOSED }
 
+    /**
+     * The asks to the user entity go through the actor context (the reply completes a Scala future in place), not
+     * through EntityRef.ask's CompletionStage: Scala's CompletionStage adapter runs every callback asynchronously on
+     * the common pool, which on a machine with two cores or fewer starts a new thread for each one.
+     */
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
     /** Registering again after the user entity moved is retried this often (each waits ASK_TIMEOUT) before the
      * stream is closed with internal-server-error, so the client logs in afresh. */
@@ -131,6 +136,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     /** Unbind sent, its confirmation not yet received: stanzas may still arrive and are handed back. */
     private boolean unbinding;
     private boolean connectionGone;
+    /** Output and stage controls produced while handling the current message; see {@link #flushToStage}. */
+    private StringBuilder pendingXml;
+    private int pendingControls;
 
     private SessionActor(ActorContext<Command> context, SessionServices services,
             org.apache.pekko.actor.ActorRef stage, SessionClock clock, NodeMetrics.Listener listener) {
@@ -145,7 +153,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder()
+        Receive<Command> handlers = newReceiveBuilder()
                 .onMessage(StreamOpened.class, this::onStreamOpened)
                 .onMessage(ElementReceived.class, this::onElement)
                 .onMessage(TlsEstablished.class, m -> {
@@ -170,6 +178,21 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                 .onMessageEquals(PeerClosedStream.INSTANCE, this::onPeerClosed)
                 .onMessageEquals(ConnectionLost.INSTANCE, this::onConnectionLost)
                 .build();
+        return new Receive<>() {
+            @Override
+            public Behavior<Command> receiveMessage(Command msg) throws Exception {
+                try {
+                    return handlers.receiveMessage(msg);
+                } finally {
+                    flushToStage();
+                }
+            }
+
+            @Override
+            public Behavior<Command> receiveSignal(org.apache.pekko.actor.typed.Signal signal) throws Exception {
+                return handlers.receiveSignal(signal);
+            }
+        };
     }
 
     // ---- §4.2 stream header --------------------------------------------------------------------------------
@@ -270,8 +293,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             send("<failure xmlns='" + Namespaces.TLS + "'/>");
             return close(null);
         }
-        stage.tell(new ConnectionStage.Send("<proceed xmlns='" + Namespaces.TLS + "'/>",
-                ConnectionStage.Control.START_TLS), org.apache.pekko.actor.ActorRef.noSender());
+        send("<proceed xmlns='" + Namespaces.TLS + "'/>");
+        pendingControls |= ConnectionStage.Out.START_TLS;
         headerSent = false;
         phase = Phase.AWAITING_STREAM_HEADER;
         processed();
@@ -349,9 +372,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                 return onSaslStep(sasl.credentials(null));
             }
             user = candidate;
-            getContext().pipeToSelf(
-                    services.router().user(candidate).<UserEntity.CredentialsResult>ask(
-                            r -> new UserEntity.GetCredentials(SaslMechanisms.hashFor(sasl.name()), r), ASK_TIMEOUT),
+            io.rookery.protocol.sasl.ScramHash hash = SaslMechanisms.hashFor(sasl.name());
+            getContext().ask(UserEntity.CredentialsResult.class, services.router().user(candidate), ASK_TIMEOUT,
+                    r -> new UserEntity.GetCredentials(hash, r),
                     (ok, failure) -> new CredentialsLoaded(ok == null ? null : ok.credentials()));
             return this;
         }
@@ -366,8 +389,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
                     : Base64.getEncoder().encodeToString(s.additionalData());
             sasl = null;
             // §6.4.6: the stream restarts; the next header opens the bind phase.
-            stage.tell(new ConnectionStage.Send("<success xmlns='" + Namespaces.SASL + "'>" + extra + "</success>",
-                    ConnectionStage.Control.RESTART_STREAM), org.apache.pekko.actor.ActorRef.noSender());
+            send("<success xmlns='" + Namespaces.SASL + "'>" + extra + "</success>");
+            pendingControls |= ConnectionStage.Out.RESTART_STREAM;
             headerSent = false;
             phase = Phase.AWAITING_BIND;
             processed();
@@ -421,9 +444,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             return replyError(e, StanzaErrorCondition.BAD_REQUEST);
         }
         full = bound;
-        getContext().pipeToSelf(
-                services.router().user(user).<UserEntity.BindResult>ask(
-                        r -> new UserEntity.BindResource(bound.resource(), getContext().getSelf(), r), ASK_TIMEOUT),
+        getContext().ask(UserEntity.BindResult.class, services.router().user(user), ASK_TIMEOUT,
+                r -> new UserEntity.BindResource(bound.resource(), getContext().getSelf(), r),
                 (ok, failure) -> new BindAnswered(e, ok, failure));
         return this;
     }
@@ -445,7 +467,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         listener.sessionEstablished();
         if (services.onlineSessions() != null) services.onlineSessions().bound(full);
         clock.established = true;
-        stage.tell(ConnectionStage.Control.ESTABLISHED, org.apache.pekko.actor.ActorRef.noSender());
+        pendingControls |= ConnectionStage.Out.ESTABLISHED;
         processed();
         return this;
     }
@@ -458,10 +480,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         Jid bound = full;
         Element presence = ownPresence;
         int flags = resourceFlags;
-        getContext().pipeToSelf(
-                services.router().user(user).<UserEntity.BindResult>ask(
-                        r -> new UserEntity.Reattach(bound.resource(), getContext().getSelf(), presence, flags, r),
-                        ASK_TIMEOUT),
+        getContext().ask(UserEntity.BindResult.class, services.router().user(user), ASK_TIMEOUT,
+                r -> new UserEntity.Reattach(bound.resource(), getContext().getSelf(), presence, flags, r),
                 ReattachAnswered::new);
         return this;
     }
@@ -668,7 +688,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
 
     private Behavior<Command> close(String before) {
         String tail = (before == null ? "" : before) + "</stream:stream>";
-        stage.tell(new ConnectionStage.Close(tail), org.apache.pekko.actor.ActorRef.noSender());
+        send(tail);
+        pendingControls |= ConnectionStage.Out.CLOSE;
         clock.closed = true;
         leave();
         phase = Phase.CLOSED;
@@ -715,17 +736,34 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     // ---- writing ---------------------------------------------------------------------------------------------
 
     private void send(Element stanza) {
+        if ((pendingControls & ConnectionStage.Out.CLOSE) != 0) return; // nothing follows the closing tag
         if (phase == Phase.ESTABLISHED) metrics.stanzaOut(stanza.name());
-        StringBuilder sb = new StringBuilder(256);
-        XmlWriter.write(stanza, Namespaces.CLIENT, sb);
-        send(sb.toString());
+        if (pendingXml == null) pendingXml = new StringBuilder(256);
+        XmlWriter.write(stanza, Namespaces.CLIENT, pendingXml);
     }
 
     private void send(String xml) {
-        stage.tell(new ConnectionStage.Send(xml), org.apache.pekko.actor.ActorRef.noSender());
+        if ((pendingControls & ConnectionStage.Out.CLOSE) != 0) return;
+        if (pendingXml == null) pendingXml = new StringBuilder(Math.max(64, xml.length() + 32));
+        pendingXml.append(xml);
     }
 
+    /** The element that was handed over is dealt with: the stage may parse the next one. */
     private void processed() {
-        stage.tell(ConnectionStage.Control.PROCESSED, org.apache.pekko.actor.ActorRef.noSender());
+        pendingControls |= ConnectionStage.Out.PROCESSED;
+    }
+
+    /**
+     * Hands what one message's handling produced to the stage as one {@link ConnectionStage.Out}: every write and
+     * control of a step (the stream header and features, a SASL success and the restart, the bind result, the wider
+     * window and the credit) crosses to the stream in a single message instead of one each.
+     */
+    private void flushToStage() {
+        if (pendingXml == null && pendingControls == 0) return;
+        String xml = pendingXml == null ? "" : pendingXml.toString();
+        int controls = pendingControls;
+        pendingXml = null;
+        pendingControls = 0;
+        stage.tell(new ConnectionStage.Out(xml, controls), org.apache.pekko.actor.ActorRef.noSender());
     }
 }
