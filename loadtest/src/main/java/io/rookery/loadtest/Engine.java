@@ -22,8 +22,22 @@ import javax.net.ssl.SSLParameters;
 final class Engine {
     private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+    /**
+     * What the sessions of this engine do: register the accounts (--create=ibr), set up the rosters (then close),
+     * or log in for the scenario being measured. Each round is a fresh engine with its own metrics.
+     */
+    enum Round { REGISTER, SETUP, MEASURE }
+
     final Options options;
     final Metrics metrics;
+    final Round round;
+    /** The resource asked for at bind: the setup round's differs, so that its sessions never clash with the next. */
+    final String resource;
+    /** How a full JID of the setup round ends: its late presences are not the measured round's. */
+    final String setupJidSuffix;
+    /** presence-churn and roster: who is whose contact, and who is available now; null otherwise. */
+    final ContactRing ring;
+    final OnlineSet available;
     /** Resolved once; user i connects to addresses[i mod n]. */
     private final InetSocketAddress[] addresses;
     final byte[] streamHeader;
@@ -31,9 +45,14 @@ final class Engine {
     private final IoLoop[] loops;
     private final Thread[] threads;
 
-    Engine(Options options, Metrics metrics) throws IOException {
+    Engine(Options options, Metrics metrics, Round round) throws IOException {
         this.options = options;
         this.metrics = metrics;
+        this.round = round;
+        this.resource = round == Round.SETUP ? options.resource + "-setup" : options.resource;
+        this.setupJidSuffix = "/" + options.resource + "-setup";
+        this.ring = options.scenario.usesContacts() ? new ContactRing(options) : null;
+        this.available = ring == null ? null : new OnlineSet(options.users);
         this.addresses = new InetSocketAddress[options.hosts.size()];
         for (int i = 0; i < addresses.length; i++) {
             addresses[i] = new InetSocketAddress(options.hosts.get(i).trim(), options.port);
@@ -87,6 +106,30 @@ final class Engine {
             loop.startSending(now, perSecond / loops.length, targets);
             return null;
         });
+    }
+
+    /** presence-churn: each loop changes the presence of its own sessions, its share of {@code perSecond}. */
+    void startChurn(double perSecond) throws InterruptedException {
+        long now = System.nanoTime();
+        onEachLoop(loop -> {
+            loop.startSending(now, perSecond / loops.length, null);
+            return null;
+        });
+    }
+
+    /** Roster setup: every session starts sending the subscription requests it needs. */
+    void startSubscribing() throws InterruptedException {
+        onEachLoop(loop -> {
+            loop.startSubscribing();
+            return null;
+        });
+    }
+
+    /** Roster setup: roster items that should be 'both' once every request has been answered. */
+    long expectedBoth() throws InterruptedException {
+        long n = 0;
+        for (long part : onEachLoop(IoLoop::expectedBoth)) n += part;
+        return n;
     }
 
     void stopSending() throws InterruptedException {

@@ -33,8 +33,11 @@ final class HtmlReport {
             esc(sb, note);
             sb.append("</p>\n");
         }
+        if (r.accounts() != null) accounts(sb, r.accounts());
+        if (r.rosterSetup() != null) rosterSetup(sb, r.rosterSetup());
         logins(sb, r.logins());
         if (r.messages() != null) messages(sb, r.messages());
+        if (r.presences() != null) presences(sb, r.presences());
         failures(sb, r);
         charts(sb, r);
         sb.append("<h2>Options</h2>\n<table>");
@@ -77,15 +80,71 @@ final class HtmlReport {
         sb.append("</table>\n");
     }
 
+    private static void presences(StringBuilder sb, RunResult.Presences p) {
+        sb.append("<h2>Presence broadcasts</h2>\n<table>");
+        row(sb, "offered changes per second", num(p.offeredRate()));
+        row(sb, "send phase (s)", num(p.sendSeconds()));
+        row(sb, "presence changes sent", Long.toString(p.changes()));
+        row(sb, "achieved change rate (/s)", num(p.achievedRate()));
+        row(sb, "broadcasts expected (available contacts at each change)", Long.toString(p.expected()));
+        row(sb, "broadcasts received", Long.toString(p.received()));
+        row(sb, "delivered rate (/s)", num(p.deliveredRate()));
+        row(sb, "lost (not received by the end of the grace period)", Long.toString(p.lost()));
+        row(sb, "duplicates", Long.toString(p.duplicates()));
+        row(sb, "received by a user who is not a contact", Long.toString(p.unexpected()));
+        sb.append("</table>\n<table><tr><th class='l'>latency (ms)</th><th>count</th><th>p50</th><th>p90</th>"
+                + "<th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>");
+        latencyRow(sb, "change to contact", p.latency());
+        sb.append("</table>\n");
+    }
+
+    private static void accounts(StringBuilder sb, RunResult.Accounts a) {
+        sb.append("<h2>Accounts</h2>\n<table>");
+        row(sb, "created by", "ibr".equals(a.method()) ? "XEP-0077 in-band registration" : "command");
+        row(sb, "seconds", num(a.seconds()));
+        if ("command".equals(a.method())) {
+            row(sb, "command", a.command());
+            row(sb, "exit status", String.valueOf(a.exitStatus()));
+            sb.append("</table>\n");
+            return;
+        }
+        row(sb, "registrations", String.valueOf(a.attempted()));
+        row(sb, "created", String.valueOf(a.created()));
+        row(sb, "existing (conflict)", String.valueOf(a.existing()));
+        row(sb, "failed", String.valueOf(a.failed()));
+        sb.append("</table>\n<table><tr><th class='l'>latency (ms)</th><th>count</th><th>p50</th><th>p90</th>"
+                + "<th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>");
+        latencyRow(sb, "registration", a.latency());
+        sb.append("</table>\n");
+        kinds(sb, a.failures(), a.failureExamples());
+    }
+
+    private static void rosterSetup(StringBuilder sb, RunResult.RosterSetup s) {
+        sb.append("<h2>Roster setup</h2>\n<table>");
+        row(sb, "contacts per user", Integer.toString(s.contacts()));
+        row(sb, "seconds", num(s.seconds()));
+        row(sb, "logins ok / failed", s.loginsOk() + " / " + s.loginsFailed());
+        row(sb, "subscribe requests sent", Long.toString(s.subscriptionsSent()));
+        row(sb, "roster items both / expected", s.itemsBoth() + " / " + s.itemsBothExpected());
+        row(sb, "complete", s.complete() ? "yes" : "NO");
+        sb.append("</table>\n");
+        kinds(sb, s.failures(), s.failureExamples());
+    }
+
     private static void failures(StringBuilder sb, RunResult r) {
         sb.append("<h2>Failures</h2>\n");
         if (r.failures().isEmpty()) {
             sb.append("<p>None.</p>\n");
             return;
         }
+        kinds(sb, r.failures(), r.failureExamples());
+    }
+
+    private static void kinds(StringBuilder sb, Map<String, Long> counts, Map<String, String> examples) {
+        if (counts.isEmpty()) return;
         sb.append("<table><tr><th class='l'>kind</th><th>count</th><th class='l'>example</th></tr>");
-        for (Map.Entry<String, Long> f : r.failures().entrySet()) {
-            String example = r.failureExamples().get(f.getKey());
+        for (Map.Entry<String, Long> f : counts.entrySet()) {
+            String example = examples.get(f.getKey());
             sb.append("<tr><td class='l'>");
             esc(sb, f.getKey());
             sb.append("</td><td>").append(f.getValue()).append("</td><td class='l'>");
@@ -101,6 +160,10 @@ final class HtmlReport {
             sb.append(latencyChart("Message end-to-end latency by percentile",
                     List.of(Map.entry("end to end", r.messages().latency()))));
         }
+        if (r.presences() != null) {
+            sb.append(latencyChart("Presence broadcast latency by percentile",
+                    List.of(Map.entry("change to contact", r.presences().latency()))));
+        }
         List<Map.Entry<String, LatencySummary>> phases = new ArrayList<>();
         r.logins().phases().forEach((p, s) -> phases.add(Map.entry(p.name().toLowerCase(Locale.ROOT), s)));
         sb.append(latencyChart("Login latency by percentile, per phase", phases));
@@ -111,12 +174,17 @@ final class HtmlReport {
             rates.add(series("messages sent/s", 1, t, Sample::sentPerSecond));
             rates.add(series("messages received/s", 2, t, Sample::receivedPerSecond));
         }
+        if (r.presences() != null) {
+            rates.add(series("presence changes/s", 1, t, Sample::sentPerSecond));
+            rates.add(series("broadcasts received/s", 2, t, Sample::receivedPerSecond));
+        }
         sb.append(SvgChart.render("Throughput over time", "seconds since start", "per second", rates, null));
         sb.append(SvgChart.render("Sessions over time", "seconds since start", "sessions",
                 List.of(series("sessions up", 0, t, s -> s.sessionsUp()),
                         series("failed logins (total)", 1, t, s -> s.loginsFailed())), null));
-        if (r.messages() != null) {
-            sb.append(SvgChart.render("Message latency over time (per interval)", "seconds since start", "ms",
+        if (r.messages() != null || r.presences() != null) {
+            sb.append(SvgChart.render((r.messages() != null ? "Message" : "Presence broadcast")
+                    + " latency over time (per interval)", "seconds since start", "ms",
                     List.of(series("p50", 0, t, Sample::latencyP50Ms), series("p99", 1, t, Sample::latencyP99Ms),
                             series("max", 3, t, Sample::latencyMaxMs)), null));
         }

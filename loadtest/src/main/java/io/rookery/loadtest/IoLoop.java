@@ -50,10 +50,15 @@ final class IoLoop implements Runnable {
     private int inFlight;
     private Pacer loginPacer;
 
-    // Chat
+    // Chat and presence-churn
     private Pacer sendPacer;
     private String[] targets;
     private long localSeq;
+
+    // Roster setup: subscription requests sent and not yet seen answered, at most concurrencyShare.
+    private boolean subscribing;
+    private int subscribeOutstanding;
+    private int subscribePos;
     private final byte[] nonceBytes = new byte[18];
 
     IoLoop(int index, int loopCount, Engine engine) throws IOException {
@@ -84,7 +89,7 @@ final class IoLoop implements Runnable {
     public void run() {
         try {
             while (running) {
-                boolean paced = loginPacer != null || sendPacer != null;
+                boolean paced = loginPacer != null || sendPacer != null || subscribing;
                 selector.select(paced ? 1 : 50);
                 try {
                     handleKeys();
@@ -133,6 +138,7 @@ final class IoLoop implements Runnable {
     private void tick(long now) {
         if (loginPacer != null) startDueLogins(now);
         if (sendPacer != null) sendDueMessages(now);
+        if (subscribing) sendSubscriptions();
         if (now - nextSweep >= 0) {
             nextSweep = now + SWEEP_NANOS;
             for (int i = sessions.size() - 1; i >= 0; i--) {
@@ -156,7 +162,8 @@ final class IoLoop implements Runnable {
             int user = options.first + index + usersStarted * loopCount;
             usersStarted++;
             inFlight++;
-            Session s = new Session(this, user);
+            Session s = engine.ring != null && engine.round != Engine.Round.REGISTER ? new ContactSession(this, user)
+                    : new Session(this, user);
             s.slot = sessions.size();
             sessions.add(s);
             s.connect(System.nanoTime());
@@ -178,6 +185,10 @@ final class IoLoop implements Runnable {
         long n = Math.min(sendPacer.due(now), MAX_PER_TICK);
         for (long i = 0; i < n && !online.isEmpty(); i++) {
             Session from = online.get(random.nextInt(online.size()));
+            if (targets == null) {
+                ((ContactSession) from).changePresence(localSeq++ * loopCount + index);
+                continue;
+            }
             String to = pickTarget(from.jid);
             if (to == null) break;
             long seq = localSeq++ * loopCount + index; // disjoint across loops without sharing a counter
@@ -185,6 +196,39 @@ final class IoLoop implements Runnable {
         }
         // Messages that found no sender count as offered and not sent: the achieved rate shows them.
         sendPacer.took(n);
+    }
+
+    /** Roster setup: this loop's sessions send their subscribe requests, one each in turn. */
+    void startSubscribing() {
+        subscribing = true;
+    }
+
+    /** A push showed the contact approved one of our requests. */
+    void subscriptionAnswered() {
+        if (subscribeOutstanding > 0) subscribeOutstanding--;
+    }
+
+    /** Roster setup: how many of its sessions' roster items should become 'both'. */
+    long expectedBoth() {
+        long n = 0;
+        for (Session s : online) n += ((ContactSession) s).expectedBoth();
+        return n;
+    }
+
+    private void sendSubscriptions() {
+        int budget = Math.min(MAX_PER_TICK, concurrencyShare - subscribeOutstanding);
+        int idle = 0;
+        while (budget > 0 && idle < online.size()) {
+            if (subscribePos >= online.size()) subscribePos = 0;
+            if (((ContactSession) online.get(subscribePos++)).subscribeNext()) {
+                budget--;
+                subscribeOutstanding++;
+                idle = 0;
+            } else {
+                idle++;
+            }
+        }
+        if (online.isEmpty() || idle >= online.size()) subscribing = false; // every session has sent all it needs
     }
 
     /** A random target other than self; null when there is none. */
@@ -206,6 +250,7 @@ final class IoLoop implements Runnable {
     void closeAll() {
         loginPacer = null;
         sendPacer = null;
+        subscribing = false;
         for (int i = sessions.size() - 1; i >= 0; i--) {
             if (i < sessions.size()) sessions.get(i).closeAtEnd();
         }

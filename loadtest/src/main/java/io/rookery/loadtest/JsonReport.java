@@ -23,21 +23,86 @@ final class JsonReport {
         j.name("notes").beginArray();
         r.notes().forEach(j::value);
         j.endArray();
-        logins(j, r.logins());
-        j.name("failures").beginObject();
-        for (Map.Entry<String, Long> f : r.failures().entrySet()) {
-            j.name(f.getKey()).beginObject().field("count", f.getValue())
-                    .field("example", r.failureExamples().get(f.getKey())).endObject();
+        j.name("accounts");
+        if (r.accounts() == null) {
+            j.value((String) null);
+        } else {
+            accounts(j, r.accounts());
         }
-        j.endObject();
+        j.name("rosterSetup");
+        if (r.rosterSetup() == null) {
+            j.value((String) null);
+        } else {
+            rosterSetup(j, r.rosterSetup());
+        }
+        logins(j, r.logins());
+        failures(j, r.failures(), r.failureExamples());
         j.name("messages");
         if (r.messages() == null) {
             j.value((String) null);
         } else {
             messages(j, r.messages());
         }
+        j.name("presences");
+        if (r.presences() == null) {
+            j.value((String) null);
+        } else {
+            presences(j, r.presences());
+        }
         timeline(j, r);
         return j.endObject().toString() + "\n";
+    }
+
+    /** {@code failures}: kind to count and the first example seen. */
+    private static void failures(Json j, Map<String, Long> counts, Map<String, String> examples) {
+        j.name("failures").beginObject();
+        for (Map.Entry<String, Long> f : counts.entrySet()) {
+            j.name(f.getKey()).beginObject().field("count", f.getValue()).field("example", examples.get(f.getKey()))
+                    .endObject();
+        }
+        j.endObject();
+    }
+
+    private static void accounts(Json j, RunResult.Accounts a) {
+        j.beginObject();
+        j.field("method", a.method()).field("seconds", a.seconds());
+        nullable(j, "attempted", a.attempted());
+        nullable(j, "created", a.created());
+        nullable(j, "existing", a.existing());
+        nullable(j, "failed", a.failed());
+        failures(j, a.failures(), a.failureExamples());
+        latency(j.name("latencyMs"), a.latency());
+        j.field("command", a.command());
+        nullable(j, "exitStatus", a.exitStatus() == null ? null : (long) a.exitStatus());
+        j.endObject();
+    }
+
+    private static void rosterSetup(Json j, RunResult.RosterSetup s) {
+        j.beginObject();
+        j.field("contacts", s.contacts()).field("seconds", s.seconds()).field("loginsOk", s.loginsOk());
+        j.field("loginsFailed", s.loginsFailed()).field("subscriptionsSent", s.subscriptionsSent());
+        j.field("itemsBothExpected", s.itemsBothExpected()).field("itemsBoth", s.itemsBoth());
+        j.name("complete").value(s.complete());
+        failures(j, s.failures(), s.failureExamples());
+        j.endObject();
+    }
+
+    private static void presences(Json j, RunResult.Presences p) {
+        j.beginObject();
+        j.field("offeredRate", p.offeredRate()).field("sendSeconds", p.sendSeconds()).field("changes", p.changes());
+        j.field("achievedRate", p.achievedRate()).field("expected", p.expected()).field("received", p.received());
+        j.field("deliveredRate", p.deliveredRate()).field("lost", p.lost()).field("duplicates", p.duplicates());
+        j.field("unexpected", p.unexpected());
+        latency(j.name("latencyMs"), p.latency());
+        j.endObject();
+    }
+
+    private static void nullable(Json j, String name, Long v) {
+        if (v == null) {
+            j.name(name).value((String) null);
+        } else {
+            j.field(name, v.longValue());
+        }
     }
 
     private static void logins(Json j, RunResult.Logins l) {

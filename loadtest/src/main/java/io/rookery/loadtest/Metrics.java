@@ -17,8 +17,12 @@ final class Metrics {
     static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
     static final int DIGITS = 3;
 
-    /** The phases of one login, each from the end of the previous one. */
-    enum Phase { CONNECT, TLS, AUTH, BIND, TOTAL }
+    /**
+     * The phases of one login, each from the end of the previous one; TOTAL is connect to online. ROSTER (roster
+     * get to its result) and PRESENCES (initial presence to the presence of every contact online) follow a login
+     * in the presence-churn and roster scenarios.
+     */
+    enum Phase { CONNECT, TLS, AUTH, BIND, TOTAL, ROSTER, PRESENCES }
 
     final long startNanos = System.nanoTime();
 
@@ -37,6 +41,26 @@ final class Metrics {
     final LongAdder duplicates = new LongAdder();
     final LongAdder bounced = new LongAdder();
     final SeenSet seen = new SeenSet();
+
+    // presence-churn: sent counts presence changes, received the broadcasts that arrived at a contact.
+    /** Broadcasts the changes sent should cause: the sender's contacts available when it changed. */
+    final LongAdder presenceExpected = new LongAdder();
+    /** Broadcasts of ours that reached a user who is not a contact of the sender. */
+    final LongAdder presenceUnexpected = new LongAdder();
+
+    // presence-churn and roster: the roster and presences steps after a login.
+    /** Sessions whose steps are over: done, failed, timed out, or the session ended first. */
+    final LongAdder stepsEnded = new LongAdder();
+
+    // --create=ibr: a login counted ok is a registration that ended well.
+    final LongAdder accountsCreated = new LongAdder();
+    final LongAdder accountsExisting = new LongAdder();
+
+    // Roster setup round.
+    final LongAdder rostersLoaded = new LongAdder();
+    final LongAdder subscriptionsSent = new LongAdder();
+    /** Roster items of ring contacts with subscription 'both', over all sessions (each mutual pair twice). */
+    final AtomicLong itemsBoth = new AtomicLong();
 
     private final Recorder[] phases = new Recorder[Phase.values().length];
     final Recorder messageLatency = new Recorder(HIGHEST_MICROS, DIGITS);
@@ -98,6 +122,23 @@ final class Metrics {
         } else {
             duplicates.increment();
         }
+    }
+
+    /** A presence change sent; expectedBroadcasts is how many available contacts should see it. */
+    void presenceChanged(int expectedBroadcasts) {
+        sent.increment();
+        presenceExpected.add(expectedBroadcasts);
+    }
+
+    /** XEP-0077 registration ended well: created, or the user existed already (conflict). */
+    void registered(boolean created) {
+        (created ? accountsCreated : accountsExisting).increment();
+        loginsOk.increment();
+    }
+
+    /** A roster or presences step that went wrong, counted by kind; the session stays online. */
+    void stepFailed(String kind, String detail) {
+        count(kind, detail);
     }
 
     void messageBounced(String condition) {

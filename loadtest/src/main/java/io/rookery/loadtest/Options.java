@@ -13,8 +13,16 @@ import java.util.Map;
 final class Options {
     enum TlsMode { OFF, STARTTLS }
 
+    /** How accounts are made before the scenario: not at all, by XEP-0077 in-band registration, or by a command. */
+    enum Create { NONE, IBR, COMMAND }
+
     enum Scenario {
-        LOGIN_STORM, IDLE, CHAT;
+        LOGIN_STORM, IDLE, CHAT, PRESENCE_CHURN, ROSTER;
+
+        /** Scenarios whose users have rosters of each other (a {@link ContactRing}). */
+        boolean usesContacts() {
+            return this == PRESENCE_CHURN || this == ROSTER;
+        }
 
         String cliName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -23,7 +31,7 @@ final class Options {
 
     /** name, default ("" for none or computed), help. In the order printed by --help. */
     private static final String[][] SPECS = {
-        {"scenario", "", "login-storm | idle | chat (required)"},
+        {"scenario", "", "login-storm | idle | chat | presence-churn | roster (required)"},
         {"host", "127.0.0.1", "server address; several separated by commas spread the users over them (user i goes"
                 + " to the (i mod n)-th), e.g. the nodes of a cluster"},
         {"port", "5222", "server port (the STARTTLS / plain c2s listener)"},
@@ -34,20 +42,31 @@ final class Options {
         {"password", "secret", "password of every user"},
         {"mechanism", "SCRAM-SHA-256", "SCRAM-SHA-256 | SCRAM-SHA-1 | PLAIN"},
         {"tls", "starttls", "starttls | off (off only against a server that allows SASL without TLS)"},
-        {"rate", "0", "login-storm: logins started per second; chat: messages per second in total (0: login-storm"
-                + " as fast as --concurrency allows; chat needs a rate)"},
-        {"duration", "60s", "login-storm: longest time to start logins; idle: how long to hold all sessions; chat:"
-                + " how long to send"},
-        {"ramp", "0", "idle, chat: connections started per second while logging in (0: as fast as --concurrency"
-                + " allows)"},
-        {"concurrency", "1000", "most logins in progress at once"},
+        {"rate", "0", "login-storm: logins started per second; chat: messages per second in total; presence-churn:"
+                + " presence changes per second in total (0: login-storm as fast as --concurrency allows; chat and"
+                + " presence-churn need a rate)"},
+        {"duration", "60s", "login-storm: longest time to start logins; idle: how long to hold all sessions; chat,"
+                + " presence-churn: how long to send"},
+        {"ramp", "0", "idle, chat, presence-churn, roster: connections started per second while logging in (0: as"
+                + " fast as --concurrency allows)"},
+        {"concurrency", "1000", "most logins (registrations, subscription requests) in progress at once"},
         {"threads", "", "I/O threads (default: half the cores, 1 to 4)"},
         {"resource", "loadtest", "resource asked for at bind"},
         {"presence", "", "on | off: send initial presence after bind (default: off for login-storm, on otherwise)"},
         {"body-size", "0", "chat: extra characters of padding in each message body"},
-        {"grace", "10s", "chat: how long to wait for messages in flight after sending stops"},
-        {"login-timeout", "30s", "a login not bound by then fails as login-timeout"},
-        {"timeout", "", "hard limit for the whole run (default: login time at the ramp + duration + grace + 2m)"},
+        {"grace", "10s", "chat, presence-churn: how long to wait for stanzas in flight after sending stops"},
+        {"contacts", "", "presence-churn, roster: roster size K of every user, mutual 'both' subscriptions with"
+                + " the K/2 users before and after it (default: 100, at most --users - 1)"},
+        {"roster-setup", "on", "presence-churn, roster: on | off: establish the subscriptions before measuring (off:"
+                + " the accounts already have these rosters)"},
+        {"create", "none", "none | ibr | command: create the accounts before the scenario (ibr: XEP-0077 in-band"
+                + " registration)"},
+        {"create-command", "", "with --create=command: shell command run once before the scenario; {first},"
+                + " {users}, {pattern}, {password}, {domain} are replaced by shell-quoted values"},
+        {"login-timeout", "30s", "a login not bound by then fails as login-timeout; also bounds each registration,"
+                + " each roster and presences step, and a roster setup that stops making progress"},
+        {"timeout", "", "hard limit for the whole run, account creation and roster setup included (default: login"
+                + " time at the ramp + duration + grace + 2m, more with --create or a roster setup)"},
         {"progress", "5s", "interval of the progress lines on stderr"},
         {"out", "", "prefix of the result files PREFIX.json and PREFIX.html (default: loadtest-SCENARIO-TIME)"},
         {"scram-cache", "on", "on | off: reuse ClientKey/ServerKey for the same password, salt and iterations"},
@@ -78,6 +97,11 @@ final class Options {
     final Duration progress;
     final String out;
     final boolean scramCache;
+    /** presence-churn, roster: the roster size of every user; 0 for the other scenarios. */
+    final int contacts;
+    final boolean rosterSetup;
+    final Create create;
+    final String createCommand;
     private final Map<String, String> effective = new LinkedHashMap<>();
 
     private Options(Map<String, String> given) {
@@ -109,6 +133,9 @@ final class Options {
         };
         rate = nonNegative(v, "rate");
         if (scenario == Scenario.CHAT && rate <= 0) throw new IllegalArgumentException("chat needs --rate > 0");
+        if (scenario == Scenario.PRESENCE_CHURN && rate <= 0) {
+            throw new IllegalArgumentException("presence-churn needs --rate > 0");
+        }
         duration = duration(v, "duration");
         ramp = nonNegative(v, "ramp");
         concurrency = intIn(v, "concurrency", 1, 10_000_000);
@@ -116,6 +143,34 @@ final class Options {
         threads = v.get("threads").isEmpty() ? Math.max(1, Math.min(4, cores / 2)) : intIn(v, "threads", 1, 64);
         resource = nonEmpty(v, "resource");
         presence = v.get("presence").isEmpty() ? scenario != Scenario.LOGIN_STORM : onOff(v, "presence");
+        if (scenario == Scenario.PRESENCE_CHURN && !presence) {
+            throw new IllegalArgumentException("presence-churn needs --presence=on");
+        }
+        if (scenario.usesContacts()) {
+            if (users < 2) throw new IllegalArgumentException(scenario.cliName() + " needs --users >= 2");
+            contacts = v.get("contacts").isEmpty() ? Math.min(100, users - 1) : intIn(v, "contacts", 1, users - 1);
+            if (contacts % 2 == 1 && users % 2 == 1) {
+                // Mutual contacts make an undirected graph in which every user has K edges: users x K must be even.
+                throw new IllegalArgumentException("--contacts must be even when --users is odd");
+            }
+        } else {
+            if (!v.get("contacts").isEmpty()) intIn(v, "contacts", 1, 10_000_000);
+            contacts = 0;
+        }
+        rosterSetup = onOff(v, "roster-setup");
+        create = switch (v.get("create").toLowerCase(Locale.ROOT)) {
+            case "none" -> Create.NONE;
+            case "ibr" -> Create.IBR;
+            case "command" -> Create.COMMAND;
+            default -> throw new IllegalArgumentException("--create must be none, ibr or command: " + v.get("create"));
+        };
+        createCommand = v.get("create-command");
+        if (create == Create.COMMAND && createCommand.isBlank()) {
+            throw new IllegalArgumentException("--create=command needs --create-command");
+        }
+        if (create != Create.COMMAND && !createCommand.isEmpty()) {
+            throw new IllegalArgumentException("--create-command needs --create=command");
+        }
         bodySize = intIn(v, "body-size", 0, 100_000);
         grace = duration(v, "grace");
         loginTimeout = duration(v, "login-timeout");
@@ -139,6 +194,18 @@ final class Options {
         effective.put("out", out);
         effective.put("mechanism", mechanism);
         effective.put("password", "(not recorded)");
+        if (scenario.usesContacts()) {
+            effective.put("contacts", Integer.toString(contacts));
+        } else {
+            effective.remove("contacts");
+            effective.remove("roster-setup");
+        }
+        effective.put("create", create.name().toLowerCase(Locale.ROOT));
+        if (create != Create.COMMAND) {
+            effective.remove("create-command");
+        } else {
+            effective.put("create-command", createCommand.replace(password, "(password)"));
+        }
     }
 
     /**
@@ -161,9 +228,10 @@ final class Options {
     }
 
     static String help() {
-        StringBuilder sb = new StringBuilder("usage: LoadTest --scenario=login-storm|idle|chat [--name=value ...]\n");
+        StringBuilder sb = new StringBuilder("usage: LoadTest --scenario=login-storm|idle|chat|presence-churn|roster"
+                + " [--name=value ...]\n");
         for (String[] spec : SPECS) {
-            sb.append(String.format("  --%-14s %s", spec[0], spec[2]));
+            sb.append(String.format("  --%-15s %s", spec[0], spec[2]));
             if (!spec[1].isEmpty()) sb.append(" [").append(spec[1]).append(']');
             sb.append('\n');
         }
@@ -189,11 +257,22 @@ final class Options {
         return effective;
     }
 
+    /** Whether the run starts with a roster setup round. */
+    boolean setsUpRosters() {
+        return scenario.usesContacts() && rosterSetup;
+    }
+
     private Duration defaultTimeout() {
         double pace = scenario == Scenario.LOGIN_STORM ? rate : ramp;
         long loginSeconds = pace > 0 ? (long) Math.ceil(users / pace) : 0;
         if (scenario == Scenario.LOGIN_STORM) loginSeconds = Math.min(loginSeconds, duration.toSeconds());
-        return duration.plus(grace).plus(loginTimeout).plusSeconds(loginSeconds + 120);
+        Duration t = duration.plus(grace).plus(loginTimeout).plusSeconds(loginSeconds + 120);
+        // Each extra round: its logins (or registrations) and one login timeout for the stragglers, plus a minute
+        // for its own work. A large roster setup can take longer: pass --timeout then.
+        if (create != Create.NONE) t = t.plus(loginTimeout).plusSeconds(60);
+        if (setsUpRosters()) t = t.plus(loginTimeout).plusSeconds(loginSeconds + 60);
+        if (scenario.usesContacts()) t = t.plus(loginTimeout); // the roster and presences steps of the logins
+        return t;
     }
 
     private static boolean known(String name) {
@@ -207,7 +286,8 @@ final class Options {
         for (Scenario s : Scenario.values()) {
             if (s.cliName().equals(name)) return s;
         }
-        throw new IllegalArgumentException("--scenario must be login-storm, idle or chat: " + name);
+        throw new IllegalArgumentException("--scenario must be login-storm, idle, chat, presence-churn or roster: "
+                + name);
     }
 
     private static String nonEmpty(Map<String, String> v, String name) {

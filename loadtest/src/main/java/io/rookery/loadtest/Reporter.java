@@ -15,6 +15,7 @@ import org.HdrHistogram.Histogram;
  */
 final class Reporter implements Runnable {
     private final Metrics metrics;
+    private final Options.Scenario scenario;
     private final PrintStream err;
     private final int target;
     private final long periodNanos;
@@ -36,6 +37,7 @@ final class Reporter implements Runnable {
 
     Reporter(Options options, Metrics metrics, PrintStream err) {
         this.metrics = metrics;
+        this.scenario = options.scenario;
         this.err = err;
         this.target = options.users;
         this.progressNanos = options.progress.toNanos();
@@ -114,7 +116,9 @@ final class Reporter implements Runnable {
 
     /**
      * The progress line: sessions, logins and their rate since the previous line, failures, login latency so far;
-     * when chatting, message counts and rates since the previous line and end-to-end latency so far.
+     * with contacts, the sessions done with their roster and presences steps and those phases' latency; when
+     * chatting (churning), message (presence change and broadcast) counts and rates since the previous line and
+     * end-to-end latency so far.
      */
     private String progressLine(Sample prev, Sample s) {
         double dt = Math.max(1e-9, s.seconds() - (prev == null ? 0 : prev.seconds()));
@@ -129,9 +133,27 @@ final class Reporter implements Runnable {
             sb.append(String.format(Locale.ROOT, "  login p50 %s p99 %s", ms(login.getValueAtPercentile(50)),
                     ms(login.getValueAtPercentile(99))));
         }
-        if (s.sent() > 0) {
+        if (scenario.usesContacts() && s.sent() == 0) {
+            sb.append(String.format(Locale.ROOT, "  | steps done %d", metrics.stepsEnded.sum()));
+            Histogram roster = phaseTotals.get(Metrics.Phase.ROSTER);
+            Histogram presences = phaseTotals.get(Metrics.Phase.PRESENCES);
+            if (roster.getTotalCount() > 0) {
+                sb.append(String.format(Locale.ROOT, "  roster p50 %s p99 %s", ms(roster.getValueAtPercentile(50)),
+                        ms(roster.getValueAtPercentile(99))));
+            }
+            if (presences.getTotalCount() > 0) {
+                sb.append(String.format(Locale.ROOT, "  presences p50 %s p99 %s",
+                        ms(presences.getValueAtPercentile(50)), ms(presences.getValueAtPercentile(99))));
+            }
+        }
+        if (s.sent() > 0 && scenario == Options.Scenario.PRESENCE_CHURN) {
+            sb.append(String.format(Locale.ROOT, "  | changes %d (%.0f/s) broadcasts %d of %d (%.0f/s)", s.sent(),
+                    sent, s.received(), metrics.presenceExpected.sum(), received));
+        } else if (s.sent() > 0) {
             sb.append(String.format(Locale.ROOT, "  | sent %d (%.0f/s) recv %d (%.0f/s) bounced %d", s.sent(), sent,
                     s.received(), received, s.bounced()));
+        }
+        if (s.sent() > 0) {
             if (messageTotal.getTotalCount() > 0) {
                 sb.append(String.format(Locale.ROOT, "  latency p50 %s p99 %s max %s",
                         ms(messageTotal.getValueAtPercentile(50)), ms(messageTotal.getValueAtPercentile(99)),

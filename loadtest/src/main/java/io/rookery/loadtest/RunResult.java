@@ -5,13 +5,14 @@ import java.util.Map;
 
 /** Everything one run reports; the summary, the JSON file and the HTML page are views of it. */
 record RunResult(String scenario, Map<String, String> options, String startedAt, double elapsedSeconds,
-        List<String> notes, Logins logins, Messages messages, Map<String, Long> failures,
-        Map<String, String> failureExamples, List<Sample> timeline) {
+        List<String> notes, Accounts accounts, RosterSetup rosterSetup, Logins logins, Messages messages,
+        Presences presences, Map<String, Long> failures, Map<String, String> failureExamples, List<Sample> timeline) {
 
     /**
      * @param allEndedSeconds  when every login had ended (succeeded or failed), seconds from the start; NaN if never
      * @param ratePerSecond successful logins per second, from the first login started to the last one finished
-     * @param phases        per phase (connect, tls, auth, bind, total) latency
+     * @param phases        per phase (connect, tls, auth, bind, total; roster and presences in the scenarios with
+     *                      contacts) latency
      */
     record Logins(int target, long started, long ok, long failed, long dropped, int maxUp, double allEndedSeconds,
             double ratePerSecond, Map<Metrics.Phase, LatencySummary> phases) {}
@@ -28,4 +29,46 @@ record RunResult(String scenario, Map<String, String> options, String startedAt,
     record Messages(double offeredRate, double sendSeconds, long sent, double achievedRate, long received,
             double deliveredRate, long lost, long bounced, Map<String, Long> bounceConditions, long duplicates,
             LatencySummary latency) {}
+
+    /**
+     * Present for the presence-churn scenario only.
+     *
+     * @param changes     presence changes sent
+     * @param expected    broadcasts those changes should cause: for each, the sender's contacts available then
+     * @param received    broadcasts that arrived at a contact, each (change, contact) counted once
+     * @param lost        expected but not received by the end of the grace period (never below 0)
+     * @param duplicates  the same change arriving twice at the same contact
+     * @param unexpected  changes of ours that arrived at a user who is not a contact of the sender
+     */
+    record Presences(double offeredRate, double sendSeconds, long changes, double achievedRate, long expected,
+            long received, double deliveredRate, long lost, long duplicates, long unexpected,
+            LatencySummary latency) {}
+
+    /**
+     * Present with --create other than none.
+     *
+     * @param method     "ibr" or "command"
+     * @param created    ibr: accounts registered (null for a command)
+     * @param existing   ibr: registrations refused with conflict, the user existed (null for a command)
+     * @param failed     ibr: registrations that failed otherwise (null for a command); their kinds in failures
+     * @param command    command: the command run, password masked (null for ibr)
+     * @param exitStatus command: its exit status (null for ibr)
+     * @param latency    ibr: connect to the registration's answer
+     */
+    record Accounts(String method, double seconds, Long attempted, Long created, Long existing, Long failed,
+            Map<String, Long> failures, Map<String, String> failureExamples, LatencySummary latency, String command,
+            Integer exitStatus) {}
+
+    /**
+     * Present when presence-churn or roster set up the rosters first.
+     *
+     * @param contacts          roster size K
+     * @param itemsBothExpected roster items that should have been 'both' at the end: for each user online in setup,
+     *                          its contacts online in setup
+     * @param itemsBoth         roster items that were 'both' at the end
+     * @param complete          whether itemsBoth reached itemsBothExpected
+     */
+    record RosterSetup(int contacts, double seconds, long loginsOk, long loginsFailed, long subscriptionsSent,
+            long itemsBothExpected, long itemsBoth, boolean complete, Map<String, Long> failures,
+            Map<String, String> failureExamples) {}
 }

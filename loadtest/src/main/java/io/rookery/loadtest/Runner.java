@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * Runs one scenario through its phases on the calling thread: log in (paced), then hold (idle) or chat, then close
- * everything. Each phase ends on its own condition or at the run's hard deadline ({@code --timeout}), whichever
- * comes first, so a run always stops by itself.
+ * Runs one scenario through its rounds and phases on the calling thread: create the accounts (--create), set up the
+ * rosters (presence-churn and roster), then log in (paced), then hold (idle), chat, churn presence or time the
+ * roster steps, then close everything. Each phase ends on its own condition or at the run's hard deadline
+ * ({@code --timeout}), whichever comes first, so a run always stops by itself.
  */
 final class Runner {
     private static final long POLL_MILLIS = 20;
@@ -23,7 +28,11 @@ final class Runner {
     private final List<String> notes = new ArrayList<>();
     private volatile boolean stopRequested;
     private Metrics metrics;
+    private long runStart;
     private long deadline;
+    private long nextProgress;
+    private RunResult.Accounts accounts;
+    private RunResult.RosterSetup rosterSetup;
     private double allEndedSeconds = Double.NaN;
     private long sendStart;
     private long sendEnd;
@@ -39,30 +48,124 @@ final class Runner {
         stopRequested = true;
     }
 
+    /**
+     * @throws CreateCommand.Failed when --create-command fails: the run does not go on
+     */
     RunResult run() throws IOException, InterruptedException {
         Instant startedAt = Instant.now();
-        metrics = new Metrics();
-        deadline = metrics.startNanos + options.timeout.toNanos();
-        Engine engine = new Engine(options, metrics);
-        Reporter reporter = new Reporter(options, metrics, err);
+        runStart = System.nanoTime();
+        deadline = runStart + options.timeout.toNanos();
         err.printf(Locale.ROOT, "loadtest: %s, %d users on %s:%d (%s, tls %s), %d I/O thread(s)%n",
                 options.scenario.cliName(), options.users, options.host, options.port, options.mechanism,
                 options.tls.name().toLowerCase(Locale.ROOT), options.threads);
+        switch (options.create) {
+            case IBR -> registerAccounts();
+            case COMMAND -> runCreateCommand();
+            case NONE -> { }
+        }
+        if (options.setsUpRosters() && !stopRequested) setUpRosters();
+        metrics = new Metrics();
+        Engine engine = new Engine(options, metrics, Engine.Round.MEASURE);
+        Reporter reporter = new Reporter(options, metrics, err);
         engine.start();
         reporter.start();
         try {
-            switch (options.scenario) {
-                case LOGIN_STORM -> loginStorm(engine);
-                case IDLE -> idle(engine);
-                case CHAT -> chat(engine);
+            if (!stopRequested) {
+                switch (options.scenario) {
+                    case LOGIN_STORM -> loginStorm(engine);
+                    case IDLE -> idle(engine);
+                    case CHAT -> chat(engine);
+                    case PRESENCE_CHURN -> presenceChurn(engine);
+                    case ROSTER -> roster(engine);
+                }
             }
         } finally {
             if (sendStart != 0 && sendEnd == 0) sendEnd = System.nanoTime();
             engine.shutdown();
             reporter.stop();
         }
-        double elapsed = (System.nanoTime() - metrics.startNanos) / 1e9;
+        double elapsed = (System.nanoTime() - runStart) / 1e9;
         return result(startedAt, elapsed, reporter);
+    }
+
+    // ---- account creation (--create) ------------------------------------------------------------------------
+
+    /** XEP-0077 for every user, at most --concurrency at once, each within --login-timeout. */
+    private void registerAccounts() throws IOException, InterruptedException {
+        Metrics m = new Metrics();
+        Engine e = new Engine(options, m, Engine.Round.REGISTER);
+        err.printf(Locale.ROOT, "loadtest: registering %d accounts (XEP-0077), at most %d at once%n", options.users,
+                options.concurrency);
+        long t0 = System.nanoTime();
+        e.start();
+        try {
+            e.startLogins(0);
+            await(() -> allEnded(m), deadline, "registering accounts", () -> String.format(Locale.ROOT,
+                    "register: done %d/%d  created %d  existing %d  failed %d", m.loginsOk.sum() + m.loginsFailed.sum(),
+                    options.users, m.accountsCreated.sum(), m.accountsExisting.sum(), m.loginsFailed.sum()));
+        } finally {
+            e.shutdown();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        accounts = new RunResult.Accounts("ibr", seconds, m.loginsStarted.sum(), m.accountsCreated.sum(),
+                m.accountsExisting.sum(), m.loginsFailed.sum(), m.failures(), m.failureExamples(),
+                LatencySummary.of(m.phase(Metrics.Phase.TOTAL).getIntervalHistogram()), null, null);
+        err.printf(Locale.ROOT, "loadtest: accounts: %d created, %d existing, %d failed in %.1fs%n",
+                accounts.created(), accounts.existing(), accounts.failed(), seconds);
+        if (accounts.failed() > 0) notes.add(accounts.failed() + " account registrations failed (see accounts)");
+    }
+
+    private void runCreateCommand() throws IOException, InterruptedException {
+        CreateCommand.Outcome o = CreateCommand.run(options, deadline - System.nanoTime(), err);
+        accounts = new RunResult.Accounts("command", o.seconds(), null, null, null, null, Map.of(), Map.of(),
+                LatencySummary.EMPTY, o.shown(), o.exitStatus());
+    }
+
+    // ---- roster setup (presence-churn, roster) ----------------------------------------------------------------
+
+    /**
+     * Logs every user in (own resource), lets each subscribe to the contacts it does not see yet and accept their
+     * requests, until every roster item is 'both', nothing has changed for --login-timeout, or the deadline; then
+     * closes these sessions.
+     */
+    private void setUpRosters() throws IOException, InterruptedException {
+        Metrics m = new Metrics();
+        Engine e = new Engine(options, m, Engine.Round.SETUP);
+        err.printf(Locale.ROOT, "loadtest: roster setup: %d users with %d contacts each%n", options.users,
+                options.contacts);
+        long t0 = System.nanoTime();
+        long expected = 0;
+        boolean complete = false;
+        e.start();
+        try {
+            e.startLogins(options.ramp);
+            Supplier<String> line = () -> String.format(Locale.ROOT, "setup: up %d/%d  failed %d  rosters %d"
+                    + "  subscribe sent %d  items both %d", m.sessionsUp.get(), options.users, m.loginsFailed.sum(),
+                    m.rostersLoaded.sum(), m.subscriptionsSent.sum(), m.itemsBoth.get());
+            if (await(() -> allEnded(m), deadline, "setting up rosters: logging in", line)) {
+                long rostersBy = Math.min(deadline, System.nanoTime() + options.loginTimeout.toNanos());
+                await(() -> m.rostersLoaded.sum() >= m.sessionsUp.get(), rostersBy, "setting up rosters", line);
+                expected = e.expectedBoth();
+                e.startSubscribing();
+                final long target = expected;
+                complete = awaitWhileProgressing(() -> m.itemsBoth.get() >= target,
+                        () -> m.itemsBoth.get() + m.subscriptionsSent.sum(), "setting up rosters", line)
+                        && expected > 0;
+            }
+        } finally {
+            e.shutdown();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        rosterSetup = new RunResult.RosterSetup(options.contacts, seconds, m.loginsOk.sum(), m.loginsFailed.sum(),
+                m.subscriptionsSent.sum(), expected, m.itemsBoth.get(), complete, m.failures(), m.failureExamples());
+        err.printf(Locale.ROOT, "loadtest: roster setup %s in %.1fs: %d of %d roster items both, %d subscribe sent%n",
+                complete ? "done" : "INCOMPLETE", seconds, rosterSetup.itemsBoth(), expected,
+                rosterSetup.subscriptionsSent());
+        if (!complete && !stopRequested) {
+            notes.add("roster setup incomplete: " + rosterSetup.itemsBoth() + " of " + expected
+                    + " roster items reached subscription both");
+        }
+        if (m.loginsFailed.sum() > 0) notes.add(m.loginsFailed.sum() + " logins failed during the roster setup");
     }
 
     /** Logins at --rate until all have been tried or --duration has passed; then wait for those in progress. */
@@ -117,6 +220,40 @@ final class Runner {
         }
     }
 
+    /**
+     * Logs everyone in (each then gets its roster and the presence of its contacts), then changes presence at
+     * --rate for --duration and waits up to --grace for the broadcasts in flight.
+     */
+    private void presenceChurn(Engine engine) throws InterruptedException {
+        if (!logInEveryone(engine) || !awaitSteps()) return;
+        if (metrics.sessionsUp.get() < 2) {
+            notes.add("presence-churn needs at least two sessions online; " + metrics.sessionsUp.get() + " were");
+            return;
+        }
+        err.printf(Locale.ROOT, "loadtest: %d sessions online; changing presence %.1f times/s for %s%n",
+                metrics.sessionsUp.get(), options.rate, Options.seconds(options.duration));
+        sendStart = System.nanoTime();
+        engine.startChurn(options.rate);
+        sleepUntil(Math.min(sendStart + options.duration.toNanos(), deadline), "changing presence");
+        engine.stopSending();
+        sendEnd = System.nanoTime();
+        long graceEnd = Math.min(sendEnd + options.grace.toNanos(), deadline);
+        boolean settled = await(() -> metrics.received.sum() >= metrics.presenceExpected.sum(), graceEnd,
+                "waiting for presence broadcasts in flight");
+        if (!settled && !stopRequested) notes.add("grace period ended with presence broadcasts still missing");
+    }
+
+    /** Logs everyone in; each session times its roster get and the presence of its contacts. */
+    private void roster(Engine engine) throws InterruptedException {
+        if (logInEveryone(engine)) awaitSteps();
+    }
+
+    /** Waits until every session online has ended its roster and presences steps. */
+    private boolean awaitSteps() throws InterruptedException {
+        return await(() -> metrics.stepsEnded.sum() >= metrics.loginsOk.sum(), deadline,
+                "waiting for rosters and presences");
+    }
+
     /** Logs in every user at --ramp; false when the run ended before all logins had ended. */
     private boolean logInEveryone(Engine engine) throws InterruptedException {
         engine.startLogins(options.ramp);
@@ -133,24 +270,62 @@ final class Runner {
         return metrics.loginsOk.sum() + metrics.loginsFailed.sum() >= metrics.loginsStarted.sum();
     }
 
+    /** Every user of a round was started and has ended its login (or registration). */
+    private boolean allEnded(Metrics m) {
+        return m.loginsStarted.sum() == options.users
+                && m.loginsOk.sum() + m.loginsFailed.sum() >= m.loginsStarted.sum();
+    }
+
     private void markAllUp() {
         allEndedSeconds = (System.nanoTime() - metrics.startNanos) / 1e9;
     }
 
     /** Waits until done holds, the deadline passes or a stop is requested; true when done held. */
     private boolean await(BooleanSupplier done, long until, String what) throws InterruptedException {
+        return await(done, until, what, null);
+    }
+
+    /**
+     * As {@link #await(BooleanSupplier, long, String)}, printing {@code progress} on stderr every --progress (the
+     * rounds before the measured one, which the reporter does not see).
+     */
+    private boolean await(BooleanSupplier done, long until, String what, Supplier<String> progress)
+            throws InterruptedException {
         while (!done.getAsBoolean()) {
             if (stopRequested) {
                 noteStop(what);
                 return false;
             }
-            if (System.nanoTime() - until >= 0) {
+            long now = System.nanoTime();
+            if (now - until >= 0) {
                 if (until == deadline) notes.add("--timeout reached while " + what);
                 return done.getAsBoolean();
+            }
+            if (progress != null && now - nextProgress >= 0) {
+                if (nextProgress != 0) {
+                    err.printf(Locale.ROOT, "[%7.1fs] %s%n", (now - runStart) / 1e9, progress.get());
+                }
+                nextProgress = now + options.progress.toNanos();
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }
         return true;
+    }
+
+    /** As await to the deadline, but also gives up once {@code progress} has not moved for --login-timeout. */
+    private boolean awaitWhileProgressing(BooleanSupplier done, LongSupplier progress, String what,
+            Supplier<String> line) throws InterruptedException {
+        long last = progress.getAsLong();
+        long lastChange = System.nanoTime();
+        while (true) {
+            long stallAt = Math.min(deadline, lastChange + options.loginTimeout.toNanos());
+            long seen = last;
+            boolean finished = await(() -> done.getAsBoolean() || progress.getAsLong() != seen, stallAt, what, line);
+            if (done.getAsBoolean()) return true;
+            if (!finished || stopRequested) return false; // stalled, deadline or stop
+            last = progress.getAsLong();
+            lastChange = System.nanoTime();
+        }
     }
 
     private void sleepUntil(long until, String what) throws InterruptedException {
@@ -168,9 +343,14 @@ final class Runner {
         long ok = metrics.loginsOk.sum();
         double loginSpan = (lastOk - firstStart) / 1e9;
         double loginRate = ok > 0 && firstStart != Long.MIN_VALUE && loginSpan > 0 ? ok / loginSpan : 0;
+        Map<Metrics.Phase, LatencySummary> phases = new EnumMap<>(reporter.phaseLatencies());
+        if (!options.scenario.usesContacts()) {
+            phases.remove(Metrics.Phase.ROSTER);
+            phases.remove(Metrics.Phase.PRESENCES);
+        }
         RunResult.Logins logins = new RunResult.Logins(options.users, metrics.loginsStarted.sum(), ok,
                 metrics.loginsFailed.sum(), metrics.dropped.sum(), metrics.maxUp.get(), allEndedSeconds, loginRate,
-                reporter.phaseLatencies());
+                phases);
         RunResult.Messages messages = null;
         if (options.scenario == Options.Scenario.CHAT) {
             long sent = metrics.sent.sum();
@@ -181,8 +361,19 @@ final class Runner {
                     sendSeconds > 0 ? received / sendSeconds : 0, sent - received, metrics.bounced.sum(),
                     metrics.bounceConditions(), metrics.duplicates.sum(), reporter.messageLatency());
         }
+        RunResult.Presences presences = null;
+        if (options.scenario == Options.Scenario.PRESENCE_CHURN) {
+            long changes = metrics.sent.sum();
+            long received = metrics.received.sum();
+            long expected = metrics.presenceExpected.sum();
+            double sendSeconds = sendStart == 0 ? 0 : (sendEnd - sendStart) / 1e9;
+            presences = new RunResult.Presences(options.rate, sendSeconds, changes,
+                    sendSeconds > 0 ? changes / sendSeconds : 0, expected, received,
+                    sendSeconds > 0 ? received / sendSeconds : 0, Math.max(0, expected - received),
+                    metrics.duplicates.sum(), metrics.presenceUnexpected.sum(), reporter.messageLatency());
+        }
         return new RunResult(options.scenario.cliName(), options.effective(), startedAt.toString(), elapsed,
-                List.copyOf(notes), logins, messages, metrics.failures(), metrics.failureExamples(),
-                reporter.samples());
+                List.copyOf(notes), accounts, rosterSetup, logins, messages, presences, metrics.failures(),
+                metrics.failureExamples(), reporter.samples());
     }
 }

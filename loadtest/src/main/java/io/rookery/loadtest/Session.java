@@ -15,20 +15,27 @@ import java.util.Locale;
 /**
  * One client connection and its login, as a state machine named after the RFC 6120 steps: stream header and
  * features (§4.3), STARTTLS (§5), SASL (§6), stream restart, resource binding (§7), optional session (RFC 3921 §3,
- * only when not marked optional), initial presence; then chat messages both ways.
+ * only when not marked optional), initial presence; then chat messages both ways. In a registration round
+ * ({@code --create=ibr}) it registers instead of authenticating: XEP-0077 §3.1 form request, then the set with user
+ * name and password, then it closes the stream.
+ *
+ * <p>{@link ContactSession} adds rosters and presence through the hooks {@link #afterBind}, {@link #onPresence},
+ * {@link #onIq}, {@link #sweepOnline} and {@link #onRelease}.
  *
  * <p>Runs on its {@link IoLoop}'s thread only. Between reads it keeps no buffer: the parser (whose aalto reader a
  * sweep frees while idle) and what {@link Connection} keeps for the socket.
  */
-final class Session extends Connection {
-    enum State { CONNECTING, AWAIT_FEATURES, AWAIT_PROCEED, AWAIT_SASL, AWAIT_BIND, AWAIT_SESSION, ONLINE, CLOSED }
+class Session extends Connection {
+    enum State {
+        CONNECTING, AWAIT_FEATURES, AWAIT_PROCEED, AWAIT_REGISTER_FORM, AWAIT_REGISTERED, AWAIT_SASL, AWAIT_BIND,
+        AWAIT_SESSION, ONLINE, CLOSED
+    }
 
     /** Largest element accepted from the server; the parser holds at most about this much. */
     private static final int MAX_STANZA_BYTES = 256 * 1024;
     private static final String BODY_PREFIX = "lt1 ";
-    private static final byte[] NO_BYTES = new byte[0];
 
-    private final int userIndex;
+    final int userIndex;
     private XmppStreamParser parser;
     private ScramClient scram;
     private State state = State.CONNECTING;
@@ -111,7 +118,7 @@ final class Session extends Connection {
 
     private void onElement(Element e) {
         if (e.is("error", Namespaces.STREAM)) {
-            Element cond = firstChildExcept(e, Namespaces.STREAMS_ERRORS);
+            Element cond = Replies.firstChildExcept(e, Namespaces.STREAMS_ERRORS);
             fail("stream-error:" + (cond == null ? "unknown" : cond.name()),
                     e.childText("text", Namespaces.STREAMS_ERRORS));
             return;
@@ -133,6 +140,8 @@ final class Session extends Connection {
                     unexpected(e);
                 }
             }
+            case AWAIT_REGISTER_FORM -> onRegisterForm(e);
+            case AWAIT_REGISTERED -> onRegistered(e);
             case AWAIT_SASL -> onSasl(e);
             case AWAIT_BIND -> onBindResult(e);
             case AWAIT_SESSION -> onSessionResult(e);
@@ -151,7 +160,7 @@ final class Session extends Connection {
             sessionRequired = session != null && session.child("optional", Namespaces.SESSION) == null;
             StringBuilder sb = text();
             sb.append("<iq type='set' id='bind'><bind xmlns='").append(Namespaces.BIND).append("'><resource>");
-            XmlWriter.escapeText(loop.options.resource, sb);
+            XmlWriter.escapeText(loop.engine.resource, sb);
             send(sb.append("</resource></bind></iq>"));
             state = State.AWAIT_BIND;
         } else if (loop.options.tls == Options.TlsMode.STARTTLS && !tlsActive()) {
@@ -161,9 +170,58 @@ final class Session extends Connection {
             }
             send(text().append("<starttls xmlns='").append(Namespaces.TLS).append("'/>"));
             state = State.AWAIT_PROCEED;
+        } else if (loop.engine.round == Engine.Round.REGISTER) {
+            startRegistration();
         } else {
             startAuth(features.child("mechanisms", Namespaces.SASL));
         }
+    }
+
+    // ---- XEP-0077 §3.1 in-band registration, before authentication ------------------------------------------
+
+    /** Asks for the registration form first, as §3.1 says a client should; the answer tells whether IBR is on. */
+    private void startRegistration() {
+        send(text().append("<iq type='get' id='reg1'><query xmlns='").append(Namespaces.REGISTER).append("'/></iq>"));
+        state = State.AWAIT_REGISTER_FORM;
+    }
+
+    /** Sends user name and password whatever else the form asks for; a server that needs more says so. */
+    private void onRegisterForm(Element iq) {
+        if (!iq.is("iq", null) || !"reg1".equals(iq.attr("id"))) {
+            unexpected(iq);
+        } else if (!"result".equals(iq.attr("type"))) {
+            fail("register:" + Replies.stanzaErrorCondition(iq), Replies.errorText(iq));
+        } else {
+            StringBuilder sb = text().append("<iq type='set' id='reg2'><query xmlns='").append(Namespaces.REGISTER)
+                    .append("'><username>");
+            XmlWriter.escapeText(loop.options.userName(userIndex), sb);
+            sb.append("</username><password>");
+            XmlWriter.escapeText(loop.options.password, sb);
+            send(sb.append("</password></query></iq>"));
+            state = State.AWAIT_REGISTERED;
+        }
+    }
+
+    /** A result is a new account, conflict an existing one (§3.1); both end the stream. */
+    private void onRegistered(Element iq) {
+        if (!iq.is("iq", null) || !"reg2".equals(iq.attr("id"))) {
+            unexpected(iq);
+            return;
+        }
+        boolean created = "result".equals(iq.attr("type"));
+        String condition = created ? null : Replies.stanzaErrorCondition(iq);
+        if (!created && !"conflict".equals(condition)) {
+            // Never the stanza itself: an error reply may carry our query back, password included.
+            fail("register:" + condition, Replies.errorText(iq));
+            return;
+        }
+        long now = System.nanoTime();
+        loop.metrics.phaseDone(Metrics.Phase.TOTAL, now - startNanos);
+        loop.metrics.registered(created);
+        loop.loginEnded();
+        send(text().append("</stream:stream>"));
+        closeTls();
+        release();
     }
 
     private void startTls() {
@@ -208,7 +266,7 @@ final class Session extends Connection {
             unexpected(e);
             return;
         }
-        byte[] data = saslData(e);
+        byte[] data = Replies.saslData(e);
         switch (e.name()) {
             case "challenge" -> {
                 if (scram == null || data == null) {
@@ -239,7 +297,7 @@ final class Session extends Connection {
                 openStream();
             }
             case "failure" -> {
-                Element cond = firstChildExcept(e, Namespaces.SASL);
+                Element cond = Replies.firstChildExcept(e, Namespaces.SASL);
                 fail("sasl:" + (cond == null ? "unknown" : cond.name()), e.childText("text", Namespaces.SASL));
             }
             default -> unexpected(e);
@@ -265,7 +323,7 @@ final class Session extends Connection {
                 online();
             }
         } else {
-            fail("bind:" + stanzaErrorCondition(iq), iq.toString());
+            fail("bind:" + Replies.stanzaErrorCondition(iq), iq.toString());
         }
     }
 
@@ -275,12 +333,12 @@ final class Session extends Connection {
         } else if ("result".equals(iq.attr("type"))) {
             online();
         } else {
-            fail("session:" + stanzaErrorCondition(iq), iq.toString());
+            fail("session:" + Replies.stanzaErrorCondition(iq), iq.toString());
         }
     }
 
     private void online() {
-        if (loop.options.presence) send(text().append("<presence/>"));
+        afterBind();
         if (state == State.CLOSED) return;
         state = State.ONLINE;
         long now = System.nanoTime();
@@ -290,18 +348,39 @@ final class Session extends Connection {
         loop.sessionOnline(this);
     }
 
+    /** What a client sends once bound, before it counts as online: initial presence when --presence=on. */
+    void afterBind() {
+        if (loop.options.presence) send(text().append("<presence/>"));
+    }
+
+    boolean isOnline() {
+        return state == State.ONLINE;
+    }
+
     private void onStanza(Element e) {
         switch (e.name()) {
             case "message" -> onMessage(e);
-            case "iq" -> answerIq(e);
-            default -> { } // presence: ours reflected, or others'; nothing to measure
+            case "iq" -> onIq(e);
+            case "presence" -> onPresence(e);
+            default -> { }
         }
+    }
+
+    /** A presence while online; here ours reflected or others', nothing to measure. */
+    void onPresence(Element presence) {
+    }
+
+    /** An iq while online: requests are answered, results and errors to our own requests ignored. */
+    void onIq(Element iq) {
+        answerIq(iq);
     }
 
     private void onMessage(Element m) {
         if ("error".equals(m.attr("type"))) {
             String body = m.childText("body", null);
-            if (body == null || body.startsWith(BODY_PREFIX)) loop.metrics.messageBounced(stanzaErrorCondition(m));
+            if (body == null || body.startsWith(BODY_PREFIX)) {
+                loop.metrics.messageBounced(Replies.stanzaErrorCondition(m));
+            }
             return;
         }
         String body = m.childText("body", null);
@@ -320,7 +399,7 @@ final class Session extends Connection {
     }
 
     /** Answers ping (XEP-0199) and refuses any other request, as RFC 6120 §8.2.3 asks of every client. */
-    private void answerIq(Element iq) {
+    final void answerIq(Element iq) {
         String type = iq.attr("type");
         if (!"get".equals(type) && !"set".equals(type)) return;
         StringBuilder sb = text().append("<iq id='");
@@ -362,9 +441,15 @@ final class Session extends Connection {
         if (state == State.ONLINE) {
             if (!readSinceSweep) parser.compact();
             readSinceSweep = false;
+            sweepOnline(now);
         } else if (state != State.CLOSED && now - startNanos > loop.loginTimeoutNanos) {
-            fail("login-timeout:" + state.name().toLowerCase(Locale.ROOT).replace('_', '-'), null);
+            String what = loop.engine.round == Engine.Round.REGISTER ? "register-timeout:" : "login-timeout:";
+            fail(what + state.name().toLowerCase(Locale.ROOT).replace('_', '-'), null);
         }
+    }
+
+    /** Every sweep while online: time limits of what follows the login. */
+    void sweepOnline(long now) {
     }
 
     /** The run is over: online sessions close their stream, logins still in progress count as unfinished. */
@@ -391,6 +476,7 @@ final class Session extends Connection {
     @Override
     void fail(String kind, String detail) {
         if (state == State.CLOSED) return;
+        if (detail != null) detail = detail.replace(loop.options.password, "(password)");
         if (state == State.ONLINE) {
             loop.metrics.sessionDropped(kind, detail);
         } else {
@@ -406,9 +492,14 @@ final class Session extends Connection {
         closeChannel();
         parser = null;
         scram = null;
+        onRelease();
     }
 
-    private void send(CharSequence xml) {
+    /** The session has ended, whichever way. */
+    void onRelease() {
+    }
+
+    final void send(CharSequence xml) {
         send(xml.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -423,35 +514,9 @@ final class Session extends Connection {
                 e.toString());
     }
 
-    private StringBuilder text() {
+    final StringBuilder text() {
         StringBuilder sb = loop.text;
         sb.setLength(0);
         return sb;
-    }
-
-    /** The SASL payload: base64 text, "=" or nothing for empty (RFC 6120 §6.4.2); null when not base64. */
-    private static byte[] saslData(Element e) {
-        String t = e.text().trim();
-        if (t.isEmpty() || t.equals("=")) return NO_BYTES;
-        try {
-            return Base64.getMimeDecoder().decode(t);
-        } catch (IllegalArgumentException ex) {
-            return null;
-        }
-    }
-
-    /** The defined condition of a stanza error (RFC 6120 §8.3.3), or "unknown". */
-    private static String stanzaErrorCondition(Element stanza) {
-        Element error = stanza.child("error", null);
-        Element cond = error == null ? null : firstChildExcept(error, Namespaces.STANZAS);
-        return cond == null ? "unknown" : cond.name();
-    }
-
-    /** The first child element in namespace ns other than {@code <text/>}. */
-    private static Element firstChildExcept(Element e, String ns) {
-        for (Element c : e.elements()) {
-            if (ns.equals(c.namespace()) && !c.name().equals("text")) return c;
-        }
-        return null;
     }
 }

@@ -12,6 +12,8 @@ final class TextSummary {
         Map<String, String> o = r.options();
         line(sb, "scenario %s against %s:%s (domain %s, %s, tls %s), %.1fs", r.scenario(), o.get("host"),
                 o.get("port"), o.get("domain"), o.get("mechanism"), o.get("tls"), r.elapsedSeconds());
+        accounts(sb, r.accounts());
+        rosterSetup(sb, r.rosterSetup());
         RunResult.Logins l = r.logins();
         line(sb, "logins: %d of %d ok, %d failed, %d dropped after login; peak %d sessions up", l.ok(), l.target(),
                 l.failed(), l.dropped(), l.maxUp());
@@ -35,17 +37,58 @@ final class TextSummary {
                     ms(s.p50Ms()), ms(s.p90Ms()), ms(s.p99Ms()), ms(s.p999Ms()), ms(s.maxMs()), ms(s.meanMs()),
                     s.count());
         }
+        RunResult.Presences p = r.presences();
+        if (p != null) {
+            line(sb, "presence changes: offered %.1f/s, sent %d in %.1fs (%.1f/s)", p.offeredRate(), p.changes(),
+                    p.sendSeconds(), p.achievedRate());
+            line(sb, "  broadcasts: expected %d, received %d (%.1f/s), lost %d, duplicates %d, to non-contacts %d",
+                    p.expected(), p.received(), p.deliveredRate(), p.lost(), p.duplicates(), p.unexpected());
+            LatencySummary s = p.latency();
+            line(sb, "  broadcast latency ms: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (mean %s, %d samples)",
+                    ms(s.p50Ms()), ms(s.p90Ms()), ms(s.p99Ms()), ms(s.p999Ms()), ms(s.maxMs()), ms(s.meanMs()),
+                    s.count());
+        }
         if (r.failures().isEmpty()) {
             line(sb, "failures: none");
         } else {
             line(sb, "failures:");
-            for (Map.Entry<String, Long> f : r.failures().entrySet()) {
-                String example = r.failureExamples().get(f.getKey());
-                line(sb, "  %-40s %8d%s", f.getKey(), f.getValue(), example == null ? "" : "  e.g. " + example);
-            }
+            kinds(sb, r.failures(), r.failureExamples());
         }
         for (String note : r.notes()) line(sb, "note: %s", note);
         return sb.toString();
+    }
+
+    private static void accounts(StringBuilder sb, RunResult.Accounts a) {
+        if (a == null) return;
+        if ("command".equals(a.method())) {
+            line(sb, "accounts: created by the command in %.1fs (exit status %d): %s", a.seconds(), a.exitStatus(),
+                    a.command());
+            return;
+        }
+        line(sb, "accounts (XEP-0077): %d registrations in %.1fs: %d created, %d existing, %d failed", a.attempted(),
+                a.seconds(), a.created(), a.existing(), a.failed());
+        LatencySummary s = a.latency();
+        if (s.count() > 0) {
+            line(sb, "  registration latency ms: p50 %s  p90 %s  p99 %s  max %s", ms(s.p50Ms()), ms(s.p90Ms()),
+                    ms(s.p99Ms()), ms(s.maxMs()));
+        }
+        kinds(sb, a.failures(), a.failureExamples());
+    }
+
+    private static void rosterSetup(StringBuilder sb, RunResult.RosterSetup s) {
+        if (s == null) return;
+        line(sb, "roster setup: %d contacts each, %d of %d roster items both (%s) in %.1fs; %d logins ok, %d failed,"
+                + " %d subscribe sent", s.contacts(), s.itemsBoth(), s.itemsBothExpected(),
+                s.complete() ? "complete" : "INCOMPLETE", s.seconds(), s.loginsOk(), s.loginsFailed(),
+                s.subscriptionsSent());
+        kinds(sb, s.failures(), s.failureExamples());
+    }
+
+    private static void kinds(StringBuilder sb, Map<String, Long> counts, Map<String, String> examples) {
+        for (Map.Entry<String, Long> f : counts.entrySet()) {
+            String example = examples.get(f.getKey());
+            line(sb, "  %-40s %8d%s", f.getKey(), f.getValue(), example == null ? "" : "  e.g. " + example);
+        }
     }
 
     private static String rateText(String rate) {

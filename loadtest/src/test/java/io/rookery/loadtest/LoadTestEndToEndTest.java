@@ -9,9 +9,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,9 +29,9 @@ class LoadTestEndToEndTest {
     void loginStormOf200SessionsOverStarttlsWithScramSha256LogsEveryoneIn() throws Exception {
         try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, TestCertificate.serverContext(),
                 false)) {
-            Run run = run(server, "--scenario=login-storm", "--users=200", "--concurrency=50", "--threads=2");
+            LoadTestRun run = run(server, "--scenario=login-storm", "--users=200", "--concurrency=50", "--threads=2");
 
-            assertEquals(0, run.status, run.err);
+            assertEquals(0, run.status(), run.err());
             assertEquals(200, server.binds.get());
             assertEquals(200.0, run.at("logins", "ok"));
             assertEquals(0.0, run.at("logins", "failed"));
@@ -43,8 +41,8 @@ class LoadTestEndToEndTest {
             }
             assertTrue((Double) run.at("logins", "ratePerSecond") > 0);
             assertEquals(null, run.at("messages"));
-            assertTrue(run.out.contains("logins: 200 of 200 ok, 0 failed"), run.out);
-            assertTrue(run.html.contains("Login latency by percentile"), "html has the login chart");
+            assertTrue(run.out().contains("logins: 200 of 200 ok, 0 failed"), run.out());
+            assertTrue(run.html().contains("Login latency by percentile"), "html has the login chart");
         }
     }
 
@@ -52,10 +50,10 @@ class LoadTestEndToEndTest {
     void chatAmong50UsersForFiveSecondsLosesNoMessage() throws Exception {
         try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, TestCertificate.serverContext(),
                 false)) {
-            Run run = run(server, "--scenario=chat", "--users=50", "--rate=200", "--duration=5s", "--grace=30s",
+            LoadTestRun run = run(server, "--scenario=chat", "--users=50", "--rate=200", "--duration=5s", "--grace=30s",
                     "--mechanism=SCRAM-SHA-1", "--body-size=100");
 
-            assertEquals(0, run.status, run.err);
+            assertEquals(0, run.status(), run.err());
             assertEquals(50.0, run.at("logins", "ok"));
             double sent = (Double) run.at("messages", "sent");
             assertTrue(sent > 0, "messages were sent");
@@ -72,21 +70,21 @@ class LoadTestEndToEndTest {
             assertFalse(((List<?>) run.at("messages", "latencyMs", "percentiles")).isEmpty());
             assertFalse(((List<?>) run.at("timeline")).isEmpty());
             assertEquals(Map.of(), run.at("failures"));
-            assertTrue(run.out.contains("lost 0, bounced with an error 0"), run.out);
-            assertTrue(run.html.contains("Message end-to-end latency by percentile"), "html has the latency chart");
-            assertTrue(run.html.contains("Throughput over time"), "html has the throughput chart");
-            assertTrue(run.html.contains("<polyline"), "html charts have lines");
-            assertFalse(run.html.contains("<script"), "html has no scripts");
+            assertTrue(run.out().contains("lost 0, bounced with an error 0"), run.out());
+            assertTrue(run.html().contains("Message end-to-end latency by percentile"), "html has the latency chart");
+            assertTrue(run.html().contains("Throughput over time"), "html has the throughput chart");
+            assertTrue(run.html().contains("<polyline"), "html charts have lines");
+            assertFalse(run.html().contains("<script"), "html has no scripts");
         }
     }
 
     @Test
     void idleSaysWhenAllSessionsAreUpAndHoldsThem() throws Exception {
         try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, true)) {
-            Run run = run(server, "--scenario=idle", "--users=30", "--tls=off", "--duration=1s", "--ramp=100");
+            LoadTestRun run = run(server, "--scenario=idle", "--users=30", "--tls=off", "--duration=1s", "--ramp=100");
 
-            assertEquals(0, run.status, run.err);
-            assertTrue(run.out.contains("ALL UP: 30 of 30 sessions online (0 failed)"), run.out);
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().contains("ALL UP: 30 of 30 sessions online (0 failed)"), run.out());
             assertEquals(30.0, run.at("logins", "ok"));
             assertEquals(30.0, run.at("logins", "maxSessionsUp"));
             assertEquals(0.0, run.at("logins", "latencyMs", "tls", "count"), "no TLS phase with --tls=off");
@@ -97,7 +95,7 @@ class LoadTestEndToEndTest {
     @Test
     void plainWithoutTlsLogsIn() throws Exception {
         try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, false)) {
-            Run run = run(server, "--scenario=login-storm", "--users=20", "--tls=off", "--mechanism=PLAIN",
+            LoadTestRun run = run(server, "--scenario=login-storm", "--users=20", "--tls=off", "--mechanism=PLAIN",
                     "--rate=1000");
 
             assertEquals(20.0, run.at("logins", "ok"));
@@ -110,7 +108,8 @@ class LoadTestEndToEndTest {
         try (TinyXmppServer one = new TinyXmppServer("localhost", PASSWORD, null, false);
                 TinyXmppServer two = new TinyXmppServer("localhost", PASSWORD, null, false,
                         new InetSocketAddress("127.0.0.2", one.port()))) {
-            Run run = run(one, "--scenario=login-storm", "--users=10", "--tls=off", "--host=127.0.0.1,127.0.0.2");
+            LoadTestRun run = run(one, "--scenario=login-storm", "--users=10", "--tls=off",
+                    "--host=127.0.0.1,127.0.0.2");
 
             assertEquals(10.0, run.at("logins", "ok"));
             assertEquals(5, one.binds.get());
@@ -122,13 +121,13 @@ class LoadTestEndToEndTest {
     void aWrongPasswordIsCountedAsSaslNotAuthorized() throws Exception {
         try (TinyXmppServer server = new TinyXmppServer("localhost", "other", TestCertificate.serverContext(),
                 false)) {
-            Run run = run(server, "--scenario=login-storm", "--users=10");
+            LoadTestRun run = run(server, "--scenario=login-storm", "--users=10");
 
             assertEquals(0.0, run.at("logins", "ok"));
             assertEquals(10.0, run.at("logins", "failed"));
             assertEquals(10.0, run.at("failures", "sasl:not-authorized", "count"));
             assertEquals(0, server.binds.get());
-            assertTrue(run.out.contains("sasl:not-authorized"), run.out);
+            assertTrue(run.out().contains("sasl:not-authorized"), run.out());
         }
     }
 
@@ -138,9 +137,9 @@ class LoadTestEndToEndTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
-        Run run = run(port, "--scenario=login-storm", "--users=5");
+        LoadTestRun run = run(port, "--scenario=login-storm", "--users=5");
 
-        assertEquals(0, run.status, run.err);
+        assertEquals(0, run.status(), run.err());
         assertEquals(5.0, run.at("logins", "failed"));
         assertEquals(5.0, run.at("failures", "connect:ConnectException", "count"));
     }
@@ -154,29 +153,11 @@ class LoadTestEndToEndTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("chat needs --rate"));
     }
 
-    private Run run(TinyXmppServer server, String... args) throws Exception {
+    private LoadTestRun run(TinyXmppServer server, String... args) throws Exception {
         return run(server.port(), args);
     }
 
-    private Run run(int port, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--port=" + port);
-        all.add("--password=" + PASSWORD);
-        all.add("--progress=1s");
-        all.add("--out=" + dir.resolve("result"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = LoadTest.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Path json = dir.resolve("result.json");
-        Path html = dir.resolve("result.html");
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                MiniJson.parse(Files.readString(json)), Files.readString(html));
-    }
-
-    private record Run(int status, String out, String err, Object json, String html) {
-        Object at(Object... path) {
-            return MiniJson.at(json, path);
-        }
+    private LoadTestRun run(int port, String... args) throws Exception {
+        return LoadTestRun.run(dir, port, PASSWORD, args);
     }
 }

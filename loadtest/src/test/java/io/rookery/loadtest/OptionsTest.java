@@ -77,8 +77,62 @@ class OptionsTest {
         assertMessage("chat needs --rate > 0", "--scenario=chat");
         assertMessage("--duration: not a duration: soon", "--scenario=idle", "--duration=soon");
         assertMessage("--users given twice", "--scenario=idle", "--users=1", "--users=2");
-        assertMessage("--scenario must be login-storm, idle or chat", "--scenario=soak");
         assertMessage("--host has an empty name", "--scenario=idle", "--host=a,,b");
+    }
+
+    @Test
+    void theNewScenariosReadTheirOptions() {
+        Options churn = Options.parse("--scenario=presence-churn", "--rate=10", "--users=50", "--contacts=8");
+        assertEquals(Options.Scenario.PRESENCE_CHURN, churn.scenario);
+        assertEquals(8, churn.contacts);
+        assertTrue(churn.rosterSetup);
+        assertTrue(churn.setsUpRosters());
+        assertTrue(churn.presence);
+        assertEquals("8", churn.effective().get("contacts"));
+        assertEquals("none", churn.effective().get("create"));
+        Options roster = Options.parse("--scenario=roster", "--users=30", "--roster-setup=off");
+        assertEquals(29, roster.contacts, "at most every other user by default");
+        assertFalse(roster.setsUpRosters());
+        assertEquals(100, Options.parse("--scenario=roster", "--users=500").contacts);
+        assertEquals(0, Options.parse("--scenario=chat", "--rate=1", "--contacts=5").contacts);
+        assertFalse(Options.parse("--scenario=idle").effective().containsKey("contacts"));
+    }
+
+    @Test
+    void accountCreationIsReadAndTheCommandNeverCarriesThePassword() {
+        assertEquals(Options.Create.NONE, Options.parse("--scenario=idle").create);
+        assertEquals(Options.Create.IBR, Options.parse("--scenario=idle", "--create=ibr").create);
+        Options c = Options.parse("--scenario=idle", "--password=hunter2", "--create=command",
+                "--create-command=make {users} {password} hunter2");
+        assertEquals(Options.Create.COMMAND, c.create);
+        assertEquals("make {users} {password} hunter2", c.createCommand);
+        assertEquals("make {users} {password} (password)", c.effective().get("create-command"));
+        assertFalse(Options.parse("--scenario=idle").effective().containsKey("create-command"));
+    }
+
+    @Test
+    void extraRoundsLengthenTheDefaultTimeout() {
+        Duration plain = Options.parse("--scenario=idle", "--duration=10s").timeout;
+        Duration ibr = Options.parse("--scenario=idle", "--duration=10s", "--create=ibr").timeout;
+        assertEquals(plain.plusSeconds(30 + 60), ibr);
+        Duration roster = Options.parse("--scenario=roster", "--duration=10s").timeout;
+        Duration noSetup = Options.parse("--scenario=roster", "--duration=10s", "--roster-setup=off").timeout;
+        assertEquals(noSetup.plusSeconds(30 + 60), roster);
+    }
+
+    @Test
+    void badValuesOfTheNewOptionsAreRefused() {
+        assertMessage("presence-churn needs --rate > 0", "--scenario=presence-churn");
+        assertMessage("presence-churn needs --presence=on", "--scenario=presence-churn", "--rate=1", "--presence=off");
+        assertMessage("roster needs --users >= 2", "--scenario=roster", "--users=1");
+        assertMessage("--contacts must be in 1..9", "--scenario=roster", "--users=10", "--contacts=10");
+        assertMessage("--contacts must be in 1..9", "--scenario=roster", "--users=10", "--contacts=0");
+        assertMessage("--contacts must be even when --users is odd", "--scenario=roster", "--users=9", "--contacts=3");
+        assertMessage("--roster-setup must be on or off", "--scenario=roster", "--roster-setup=maybe");
+        assertMessage("--create must be none, ibr or command", "--scenario=idle", "--create=ldap");
+        assertMessage("--create=command needs --create-command", "--scenario=idle", "--create=command");
+        assertMessage("--create-command needs --create=command", "--scenario=idle", "--create-command=true");
+        assertMessage("--scenario must be login-storm, idle, chat, presence-churn or roster", "--scenario=soak");
     }
 
     @Test
@@ -94,7 +148,8 @@ class OptionsTest {
     void helpListsEveryOption() {
         String help = Options.help();
         for (String name : new String[] {"host", "port", "domain", "user", "first", "users", "password",
-            "mechanism", "tls", "scenario", "rate", "duration", "ramp", "out", "progress"}) {
+            "mechanism", "tls", "scenario", "rate", "duration", "ramp", "out", "progress", "contacts", "roster-setup",
+            "create", "create-command"}) {
             assertTrue(help.contains("--" + name + " "), name);
         }
     }

@@ -101,6 +101,86 @@ class ReportTest {
         assertTrue(SvgChart.render("t", "x", "y", List.of(), null).contains("no data"));
     }
 
+    @Test
+    void presenceChurnAccountsAndRosterSetupAreInEveryView() {
+        RunResult r = churnResult();
+        Object json = MiniJson.parse(JsonReport.write(r));
+
+        assertEquals("ibr", MiniJson.at(json, "accounts", "method"));
+        assertEquals(7.0, MiniJson.at(json, "accounts", "created"));
+        assertEquals(3.0, MiniJson.at(json, "accounts", "existing"));
+        assertEquals(1.0, MiniJson.at(json, "accounts", "failed"));
+        assertEquals(1.0, MiniJson.at(json, "accounts", "failures", "register:not-allowed", "count"));
+        assertNull(MiniJson.at(json, "accounts", "command"));
+        assertEquals(40.0, MiniJson.at(json, "rosterSetup", "contacts"));
+        assertEquals(Boolean.FALSE, MiniJson.at(json, "rosterSetup", "complete"));
+        assertEquals(7990.0, MiniJson.at(json, "rosterSetup", "itemsBoth"));
+        assertEquals(2000.0, MiniJson.at(json, "presences", "changes"));
+        assertEquals(80000.0, MiniJson.at(json, "presences", "expected"));
+        assertEquals(79990.0, MiniJson.at(json, "presences", "received"));
+        assertEquals(10.0, MiniJson.at(json, "presences", "lost"));
+        assertEquals(2.0, MiniJson.at(json, "presences", "unexpected"));
+        assertEquals(1000.0, MiniJson.at(json, "presences", "latencyMs", "count"));
+        assertEquals(200.0, MiniJson.at(json, "logins", "latencyMs", "presences", "count"));
+        assertNull(MiniJson.at(json, "messages"));
+
+        String text = TextSummary.write(r);
+        assertTrue(text.contains("accounts (XEP-0077): 11 registrations in 2.0s: 7 created, 3 existing, 1 failed"),
+                text);
+        assertTrue(text.contains("register:not-allowed"), text);
+        assertTrue(text.contains("roster setup: 40 contacts each, 7990 of 8000 roster items both (INCOMPLETE)"), text);
+        assertTrue(text.contains("presence changes: offered 100.0/s, sent 2000 in 20.0s (100.0/s)"), text);
+        assertTrue(text.contains("broadcasts: expected 80000, received 79990 (3999.5/s), lost 10, duplicates 0,"
+                + " to non-contacts 2"), text);
+        assertTrue(text.contains("  roster "), "the roster phase has a row: " + text);
+        assertTrue(text.contains("  presences "), "the presences phase has a row: " + text);
+
+        String html = HtmlReport.write(r);
+        assertTrue(html.contains("<h2>Accounts</h2>"));
+        assertTrue(html.contains("<h2>Roster setup</h2>"));
+        assertTrue(html.contains("<h2>Presence broadcasts</h2>"));
+        assertTrue(html.contains("Presence broadcast latency by percentile"));
+        assertTrue(html.contains("Presence broadcast latency over time"));
+        assertFalse(html.contains("<script"));
+    }
+
+    @Test
+    void anAccountCommandShowsItsCommandAndStatus() {
+        RunResult.Accounts a = new RunResult.Accounts("command", 1.5, null, null, null, null, Map.of(), Map.of(),
+                LatencySummary.EMPTY, "make-users 'load%d' '(password)'", 0);
+        RunResult c = result();
+        RunResult r = new RunResult(c.scenario(), c.options(), c.startedAt(), c.elapsedSeconds(), c.notes(), a, null,
+                c.logins(), c.messages(), null, c.failures(), c.failureExamples(), c.timeline());
+        Object json = MiniJson.parse(JsonReport.write(r));
+        assertEquals("command", MiniJson.at(json, "accounts", "method"));
+        assertEquals(0.0, MiniJson.at(json, "accounts", "exitStatus"));
+        assertNull(MiniJson.at(json, "accounts", "created"));
+        assertEquals("make-users 'load%d' '(password)'", MiniJson.at(json, "accounts", "command"));
+        assertTrue(TextSummary.write(r).contains("accounts: created by the command in 1.5s (exit status 0):"
+                + " make-users 'load%d' '(password)'"));
+        assertTrue(HtmlReport.write(r).contains("make-users"));
+    }
+
+    /** presence-churn with accounts registered and an incomplete roster setup: fixed numbers. */
+    static RunResult churnResult() {
+        Histogram latency = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
+        for (int i = 1; i <= 1000; i++) latency.recordValue(i * 100L);
+        Histogram login = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
+        for (int i = 1; i <= 200; i++) login.recordValue(i * 300L);
+        Map<Metrics.Phase, LatencySummary> phases = new EnumMap<>(Metrics.Phase.class);
+        for (Metrics.Phase p : Metrics.Phase.values()) phases.put(p, LatencySummary.of(login));
+        RunResult c = result();
+        Map<String, String> options = new LinkedHashMap<>(c.options());
+        options.put("scenario", "presence-churn");
+        return new RunResult("presence-churn", options, c.startedAt(), 40, List.of(),
+                new RunResult.Accounts("ibr", 2, 11L, 7L, 3L, 1L, Map.of("register:not-allowed", 1L),
+                        Map.of("register:not-allowed", "no"), LatencySummary.of(login), null, null),
+                new RunResult.RosterSetup(40, 12, 200, 0, 4000, 8000, 7990, false, Map.of(), Map.of()),
+                new RunResult.Logins(200, 200, 200, 0, 0, 200, 3, 66, phases), null,
+                new RunResult.Presences(100, 20, 2000, 100, 80000, 79990, 3999.5, 10, 0, 2, LatencySummary.of(latency)),
+                Map.of(), Map.of(), c.timeline());
+    }
+
     private static int count(String s, String what) {
         Matcher m = Pattern.compile(Pattern.quote(what)).matcher(s);
         int n = 0;
@@ -132,10 +212,10 @@ class ReportTest {
                 new Sample(2, 9, 9, 1, 0, 400, 398, 0, 4, 400, 398, 2.0, 9.0, 12.0),
                 new Sample(3, 9, 9, 1, 0, 1000, 998, 1, 0, 600, 600, 3.0, 10.0, 15.5));
         return new RunResult("chat", options, "2026-11-24T10:00:00Z", 12.5,
-                List.of("a note with <markup> & a\nline break"),
+                List.of("a note with <markup> & a\nline break"), null, null,
                 new RunResult.Logins(10, 10, 9, 1, 0, 9, 2.25, 4.5, phases),
                 new RunResult.Messages(100, 10, 1000, 100, 998, 99.8, 2, 1, Map.of("service-unavailable", 1L), 0,
-                        LatencySummary.of(latency)),
+                        LatencySummary.of(latency)), null,
                 Map.of("sasl:not-authorized", 1L), Map.of("sasl:not-authorized", "authentication failed"), timeline);
     }
 }

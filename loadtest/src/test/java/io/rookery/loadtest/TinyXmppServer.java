@@ -26,9 +26,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
@@ -37,14 +38,25 @@ import javax.net.ssl.SSLContext;
  * module's real parser, SASL server mechanisms and TLS codec. One selector thread; it offers STARTTLS (when given
  * a context), the mechanisms {@link SaslMechanisms#advertised} lists, bind (and, if asked, a mandatory session),
  * and routes messages to the connected session whose full or bare JID is in 'to', bouncing the rest with
- * service-unavailable. Every user exists and has the one password given. Nothing more: no roster, no presence
- * broadcast, no limits.
+ * service-unavailable. Rosters, subscriptions and presence are {@link TinyRosters}'.
+ *
+ * <p>By default every user exists and has the one password given. After {@link #openRegistration()} only
+ * registered accounts (and those {@link #addAccount added}) can log in, and XEP-0077 in-band registration is
+ * offered before authentication: the form, then creation, conflict for an existing user, not-allowed for a name
+ * given to {@link #refuseRegistration}; like the examples of XEP-0077, error replies carry the query back, password
+ * included. No limits.
  */
 final class TinyXmppServer implements AutoCloseable {
     private static final byte[] SALT = "tiny-server-salt".getBytes(StandardCharsets.US_ASCII);
 
     final AtomicInteger binds = new AtomicInteger();
     final AtomicInteger routed = new AtomicInteger();
+    final AtomicInteger registered = new AtomicInteger();
+    final AtomicInteger registrationForms = new AtomicInteger();
+    final TinyRosters rosters = new TinyRosters();
+    private final Map<String, String> accounts = new ConcurrentHashMap<>();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private volatile boolean registration;
     private final String domain;
     private final String password;
     private final SSLContext tls;
@@ -54,7 +66,7 @@ final class TinyXmppServer implements AutoCloseable {
     private final Thread thread;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private final byte[] scratch = new byte[64 * 1024];
-    private final Map<ScramHash, ScramCredentials> credentials = new EnumMap<>(ScramHash.class);
+    private final Map<String, ScramCredentials> credentials = new HashMap<>();
     private final Map<String, Conn> routes = new HashMap<>();
     private volatile boolean running = true;
     private int nextId;
@@ -93,6 +105,25 @@ final class TinyXmppServer implements AutoCloseable {
 
     int port() {
         return server.socket().getLocalPort();
+    }
+
+    /** From now on only accounts log in, and anyone may register one (XEP-0077). */
+    void openRegistration() {
+        registration = true;
+    }
+
+    /** An account that exists already (with the server's password). */
+    void addAccount(String user) {
+        accounts.put(user, password);
+    }
+
+    /** Registering this user name is refused with not-allowed. */
+    void refuseRegistration(String user) {
+        refused.add(user);
+    }
+
+    boolean hasAccount(String user) {
+        return accounts.containsKey(user);
     }
 
     @Override
@@ -152,11 +183,14 @@ final class TinyXmppServer implements AutoCloseable {
         }
     }
 
-    private ScramCredentials credentials(ScramHash hash) {
-        return credentials.computeIfAbsent(hash, h -> ScramCredentials.derive(h, password, SALT, 4096));
+    /** The user's credentials, or null when it has no account (only when registration is open). */
+    private ScramCredentials credentials(ScramHash hash, String user) {
+        String pw = registration ? accounts.get(user) : password;
+        if (pw == null) return null;
+        return credentials.computeIfAbsent(hash.name() + "\0" + pw, k -> ScramCredentials.derive(hash, pw, SALT, 4096));
     }
 
-    private final class Conn {
+    private final class Conn implements TinyRosters.Peer {
         final SocketChannel ch;
         SelectionKey key;
         XmppStreamParser parser = new XmppStreamParser(64 * 1024);
@@ -222,6 +256,7 @@ final class TinyXmppServer implements AutoCloseable {
                     sb.append("<mechanism>").append(m).append("</mechanism>");
                 }
                 sb.append("</mechanisms>");
+                if (registration) sb.append("<register xmlns='").append(Namespaces.REGISTER_FEATURE).append("'/>");
             } else {
                 sb.append("<bind xmlns='").append(Namespaces.BIND).append("'/>");
                 if (requireSession) sb.append("<session xmlns='").append(Namespaces.SESSION).append("'/>");
@@ -240,16 +275,68 @@ final class TinyXmppServer implements AutoCloseable {
                 sasl(sasl.start(t.isEmpty() ? null : Base64.getDecoder().decode(t.equals("=") ? "" : t)));
             } else if (e.is("response", Namespaces.SASL) && sasl != null) {
                 sasl(sasl.respond(Base64.getDecoder().decode(e.text())));
+            } else if (e.is("iq", null) && user == null && e.child("query", Namespaces.REGISTER) != null) {
+                register(e);
             } else if (e.is("iq", null) && user != null) {
                 iq(e);
             } else if (e.is("message", null) && jid != null) {
                 route(e);
+            } else if (e.is("presence", null) && jid != null) {
+                rosters.presence(this, e);
+            }
+        }
+
+        /** XEP-0077 §3.1 before authentication. */
+        private void register(Element iq) throws TlsException {
+            String id = iq.attr("id");
+            if (!registration) {
+                send(iqError(iq, "cancel", "service-unavailable"));
+            } else if ("get".equals(iq.attr("type"))) {
+                registrationForms.incrementAndGet();
+                send("<iq type='result' id='" + id + "'><query xmlns='" + Namespaces.REGISTER + "'><instructions>"
+                        + "Choose a user name and password.</instructions><username/><password/></query></iq>");
+            } else if ("set".equals(iq.attr("type"))) {
+                Element q = iq.child("query", Namespaces.REGISTER);
+                String name = q.childText("username", Namespaces.REGISTER);
+                String pw = q.childText("password", Namespaces.REGISTER);
+                if (name == null || pw == null || name.isEmpty() || pw.isEmpty()) {
+                    send(iqError(iq, "modify", "not-acceptable"));
+                } else if (refused.contains(name)) {
+                    send(iqError(iq, "cancel", "not-allowed"));
+                } else if (accounts.putIfAbsent(name, pw) != null) {
+                    send(iqError(iq, "cancel", "conflict"));
+                } else {
+                    registered.incrementAndGet();
+                    send("<iq type='result' id='" + id + "'/>");
+                }
+            }
+        }
+
+        /** An error reply that carries the request's payload back, as XEP-0077's examples do. */
+        private String iqError(Element iq, String type, String condition) {
+            StringBuilder sb = new StringBuilder("<iq type='error' id='").append(iq.attr("id")).append("'>");
+            for (Element child : iq.elements()) XmlWriter.write(child, Namespaces.CLIENT, sb);
+            return sb.append("<error type='").append(type).append("'><").append(condition).append(" xmlns='")
+                    .append(Namespaces.STANZAS).append("'/></error></iq>").toString();
+        }
+
+        @Override
+        public String jid() {
+            return jid;
+        }
+
+        @Override
+        public void deliver(CharSequence xml) {
+            try {
+                send(xml);
+            } catch (TlsException e) {
+                close();
             }
         }
 
         private void sasl(SaslStep step) throws TlsException {
-            if (step instanceof SaslStep.NeedCredentials) {
-                step = sasl.credentials(credentials(SaslMechanisms.hashFor(sasl.name())));
+            if (step instanceof SaslStep.NeedCredentials need) {
+                step = sasl.credentials(credentials(SaslMechanisms.hashFor(sasl.name()), need.username()));
             }
             if (step instanceof SaslStep.Challenge c) {
                 send("<challenge xmlns='" + Namespaces.SASL + "'>" + Base64.getEncoder().encodeToString(c.data())
@@ -269,14 +356,19 @@ final class TinyXmppServer implements AutoCloseable {
         private void iq(Element iq) throws TlsException {
             Element bind = iq.child("bind", Namespaces.BIND);
             String id = iq.attr("id");
+            String type = iq.attr("type");
+            if ("result".equals(type) || "error".equals(type)) return; // answers to our roster pushes
             if (bind != null && jid == null) {
                 String resource = bind.childText("resource", Namespaces.BIND);
                 jid = user + "@" + domain + "/" + (resource == null ? "r" + nextId++ : resource);
                 routes.put(jid, this);
                 routes.put(bare(jid), this);
+                rosters.bound(this);
                 binds.incrementAndGet();
                 send("<iq type='result' id='" + id + "'><bind xmlns='" + Namespaces.BIND + "'><jid>" + jid
                         + "</jid></bind></iq>");
+            } else if (jid != null && "get".equals(type) && iq.child("query", Namespaces.ROSTER) != null) {
+                rosters.rosterGet(this, iq);
             } else {
                 send("<iq type='result' id='" + id + "'/>");
             }
@@ -327,6 +419,7 @@ final class TinyXmppServer implements AutoCloseable {
             if (jid != null) {
                 routes.remove(jid, this);
                 routes.remove(bare(jid), this);
+                rosters.closed(this);
             }
             key.cancel();
             try {
