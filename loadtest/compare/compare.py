@@ -33,7 +33,7 @@ PASSWORD = "secret"
 USER_PATTERN = "load%d"
 SCRAM_ITERATIONS = 4096
 
-# Sizes of each profile. "full" is what docs/benchmarks.md reports; "smoke" proves the pipeline in a few minutes.
+# Sizes of each profile: "full" (about two hours), "standard" (under an hour) and "smoke" (proves the pipeline).
 # Account ranges: idle and the plain login storm use load1..; the STARTTLS storm the next storm_users accounts (so
 # that both storms log in users the server has not seen since it started); chat load1..chat_users; warm-ups the
 # warmup_users accounts after those.
@@ -57,6 +57,27 @@ PROFILES = {
         # Idle and chat measure memory and messages, not logins: their logins go as fast as the server takes them
         # with at most this many in progress (no fixed ramp that a slow server would fall behind of), and a slow
         # login is waited for rather than failed.
+        "login_concurrency": 50,
+        "login_timeout_s": 120,
+    },
+    # The required figures (10,000 idle sessions, both modes, all three servers) in under an hour on 2
+    # cores: shorter storms and chat steps than "full", a shorter ladder.
+    "standard": {
+        "idle_sessions": 10000,
+        "idle_settle_s": 10,
+        "storm_users": 3000,
+        "storm_concurrency": 100,
+        "storm_duration_s": 90,
+        "chat_users": 1000,
+        "fixed_rate": 1000,
+        "fixed_duration_s": 30,
+        "ladder": [1000, 2000, 4000],
+        "ladder_duration_s": 15,
+        "bisect_steps": 1,
+        "warmup_users": 500,
+        "warmup_rate": 500,
+        "warmup_duration_s": 10,
+        "grace_s": 5,
         "login_concurrency": 50,
         "login_timeout_s": 120,
     },
