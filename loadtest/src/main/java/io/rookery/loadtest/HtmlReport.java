@@ -46,6 +46,10 @@ final class HtmlReport {
         return sb.toString();
     }
 
+    /** Ends the current table and opens a latency table (rows from {@link #latencyRow}). */
+    private static final String LATENCY_TABLE_HEAD = "</table>\n<table><tr><th class='l'>latency (ms)</th><th>count</th>"
+            + "<th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>";
+
     private static void logins(StringBuilder sb, RunResult.Logins l) {
         sb.append("<h2>Logins</h2>\n<table>");
         row(sb, "target", Long.toString(l.target()));
@@ -56,8 +60,7 @@ final class HtmlReport {
         row(sb, "peak sessions up", Long.toString(l.maxUp()));
         row(sb, "all logins ended at", num(l.allEndedSeconds()) + " s");
         row(sb, "logins per second achieved", num(l.ratePerSecond()));
-        sb.append("</table>\n<table><tr><th class='l'>latency (ms)</th><th>count</th><th>p50</th><th>p90</th>"
-                + "<th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>");
+        sb.append(LATENCY_TABLE_HEAD);
         l.phases().forEach((phase, s) -> latencyRow(sb, phase.name().toLowerCase(Locale.ROOT), s));
         sb.append("</table>\n");
     }
@@ -74,8 +77,7 @@ final class HtmlReport {
         row(sb, "bounced with an error", m.bounced() + (m.bounceConditions().isEmpty() ? ""
                 : " " + m.bounceConditions()));
         row(sb, "duplicates", Long.toString(m.duplicates()));
-        sb.append("</table>\n<table><tr><th class='l'>latency (ms)</th><th>count</th><th>p50</th><th>p90</th>"
-                + "<th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>");
+        sb.append(LATENCY_TABLE_HEAD);
         latencyRow(sb, "end to end", m.latency());
         sb.append("</table>\n");
     }
@@ -92,8 +94,7 @@ final class HtmlReport {
         row(sb, "lost (not received by the end of the grace period)", Long.toString(p.lost()));
         row(sb, "duplicates", Long.toString(p.duplicates()));
         row(sb, "received by a user who is not a contact", Long.toString(p.unexpected()));
-        sb.append("</table>\n<table><tr><th class='l'>latency (ms)</th><th>count</th><th>p50</th><th>p90</th>"
-                + "<th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>");
+        sb.append(LATENCY_TABLE_HEAD);
         latencyRow(sb, "change to contact", p.latency());
         sb.append("</table>\n");
     }
@@ -112,8 +113,7 @@ final class HtmlReport {
         row(sb, "created", String.valueOf(a.created()));
         row(sb, "existing (conflict)", String.valueOf(a.existing()));
         row(sb, "failed", String.valueOf(a.failed()));
-        sb.append("</table>\n<table><tr><th class='l'>latency (ms)</th><th>count</th><th>p50</th><th>p90</th>"
-                + "<th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>");
+        sb.append(LATENCY_TABLE_HEAD);
         latencyRow(sb, "registration", a.latency());
         sb.append("</table>\n");
         kinds(sb, a.failures(), a.failureExamples());
