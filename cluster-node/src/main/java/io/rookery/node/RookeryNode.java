@@ -18,7 +18,9 @@ import io.rookery.node.c2s.Sweeper;
 import io.rookery.node.config.RookerySettings;
 import io.rookery.node.routing.DeadLetterRescue;
 import io.rookery.node.routing.Router;
-import io.rookery.node.routing.ServerHandlers;
+import io.rookery.node.ext.Modules;
+import java.time.Clock;
+import java.time.Instant;
 import io.rookery.node.tls.DevCertificate;
 import io.rookery.node.user.AccountDirectory;
 import io.rookery.node.user.AccountService;
@@ -106,6 +108,8 @@ public final class RookeryNode implements AutoCloseable {
 
     public static RookeryNode start(Config config) throws Exception {
         RookerySettings s = RookerySettings.from(config);
+        // Before anything starts: a misnamed or refused module fails the start at once.
+        Modules modules = Modules.fromConfig(config, Clock.systemUTC(), Instant.now());
         Files.createDirectories(s.dataDir());
         CassandraLauncher.Handle cassandra = null;
         List<String> contactPoints = s.cassandra().contactPoints();
@@ -150,9 +154,7 @@ public final class RookeryNode implements AutoCloseable {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
 
-            Router router = new Router(ClusterSharding.get(system), s.domain());
-            ServerHandlers handlers = new ServerHandlers(s.registrationEnabled());
-            router.setServerHandlers(handlers);
+            Router router = new Router(ClusterSharding.get(system), s.domain(), modules);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
             NodeMetrics metrics = new NodeMetrics();
             UserEntity.init(system, router, directory,
@@ -172,7 +174,7 @@ public final class RookeryNode implements AutoCloseable {
                             .thenApply(v -> Done.getInstance()));
             system.systemActorOf(LostSessions.create(onlineSessions, router, s.cluster().lostSessionsDelay()), "lost-sessions", Props.empty());
             system.systemActorOf(DeadLetterRescue.create(router), "dead-letter-rescue", Props.empty());
-            SessionServices services = new SessionServices(s, router, handlers, ssl != null, metrics, onlineSessions);
+            SessionServices services = new SessionServices(s, router, ssl != null, metrics, onlineSessions);
             C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);
             List<Tcp.ServerBinding> bindings = new ArrayList<>();
             int starttls = -1;

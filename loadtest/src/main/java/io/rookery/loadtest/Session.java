@@ -1,6 +1,8 @@
 package io.rookery.loadtest;
 
 import io.rookery.loadtest.ScramClient.ScramException;
+import io.rookery.protocol.xep.register.Register;
+import io.rookery.protocol.xep.ping.Ping;
 import io.rookery.protocol.sasl.ScramHash;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.stanza.XmppStreamException;
@@ -181,7 +183,7 @@ class Session extends Connection {
 
     /** Asks for the registration form first, as §3.1 says a client should; the answer tells whether IBR is on. */
     private void startRegistration() {
-        send(text().append("<iq type='get' id='reg1'><query xmlns='").append(Namespaces.REGISTER).append("'/></iq>"));
+        send(text().append("<iq type='get' id='reg1'><query xmlns='").append(Register.NS).append("'/></iq>"));
         state = State.AWAIT_REGISTER_FORM;
     }
 
@@ -192,7 +194,7 @@ class Session extends Connection {
         } else if (!"result".equals(iq.attr("type"))) {
             fail("register:" + Replies.stanzaErrorCondition(iq), Replies.errorText(iq));
         } else {
-            StringBuilder sb = text().append("<iq type='set' id='reg2'><query xmlns='").append(Namespaces.REGISTER)
+            StringBuilder sb = text().append("<iq type='set' id='reg2'><query xmlns='").append(Register.NS)
                     .append("'><username>");
             XmlWriter.escapeText(loop.options.userName(userIndex), sb);
             sb.append("</username><password>");
@@ -411,7 +413,7 @@ class Session extends Connection {
             sb.append('\'');
         }
         Element child = iq.elements().isEmpty() ? null : iq.elements().get(0);
-        boolean ping = "get".equals(type) && child != null && child.is("ping", Namespaces.PING);
+        boolean ping = "get".equals(type) && child != null && child.is("ping", Ping.NS);
         if (ping) {
             send(sb.append(" type='result'/>"));
         } else {

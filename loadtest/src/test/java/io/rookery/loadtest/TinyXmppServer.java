@@ -1,6 +1,7 @@
 package io.rookery.loadtest;
 
 import io.rookery.protocol.sasl.SaslMechanisms;
+import io.rookery.protocol.xep.register.Register;
 import io.rookery.protocol.sasl.SaslServerMechanism;
 import io.rookery.protocol.sasl.SaslStep;
 import io.rookery.protocol.sasl.ScramCredentials;
@@ -256,7 +257,7 @@ final class TinyXmppServer implements AutoCloseable {
                     sb.append("<mechanism>").append(m).append("</mechanism>");
                 }
                 sb.append("</mechanisms>");
-                if (registration) sb.append("<register xmlns='").append(Namespaces.REGISTER_FEATURE).append("'/>");
+                if (registration) sb.append("<register xmlns='").append(Register.FEATURE).append("'/>");
             } else {
                 sb.append("<bind xmlns='").append(Namespaces.BIND).append("'/>");
                 if (requireSession) sb.append("<session xmlns='").append(Namespaces.SESSION).append("'/>");
@@ -275,7 +276,7 @@ final class TinyXmppServer implements AutoCloseable {
                 sasl(sasl.start(t.isEmpty() ? null : Base64.getDecoder().decode(t.equals("=") ? "" : t)));
             } else if (e.is("response", Namespaces.SASL) && sasl != null) {
                 sasl(sasl.respond(Base64.getDecoder().decode(e.text())));
-            } else if (e.is("iq", null) && user == null && e.child("query", Namespaces.REGISTER) != null) {
+            } else if (e.is("iq", null) && user == null && e.child("query", Register.NS) != null) {
                 register(e);
             } else if (e.is("iq", null) && user != null) {
                 iq(e);
@@ -293,12 +294,12 @@ final class TinyXmppServer implements AutoCloseable {
                 send(iqError(iq, "cancel", "service-unavailable"));
             } else if ("get".equals(iq.attr("type"))) {
                 registrationForms.incrementAndGet();
-                send("<iq type='result' id='" + id + "'><query xmlns='" + Namespaces.REGISTER + "'><instructions>"
+                send("<iq type='result' id='" + id + "'><query xmlns='" + Register.NS + "'><instructions>"
                         + "Choose a user name and password.</instructions><username/><password/></query></iq>");
             } else if ("set".equals(iq.attr("type"))) {
-                Element q = iq.child("query", Namespaces.REGISTER);
-                String name = q.childText("username", Namespaces.REGISTER);
-                String pw = q.childText("password", Namespaces.REGISTER);
+                Element q = iq.child("query", Register.NS);
+                String name = q.childText("username", Register.NS);
+                String pw = q.childText("password", Register.NS);
                 if (name == null || pw == null || name.isEmpty() || pw.isEmpty()) {
                     send(iqError(iq, "modify", "not-acceptable"));
                 } else if (refused.contains(name)) {

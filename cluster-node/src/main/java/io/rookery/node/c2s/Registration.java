@@ -1,6 +1,7 @@
 package io.rookery.node.c2s;
 
 import io.rookery.node.user.Accounts;
+import io.rookery.protocol.xep.register.Register;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
@@ -22,25 +23,25 @@ final class Registration {
     record Answered(Element iq, UserEntity.AccountResult result, Throwable failure) implements SessionActor.Local {}
 
     static boolean isRegistrationIq(Element e) {
-        return "iq".equals(e.name()) && e.child("query", Namespaces.REGISTER) != null;
+        return "iq".equals(e.name()) && e.child("query", Register.NS) != null;
     }
 
     static Behavior<SessionActor.Command> handle(SessionActor session, Element iq) {
         String type = iq.attr("type");
         if ("get".equals(type)) {
-            Element form = Element.builder("query", Namespaces.REGISTER)
-                    .child(Element.builder("instructions", Namespaces.REGISTER)
+            Element form = Element.builder("query", Register.NS)
+                    .child(Element.builder("instructions", Register.NS)
                             .text("Choose a user name and password.").build())
-                    .child(Element.of("username", Namespaces.REGISTER))
-                    .child(Element.of("password", Namespaces.REGISTER))
+                    .child(Element.of("username", Register.NS))
+                    .child(Element.of("password", Register.NS))
                     .build();
             return session.registrationReply(Stanzas.iqResult(iq, form));
         }
         if (!"set".equals(type)) return session.registrationReply(error(iq, StanzaErrorCondition.BAD_REQUEST));
-        Element q = iq.child("query", Namespaces.REGISTER);
-        String username = q.childText("username", Namespaces.REGISTER);
-        String password = q.childText("password", Namespaces.REGISTER);
-        if (q.child("remove", Namespaces.REGISTER) != null) {
+        Element q = iq.child("query", Register.NS);
+        String username = q.childText("username", Register.NS);
+        String password = q.childText("password", Register.NS);
+        if (q.child("remove", Register.NS) != null) {
             return session.registrationReply(error(iq, StanzaErrorCondition.NOT_AUTHORIZED));
         }
         if (username == null || username.isBlank() || password == null || password.isEmpty()) {

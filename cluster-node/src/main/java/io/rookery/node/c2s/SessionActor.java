@@ -1,6 +1,7 @@
 package io.rookery.node.c2s;
 
-import io.rookery.node.routing.Router;
+import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.StreamFeature;
 import io.rookery.node.user.UserEntity;
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.protocol.jid.InvalidJidException;
@@ -211,12 +212,8 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
         if (phase == Phase.AWAITING_BIND) {
             features.append("<bind xmlns='").append(Namespaces.BIND).append("'/>")
                     .append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>")
-                    // XEP-0237: roster versioning.
-                    .append("<ver xmlns='urn:xmpp:features:rosterver'/>")
-                    // RFC 6121 §3.4: subscription pre-approval.
-                    .append("<sub xmlns='urn:xmpp:features:pre-approval'/>")
-                    // XEP-0115 §6.3: the server's capabilities, so clients can skip a disco#info of the server.
-                    .append(services.serverHandlers().capsStreamFeature());
+                    .append(services.modules().streamFeatures(StreamFeature.Step.AFTER_AUTHENTICATION,
+                            new StreamFeature.StreamContext(tlsActive)));
         } else if (!tlsActive && services.tlsAvailable() && services.requireTls()) {
             // §5.3.1: STARTTLS is mandatory-to-negotiate, so it is the only feature offered.
             features.append("<starttls xmlns='").append(Namespaces.TLS).append("'><required/></starttls>");
@@ -227,10 +224,9 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             }
             features.append("<mechanisms xmlns='").append(Namespaces.SASL).append("'>");
             for (String mech : advertisedMechanisms()) features.append("<mechanism>").append(mech).append("</mechanism>");
-            features.append("</mechanisms>");
-            if (services.registrationEnabled() && (tlsActive || !services.requireTls())) {
-                features.append("<register xmlns='").append(Namespaces.REGISTER_FEATURE).append("'/>");
-            }
+            features.append("</mechanisms>")
+                    .append(services.modules().streamFeatures(StreamFeature.Step.BEFORE_AUTHENTICATION,
+                            new StreamFeature.StreamContext(tlsActive)));
             phase = Phase.AUTHENTICATING;
         }
         features.append("</stream:features>");
@@ -553,7 +549,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
             return;
         }
         if (to.local() == null && to.resource() == null && services.domain().equals(to.domain())) {
-            if (request) send(services.serverHandlers().serverIq(iq));
+            if (request) send(services.modules().answer(AddressKind.SERVER, iq));
             return;
         }
         if (refusedByBlocklist(iq, to)) return;
@@ -633,7 +629,7 @@ public final class SessionActor extends AbstractBehavior<SessionActor.Command> {
     private void handBack(Element stanza) {
         if (!"message".equals(stanza.name()) || "error".equals(stanza.attr("type"))) return;
         for (Element child : stanza.elements()) {
-            if (io.rookery.node.routing.ServerHandlers.CARBONS.equals(child.namespace())) return;
+            if (io.rookery.protocol.xep.carbons.Carbons.NS.equals(child.namespace())) return;
         }
         services.router().route(stanza);
     }

@@ -2,29 +2,26 @@ package io.rookery.node.c2s;
 
 import io.rookery.node.config.RookerySettings;
 import io.rookery.node.routing.Router;
-import io.rookery.node.routing.ServerHandlers;
+import io.rookery.node.ext.Modules;
 import java.security.SecureRandom;
 
-/** What every session of a node shares: settings, the router and the server's own handlers. */
+/** What every session of a node shares: settings, the router and through it the modules. */
 public final class SessionServices {
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
     private final RookerySettings settings;
     private final Router router;
-    private final ServerHandlers serverHandlers;
     private final boolean tlsAvailable;
     private final io.rookery.node.metrics.NodeMetrics metrics;
     private final io.rookery.node.cluster.OnlineSessions onlineSessions;
     private final SecureRandom random = new SecureRandom();
 
-    public SessionServices(RookerySettings settings, Router router, ServerHandlers serverHandlers,
-            boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics,
+    public SessionServices(RookerySettings settings, Router router, boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics,
             io.rookery.node.cluster.OnlineSessions onlineSessions) {
         this.metrics = metrics;
         this.onlineSessions = onlineSessions;
         this.settings = settings;
         this.router = router;
-        this.serverHandlers = serverHandlers;
         this.tlsAvailable = tlsAvailable;
     }
 
@@ -69,8 +66,8 @@ public final class SessionServices {
         return router;
     }
 
-    ServerHandlers serverHandlers() {
-        return serverHandlers;
+    Modules modules() {
+        return router.modules();
     }
 
     /** RFC 6120 §4.7.3: stream ids are unpredictable. */

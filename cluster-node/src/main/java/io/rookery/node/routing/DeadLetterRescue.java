@@ -82,7 +82,7 @@ public final class DeadLetterRescue {
         if ("message".equals(stanza.name())) {
             if ("error".equals(type)) return false;
             for (Element child : stanza.elements()) {
-                if (ServerHandlers.CARBONS.equals(child.namespace())) return false;
+                if (io.rookery.protocol.xep.carbons.Carbons.NS.equals(child.namespace())) return false;
             }
             return true;
         }

@@ -1,5 +1,7 @@
 package io.rookery.node.routing;
 
+import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.Modules;
 import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
@@ -18,15 +20,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class Router {
     private final ClusterSharding sharding;
     private final String domain;
-    private volatile ServerHandlers serverHandlers;
+    private final Modules modules;
 
-    public Router(ClusterSharding sharding, String domain) {
+    public Router(ClusterSharding sharding, String domain, Modules modules) {
         this.sharding = sharding;
         this.domain = domain;
+        this.modules = modules;
     }
 
-    public void setServerHandlers(ServerHandlers handlers) {
-        this.serverHandlers = handlers;
+    /** The node's modules: what answers iq addressed to the server and to accounts. */
+    public Modules modules() {
+        return modules;
     }
 
     public String domain() {
@@ -57,8 +61,8 @@ public final class Router {
         if (to.local() == null) {
             // Addressed to the server (or a server resource) by another entity: answer requests, drop the rest.
             String type = stanza.attr("type");
-            if ("iq".equals(stanza.name()) && ("get".equals(type) || "set".equals(type)) && serverHandlers != null) {
-                route(serverHandlers.serverIq(stanza));
+            if ("iq".equals(stanza.name()) && ("get".equals(type) || "set".equals(type))) {
+                route(modules.answer(AddressKind.SERVER, stanza));
             }
             return;
         }

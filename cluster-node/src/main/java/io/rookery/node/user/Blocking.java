@@ -2,7 +2,7 @@ package io.rookery.node.user;
 
 import io.rookery.node.c2s.SessionActor;
 import io.rookery.node.routing.Router;
-import io.rookery.node.routing.ServerHandlers;
+import io.rookery.protocol.xep.blocking.BlockingCommand;
 import io.rookery.persistence.blocking.JidsBlocked;
 import io.rookery.persistence.blocking.JidsUnblocked;
 import io.rookery.protocol.jid.InvalidJidException;
@@ -38,8 +38,8 @@ import java.util.function.Predicate;
  * sent before the block is not followed by unavailable (directed presence is not tracked).
  */
 public final class Blocking {
-    static final String NS = ServerHandlers.BLOCKING;
-    static final String ERRORS = "urn:xmpp:blocking:errors";
+    static final String NS = BlockingCommand.NS;
+    static final String ERRORS = BlockingCommand.ERRORS;
 
     /** A blocklist is held in memory and checked for every inbound stanza: spam lists of thousands are refused. */
     static final int MAX_ITEMS = 1000;

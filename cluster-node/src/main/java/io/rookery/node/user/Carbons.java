@@ -1,6 +1,5 @@
 package io.rookery.node.user;
 
-import io.rookery.node.routing.ServerHandlers;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
@@ -17,9 +16,9 @@ import io.rookery.protocol.xml.Element;
  * cases of §6 (groupchat private messages, error messages); those are not copied.
  */
 final class Carbons {
-    static final String NS = ServerHandlers.CARBONS;
-    static final String FORWARD = "urn:xmpp:forward:0";
-    static final String HINTS = "urn:xmpp:hints";
+    static final String NS = io.rookery.protocol.xep.carbons.Carbons.NS;
+    static final String FORWARD = io.rookery.protocol.xep.carbons.Carbons.FORWARD;
+    static final String HINTS = io.rookery.protocol.xep.carbons.Carbons.HINTS;
 
     private Carbons() {}
 

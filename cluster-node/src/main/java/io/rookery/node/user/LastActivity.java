@@ -1,6 +1,5 @@
 package io.rookery.node.user;
 
-import io.rookery.node.routing.ServerHandlers;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.Subscription;
 import io.rookery.protocol.jid.InvalidJidException;
@@ -24,7 +23,7 @@ final class LastActivity {
 
     static boolean isQuery(Element iq) {
         return "get".equals(iq.attr("type")) && iq.elements().size() == 1
-                && iq.elements().get(0).is("query", ServerHandlers.LAST);
+                && iq.elements().get(0).is("query", io.rookery.protocol.xep.last.LastActivity.NS);
     }
 
     /** §4: only the user and contacts allowed to see the user's presence (from, both) may ask; others get forbidden. */
@@ -34,7 +33,7 @@ final class LastActivity {
         }
         long seconds = online.lastActivitySeconds();
         if (seconds < 0) return Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
-        return ServerHandlers.lastActivityResult(iq, seconds);
+        return Stanzas.iqResult(iq, io.rookery.protocol.xep.last.LastActivity.result(seconds));
     }
 
     private static boolean allowed(UserState state, Jid user, String from) {

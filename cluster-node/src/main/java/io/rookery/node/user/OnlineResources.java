@@ -2,7 +2,6 @@ package io.rookery.node.user;
 
 import io.rookery.node.c2s.SessionActor;
 import io.rookery.node.routing.Router;
-import io.rookery.node.routing.ServerHandlers;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
@@ -332,11 +331,9 @@ final class OnlineResources {
                 }
             }
             case "iq" -> {
-                // §8.5.2.1.3 / RFC 6120 §10.5.4: the server answers iq sent to the bare JID on the user's behalf.
-                if ("get".equals(type) || "set".equals(type)) {
-                    Element reply = ServerHandlers.accountIq(stanza);
-                    router.route(reply);
-                }
+                // §8.5.2.1.3 / RFC 6120 §10.5.4: the server answers iq sent to the bare JID on the user's behalf;
+                // the entity has tried its own handlers and the modules' before it comes here.
+                if ("get".equals(type) || "set".equals(type)) bounce(stanza);
             }
             default -> { }
         }

@@ -22,7 +22,7 @@ import java.util.Set;
  * element (storing an empty one is what clients do), and a bound on the number of distinct elements stored.
  */
 final class PrivateXml {
-    static final String NS = "jabber:iq:private";
+    static final String NS = io.rookery.protocol.xep.privatexml.PrivateStorage.NS;
 
     /**
      * The largest set accepted, all its children serialized. Everything stored stays in the entity's memory and

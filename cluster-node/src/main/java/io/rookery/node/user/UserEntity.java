@@ -7,7 +7,11 @@ import io.rookery.persistence.user.AccountCreated;
 import io.rookery.persistence.user.AccountDeleted;
 import io.rookery.persistence.user.PasswordChanged;
 import io.rookery.persistence.user.UserEvent;
-import io.rookery.node.routing.ServerHandlers;
+import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.IqOutcome;
+import io.rookery.protocol.stanza.StanzaError;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineMessageStored;
 import io.rookery.persistence.offline.OfflineMessagesDelivered;
@@ -321,7 +325,9 @@ public final class UserEntity
             if ("get".equals(iq.attr("type"))) return run(contacts.rosterGet(state, cmd.resource(), iq));
             if ("set".equals(iq.attr("type"))) return run(contacts.rosterSet(state, cmd.resource(), iq));
         }
-        online.sendTo(cmd.resource(), ServerHandlers.accountIq(iq));
+        IqOutcome handled = router.modules().handle(AddressKind.OWN_ACCOUNT, iq);
+        if (handled != null) return run(handled, reply -> online.sendTo(cmd.resource(), reply));
+        online.sendTo(cmd.resource(), Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
         return Effect().noReply();
     }
 
@@ -345,6 +351,10 @@ public final class UserEntity
         if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name()) && LastActivity.isQuery(stanza)) {
             router.route(LastActivity.answer(state, online, jid, stanza));
             return Effect().noReply();
+        }
+        if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name())) {
+            IqOutcome handled = router.modules().handle(AddressKind.OTHER_ACCOUNT, stanza);
+            if (handled != null) return run(handled, router::route);
         }
         if (state.exists() && "presence".equals(stanza.name()) && cmd.to().isBare()) {
             String type = stanza.attr("type");
@@ -373,7 +383,7 @@ public final class UserEntity
     /** XEP-0203: when the server received it. */
     private Element withDelay(Element stanza, long millis) {
         java.util.List<io.rookery.protocol.xml.Node> children = new java.util.ArrayList<>(stanza.children());
-        children.add(Element.builder("delay", "urn:xmpp:delay").attr("from", jid.domain())
+        children.add(Element.builder("delay", io.rookery.protocol.xep.offline.Delay.NS).attr("from", jid.domain())
                 .attr("stamp", java.time.Instant.ofEpochMilli(millis).toString()).build());
         return stanza.withChildren(children);
     }
@@ -397,6 +407,19 @@ public final class UserEntity
         java.util.List<OfflineMessage> messages = state.offlineMessages();
         for (OfflineMessage m : messages) online.sendTo(resource, StoredXml.parse(m.stanzaXml()));
         return messages.size();
+    }
+
+    /** A module's answer: its events persisted first, then the reply sent and its other stanzas routed. */
+    private ReplyEffect<UserEvent, UserState> run(IqOutcome outcome, java.util.function.Consumer<Element> reply) {
+        Runnable send = () -> {
+            reply.accept(outcome.reply());
+            outcome.route().forEach(router::route);
+        };
+        if (outcome.persist().isEmpty()) {
+            send.run();
+            return Effect().noReply();
+        }
+        return persist(outcome.persist()).thenRun(s -> send.run()).thenNoReply();
     }
 
     private ReplyEffect<UserEvent, UserState> run(Outcome outcome) {

@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * and returned as it is), and XEP-0153 avatar hashes in presence.
  */
 final class VCardTemp {
-    static final String NS = "vcard-temp";
+    static final String NS = io.rookery.protocol.xep.vcard.VCard.NS;
 
     /**
      * The largest vCard stored, as serialized XML. Every vCard is held in the entity's memory and replayed from its

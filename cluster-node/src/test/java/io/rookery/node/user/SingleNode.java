@@ -7,7 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.rookery.node.c2s.SessionActor;
 import io.rookery.node.routing.Router;
-import io.rookery.node.routing.ServerHandlers;
+import io.rookery.node.ext.Modules;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.sasl.ScramCredentials;
@@ -74,8 +74,8 @@ final class SingleNode implements AutoCloseable {
             assertEquals(MemberStatus.up(), cluster.selfMember().status());
             return null;
         });
-        Router router = new Router(ClusterSharding.get(system), DOMAIN);
-        router.setServerHandlers(new ServerHandlers(false));
+        Router router = new Router(ClusterSharding.get(system), DOMAIN,
+                Modules.fromConfig(config, java.time.Clock.systemUTC(), java.time.Instant.now()));
         UserEntity.init(system, router, null, new UserEntity.Limits(Duration.ofMinutes(5), 1000),
                 new io.rookery.node.metrics.NodeMetrics());
         return new SingleNode(testKit, router);

@@ -1,6 +1,8 @@
 package io.rookery.node.user;
 
 import static io.rookery.node.user.SingleNode.assertServiceUnavailableReplyTo;
+import io.rookery.protocol.xep.ping.Ping;
+import io.rookery.protocol.xep.disco.Disco;
 import static io.rookery.node.user.SingleNode.chat;
 import static io.rookery.node.user.SingleNode.full;
 import static io.rookery.node.user.SingleNode.iq;
@@ -55,7 +57,7 @@ class UserEntityDeliveryTest {
 
     /** A request to one of Alice's offline resources, which always bounces (§8.5.3.2.2): Bob's marker. */
     private Element afterwards() {
-        Element get = iq(bob.jid(), full(alice, "offline"), "get", "afterwards", Element.of("query", Namespaces.DISCO_INFO));
+        Element get = iq(bob.jid(), full(alice, "offline"), "get", "afterwards", Element.of("query", Disco.INFO));
         node.router.route(get);
         return get;
     }
@@ -243,7 +245,7 @@ class UserEntityDeliveryTest {
     @Test
     void anIqToAnAccountThatDoesNotExistBouncesWithServiceUnavailable() {
         Element ping = iq(bob.jid(), full(SingleNode.freshJid("nobody"), "laptop"), "get", "i1",
-                Element.of("ping", Namespaces.PING));
+                Element.of("ping", Ping.NS));
         node.router.route(ping);
 
         assertServiceUnavailableReplyTo(ping, bob.nextStanza());
@@ -326,7 +328,7 @@ class UserEntityDeliveryTest {
         Session phone = node.bind(alice, "phone");
         node.becomeAvailable(phone, 0);
 
-        Element get = iq(bob.jid(), full(alice, "gone"), "get", "i2", Element.of("query", Namespaces.DISCO_INFO));
+        Element get = iq(bob.jid(), full(alice, "gone"), "get", "i2", Element.of("query", Disco.INFO));
         node.router.route(get);
 
         assertServiceUnavailableReplyTo(get, bob.nextStanza());
@@ -347,7 +349,7 @@ class UserEntityDeliveryTest {
 
     @Test
     void anIqPingToABareJidIsAnsweredOnTheUsersBehalfWithAResult() {
-        Element ping = iq(bob.jid(), alice, "get", "p1", Element.of("ping", Namespaces.PING));
+        Element ping = iq(bob.jid(), alice, "get", "p1", Element.of("ping", Ping.NS));
         node.router.route(ping);
 
         Element result = bob.nextStanza();
@@ -363,7 +365,7 @@ class UserEntityDeliveryTest {
         Session phone = node.bind(alice, "phone");
         node.becomeAvailable(phone, 0);
 
-        node.router.route(iq(bob.jid(), alice, "get", "p2", Element.of("ping", Namespaces.PING)));
+        node.router.route(iq(bob.jid(), alice, "get", "p2", Element.of("ping", Ping.NS)));
 
         assertEquals("result", bob.nextStanza().attr("type"));
         phone.expectNext(marker(phone, "after"));
@@ -371,20 +373,20 @@ class UserEntityDeliveryTest {
 
     @Test
     void discoInfoToABareJidNamesTheAccountRegisteredIdentity() {
-        Element get = iq(bob.jid(), alice, "get", "d1", Element.of("query", Namespaces.DISCO_INFO));
+        Element get = iq(bob.jid(), alice, "get", "d1", Element.of("query", Disco.INFO));
         node.router.route(get);
 
         Element result = bob.nextStanza();
         assertEquals("result", result.attr("type"), result::toString);
         assertEquals("d1", result.attr("id"), result::toString);
-        Element query = result.child("query", Namespaces.DISCO_INFO);
+        Element query = result.child("query", Disco.INFO);
         assertNotNull(query, result::toString);
-        Element identity = query.child("identity", Namespaces.DISCO_INFO);
+        Element identity = query.child("identity", Disco.INFO);
         assertNotNull(identity, result::toString);
         assertEquals("account", identity.attr("category"), result::toString);
         assertEquals("registered", identity.attr("type"), result::toString);
-        assertTrue(query.children("feature", Namespaces.DISCO_INFO).stream()
-                .anyMatch(f -> Namespaces.DISCO_INFO.equals(f.attr("var"))), result::toString);
+        assertTrue(query.children("feature", Disco.INFO).stream()
+                .anyMatch(f -> Disco.INFO.equals(f.attr("var"))), result::toString);
     }
 
     @Test

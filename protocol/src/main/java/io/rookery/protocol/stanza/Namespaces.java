@@ -1,6 +1,6 @@
 package io.rookery.protocol.stanza;
 
-/** Namespace names used across the protocol. */
+/** Namespace names of RFC 6120 and RFC 6121; each XEP's own are constants of its package under {@code xep}. */
 public final class Namespaces {
     public static final String CLIENT = "jabber:client";
     public static final String STREAM = "http://etherx.jabber.org/streams";
@@ -10,11 +10,6 @@ public final class Namespaces {
     public static final String SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
     public static final String BIND = "urn:ietf:params:xml:ns:xmpp-bind";
     public static final String SESSION = "urn:ietf:params:xml:ns:xmpp-session";
-    public static final String PING = "urn:xmpp:ping";
-    public static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
-    public static final String DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
-    public static final String REGISTER = "jabber:iq:register";
-    public static final String REGISTER_FEATURE = "http://jabber.org/features/iq-register";
     public static final String ROSTER = "jabber:iq:roster";
 
     private Namespaces() {

@@ -1,0 +1,64 @@
+package io.rookery.node.ext;
+
+import io.rookery.protocol.xep.disco.Disco;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What one module declared; filled by {@link XmppModule#declare}, read by the core. */
+public final class Declarations {
+    private final Map<IqKey, IqHandler> iq = new LinkedHashMap<>();
+    private final List<Xep> xeps = new ArrayList<>();
+    private final List<StreamFeature> streamFeatures = new ArrayList<>();
+    private final Map<Discoverable, List<String>> discoFeatures = new LinkedHashMap<>();
+    private final Map<Discoverable, List<Disco.Identity>> identities = new LinkedHashMap<>();
+
+    /** The module answers iq of this type whose one payload is {@code <name xmlns=namespace/>}, sent to {@code to}. */
+    public Declarations iq(AddressKind to, IqType type, String name, String namespace, IqHandler handler) {
+        IqKey key = new IqKey(to, type, name, namespace);
+        if (iq.putIfAbsent(key, handler) != null) throw new IllegalArgumentException("declared twice: " + key);
+        return this;
+    }
+
+    public Declarations implementsXep(Xep xep) {
+        xeps.add(xep);
+        return this;
+    }
+
+    public Declarations streamFeature(StreamFeature feature) {
+        streamFeatures.add(feature);
+        return this;
+    }
+
+    /** A XEP-0030 feature of the server or of every account. */
+    public Declarations discoFeature(Discoverable entity, String var) {
+        discoFeatures.computeIfAbsent(entity, e -> new ArrayList<>()).add(var);
+        return this;
+    }
+
+    public Declarations identity(Discoverable entity, Disco.Identity identity) {
+        identities.computeIfAbsent(entity, e -> new ArrayList<>()).add(identity);
+        return this;
+    }
+
+    Map<IqKey, IqHandler> iqHandlers() {
+        return iq;
+    }
+
+    List<Xep> xeps() {
+        return xeps;
+    }
+
+    List<StreamFeature> streamFeatures() {
+        return streamFeatures;
+    }
+
+    List<String> discoFeatures(Discoverable entity) {
+        return discoFeatures.getOrDefault(entity, List.of());
+    }
+
+    List<Disco.Identity> identities(Discoverable entity) {
+        return identities.getOrDefault(entity, List.of());
+    }
+}

@@ -1,0 +1,17 @@
+package io.rookery.node.ext;
+
+import io.rookery.protocol.xml.Element;
+
+/**
+ * An iq get or set with exactly one payload (RFC 6120 §8.2.3, checked before dispatch), 'from' stamped by the
+ * server.
+ */
+public record IqRequest(Element iq, AddressKind to) {
+    public Element payload() {
+        return iq.elements().get(0);
+    }
+
+    public IqType type() {
+        return IqType.of(iq.attr("type"));
+    }
+}

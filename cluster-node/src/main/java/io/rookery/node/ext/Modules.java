@@ -1,0 +1,165 @@
+package io.rookery.node.ext;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.xep.disco.Disco;
+import io.rookery.protocol.xml.Element;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The modules of a node, wired from {@code rookery.modules}: each entry names a class and whether it is enabled.
+ * Built once at start; afterwards read-only and shared by every session and entity of the node.
+ */
+public final class Modules implements ServerInfo {
+    /** XEPs the core implements itself, outside any module (the README's table lists them too). */
+    public static final List<Xep> CORE_XEPS = List.of(new Xep("XEP-0368", "", "direct TLS on port 5223"));
+
+    private final Map<String, XmppModule> modules;
+    private final Map<IqKey, IqHandler> iq = new HashMap<>();
+    private final List<Xep> xeps = new ArrayList<>();
+    private final Map<StreamFeature.Step, List<StreamFeature>> streamFeatures = new EnumMap<>(StreamFeature.Step.class);
+    private final Map<Discoverable, List<String>> discoFeatures = new EnumMap<>(Discoverable.class);
+    private final Map<Discoverable, List<Disco.Identity>> identities = new EnumMap<>(Discoverable.class);
+
+    /** The enabled modules of {@code rookery.modules} in {@code root}, in the order of their names. */
+    public static Modules fromConfig(Config root, Clock clock, Instant startedAt) {
+        Config all = root.getConfig("rookery.modules");
+        Map<String, XmppModule> enabled = new LinkedHashMap<>();
+        Map<String, Config> sections = new HashMap<>();
+        for (String name : new TreeSet<>(all.root().keySet())) {
+            Config section = all.getConfig(quoted(name));
+            String className = section.getString("class");
+            XmppModule module = instantiate(name, className);
+            if (!section.getBoolean("enabled")) {
+                if (!module.canBeSwitchedOff()) {
+                    throw new ConfigException.BadValue("rookery.modules." + name + ".enabled",
+                            "module '" + name + "' cannot be switched off yet: its handling still lives in the core");
+                }
+                continue;
+            }
+            enabled.put(name, module);
+            sections.put(name, section);
+        }
+        return new Modules(root.getString("rookery.domain"), enabled, sections, root, clock, startedAt);
+    }
+
+    private static String quoted(String key) {
+        return "\"" + key + "\"";
+    }
+
+    private static XmppModule instantiate(String name, String className) {
+        try {
+            Object o = Class.forName(className).getDeclaredConstructor().newInstance();
+            if (!(o instanceof XmppModule m)) {
+                throw new ConfigException.BadValue("rookery.modules." + name + ".class",
+                        className + " does not implement " + XmppModule.class.getName());
+            }
+            return m;
+        } catch (ReflectiveOperationException e) {
+            throw new ConfigException.BadValue("rookery.modules." + name + ".class",
+                    "cannot instantiate " + className + ": " + e, e);
+        }
+    }
+
+    private Modules(String domain, Map<String, XmppModule> modules, Map<String, Config> sections, Config root,
+            Clock clock, Instant startedAt) {
+        this.modules = Collections.unmodifiableMap(modules);
+        Map<String, IqKey> owners = new TreeMap<>();
+        for (Map.Entry<String, XmppModule> e : modules.entrySet()) {
+            Declarations d = new Declarations();
+            e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
+                    startedAt, this), d);
+            for (Map.Entry<IqKey, IqHandler> h : d.iqHandlers().entrySet()) {
+                if (iq.putIfAbsent(h.getKey(), h.getValue()) != null) {
+                    throw new IllegalStateException("module '" + e.getKey() + "' declares " + h.getKey()
+                            + ", which another module handles already");
+                }
+            }
+            xeps.addAll(d.xeps());
+            for (StreamFeature f : d.streamFeatures()) {
+                streamFeatures.computeIfAbsent(f.step(), s -> new ArrayList<>()).add(f);
+            }
+            for (Discoverable entity : Discoverable.values()) {
+                List<String> features = discoFeatures.computeIfAbsent(entity, x -> new ArrayList<>());
+                for (String f : d.discoFeatures(entity)) if (!features.contains(f)) features.add(f);
+                identities.computeIfAbsent(entity, x -> new ArrayList<>()).addAll(d.identities(entity));
+            }
+        }
+        for (Discoverable entity : Discoverable.values()) {
+            discoFeatures.put(entity, List.copyOf(new TreeSet<>(discoFeatures.get(entity))));
+            identities.put(entity, List.copyOf(identities.get(entity)));
+        }
+    }
+
+    /** The names of the enabled modules. */
+    public List<String> names() {
+        return List.copyOf(modules.keySet());
+    }
+
+    public boolean enabled(String name) {
+        return modules.containsKey(name);
+    }
+
+    /** Every specification the enabled modules implement, in module order. */
+    public List<Xep> xeps() {
+        return Collections.unmodifiableList(xeps);
+    }
+
+    @Override
+    public List<Disco.Identity> identities(Discoverable entity) {
+        return identities.get(entity);
+    }
+
+    @Override
+    public List<String> discoFeatures(Discoverable entity) {
+        return discoFeatures.get(entity);
+    }
+
+    /**
+     * The outcome of the module that handles this iq get or set, or null when no module does. The iq has exactly
+     * one payload (RFC 6120 §8.2.3, checked by the caller).
+     */
+    public IqOutcome handle(AddressKind to, Element iq) {
+        IqType type = IqType.of(iq.attr("type"));
+        if (type == null || iq.elements().size() != 1) return null;
+        Element payload = iq.elements().get(0);
+        IqHandler h = this.iq.get(new IqKey(to, type, payload.name(), payload.namespace()));
+        return h == null ? null : h.handle(new IqRequest(iq, to));
+    }
+
+    /**
+     * The reply to an iq get or set that needs no account state: the handling module's, or service-unavailable
+     * when none handles it (RFC 6120 §8.4).
+     */
+    public Element answer(AddressKind to, Element iq) {
+        IqOutcome outcome = handle(to, iq);
+        if (outcome != null && !outcome.persist().isEmpty()) {
+            throw new IllegalStateException("a handler for " + to + " asked to persist: nothing stores it here");
+        }
+        return outcome == null ? IqOutcome.error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE).reply()
+                : outcome.reply();
+    }
+
+    /** The XML of the features modules offer at this step of this stream, in module order. */
+    public String streamFeatures(StreamFeature.Step step, StreamFeature.StreamContext stream) {
+        List<StreamFeature> features = streamFeatures.get(step);
+        if (features == null) return "";
+        StringBuilder xml = new StringBuilder(128);
+        for (StreamFeature f : features) {
+            String x = f.xml().apply(stream);
+            if (x != null) xml.append(x);
+        }
+        return xml.toString();
+    }
+}

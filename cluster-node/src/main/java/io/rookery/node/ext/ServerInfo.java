@@ -1,0 +1,15 @@
+package io.rookery.node.ext;
+
+import io.rookery.protocol.xep.disco.Disco;
+import java.util.List;
+
+/**
+ * What all enabled modules declared together, for the modules that publish it (disco, caps). Complete once every
+ * module has declared, so read it when handling, not while declaring.
+ */
+public interface ServerInfo {
+    List<Disco.Identity> identities(Discoverable entity);
+
+    /** The features of the entity, sorted and without duplicates. */
+    List<String> discoFeatures(Discoverable entity);
+}

@@ -1,0 +1,59 @@
+package io.rookery.node.ext.disco;
+
+import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.Declarations;
+import io.rookery.node.ext.Discoverable;
+import io.rookery.node.ext.IqOutcome;
+import io.rookery.node.ext.IqRequest;
+import io.rookery.node.ext.IqType;
+import io.rookery.node.ext.ModuleContext;
+import io.rookery.node.ext.ServerInfo;
+import io.rookery.node.ext.Xep;
+import io.rookery.node.ext.XmppModule;
+import io.rookery.node.ext.caps.CapsModule;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.xep.disco.Disco;
+
+/**
+ * The server is "server/im" named Rookery; an account is "account/registered" (XEP-0030 §3.1 and the registry's
+ * categories). A disco#info with a node is answered only for the server's XEP-0115 caps node (§6.2 of that XEP):
+ * the same information, with the node.
+ */
+public final class DiscoModule implements XmppModule {
+    public static final String SERVER_NAME = "Rookery";
+    public static final Disco.Identity SERVER = new Disco.Identity("server", "im", SERVER_NAME);
+    public static final Disco.Identity ACCOUNT = new Disco.Identity("account", "registered", null);
+
+    @Override
+    public void declare(ModuleContext context, Declarations d) {
+        ServerInfo info = context.server();
+        d.implementsXep(Xep.xep(30, "2.5", "disco#info and disco#items of the server, disco#info of an account"))
+                .identity(Discoverable.SERVER, SERVER)
+                .identity(Discoverable.ACCOUNT, ACCOUNT)
+                .discoFeature(Discoverable.SERVER, Disco.INFO).discoFeature(Discoverable.SERVER, Disco.ITEMS)
+                .discoFeature(Discoverable.ACCOUNT, Disco.INFO).discoFeature(Discoverable.ACCOUNT, Disco.ITEMS);
+        d.iq(AddressKind.SERVER, IqType.GET, "query", Disco.INFO, r -> {
+            String node = r.payload().attr("node");
+            if (node == null) return IqOutcome.result(r.iq(), info(info, Discoverable.SERVER, null));
+            if (node.equals(CapsModule.node(info))) return IqOutcome.result(r.iq(), info(info, Discoverable.SERVER, node));
+            return unavailable(r);
+        });
+        for (AddressKind to : new AddressKind[] {AddressKind.OWN_ACCOUNT, AddressKind.OTHER_ACCOUNT}) {
+            d.iq(to, IqType.GET, "query", Disco.INFO, r -> r.payload().attr("node") != null ? unavailable(r)
+                    : IqOutcome.result(r.iq(), info(info, Discoverable.ACCOUNT, null)));
+        }
+        for (AddressKind to : AddressKind.values()) {
+            // An entity with no items of its own publishes none; nodes are not supported.
+            d.iq(to, IqType.GET, "query", Disco.ITEMS, r -> r.payload().attr("node") != null ? unavailable(r)
+                    : IqOutcome.result(r.iq(), Disco.noItems()));
+        }
+    }
+
+    private static io.rookery.protocol.xml.Element info(ServerInfo info, Discoverable entity, String node) {
+        return Disco.info(node, info.identities(entity), info.discoFeatures(entity));
+    }
+
+    private static IqOutcome unavailable(IqRequest r) {
+        return IqOutcome.error(r.iq(), StanzaErrorCondition.SERVICE_UNAVAILABLE);
+    }
+}

@@ -1,0 +1,110 @@
+package io.rookery.node.ext;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.rookery.node.ext.caps.CapsModule;
+import io.rookery.node.ext.probe.ProbeModule;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.xep.version.SoftwareVersion;
+import io.rookery.protocol.xml.Element;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Wiring modules from configuration: adding one, switching one off, and the starts that must fail. */
+class ModulesTest {
+    private static Modules load(Map<String, Object> overrides) {
+        Config config = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultReference());
+        return Modules.fromConfig(config, Clock.systemUTC(), Instant.now());
+    }
+
+    private static Element get(String name, String ns) {
+        return Element.builder("iq", Namespaces.CLIENT).attr("from", "alice@localhost/desk").attr("to", "localhost")
+                .attr("type", "get").attr("id", "m1").child(Element.of(name, ns)).build();
+    }
+
+    private static String afterAuth(Modules modules) {
+        return modules.streamFeatures(StreamFeature.Step.AFTER_AUTHENTICATION, new StreamFeature.StreamContext(true));
+    }
+
+    @Test
+    void aModuleNamedOnlyInConfigurationAnswersItsIqAndAddsItsDiscoAndStreamFeatures() {
+        Modules plain = load(Map.of());
+        Modules probed = load(ProbeModule.enabledWith("hello from the test tree"));
+
+        assertEquals("error", plain.answer(AddressKind.SERVER, get("probe", ProbeModule.NS)).attr("type"));
+        Element reply = probed.answer(AddressKind.SERVER, get("probe", ProbeModule.NS));
+        assertEquals("result", reply.attr("type"), reply::toString);
+        assertEquals("hello from the test tree", reply.child("probe", ProbeModule.NS).attr("greeting"));
+
+        assertFalse(plain.discoFeatures(Discoverable.SERVER).contains(ProbeModule.NS));
+        assertTrue(probed.discoFeatures(Discoverable.SERVER).contains(ProbeModule.NS));
+        assertFalse(afterAuth(plain).contains(ProbeModule.NS));
+        assertTrue(afterAuth(probed).contains("<probe xmlns='" + ProbeModule.NS + "'/>"), afterAuth(probed));
+        // The caps hash covers every module's features.
+        assertNotEquals(CapsModule.ver(plain), CapsModule.ver(probed));
+        assertTrue(probed.names().contains("probe"));
+    }
+
+    @Test
+    void aModuleSwitchedOffAnswersNothingAndIsNotAdvertised() {
+        Modules off = load(Map.of("rookery.modules.version.enabled", false));
+        Element reply = off.answer(AddressKind.SERVER, get("query", SoftwareVersion.NS));
+        assertNotNull(reply.child("error", Namespaces.CLIENT).child("service-unavailable", Namespaces.STANZAS));
+        assertFalse(off.discoFeatures(Discoverable.SERVER).contains(SoftwareVersion.NS));
+        assertFalse(off.enabled("version"));
+        assertTrue(load(Map.of()).discoFeatures(Discoverable.SERVER).contains(SoftwareVersion.NS));
+    }
+
+    @Test
+    void aModuleWhoseHandlingStillLivesInTheCoreRefusesToBeSwitchedOff() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(Map.of("rookery.modules.carbons.enabled", false)));
+        assertTrue(e.getMessage().contains("carbons"), e::getMessage);
+    }
+
+    @Test
+    void aModuleClassThatCannotBeLoadedFailsTheStart() {
+        assertThrows(ConfigException.class, () -> load(Map.of("rookery.modules.nope.class", "com.example.Nope",
+                "rookery.modules.nope.enabled", true)));
+        assertThrows(ConfigException.class, () -> load(Map.of("rookery.modules.nope.class", "java.lang.Object",
+                "rookery.modules.nope.enabled", true)));
+    }
+
+    @Test
+    void twoModulesClaimingTheSameIqFailTheStart() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> load(Map.of(
+                "rookery.modules.version2.class", "io.rookery.node.ext.version.VersionModule",
+                "rookery.modules.version2.enabled", true, "rookery.modules.version2.show-os", false)));
+        assertTrue(e.getMessage().contains("version2"), e::getMessage);
+    }
+
+    @Test
+    void anIqNoModuleHandlesIsLeftToTheCaller() {
+        assertNull(load(Map.of()).handle(AddressKind.OWN_ACCOUNT, get("query", "urn:example:nothing")));
+        // A result or error is never dispatched.
+        Element result = Element.builder("iq", Namespaces.CLIENT).attr("type", "result").attr("id", "r")
+                .child(Element.of("ping", "urn:xmpp:ping")).build();
+        assertNull(load(Map.of()).handle(AddressKind.SERVER, result));
+    }
+
+    @Test
+    void aModuleSettingIsReadFromItsOwnSection() {
+        Element shown = load(Map.of()).answer(AddressKind.SERVER, get("query", SoftwareVersion.NS));
+        assertNotNull(shown.child("query", SoftwareVersion.NS).child("os", SoftwareVersion.NS));
+        Element hidden = load(Map.of("rookery.modules.version.show-os", false))
+                .answer(AddressKind.SERVER, get("query", SoftwareVersion.NS));
+        assertEquals("result", hidden.attr("type"));
+        assertNull(hidden.child("query", SoftwareVersion.NS).child("os", SoftwareVersion.NS));
+    }
+}

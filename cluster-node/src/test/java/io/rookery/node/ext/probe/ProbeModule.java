@@ -1,0 +1,36 @@
+package io.rookery.node.ext.probe;
+
+import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.Declarations;
+import io.rookery.node.ext.Discoverable;
+import io.rookery.node.ext.IqOutcome;
+import io.rookery.node.ext.IqType;
+import io.rookery.node.ext.ModuleContext;
+import io.rookery.node.ext.StreamFeature;
+import io.rookery.node.ext.XmppModule;
+import io.rookery.protocol.xml.Element;
+
+/**
+ * A module that exists only in the test tree: it answers {@code <probe xmlns='urn:rookery:test:probe'/>} gets to
+ * the server with its configured greeting, and adds a disco feature and a stream feature. Enabled through
+ * configuration alone: {@code rookery.modules.probe { class = "…ProbeModule", enabled = on, greeting = "…" }}.
+ */
+public final class ProbeModule implements XmppModule {
+    public static final String NS = "urn:rookery:test:probe";
+
+    @Override
+    public void declare(ModuleContext context, Declarations d) {
+        String greeting = context.config().getString("greeting");
+        d.discoFeature(Discoverable.SERVER, NS)
+                .streamFeature(StreamFeature.always(StreamFeature.Step.AFTER_AUTHENTICATION,
+                        "<probe xmlns='" + NS + "'/>"))
+                .iq(AddressKind.SERVER, IqType.GET, "probe", NS, r -> IqOutcome.result(r.iq(),
+                        Element.builder("probe", NS).attr("greeting", greeting).build()));
+    }
+
+    /** The configuration that switches it on, as -D style keys. */
+    public static java.util.Map<String, Object> enabledWith(String greeting) {
+        return java.util.Map.of("rookery.modules.probe.class", ProbeModule.class.getName(),
+                "rookery.modules.probe.enabled", true, "rookery.modules.probe.greeting", greeting);
+    }
+}

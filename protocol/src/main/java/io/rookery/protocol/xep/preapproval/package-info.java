@@ -1,0 +1,2 @@
+/** RFC 6121 §3.4 subscription pre-approval. */
+package io.rookery.protocol.xep.preapproval;
