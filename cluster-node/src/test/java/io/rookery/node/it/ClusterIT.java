@@ -1,42 +1,45 @@
 package io.rookery.node.it;
 
+import static io.rookery.node.it.ClusterClient.awaitBodies;
+import static io.rookery.node.it.ClusterClient.awaitBody;
+import static io.rookery.node.it.ClusterClient.barrier;
+import static io.rookery.node.it.ClusterClient.firstArrivalAfter;
+import static io.rookery.node.it.ClusterClient.login;
+import static io.rookery.node.it.ClusterClient.loginAll;
+import static io.rookery.node.it.ClusterClient.subscribe;
+import static io.rookery.node.it.ClusterClient.type;
+import static io.rookery.node.it.ClusterClient.unreached;
+import static io.rookery.node.it.ClusterItSupport.WAIT_SECONDS;
+import static io.rookery.node.it.ClusterItSupport.awaitTrue;
+import static io.rookery.node.it.ClusterItSupport.bare;
+import static io.rookery.node.it.ClusterItSupport.groups;
+import static io.rookery.node.it.ClusterItSupport.log;
+import static io.rookery.node.it.ClusterItSupport.ms;
+import static io.rookery.node.it.ThreeNodeCluster.NODES;
+import static io.rookery.node.it.ThreeNodeCluster.START_TIMEOUT;
+import static io.rookery.node.it.ThreeNodeCluster.listedBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.jivesoftware.smack.SmackException;
-import org.jivesoftware.smack.XMPPException;
-import org.jivesoftware.smack.filter.PresenceTypeFilter;
-import org.jivesoftware.smack.packet.Message;
-import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.roster.AbstractRosterListener;
-import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
-import org.jivesoftware.smack.roster.RosterGroup;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smackx.vcardtemp.VCardManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,7 +52,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
-import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * Three nodes in child JVMs, one cluster, the shared Cassandra, Smack clients on real sockets: users on different
@@ -60,67 +62,33 @@ import org.jxmpp.jid.impl.JidCreate;
  * <p>Figures go to standard output on lines starting with {@value #MEASUREMENT} (failsafe keeps them in
  * {@code failsafe-reports/io.rookery.node.it.ClusterIT-output.txt}); they are measurements, not assertions. Each node
  * logs to {@code <test dir>/cluster-it/nodeN/node.log}; a failed test prints the end of every node's log.
+ *
+ * <p>One cluster serves all four tests, in order (the later ones restart and kill nodes): the methods stay in this
+ * one class so that it is started once. The cluster itself is {@link ThreeNodeCluster}, the Smack clients
+ * {@link ClusterClient}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
     static final String MEASUREMENT = "cluster-measurement";
-    private static final int NODES = 3;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(90);
-    private static final long WAIT_SECONDS = 30;
-    /**
-     * A keyspace of its own: no other test's nodes clean up after (or are cleaned up by) these. Kept across runs on
-     * the same Cassandra data, so only the first run pays for creating the tables (about 20 s here); user names are
-     * fresh in every run.
-     */
-    private static final String KEYSPACE = "rookery_cluster_it";
-    private static final List<NodeProcess> nodes = new ArrayList<>();
+    private static final ThreeNodeCluster CLUSTER = new ThreeNodeCluster();
+    private static final List<NodeProcess> nodes = CLUSTER.nodes();
 
     @RegisterExtension
     static final TestWatcher NODE_LOGS_ON_FAILURE = new TestWatcher() {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
-            printNodeLogs(context.getDisplayName());
+            CLUSTER.printNodeLogs(context.getDisplayName());
         }
     };
 
     @BeforeAll
     static void startCluster() throws Exception {
-        long t0 = System.nanoTime();
-        String cql = ItEnvironment.cqlContactPoint();
-        long cassandraMs = ms(t0);
-        // The schema once, here: then the nodes can all start at once (none of them applies it).
-        ItEnvironment.applySchema(KEYSPACE);
-        long schemaMs = ms(t0) - cassandraMs;
-        List<Integer> ports = NodeProcess.freePorts(NODES);
-        for (int i = 0; i < NODES; i++) {
-            nodes.add(NodeProcess.clusterNode("node" + (i + 1),
-                    ItEnvironment.testDir().resolve("cluster-it").resolve("node" + (i + 1)), ports.get(i), ports,
-                    cql, KEYSPACE, Map.of()));
-        }
-        try {
-            for (NodeProcess n : nodes) n.start();
-            for (NodeProcess n : nodes) n.awaitStarted(START_TIMEOUT);
-            awaitAllUp();
-        } catch (Exception | Error e) {
-            printNodeLogs("cluster start");
-            throw e;
-        }
-        log("cluster of %d up in %d ms (cassandra %d ms, schema %d ms, nodes %d ms; keyspace %s): %s", NODES, ms(t0),
-                cassandraMs, schemaMs, ms(t0) - cassandraMs - schemaMs, KEYSPACE, nodes);
+        CLUSTER.start();
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
-        // In parallel: each may take a coordinated shutdown's time.
-        List<Thread> stoppers = new ArrayList<>();
-        for (NodeProcess n : nodes) {
-            Thread t = new Thread(() -> n.stop(Duration.ofSeconds(20)), "stop-" + n.name());
-            t.start();
-            stoppers.add(t);
-        }
-        for (Thread t : stoppers) t.join(30_000);
-        for (NodeProcess n : nodes) n.kill();
+        CLUSTER.stop();
     }
 
     // ---- a. users on different nodes ----------------------------------------------------------------------------
@@ -132,7 +100,7 @@ class ClusterIT {
         ensureClusterOfThree();
         String alice = node(3).newUser("alice");
         String bob = node(3).newUser("bob");
-        try (Client a = login(node(1), alice, "n1"); Client b = login(node(2), bob, "n2")) {
+        try (ClusterClient a = login(node(1), alice, "n1"); ClusterClient b = login(node(2), bob, "n2")) {
             subscribe(a, b);
             subscribe(b, a);
             awaitTrue("alice and bob must both hold subscription='both' (RFC 6121 §3.1)",
@@ -164,7 +132,7 @@ class ClusterIT {
         String alice = node(1).newUser("alice");
         String bob = node(2).newUser("bob");
         BareJid bobJid = bare(bob);
-        try (Client one = login(node(1), alice, "one"); Client three = login(node(3), alice, "three")) {
+        try (ClusterClient one = login(node(1), alice, "one"); ClusterClient three = login(node(3), alice, "three")) {
             BlockingQueue<Jid> added = new LinkedBlockingQueue<>();
             three.roster.addRosterListener(new AbstractRosterListener() {
                 @Override
@@ -183,7 +151,7 @@ class ClusterIT {
             assertNotNull(fresh, "a fresh roster get through node 3 must return the item added through node 1");
             assertEquals(List.of("Cluster"), groups(fresh));
         }
-        try (Client two = login(node(2), alice, "two")) {
+        try (ClusterClient two = login(node(2), alice, "two")) {
             RosterEntry stored = two.roster.getEntry(bobJid);
             assertNotNull(stored, "the item must be stored: a later login through node 2 gets it");
             assertEquals("Bob", stored.getName());
@@ -204,7 +172,7 @@ class ClusterIT {
         Map<String, Set<String>> expected = new ConcurrentHashMap<>();
         for (String u : offline) expected.put(u, ConcurrentHashMap.newKeySet());
 
-        try (Client s = login(node(1), sender, "before")) {
+        try (ClusterClient s = login(node(1), sender, "before")) {
             for (String u : offline) {
                 for (int j = 0; j < 2; j++) {
                     String body = "before-" + j + " to " + u;
@@ -219,7 +187,7 @@ class ClusterIT {
             NodeProcess victim = nodes.get(k);
             NodeProcess via = nodes.get((k + 1) % NODES);
             NodeProcess other = nodes.get((k + 2) % NODES);
-            try (Client s = login(via, sender, "step" + k)) {
+            try (ClusterClient s = login(via, sender, "step" + k)) {
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicInteger sendFailures = new AtomicInteger();
                 final int step = k;
@@ -283,7 +251,7 @@ class ClusterIT {
 
         for (int i = 0; i < offlineUsers; i++) {
             String u = offline.get(i);
-            try (Client c = login(nodes.get(i % NODES), u, "back")) {
+            try (ClusterClient c = login(nodes.get(i % NODES), u, "back")) {
                 Set<String> got = awaitBodies(c, expected.get(u).size());
                 assertEquals(new TreeSet<>(expected.get(u)), new TreeSet<>(got),
                         u + " must receive exactly the offline messages sent before and during the rolling restart");
@@ -306,14 +274,14 @@ class ClusterIT {
         List<String> keepers = new ArrayList<>();
         for (int i = 0; i < keeperCount; i++) keepers.add(victim.newUser("keeper"));
         for (int i = 0; i < keeperCount; i++) {
-            try (Client k = login(victim, keepers.get(i), "before")) {
+            try (ClusterClient k = login(victim, keepers.get(i), "before")) {
                 k.roster.createItem(bare(keepers.get((i + 1) % keeperCount)), "next-" + i, new String[] {"Ring"});
             }
         }
         // The keepers' sessions end asynchronously on the server; messages must find them offline.
         Thread.sleep(1000);
         Map<String, Set<String>> stored = new HashMap<>();
-        try (Client w = login(victim, victim.newUser("writer"), "w")) {
+        try (ClusterClient w = login(victim, victim.newUser("writer"), "w")) {
             for (String u : keepers) {
                 Set<String> bodies = new TreeSet<>();
                 for (int j = 0; j < 3; j++) {
@@ -332,12 +300,12 @@ class ClusterIT {
         for (int i = 0; i < receiverCount; i++) receiverNames.add(survivors.get(i % 2).newUser("reach"));
         List<NodeProcess> receiverNodes = new ArrayList<>();
         for (int i = 0; i < receiverCount; i++) receiverNodes.add(survivors.get(i % 2));
-        List<Client> receivers = loginAll(receiverNodes, receiverNames, "probe");
-        List<Client> senders = loginAll(survivors,
+        List<ClusterClient> receivers = loginAll(receiverNodes, receiverNames, "probe");
+        List<ClusterClient> senders = loginAll(survivors,
                 List.of(survivors.get(0).newUser("prober"), survivors.get(1).newUser("prober")), "probe");
         // A session that dies with the node, watched by a contact on a survivor.
-        Client ghost = login(victim, victim.newUser("ghost"), "doomed");
-        Client watcher = login(node(1), node(1).newUser("watcher"), "desk");
+        ClusterClient ghost = login(victim, victim.newUser("ghost"), "doomed");
+        ClusterClient watcher = login(node(1), node(1).newUser("watcher"), "desk");
         subscribe(watcher, ghost);
         awaitTrue("the watcher on node 1 must see the ghost on node 3 available",
                 () -> watcher.roster.getPresence(ghost.jid()).isAvailable());
@@ -366,7 +334,7 @@ class ClusterIT {
         try {
             prober.start();
             awaitTrue("every receiver must get probes before the crash", () -> {
-                for (Client c : receivers) if (c.arrivals.isEmpty()) return false;
+                for (ClusterClient c : receivers) if (c.arrivals.isEmpty()) return false;
                 return true;
             });
 
@@ -434,8 +402,8 @@ class ClusterIT {
         } finally {
             stop.set(true);
             prober.join(10_000);
-            for (Client c : receivers) c.close();
-            for (Client c : senders) c.close();
+            for (ClusterClient c : receivers) c.close();
+            for (ClusterClient c : senders) c.close();
             ghost.close();
             watcher.close();
         }
@@ -443,7 +411,7 @@ class ClusterIT {
         // Nothing stored before the crash is lost: accounts log in, rosters and offline messages are all there.
         for (int i = 0; i < keeperCount; i++) {
             String u = keepers.get(i);
-            try (Client k = login(survivors.get(i % 2), u, "after")) {
+            try (ClusterClient k = login(survivors.get(i % 2), u, "after")) {
                 RosterEntry next = k.roster.getEntry(bare(keepers.get((i + 1) % keeperCount)));
                 assertNotNull(next, u + " lost its roster item in the crash");
                 assertEquals("next-" + i, next.getName());
@@ -456,7 +424,7 @@ class ClusterIT {
         // The survivors keep serving.
         String carol = node(1).newUser("carol");
         String dave = node(2).newUser("dave");
-        try (Client c = login(node(1), carol, "after"); Client d = login(node(2), dave, "after")) {
+        try (ClusterClient c = login(node(1), carol, "after"); ClusterClient d = login(node(2), dave, "after")) {
             c.send(d.jid(), "still here");
             assertEquals("still here", awaitBody(d, "still here"));
             d.send(c.jid(), "me too");
@@ -466,244 +434,15 @@ class ClusterIT {
 
     // ---- cluster helpers ---------------------------------------------------------------------------------------
 
-    /** nodes are numbered from 1, like their folders. */
     private static NodeProcess node(int number) {
-        return nodes.get(number - 1);
+        return CLUSTER.node(number);
     }
 
-    /** Starts any node that is down (after an earlier test failed midway) and waits until all are Up. */
     private static void ensureClusterOfThree() throws Exception {
-        boolean started = false;
-        for (NodeProcess n : nodes) {
-            if (!n.isAlive()) {
-                log("restarting %s for the next test", n.name());
-                n.start();
-                started = true;
-            }
-        }
-        if (started) {
-            for (NodeProcess n : nodes) n.awaitStarted(START_TIMEOUT);
-        }
-        awaitAllUp();
+        CLUSTER.ensureClusterOfThree();
     }
 
-    /** Every node sees every node Up and none unreachable. */
     private static void awaitAllUp() throws InterruptedException {
-        List<String> addresses = nodes.stream().map(NodeProcess::address).collect(Collectors.toList());
-        long deadline = System.nanoTime() + MEMBERSHIP_TIMEOUT.toNanos();
-        Map<String, String> last = new LinkedHashMap<>();
-        while (true) {
-            boolean all = true;
-            for (NodeProcess n : nodes) {
-                try {
-                    NodeProcess.Members m = n.members();
-                    last.put(n.name(), m.toString());
-                    if (!m.allUp(addresses)) all = false;
-                } catch (Exception e) {
-                    last.put(n.name(), e.toString());
-                    all = false;
-                }
-            }
-            if (all) return;
-            if (System.nanoTime() > deadline) {
-                fail("the nodes did not all see " + addresses + " Up within " + MEMBERSHIP_TIMEOUT + ": " + last);
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    private static boolean listedBy(NodeProcess observer, NodeProcess node) {
-        try {
-            return observer.members().lists(node.address());
-        } catch (Exception e) {
-            return true;
-        }
-    }
-
-    private static void printNodeLogs(String what) {
-        StringBuilder sb = new StringBuilder("==== node logs after failure of: " + what + "\n");
-        for (NodeProcess n : nodes) {
-            sb.append(n).append('\n');
-            sb.append("first ERROR lines:\n");
-            for (String l : n.logLines(15, " ERROR ", "Exception")) sb.append("  ").append(l).append('\n');
-            sb.append(n.logTail(40)).append('\n');
-        }
-        System.out.println(sb);
-    }
-
-    // ---- clients ---------------------------------------------------------------------------------------------
-
-    /** A logged-in Smack connection with what it received: messages with a body, and subscription requests. */
-    private static final class Client implements AutoCloseable {
-        final String user;
-        final XMPPTCPConnection conn;
-        final Roster roster;
-        final BlockingQueue<Presence> subscribes;
-        final BlockingQueue<Message> inbox;
-        /** Body to arrival time (nanoTime) of every message with a body. */
-        final Map<String, Long> arrivals;
-
-        Client(String user, XMPPTCPConnection conn, BlockingQueue<Presence> subscribes, BlockingQueue<Message> inbox,
-                Map<String, Long> arrivals) {
-            this.user = user;
-            this.conn = conn;
-            this.roster = Roster.getInstanceFor(conn);
-            this.subscribes = subscribes;
-            this.inbox = inbox;
-            this.arrivals = arrivals;
-        }
-
-        BareJid jid() {
-            return conn.getUser().asBareJid();
-        }
-
-        void send(BareJid to, String body) throws Exception {
-            conn.sendStanza(conn.getStanzaFactory().buildMessageStanza().to(to).ofType(Message.Type.chat)
-                    .setBody(body).build());
-        }
-
-        @Override
-        public void close() {
-            if (conn.isConnected()) conn.disconnect();
-        }
-    }
-
-    /** Logs in with the listeners in place before the initial presence, and waits for the roster. */
-    private static Client login(NodeProcess node, String user, String resource) throws Exception {
-        BlockingQueue<Presence> subscribes = new LinkedBlockingQueue<>();
-        BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
-        Map<String, Long> arrivals = new ConcurrentHashMap<>();
-        XMPPTCPConnection c = node.connect(user, resource, conn -> {
-            Roster.getInstanceFor(conn).setSubscriptionMode(Roster.SubscriptionMode.manual);
-            conn.addAsyncStanzaListener(s -> subscribes.add((Presence) s), PresenceTypeFilter.SUBSCRIBE);
-            conn.addSyncStanzaListener(s -> {
-                Message m = (Message) s;
-                arrivals.putIfAbsent(m.getBody(), System.nanoTime());
-                inbox.add(m);
-            }, s -> s instanceof Message && ((Message) s).getBody() != null);
-        });
-        Client client = new Client(user, c, subscribes, inbox, arrivals);
-        try {
-            awaitTrue(user + "'s roster was not loaded", client.roster::isLoaded);
-        } catch (AssertionError e) {
-            client.close();
-            throw e;
-        }
-        return client;
-    }
-
-    /** Logs in many users at once (a few at a time: SCRAM and TLS cost CPU on both sides). */
-    private static List<Client> loginAll(List<NodeProcess> where, List<String> users, String resource)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<Client>> futures = new ArrayList<>();
-            for (int i = 0; i < users.size(); i++) {
-                NodeProcess n = where.get(i);
-                String u = users.get(i);
-                futures.add(pool.submit(() -> login(n, u, resource)));
-            }
-            List<Client> clients = new ArrayList<>();
-            for (Future<Client> f : futures) clients.add(f.get(60, TimeUnit.SECONDS));
-            return clients;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** The user asks for the contact's presence; the contact (online) approves. */
-    private static void subscribe(Client user, Client contact) throws Exception {
-        user.roster.createItemAndRequestSubscription(contact.jid(), contact.user, null);
-        Presence request = ItEnvironment.awaitPresenceFrom(contact.subscribes, user.jid(), WAIT_SECONDS);
-        assertNotNull(request, contact.jid() + " did not receive the subscription request of " + user.jid());
-        contact.conn.sendStanza(contact.conn.getStanzaFactory().buildPresenceStanza()
-                .ofType(Presence.Type.subscribed).to(user.jid()).build());
-    }
-
-    /**
-     * Waits until the target's entity answered an iq (a vCard get, answered on the user's behalf): the entity handles
-     * its commands in order and writes before it takes the next, so every message this client sent to the target
-     * before is stored (or delivered) by then.
-     */
-    private static void barrier(Client via, BareJid target) throws Exception {
-        try {
-            VCardManager.getInstanceFor(via.conn).loadVCard(target.asEntityBareJidOrThrow());
-        } catch (XMPPException.XMPPErrorException e) {
-            // An error answer is an answer too.
-        } catch (SmackException.NoResponseException e) {
-            fail("no answer from " + target + "'s entity within " + ItEnvironment.REPLY_TIMEOUT_MS + " ms");
-        }
-    }
-
-    /** Bodies received (delayed or not) until {@code expected} of them arrived, or nothing new came for 3 s. */
-    private static Set<String> awaitBodies(Client c, int expected) throws InterruptedException {
-        Set<String> got = new TreeSet<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            Message m = c.inbox.poll(got.size() >= expected ? 500 : 3000, TimeUnit.MILLISECONDS);
-            if (m == null) break;
-            got.add(m.getBody());
-        }
-        return got;
-    }
-
-    private static String awaitBody(Client c, String body) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            Message m = c.inbox.poll(200, TimeUnit.MILLISECONDS);
-            if (m != null && body.equals(m.getBody())) return body;
-        }
-        return null;
-    }
-
-    /** Milliseconds from {@code since} until the first probe sent at or after it reached {@code c}; -1: none yet. */
-    private static long firstArrivalAfter(Client c, List<Long> roundSent, long since) {
-        long first = Long.MAX_VALUE;
-        List<Long> rounds;
-        synchronized (roundSent) {
-            rounds = new ArrayList<>(roundSent);
-        }
-        for (Map.Entry<String, Long> e : c.arrivals.entrySet()) {
-            String[] parts = e.getKey().split(" ");
-            if (parts.length != 3 || !parts[0].equals("probe")) continue;
-            int round = Integer.parseInt(parts[1]);
-            if (round < rounds.size() && rounds.get(round) >= since) first = Math.min(first, e.getValue());
-        }
-        return first == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(first - since);
-    }
-
-    private static String unreached(long[] reachedMs, List<Client> receivers) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < reachedMs.length; i++) if (reachedMs[i] < 0) names.add(receivers.get(i).user);
-        return names.toString();
-    }
-
-    private static RosterPacket.ItemType type(Client c, BareJid contact) {
-        RosterEntry e = c.roster.getEntry(contact);
-        return e == null ? null : e.getType();
-    }
-
-    private static List<String> groups(RosterEntry e) {
-        return e.getGroups().stream().map(RosterGroup::getName).sorted().collect(Collectors.toList());
-    }
-
-    private static BareJid bare(String user) throws Exception {
-        return JidCreate.bareFrom(user + "@localhost");
-    }
-
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail(what);
-            Thread.sleep(50);
-        }
-    }
-
-    private static long ms(long sinceNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
-    }
-
-    private static void log(String format, Object... args) {
-        System.out.println(String.format(java.util.Locale.ROOT, format, args));
+        CLUSTER.awaitAllUp();
     }
 }
