@@ -1,5 +1,6 @@
 package io.rookery.node.ext;
 
+import io.rookery.persistence.user.UserEvent;
 import io.rookery.protocol.xep.disco.Disco;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,9 @@ public final class Declarations {
     private final List<StreamFeature> streamFeatures = new ArrayList<>();
     private final Map<Discoverable, List<String>> discoFeatures = new LinkedHashMap<>();
     private final Map<Discoverable, List<Disco.Identity>> identities = new LinkedHashMap<>();
+    private final List<DeclaredPart> parts = new ArrayList<>();
+
+    record DeclaredPart(PartKey<?> key, AccountPart<?> part, List<Class<? extends UserEvent>> events) {}
 
     /** The module answers iq of this type whose one payload is {@code <name xmlns=namespace/>}, sent to {@code to}. */
     public Declarations iq(AddressKind to, IqType type, String name, String namespace, IqHandler handler) {
@@ -40,6 +44,19 @@ public final class Declarations {
     public Declarations identity(Discoverable entity, Disco.Identity identity) {
         identities.computeIfAbsent(entity, e -> new ArrayList<>()).add(identity);
         return this;
+    }
+
+    /**
+     * The module keeps state in each account: these events (persisted by its handlers) change it, and it is written
+     * into the user's snapshot. Kept even while the module is switched off, so nothing it stored is lost.
+     */
+    public <S> Declarations accountPart(PartKey<S> key, AccountPart<S> part, List<Class<? extends UserEvent>> events) {
+        parts.add(new DeclaredPart(key, part, List.copyOf(events)));
+        return this;
+    }
+
+    List<DeclaredPart> accountParts() {
+        return parts;
     }
 
     Map<IqKey, IqHandler> iqHandlers() {

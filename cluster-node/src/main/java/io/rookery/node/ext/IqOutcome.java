@@ -22,6 +22,11 @@ public record IqOutcome(Element reply, List<UserEvent> persist, List<Element> ro
         return new IqOutcome(reply, List.of(), List.of());
     }
 
+    /** A reply sent once these events are stored. */
+    public static IqOutcome persisting(Element reply, UserEvent... events) {
+        return new IqOutcome(reply, List.of(events), List.of());
+    }
+
     /** A result carrying payload (null: an empty result). */
     public static IqOutcome result(Element iq, Element payload) {
         return reply(Stanzas.iqResult(iq, payload));

@@ -4,9 +4,9 @@ import io.rookery.protocol.xml.Element;
 
 /**
  * An iq get or set with exactly one payload (RFC 6120 §8.2.3, checked before dispatch), 'from' stamped by the
- * server.
+ * server; account is the addressed account (null when the server is addressed).
  */
-public record IqRequest(Element iq, AddressKind to) {
+public record IqRequest(Element iq, AddressKind to, AccountView account) {
     public Element payload() {
         return iq.elements().get(0);
     }

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -31,13 +30,17 @@ public final class Modules implements ServerInfo {
     private final Map<StreamFeature.Step, List<StreamFeature>> streamFeatures = new EnumMap<>(StreamFeature.Step.class);
     private final Map<Discoverable, List<String>> discoFeatures = new EnumMap<>(Discoverable.class);
     private final Map<Discoverable, List<Disco.Identity>> identities = new EnumMap<>(Discoverable.class);
+    private final AccountParts parts = new AccountParts();
 
     /** The enabled modules of {@code rookery.modules} in {@code root}, in the order of their names. */
     public static Modules fromConfig(Config root, Clock clock, Instant startedAt) {
         Config all = root.getConfig("rookery.modules");
         Map<String, XmppModule> enabled = new LinkedHashMap<>();
+        Map<String, XmppModule> disabled = new LinkedHashMap<>();
         Map<String, Config> sections = new HashMap<>();
         for (String name : new TreeSet<>(all.root().keySet())) {
+            // "rookery.modules.<name> = null" removes a module altogether (its stored parts are still kept).
+            if (all.root().get(name).valueType() == com.typesafe.config.ConfigValueType.NULL) continue;
             Config section = all.getConfig(quoted(name));
             String className = section.getString("class");
             XmppModule module = instantiate(name, className);
@@ -46,12 +49,13 @@ public final class Modules implements ServerInfo {
                     throw new ConfigException.BadValue("rookery.modules." + name + ".enabled",
                             "module '" + name + "' cannot be switched off yet: its handling still lives in the core");
                 }
-                continue;
+                disabled.put(name, module);
+            } else {
+                enabled.put(name, module);
             }
-            enabled.put(name, module);
             sections.put(name, section);
         }
-        return new Modules(root.getString("rookery.domain"), enabled, sections, root, clock, startedAt);
+        return new Modules(root.getString("rookery.domain"), enabled, disabled, sections, root, clock, startedAt);
     }
 
     private static String quoted(String key) {
@@ -72,14 +76,26 @@ public final class Modules implements ServerInfo {
         }
     }
 
-    private Modules(String domain, Map<String, XmppModule> modules, Map<String, Config> sections, Config root,
-            Clock clock, Instant startedAt) {
+    private Modules(String domain, Map<String, XmppModule> modules, Map<String, XmppModule> disabled,
+            Map<String, Config> sections, Config root, Clock clock, Instant startedAt) {
         this.modules = Collections.unmodifiableMap(modules);
-        Map<String, IqKey> owners = new TreeMap<>();
+        for (Map.Entry<String, XmppModule> e : disabled.entrySet()) {
+            // A module switched off answers and advertises nothing, but the state it keeps in accounts is still
+            // applied and snapshotted, so switching it on again finds everything it had stored.
+            Declarations d = new Declarations();
+            e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
+                    startedAt, this), d);
+            for (Declarations.DeclaredPart part : d.accountParts()) {
+                parts.add(e.getKey(), part.key(), part.part(), part.events());
+            }
+        }
         for (Map.Entry<String, XmppModule> e : modules.entrySet()) {
             Declarations d = new Declarations();
             e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
                     startedAt, this), d);
+            for (Declarations.DeclaredPart part : d.accountParts()) {
+                parts.add(e.getKey(), part.key(), part.part(), part.events());
+            }
             for (Map.Entry<IqKey, IqHandler> h : d.iqHandlers().entrySet()) {
                 if (iq.putIfAbsent(h.getKey(), h.getValue()) != null) {
                     throw new IllegalStateException("module '" + e.getKey() + "' declares " + h.getKey()
@@ -100,6 +116,11 @@ public final class Modules implements ServerInfo {
             discoFeatures.put(entity, List.copyOf(new TreeSet<>(discoFeatures.get(entity))));
             identities.put(entity, List.copyOf(identities.get(entity)));
         }
+    }
+
+    /** The parts of account state the modules keep (switched-off ones included). */
+    public AccountParts parts() {
+        return parts;
     }
 
     /** The names of the enabled modules. */
@@ -130,12 +151,12 @@ public final class Modules implements ServerInfo {
      * The outcome of the module that handles this iq get or set, or null when no module does. The iq has exactly
      * one payload (RFC 6120 §8.2.3, checked by the caller).
      */
-    public IqOutcome handle(AddressKind to, Element iq) {
+    public IqOutcome handle(AddressKind to, Element iq, AccountView account) {
         IqType type = IqType.of(iq.attr("type"));
         if (type == null || iq.elements().size() != 1) return null;
         Element payload = iq.elements().get(0);
         IqHandler h = this.iq.get(new IqKey(to, type, payload.name(), payload.namespace()));
-        return h == null ? null : h.handle(new IqRequest(iq, to));
+        return h == null ? null : h.handle(new IqRequest(iq, to, account));
     }
 
     /**
@@ -143,7 +164,7 @@ public final class Modules implements ServerInfo {
      * when none handles it (RFC 6120 §8.4).
      */
     public Element answer(AddressKind to, Element iq) {
-        IqOutcome outcome = handle(to, iq);
+        IqOutcome outcome = handle(to, iq, null);
         if (outcome != null && !outcome.persist().isEmpty()) {
             throw new IllegalStateException("a handler for " + to + " asked to persist: nothing stores it here");
         }

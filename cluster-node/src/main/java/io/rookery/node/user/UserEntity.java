@@ -8,7 +8,9 @@ import io.rookery.persistence.user.AccountDeleted;
 import io.rookery.persistence.user.PasswordChanged;
 import io.rookery.persistence.user.UserEvent;
 import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.AccountView;
 import io.rookery.node.ext.IqOutcome;
+import io.rookery.node.ext.PartKey;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
@@ -206,7 +208,7 @@ public final class UserEntity
 
     @Override
     public UserState emptyState() {
-        return new UserState();
+        return new UserState(router.modules().parts());
     }
 
     @Override
@@ -225,7 +227,7 @@ public final class UserEntity
 
             @Override
             public UserState fromJournal(Object from) {
-                return UserState.fromSnapshot(from);
+                return UserState.fromSnapshot(router.modules().parts(), from);
             }
         };
     }
@@ -318,14 +320,12 @@ public final class UserEntity
             online.sendTo(cmd.resource(), LastActivity.answer(state, online, jid, iq));
             return Effect().noReply();
         }
-        if (VCardTemp.isRequest(iq)) return run(VCardTemp.own(state, online, cmd.resource(), iq));
-        if (PrivateXml.isRequest(iq)) return run(PrivateXml.own(state, online, cmd.resource(), iq));
         if (Blocking.isRequest(iq)) return run(blocking.command(state, cmd.resource(), iq));
         if (iq.child("query", Namespaces.ROSTER) != null) {
             if ("get".equals(iq.attr("type"))) return run(contacts.rosterGet(state, cmd.resource(), iq));
             if ("set".equals(iq.attr("type"))) return run(contacts.rosterSet(state, cmd.resource(), iq));
         }
-        IqOutcome handled = router.modules().handle(AddressKind.OWN_ACCOUNT, iq);
+        IqOutcome handled = router.modules().handle(AddressKind.OWN_ACCOUNT, iq, view(state));
         if (handled != null) return run(handled, reply -> online.sendTo(cmd.resource(), reply));
         online.sendTo(cmd.resource(), Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
         return Effect().noReply();
@@ -337,23 +337,13 @@ public final class UserEntity
         armPassivation();
         Element stanza = cmd.stanza();
         if (state.exists() && blocking.refuseInbound(state, stanza)) return Effect().noReply();
-        if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name())) {
-            // Answered by the server on the user's behalf (XEP-0054 §3.3; XEP-0049 refuses everyone but the user).
-            if (VCardTemp.isRequest(stanza)) {
-                router.route(VCardTemp.answerOther(state, stanza));
-                return Effect().noReply();
-            }
-            if (PrivateXml.isRequest(stanza)) {
-                router.route(PrivateXml.answerOther(stanza));
-                return Effect().noReply();
-            }
-        }
         if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name()) && LastActivity.isQuery(stanza)) {
             router.route(LastActivity.answer(state, online, jid, stanza));
             return Effect().noReply();
         }
         if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name())) {
-            IqOutcome handled = router.modules().handle(AddressKind.OTHER_ACCOUNT, stanza);
+            // Answered by the server on the user's behalf (RFC 6121 §8.5.2.1.3), by the module that handles it.
+            IqOutcome handled = router.modules().handle(AddressKind.OTHER_ACCOUNT, stanza, view(state));
             if (handled != null) return run(handled, router::route);
         }
         if (state.exists() && "presence".equals(stanza.name()) && cmd.to().isBare()) {
@@ -407,6 +397,21 @@ public final class UserEntity
         java.util.List<OfflineMessage> messages = state.offlineMessages();
         for (OfflineMessage m : messages) online.sendTo(resource, StoredXml.parse(m.stanzaXml()));
         return messages.size();
+    }
+
+    /** What a module's handler may read of this account. */
+    private AccountView view(UserState state) {
+        return new AccountView() {
+            @Override
+            public Jid jid() {
+                return jid;
+            }
+
+            @Override
+            public <S> S part(PartKey<S> key) {
+                return state.part(key);
+            }
+        };
     }
 
     /** A module's answer: its events persisted first, then the reply sent and its other stanzas routed. */

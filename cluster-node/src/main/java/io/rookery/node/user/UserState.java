@@ -1,11 +1,11 @@
 package io.rookery.node.user;
 
-import io.rookery.persistence.blocking.JidsBlocked;
-import io.rookery.persistence.blocking.JidsUnblocked;
+import io.rookery.node.ext.AccountParts;
+import io.rookery.node.ext.PartKey;
+import io.rookery.node.ext.blocking.BlockingModule;
+import io.rookery.node.ext.offline.OfflineModule;
+import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.persistence.offline.OfflineMessage;
-import io.rookery.persistence.offline.OfflineMessageStored;
-import io.rookery.persistence.offline.OfflineMessagesDelivered;
-import io.rookery.persistence.privatexml.PrivateXmlStored;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.RosterItemRemoved;
 import io.rookery.persistence.roster.RosterItemSaved;
@@ -17,13 +17,12 @@ import io.rookery.persistence.user.PasswordChanged;
 import io.rookery.persistence.user.UserEvent;
 import io.rookery.persistence.user.UserSnapshot;
 import io.rookery.persistence.user.UserSnapshotV2;
-import io.rookery.persistence.vcard.VCardStored;
+import io.rookery.persistence.user.UserSnapshotV3;
 import io.rookery.protocol.sasl.ScramCredentials;
 import io.rookery.protocol.sasl.ScramHash;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,19 +30,25 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What an account owns and persists: SCRAM keys, roster, pending inbound subscription requests, offline messages,
- * blocklist, vCard and private XML. Mutable and owned by the entity alone (Pekko allows that for event-sourced
- * state); snapshots are immutable copies. Collections are created on first use: most entities hold few of them.
+ * What an account owns and persists: the core's SCRAM keys, roster and pending inbound subscription requests, then
+ * one part per module that keeps account state ({@link AccountParts}: offline messages, blocklist, vCard, private
+ * XML...). Mutable and owned by the entity alone (Pekko allows that for event-sourced state); snapshots are
+ * immutable copies. Collections and parts are created on first use: most entities hold few of them.
  */
 public final class UserState {
+    private final AccountParts parts;
     List<ScramCredentials> credentials;
     private Map<String, RosterItem> roster;
     long rosterVersion;
     private Map<String, String> pendingIn;
-    private ArrayDeque<OfflineMessage> offline;
-    private Set<String> blocklist;
-    String vcardXml;
-    private Map<String, String> privateXml;
+    /** The modules' parts by number; null until one holds something. */
+    private Object[] partStates;
+    /** Snapshot parts of modules this node does not know: written back unchanged so nothing is lost. */
+    private List<KryoSerializable> unknownParts;
+
+    UserState(AccountParts parts) {
+        this.parts = parts;
+    }
 
     boolean exists() {
         return credentials != null;
@@ -70,24 +75,32 @@ public final class UserState {
         return pendingIn == null ? Map.of() : Map.copyOf(pendingIn);
     }
 
+    /** A module's part, or null when it holds nothing (or no enabled module declared it). */
+    @SuppressWarnings("unchecked")
+    <S> S part(PartKey<S> key) {
+        if (partStates == null) return null;
+        int i = parts.indexOf(key);
+        return i < 0 ? null : (S) partStates[i];
+    }
+
     int offlineCount() {
-        return offline == null ? 0 : offline.size();
+        ArrayDeque<OfflineMessage> q = part(OfflineModule.QUEUE);
+        return q == null ? 0 : q.size();
     }
 
     List<OfflineMessage> offlineMessages() {
-        return offline == null ? List.of() : List.copyOf(offline);
+        ArrayDeque<OfflineMessage> q = part(OfflineModule.QUEUE);
+        return q == null ? List.of() : List.copyOf(q);
     }
 
     boolean isBlocked(String bareJid) {
-        return blocklist != null && blocklist.contains(bareJid);
+        Set<String> b = part(BlockingModule.BLOCKLIST);
+        return b != null && b.contains(bareJid);
     }
 
     Set<String> blocklist() {
-        return blocklist == null ? Set.of() : Set.copyOf(blocklist);
-    }
-
-    String privateXml(String key) {
-        return privateXml == null ? null : privateXml.get(key);
+        Set<String> b = part(BlockingModule.BLOCKLIST);
+        return b == null ? Set.of() : Set.copyOf(b);
     }
 
     UserState apply(UserEvent event) {
@@ -97,8 +110,7 @@ public final class UserState {
             credentials = List.copyOf(e.credentials());
         } else if (event instanceof AccountDeleted) {
             // Deletion forgets everything the account owned; a new account of the same name starts empty.
-            UserState empty = new UserState();
-            return empty;
+            return new UserState(parts);
         } else if (event instanceof RosterItemSaved e) {
             if (roster == null) roster = new LinkedHashMap<>();
             roster.put(e.item().jid(), e.item());
@@ -111,49 +123,65 @@ public final class UserState {
             pendingIn.put(e.fromJid(), e.presenceXml());
         } else if (event instanceof SubscriptionRequestCleared e) {
             if (pendingIn != null) pendingIn.remove(e.fromJid());
-        } else if (event instanceof OfflineMessageStored e) {
-            if (offline == null) offline = new ArrayDeque<>();
-            offline.addLast(e.message());
-        } else if (event instanceof OfflineMessagesDelivered e) {
-            for (int i = 0; i < e.count() && offline != null && !offline.isEmpty(); i++) offline.removeFirst();
-        } else if (event instanceof JidsBlocked e) {
-            if (blocklist == null) blocklist = new LinkedHashSet<>();
-            blocklist.addAll(e.jids());
-        } else if (event instanceof JidsUnblocked e) {
-            if (blocklist != null) {
-                if (e.jids().isEmpty()) blocklist.clear();
-                else e.jids().forEach(blocklist::remove);
-            }
-        } else if (event instanceof VCardStored e) {
-            vcardXml = e.vcardXml();
-        } else if (event instanceof PrivateXmlStored e) {
-            if (privateXml == null) privateXml = new LinkedHashMap<>();
-            privateXml.put(e.key(), e.xml());
+        } else {
+            int i = parts.indexForEvent(event.getClass());
+            if (i >= 0) setPart(i, parts.part(i).apply(partState(i), event));
         }
         return this;
     }
 
-    UserSnapshotV2 toSnapshot() {
-        return new UserSnapshotV2(credentials == null ? List.of() : credentials, exists(), rosterItems(),
-                rosterVersion, new TreeMap<>(pendingInRequests()), offlineMessages(), new ArrayList<>(blocklist()),
-                vcardXml, privateXml == null ? Map.of() : new TreeMap<>(privateXml));
+    private Object partState(int i) {
+        return partStates == null ? null : partStates[i];
     }
 
-    static UserState fromSnapshot(Object snapshot) {
-        UserState s = new UserState();
+    private void setPart(int i, Object state) {
+        if (state == null && partStates == null) return;
+        if (partStates == null) partStates = new Object[parts.size()];
+        partStates[i] = state;
+    }
+
+    UserSnapshotV3 toSnapshot() {
+        List<KryoSerializable> written = new ArrayList<>(2);
+        if (partStates != null) {
+            for (int i = 0; i < partStates.length; i++) {
+                KryoSerializable part = partStates[i] == null ? null : parts.part(i).snapshot(partStates[i]);
+                if (part != null) written.add(part);
+            }
+        }
+        if (unknownParts != null) written.addAll(unknownParts);
+        return new UserSnapshotV3(credentials == null ? List.of() : credentials, exists(), rosterItems(),
+                rosterVersion, new TreeMap<>(pendingInRequests()), written);
+    }
+
+    static UserState fromSnapshot(AccountParts parts, Object snapshot) {
+        UserState s = new UserState(parts);
         if (snapshot instanceof UserSnapshot old) {
             if (old.exists()) s.credentials = List.copyOf(old.credentials());
         } else if (snapshot instanceof UserSnapshotV2 v2) {
             if (!v2.exists()) return s;
-            s.credentials = List.copyOf(v2.credentials());
-            for (RosterItem item : v2.roster()) s.apply(new RosterItemSaved(item, v2.rosterVersion()));
-            s.rosterVersion = v2.rosterVersion();
-            v2.pendingIn().forEach((k, v) -> s.apply(new SubscriptionRequestStored(k, v)));
-            for (OfflineMessage m : v2.offline()) s.apply(new OfflineMessageStored(m));
-            if (!v2.blocklist().isEmpty()) s.apply(new JidsBlocked(v2.blocklist()));
-            s.vcardXml = v2.vcardXml();
-            v2.privateXml().forEach((k, v) -> s.apply(new PrivateXmlStored(k, v)));
+            s.restoreCore(v2.credentials(), v2.roster(), v2.rosterVersion(), v2.pendingIn());
+            for (int i = 0; i < parts.size(); i++) s.setPart(i, parts.part(i).fromV2(v2));
+        } else if (snapshot instanceof UserSnapshotV3 v3) {
+            if (!v3.exists()) return s;
+            s.restoreCore(v3.credentials(), v3.roster(), v3.rosterVersion(), v3.pendingIn());
+            for (KryoSerializable part : v3.parts()) {
+                int i = parts.indexForSnapshot(part.getClass());
+                if (i >= 0) {
+                    s.setPart(i, parts.part(i).restore(part));
+                } else {
+                    if (s.unknownParts == null) s.unknownParts = new ArrayList<>(1);
+                    s.unknownParts.add(part);
+                }
+            }
         }
         return s;
+    }
+
+    private void restoreCore(List<ScramCredentials> creds, List<RosterItem> items, long version,
+            Map<String, String> pending) {
+        credentials = List.copyOf(creds);
+        for (RosterItem item : items) apply(new RosterItemSaved(item, version));
+        rosterVersion = version;
+        pending.forEach((k, v) -> apply(new SubscriptionRequestStored(k, v)));
     }
 }

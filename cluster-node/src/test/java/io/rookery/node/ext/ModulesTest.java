@@ -91,11 +91,11 @@ class ModulesTest {
 
     @Test
     void anIqNoModuleHandlesIsLeftToTheCaller() {
-        assertNull(load(Map.of()).handle(AddressKind.OWN_ACCOUNT, get("query", "urn:example:nothing")));
+        assertNull(load(Map.of()).handle(AddressKind.OWN_ACCOUNT, get("query", "urn:example:nothing"), null));
         // A result or error is never dispatched.
         Element result = Element.builder("iq", Namespaces.CLIENT).attr("type", "result").attr("id", "r")
                 .child(Element.of("ping", "urn:xmpp:ping")).build();
-        assertNull(load(Map.of()).handle(AddressKind.SERVER, result));
+        assertNull(load(Map.of()).handle(AddressKind.SERVER, result, null));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.rookery.node.user.SingleNode.iq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.rookery.node.ext.privatexml.PrivateXmlModule;
 import io.rookery.node.user.SingleNode.Session;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.Namespaces;
@@ -113,7 +114,7 @@ class PrivateXmlTest {
 
     @Test
     void aSetOverTheSizeLimitIsNotAcceptableAndStoresNothing() {
-        Element big = Element.builder("exodus", PREFS).text("x".repeat(PrivateXml.MAX_BYTES)).build();
+        Element big = Element.builder("exodus", PREFS).text("x".repeat(PrivateXmlModule.MAX_BYTES)).build();
 
         assertError(own(desk, "set", "s1", query(big)), "not-acceptable");
 

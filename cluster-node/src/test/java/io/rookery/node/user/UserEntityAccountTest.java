@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rookery.node.c2s.SessionActor;
 import io.rookery.node.user.SingleNode.Session;
 import io.rookery.node.user.UserEntity.AccountStatus;
-import io.rookery.persistence.user.UserSnapshotV2;
+import io.rookery.persistence.user.UserSnapshotV3;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.sasl.ScramCredentials;
 import io.rookery.protocol.sasl.ScramHash;
@@ -196,7 +196,7 @@ class UserEntityAccountTest {
         node.testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
             List<Pair<SnapshotMeta, Object>> stored = snapshots.persistedInStorage(persistenceId);
             assertFalse(stored.isEmpty(), "a snapshot was written");
-            UserSnapshotV2 snapshot = (UserSnapshotV2) stored.get(stored.size() - 1).second();
+            UserSnapshotV3 snapshot = (UserSnapshotV3) stored.get(stored.size() - 1).second();
             assertEquals(NEW_PASSWORD, snapshot.credentials());
             assertTrue(snapshot.exists());
             return null;

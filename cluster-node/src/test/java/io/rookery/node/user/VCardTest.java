@@ -4,6 +4,7 @@ import static io.rookery.node.user.SingleNode.iq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.rookery.node.ext.vcard.VCardModule;
 import io.rookery.node.user.SingleNode.Session;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.Namespaces;
@@ -123,7 +124,7 @@ class VCardTest {
         own(desk, "set", "s1", vcard("Alice Liddell"));
         Element huge = Element.builder("vCard", VCARD)
                 .child(Element.builder("PHOTO", VCARD).child(Element.builder("BINVAL", VCARD)
-                        .text("A".repeat(VCardTemp.MAX_BYTES)).build()).build())
+                        .text("A".repeat(VCardModule.MAX_BYTES)).build()).build())
                 .build();
 
         assertError(own(desk, "set", "big", huge), "not-acceptable");
@@ -135,8 +136,8 @@ class VCardTest {
     void aVCardJustUnderTheLimitIsStored() {
         // Exactly MAX_BYTES once serialized: the one-character note's length tells how much the markup takes.
         int markup = StoredXml.write(note("n")).length() - 1;
-        Element fits = note("n".repeat(VCardTemp.MAX_BYTES - markup));
-        assertEquals(VCardTemp.MAX_BYTES, StoredXml.write(fits).length());
+        Element fits = note("n".repeat(VCardModule.MAX_BYTES - markup));
+        assertEquals(VCardModule.MAX_BYTES, StoredXml.write(fits).length());
 
         assertEquals("result", own(desk, "set", "fits", fits).attr("type"));
         assertEquals(fits, own(desk, "get", "g1", Element.of("vCard", VCARD)).child("vCard", VCARD));

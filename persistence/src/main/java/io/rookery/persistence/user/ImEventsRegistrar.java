@@ -1,5 +1,6 @@
 package io.rookery.persistence.user;
 
+import io.rookery.persistence.blocking.Blocklist;
 import io.rookery.persistence.blocking.JidsBlocked;
 import io.rookery.persistence.blocking.JidsUnblocked;
 import io.rookery.persistence.kryo.KryoRegistrar;
@@ -7,6 +8,8 @@ import io.rookery.persistence.kryo.KryoRegistry;
 import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineMessageStored;
 import io.rookery.persistence.offline.OfflineMessagesDelivered;
+import io.rookery.persistence.offline.OfflineQueue;
+import io.rookery.persistence.privatexml.PrivateXmlEntries;
 import io.rookery.persistence.privatexml.PrivateXmlStored;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.RosterItemRemoved;
@@ -14,12 +17,14 @@ import io.rookery.persistence.roster.RosterItemSaved;
 import io.rookery.persistence.roster.Subscription;
 import io.rookery.persistence.roster.SubscriptionRequestCleared;
 import io.rookery.persistence.roster.SubscriptionRequestStored;
+import io.rookery.persistence.vcard.StoredVCard;
 import io.rookery.persistence.vcard.VCardStored;
 
 /**
  * Kryo ids 106-119 of the user range: instant-messaging events (roster and subscriptions, offline messages,
- * blocking, vCard, private XML) and {@link UserSnapshotV2}. Append only: the next free user id is 120; a line here
- * is never removed or renumbered, and a registered class's serializer never changes its layout.
+ * blocking, vCard, private XML), {@link UserSnapshotV2}, then (120-124) {@link UserSnapshotV3} and the modules'
+ * snapshot parts. Append only: the next free user id is 125; a line here is never removed or renumbered, and a
+ * registered class's serializer never changes its layout.
  */
 public final class ImEventsRegistrar implements KryoRegistrar {
 
@@ -42,5 +47,10 @@ public final class ImEventsRegistrar implements KryoRegistrar {
         registry.register(VCardStored.class, 117, new ImEventSerializers.VCardStoredSerializer());
         registry.register(PrivateXmlStored.class, 118, new ImEventSerializers.PrivateXmlStoredSerializer());
         registry.register(UserSnapshotV2.class, 119, new ImEventSerializers.UserSnapshotV2Serializer());
+        registry.register(UserSnapshotV3.class, 120, new SnapshotPartSerializers.UserSnapshotV3Serializer());
+        registry.register(OfflineQueue.class, 121, new SnapshotPartSerializers.OfflineQueueSerializer());
+        registry.register(Blocklist.class, 122, new SnapshotPartSerializers.BlocklistSerializer());
+        registry.register(StoredVCard.class, 123, new SnapshotPartSerializers.StoredVCardSerializer());
+        registry.register(PrivateXmlEntries.class, 124, new SnapshotPartSerializers.PrivateXmlEntriesSerializer());
     }
 }

@@ -1,0 +1,18 @@
+package io.rookery.node.ext;
+
+/**
+ * Names one module's part of an account's state: a constant of the module, used to declare the part and, by its
+ * handlers, to read it ({@link AccountView#part}).
+ */
+public final class PartKey<S> {
+    private final String name;
+
+    public PartKey(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String toString() {
+        return "part " + name;
+    }
+}

@@ -1,0 +1,144 @@
+package io.rookery.persistence.user;
+
+import static io.rookery.persistence.user.PersistedFields.MAX_CREDENTIALS;
+import static io.rookery.persistence.user.PersistedFields.MAX_ITEMS;
+import static io.rookery.persistence.user.PersistedFields.MAX_JID_BYTES;
+import static io.rookery.persistence.user.PersistedFields.MAX_TEXT_BYTES;
+import static io.rookery.persistence.user.PersistedFields.readCount;
+import static io.rookery.persistence.user.PersistedFields.readFlag;
+import static io.rookery.persistence.user.PersistedFields.readObjects;
+import static io.rookery.persistence.user.PersistedFields.readString;
+import static io.rookery.persistence.user.PersistedFields.readStringMap;
+import static io.rookery.persistence.user.PersistedFields.readStrings;
+import static io.rookery.persistence.user.PersistedFields.writeCount;
+import static io.rookery.persistence.user.PersistedFields.writeObjects;
+import static io.rookery.persistence.user.PersistedFields.writeString;
+import static io.rookery.persistence.user.PersistedFields.writeStringMap;
+import static io.rookery.persistence.user.PersistedFields.writeStrings;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.rookery.persistence.blocking.Blocklist;
+import io.rookery.persistence.kryo.KryoSerializable;
+import io.rookery.persistence.offline.OfflineMessage;
+import io.rookery.persistence.offline.OfflineQueue;
+import io.rookery.persistence.privatexml.PrivateXmlEntries;
+import io.rookery.persistence.roster.RosterItem;
+import io.rookery.persistence.vcard.StoredVCard;
+import io.rookery.protocol.sasl.ScramCredentials;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hand-written layouts of {@link UserSnapshotV3} and of the modules' snapshot parts, in the formats of
+ * {@link PersistedFields}. Frozen by {@code SnapshotV3FrozenBytesTest}.
+ */
+final class SnapshotPartSerializers {
+    /** Modules that keep account state; a snapshot with more parts than this is refused as corrupt. */
+    static final int MAX_PARTS = 64;
+
+    private SnapshotPartSerializers() {}
+
+    static final class UserSnapshotV3Serializer extends Serializer<UserSnapshotV3> {
+        UserSnapshotV3Serializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, UserSnapshotV3 s) {
+            writeObjects(kryo, output, s.credentials(), MAX_CREDENTIALS, "SCRAM credentials");
+            output.writeBoolean(s.exists());
+            writeObjects(kryo, output, s.roster(), MAX_ITEMS, "roster items");
+            output.writeLong(s.rosterVersion());
+            writeStringMap(output, s.pendingIn(), MAX_JID_BYTES, MAX_TEXT_BYTES, "pending subscription");
+            writeCount(output, s.parts().size(), MAX_PARTS, "snapshot parts");
+            // Each part with its registered class id: a reader knows every module's part, or fails on an unknown id.
+            for (KryoSerializable part : s.parts()) kryo.writeClassAndObject(output, part);
+        }
+
+        @Override
+        public UserSnapshotV3 read(Kryo kryo, Input input, Class<? extends UserSnapshotV3> type) {
+            List<ScramCredentials> credentials =
+                    readObjects(kryo, input, ScramCredentials.class, MAX_CREDENTIALS, "SCRAM credentials");
+            boolean exists = readFlag(input, "exists");
+            List<RosterItem> roster = readObjects(kryo, input, RosterItem.class, MAX_ITEMS, "roster items");
+            long rosterVersion = input.readLong();
+            var pendingIn = readStringMap(input, MAX_JID_BYTES, MAX_TEXT_BYTES, "pending subscription");
+            int count = readCount(input, MAX_PARTS, "snapshot parts");
+            List<KryoSerializable> parts = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                Object part = kryo.readClassAndObject(input);
+                if (!(part instanceof KryoSerializable k)) throw new KryoException("not a snapshot part: " + part);
+                parts.add(k);
+            }
+            return new UserSnapshotV3(credentials, exists, roster, rosterVersion, pendingIn, parts);
+        }
+    }
+
+    static final class OfflineQueueSerializer extends Serializer<OfflineQueue> {
+        OfflineQueueSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, OfflineQueue q) {
+            writeObjects(kryo, output, q.messages(), MAX_ITEMS, "offline messages");
+        }
+
+        @Override
+        public OfflineQueue read(Kryo kryo, Input input, Class<? extends OfflineQueue> type) {
+            return new OfflineQueue(readObjects(kryo, input, OfflineMessage.class, MAX_ITEMS, "offline messages"));
+        }
+    }
+
+    static final class BlocklistSerializer extends Serializer<Blocklist> {
+        BlocklistSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, Blocklist b) {
+            writeStrings(output, b.jids(), MAX_JID_BYTES, "blocked JID");
+        }
+
+        @Override
+        public Blocklist read(Kryo kryo, Input input, Class<? extends Blocklist> type) {
+            return new Blocklist(readStrings(input, MAX_JID_BYTES, "blocked JID"));
+        }
+    }
+
+    static final class StoredVCardSerializer extends Serializer<StoredVCard> {
+        StoredVCardSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, StoredVCard v) {
+            writeString(output, v.vcardXml(), MAX_TEXT_BYTES, "vCard");
+        }
+
+        @Override
+        public StoredVCard read(Kryo kryo, Input input, Class<? extends StoredVCard> type) {
+            return new StoredVCard(readString(input, MAX_TEXT_BYTES, "vCard"));
+        }
+    }
+
+    static final class PrivateXmlEntriesSerializer extends Serializer<PrivateXmlEntries> {
+        PrivateXmlEntriesSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, PrivateXmlEntries p) {
+            writeStringMap(output, p.entries(), MAX_TEXT_BYTES, MAX_TEXT_BYTES, "private XML");
+        }
+
+        @Override
+        public PrivateXmlEntries read(Kryo kryo, Input input, Class<? extends PrivateXmlEntries> type) {
+            return new PrivateXmlEntries(readStringMap(input, MAX_TEXT_BYTES, MAX_TEXT_BYTES, "private XML"));
+        }
+    }
+}
