@@ -73,7 +73,7 @@ public final class C2sListener implements ConnectionStage.Context {
     public ActorRef<SessionActor.Command> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock,
             boolean directTls) {
         // The typed guardian refuses top-level actors from outside; sessions live under /system, created at once.
-        return system.systemActorOf(SessionActor.create(services, stage, clock, services.metrics().listener(directTls)),
+        return system.systemActorOf(SessionActor.create(services, clock, clock, services.metrics().listener(directTls)),
                 "c2s-" + sessionIds.incrementAndGet(), Props.empty());
     }
 }

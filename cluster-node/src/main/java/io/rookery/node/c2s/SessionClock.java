@@ -4,8 +4,9 @@ package io.rookery.node.c2s;
  * The few timestamps the node-wide {@link Sweeper} reads to enforce negotiation and idle timeouts and to send
  * whitespace keepalives, so that no connection carries a timer of its own. Written by the connection stage and the
  * session, read by the sweeper: plain volatile longs are enough, a missed update only delays a check by one sweep.
+ * Also the session's way to its TCP connection stage (the one object per connection both already share).
  */
-final class SessionClock {
+final class SessionClock implements SessionTransport {
     final org.apache.pekko.actor.ActorRef stage;
     org.apache.pekko.actor.typed.ActorRef<SessionActor.Command> session;
     final long acceptedAt;
@@ -23,5 +24,10 @@ final class SessionClock {
         this.acceptedAt = now;
         this.lastInput = now;
         this.lastOutput = now;
+    }
+
+    @Override
+    public void write(ConnectionStage.Out out) {
+        stage.tell(out, org.apache.pekko.actor.ActorRef.noSender());
     }
 }

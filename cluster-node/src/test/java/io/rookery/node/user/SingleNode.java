@@ -35,23 +35,23 @@ import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
  * A cluster of one in this JVM with user entities on Pekko's in-memory journal and snapshot store, and test probes
  * standing in for client sessions. Every account gets a fresh name, so tests sharing a node do not see each other.
  */
-final class SingleNode implements AutoCloseable {
+public final class SingleNode implements AutoCloseable {
     static final String DOMAIN = "localhost";
 
     /** Derived once: PBKDF2 is the slow part of creating an account. */
-    static final List<ScramCredentials> PASSWORD = Accounts.credentialsFor("pw", 4096);
+    public static final List<ScramCredentials> PASSWORD = Accounts.credentialsFor("pw", 4096);
 
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    final ActorTestKit testKit;
-    final Router router;
+    public final ActorTestKit testKit;
+    public final Router router;
 
     private SingleNode(ActorTestKit testKit, Router router) {
         this.testKit = testKit;
         this.router = router;
     }
 
-    static SingleNode start() {
+    public static SingleNode start() {
         Config config = ConfigFactory.parseString("""
                 pekko.actor.provider = cluster
                 pekko.remote.artery.canonical.port = 0
@@ -105,7 +105,7 @@ final class SingleNode implements AutoCloseable {
     }
 
     /** A new account with {@link #PASSWORD}. */
-    Jid newAccount(String prefix) {
+    public Jid newAccount(String prefix) {
         Jid jid = freshJid(prefix);
         assertEquals(UserEntity.AccountStatus.CREATED, createAccount(jid, PASSWORD));
         return jid;

@@ -1,0 +1,144 @@
+package io.rookery.node.c2s;
+
+import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.user.UserEntity;
+import io.rookery.protocol.jid.InvalidJidException;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.sasl.SaslCondition;
+import io.rookery.protocol.sasl.SaslMechanisms;
+import io.rookery.protocol.sasl.SaslStep;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.StanzaError;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.stanza.Stanzas;
+import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.xml.Element;
+import java.util.Base64;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * RFC 6120 §6: SASL, with STARTTLS still possible where it is optional (§5.3.1) and XEP-0077 registration where it
+ * is enabled; any other stanza before authentication ends the stream (§4.9.3.12).
+ */
+final class Authenticating extends SessionState {
+    static final Authenticating INSTANCE = new Authenticating();
+
+    private Authenticating() {}
+
+    @Override
+    Behavior<Command> onElement(SessionActor s, Element e) {
+        if (NegotiatingTls.isStartTls(e)) return NegotiatingTls.startTls(s);
+        if (Stanzas.isStanza(e)) {
+            if (Registration.isRegistrationIq(e)) {
+                // XEP-0077 §3: without in-band registration the query gets service-unavailable, not a dead stream.
+                if (s.services.registrationEnabled()) return Registration.handle(s, e);
+                s.send(Stanzas.errorReply(e, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
+                return s.processed();
+            }
+            return s.streamError(StreamErrorCondition.NOT_AUTHORIZED, null);
+        }
+        if (!Namespaces.SASL.equals(e.namespace())) {
+            return s.streamError(StreamErrorCondition.POLICY_VIOLATION, "unexpected element during SASL negotiation");
+        }
+        switch (e.name()) {
+            case "auth" -> {
+                String mech = e.attr("mechanism");
+                if (mech == null || !AwaitingStreamHeader.advertisedMechanisms(s).contains(mech)) {
+                    if ("PLAIN".equals(mech) && !s.tlsActive) return failure(s, SaslCondition.ENCRYPTION_REQUIRED, false);
+                    return failure(s, SaslCondition.INVALID_MECHANISM, false);
+                }
+                s.sasl = SaslMechanisms.create(mech, s.channelBinding, s.channelBinding != null);
+                byte[] initial = decode(e.text());
+                if (initial == null) return failure(s, SaslCondition.INCORRECT_ENCODING, true);
+                return step(s, s.sasl.start(initial));
+            }
+            case "response" -> {
+                if (s.sasl == null) return failure(s, SaslCondition.MALFORMED_REQUEST, false);
+                byte[] data = decode(e.text());
+                if (data == null) return failure(s, SaslCondition.INCORRECT_ENCODING, true);
+                return step(s, s.sasl.respond(data));
+            }
+            case "abort" -> {
+                s.sasl = null;
+                return failure(s, SaslCondition.ABORTED, false);
+            }
+            default -> {
+                return s.streamError(StreamErrorCondition.POLICY_VIOLATION, "unexpected SASL element");
+            }
+        }
+    }
+
+    /** §6.4.2: an empty initial response is "=", no text means none. Null means bad base64. */
+    private static byte[] decode(String text) {
+        String t = text == null ? "" : text.trim();
+        if (t.isEmpty() || "=".equals(t)) return new byte[0];
+        try {
+            return Base64.getDecoder().decode(t);
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
+    }
+
+    private static Behavior<Command> step(SessionActor s, SaslStep step) {
+        if (step instanceof SaslStep.Challenge c) {
+            s.send("<challenge xmlns='" + Namespaces.SASL + "'>" + Base64.getEncoder().encodeToString(c.data())
+                    + "</challenge>");
+            return s.processed();
+        }
+        if (step instanceof SaslStep.NeedCredentials n) {
+            Jid candidate;
+            try {
+                candidate = Jid.of(n.username(), s.services.domain(), null);
+            } catch (InvalidJidException | RuntimeException ex) {
+                // Unusable user names get the same answer as wrong passwords.
+                return step(s, s.sasl.credentials(null));
+            }
+            s.user = candidate;
+            io.rookery.protocol.sasl.ScramHash hash = SaslMechanisms.hashFor(s.sasl.name());
+            s.context.ask(UserEntity.CredentialsResult.class, s.services.router().user(candidate),
+                    SessionActor.ASK_TIMEOUT, r -> new UserEntity.GetCredentials(hash, r),
+                    (ok, failure) -> new SessionActor.CredentialsLoaded(ok == null ? null : ok.credentials()));
+            return s;
+        }
+        if (step instanceof SaslStep.Success ok) {
+            s.metrics.saslAttempt(s.sasl.name(), true);
+            try {
+                s.user = Jid.of(ok.username(), s.services.domain(), null);
+            } catch (InvalidJidException ex) {
+                return failure(s, SaslCondition.NOT_AUTHORIZED, true);
+            }
+            String extra = ok.additionalData() == null || ok.additionalData().length == 0 ? ""
+                    : Base64.getEncoder().encodeToString(ok.additionalData());
+            s.sasl = null;
+            s.authenticated = true;
+            // §6.4.6: the stream restarts; the next header opens resource binding.
+            s.send("<success xmlns='" + Namespaces.SASL + "'>" + extra + "</success>");
+            s.restartStream(ConnectionStage.Out.RESTART_STREAM);
+            s.processed();
+            return s.become(AwaitingStreamHeader.INSTANCE);
+        }
+        return failure(s, ((SaslStep.Failure) step).condition(), true);
+    }
+
+    @Override
+    Behavior<Command> onCredentials(SessionActor s, SessionActor.CredentialsLoaded m) {
+        if (s.sasl == null) return s;
+        if (m.credentials() == null) {
+            // The account service did not answer in time: §6.5.13 temporary-auth-failure.
+            return failure(s, SaslCondition.TEMPORARY_AUTH_FAILURE, false);
+        }
+        return step(s, s.sasl.credentials(m.credentials().orElse(null)));
+    }
+
+    private static Behavior<Command> failure(SessionActor s, SaslCondition condition, boolean counts) {
+        s.metrics.saslAttempt(s.sasl == null ? "other" : s.sasl.name(), false);
+        s.sasl = null;
+        s.user = null;
+        s.send("<failure xmlns='" + Namespaces.SASL + "'><" + condition.elementName() + "/></failure>");
+        if (counts && ++s.authFailures >= s.services.maxAuthFailures()) {
+            // §6.4.5 allows a bounded number of retries; past it the stream ends.
+            return s.streamError(StreamErrorCondition.POLICY_VIOLATION, "too many failed authentication attempts");
+        }
+        return s.processed();
+    }
+}

@@ -1,0 +1,73 @@
+package io.rookery.node.c2s;
+
+import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.ext.StreamFeature;
+import io.rookery.protocol.sasl.SaslMechanisms;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.xml.Element;
+import io.rookery.protocol.xml.StreamHeader;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * RFC 6120 §4.2-§4.3: the client's stream header, answered with ours and the features of the next step: STARTTLS
+ * alone where TLS is mandatory-to-negotiate (§5.3.1), SASL (§6.3.1) and what modules offer before authentication,
+ * or resource binding (§7.2) and what modules offer after it. Entered at the start and after each stream restart.
+ */
+final class AwaitingStreamHeader extends SessionState {
+    static final AwaitingStreamHeader INSTANCE = new AwaitingStreamHeader();
+
+    private AwaitingStreamHeader() {}
+
+    @Override
+    Behavior<Command> onStreamOpened(SessionActor s, StreamHeader h) {
+        SessionServices services = s.services;
+        s.streamId = services.newStreamId();
+        // §4.7.2: a 'to' naming a domain we do not serve ends the stream with host-unknown.
+        if (h.to() == null || !services.domain().equalsIgnoreCase(h.to())) {
+            s.sendHeader(null);
+            return s.streamError(StreamErrorCondition.HOST_UNKNOWN, null);
+        }
+        s.sendHeader(h.from());
+        StringBuilder features = new StringBuilder(256).append("<stream:features>");
+        SessionState next;
+        StreamFeature.StreamContext stream = new StreamFeature.StreamContext(s.tlsActive);
+        if (s.authenticated) {
+            // §6.4.6: authenticated, so the restarted stream offers resource binding.
+            features.append("<bind xmlns='").append(Namespaces.BIND).append("'/>")
+                    .append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>")
+                    .append(services.modules().streamFeatures(StreamFeature.Step.AFTER_AUTHENTICATION, stream));
+            next = AwaitingBind.INSTANCE;
+        } else if (!s.tlsActive && services.tlsAvailable() && services.requireTls()) {
+            // §5.3.1: STARTTLS is mandatory-to-negotiate, so it is the only feature offered.
+            features.append("<starttls xmlns='").append(Namespaces.TLS).append("'><required/></starttls>");
+            next = NegotiatingTls.INSTANCE;
+        } else {
+            if (!s.tlsActive && services.tlsAvailable()) {
+                features.append("<starttls xmlns='").append(Namespaces.TLS).append("'/>");
+            }
+            features.append("<mechanisms xmlns='").append(Namespaces.SASL).append("'>");
+            for (String mech : advertisedMechanisms(s)) {
+                features.append("<mechanism>").append(mech).append("</mechanism>");
+            }
+            features.append("</mechanisms>")
+                    .append(services.modules().streamFeatures(StreamFeature.Step.BEFORE_AUTHENTICATION, stream));
+            next = Authenticating.INSTANCE;
+        }
+        features.append("</stream:features>");
+        s.send(features.toString());
+        s.processed();
+        return s.become(next);
+    }
+
+    static java.util.List<String> advertisedMechanisms(SessionActor s) {
+        return SaslMechanisms.advertised(s.tlsActive, s.channelBinding != null,
+                s.tlsActive || s.services.allowPlainWithoutTls());
+    }
+
+    /** The parser delivers nothing before a header; should anything come, it is ignored as before. */
+    @Override
+    Behavior<Command> onElement(SessionActor s, Element e) {
+        return s;
+    }
+}

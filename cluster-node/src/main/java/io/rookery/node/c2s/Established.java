@@ -1,0 +1,188 @@
+package io.rookery.node.c2s;
+
+import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.ext.AddressKind;
+import io.rookery.node.user.Blocking;
+import io.rookery.node.user.ResourceFlags;
+import io.rookery.node.user.UserEntity;
+import io.rookery.protocol.jid.InvalidJidException;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.StanzaError;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.stanza.Stanzas;
+import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.xep.carbons.Carbons;
+import io.rookery.protocol.xml.Element;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * RFC 6120 §8-§10 and RFC 6121: the bound session's stanzas. The server stamps 'from' (§8.1.2.1) and hands each
+ * stanza to the user's own entity, the server's modules or the router; stanzas for the client are written as they
+ * come. When the user entity moves (a rebalance, a node lost), the session registers again with it.
+ */
+final class Established extends SessionState {
+    static final Established INSTANCE = new Established();
+
+    /** Registering again after the user entity moved is retried this often (each waits ASK_TIMEOUT) before the
+     * stream is closed with internal-server-error, so the client logs in afresh. */
+    private static final int MAX_REATTACH_ATTEMPTS = 6;
+
+    private Established() {}
+
+    @Override
+    Behavior<Command> onElement(SessionActor s, Element e) {
+        if (!Stanzas.isStanza(e)) return s.streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, null);
+        s.metrics.stanzaIn(e.name());
+        Element stanza = e.withAttr("from", s.full.toString());
+        String toAttr = stanza.attr("to");
+        Jid to = null;
+        if (toAttr != null) {
+            try {
+                to = Jid.parse(toAttr);
+            } catch (InvalidJidException ex) {
+                if (!"error".equals(stanza.attr("type"))) {
+                    s.send(Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.JID_MALFORMED)));
+                }
+                return s.processed();
+            }
+        }
+        switch (stanza.name()) {
+            case "iq" -> iq(s, stanza, to);
+            case "presence" -> presence(s, stanza, to);
+            default -> message(s, stanza, to);
+        }
+        return s.processed();
+    }
+
+    private static void iq(SessionActor s, Element iq, Jid to) {
+        String type = iq.attr("type");
+        boolean request = "get".equals(type) || "set".equals(type);
+        if (request && (iq.attr("id") == null || iq.elements().size() != 1)) {
+            // RFC 6120 §8.2.3: a get/set carries an id and exactly one payload.
+            s.send(Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.BAD_REQUEST)));
+            return;
+        }
+        if (request && Namespaces.SESSION.equals(iq.elements().get(0).namespace())) {
+            s.send(Stanzas.iqResult(iq, null)); // RFC 3921 session establishment, kept for old clients
+            return;
+        }
+        if (to == null || (to.isBare() && to.equals(s.user))) {
+            // RFC 6120 §10.3.3: no 'to' means the account itself; the entity answers (roster, RFC 6121 §2).
+            if (request) {
+                s.resourceFlags = ResourceFlags.after(s.resourceFlags, iq);
+                s.services.router().user(s.user).tell(new UserEntity.OwnIq(s.full.resource(), iq));
+            }
+            return;
+        }
+        if (to.local() == null && to.resource() == null && s.services.domain().equals(to.domain())) {
+            if (request) s.send(s.services.modules().answer(AddressKind.SERVER, iq));
+            return;
+        }
+        if (refusedByBlocklist(s, iq, to)) return;
+        s.services.router().route(iq, to);
+    }
+
+    /** XEP-0191 §3.3: the user's own stanzas to a blocked JID are not sent but answered with not-acceptable. */
+    private static boolean refusedByBlocklist(SessionActor s, Element stanza, Jid to) {
+        if (s.blocked == null || !Blocking.matches(s.blocked::contains, to)) return false;
+        if (!"error".equals(stanza.attr("type"))) s.send(Blocking.refusal(stanza));
+        return true;
+    }
+
+    private static void presence(SessionActor s, Element presence, Jid to) {
+        String type = presence.attr("type");
+        if (to == null) {
+            if ("unavailable".equals(type)) s.endDirectedPresence();
+            else if (type != null) return; // subscription presence needs a contact; probes are the server's business
+            s.ownPresence = type == null ? presence : null;
+            s.services.router().user(s.user).tell(new UserEntity.OwnPresence(s.full.resource(), presence));
+            return;
+        }
+        if ("subscribe".equals(type) || "subscribed".equals(type) || "unsubscribe".equals(type)
+                || "unsubscribed".equals(type)) {
+            // RFC 6121 §3: the user's own account updates its roster, then sends it on, stamped with the bare JID.
+            s.services.router().user(s.user).tell(new UserEntity.OutboundSubscription(presence, to));
+            return;
+        }
+        if ("probe".equals(type)) return;
+        if (refusedByBlocklist(s, presence, to)) return;
+        if (type == null) {
+            if (s.directedTo == null) s.directedTo = new java.util.HashSet<>(4);
+            s.directedTo.add(to);
+        } else if ("unavailable".equals(type) && s.directedTo != null) {
+            s.directedTo.remove(to);
+        }
+        s.services.router().route(presence, to);
+    }
+
+    private static void message(SessionActor s, Element message, Jid to) {
+        if (to == null) {
+            // RFC 6120 §10.3: no 'to' means the sender's bare JID.
+            s.services.router().route(message.withAttr("to", s.user.toString()), s.user);
+            return;
+        }
+        if (to.local() == null && s.services.domain().equals(to.domain())) {
+            // Messages to the server itself: nothing here consumes them yet.
+            if (!"error".equals(message.attr("type"))) {
+                s.send(Stanzas.errorReply(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
+            }
+            return;
+        }
+        if (refusedByBlocklist(s, message, to)) return;
+        s.services.router().route(message, to);
+        if ("chat".equals(message.attr("type")) && !s.user.equals(to.bare())) {
+            // XEP-0280 §7: the account copies it to the user's other carbons-enabled resources, if any. Messages
+            // to the user's own JIDs are copied on receipt instead.
+            s.services.router().user(s.user).tell(new UserEntity.SentMessage(s.full.resource(), message));
+        }
+    }
+
+    @Override
+    Behavior<Command> onDeliver(SessionActor s, SessionActor.Deliver d) {
+        s.send(d.stanza());
+        s.metrics.routed(d.routedAtMicros());
+        return s;
+    }
+
+    /**
+     * A message that reached this session after it left goes back to the account, which now finds the resource
+     * unbound and delivers it to another resource or stores it (RFC 6121 §8.5.3.2.1). Carbon copies and errors are
+     * not kept; presence and iq to a gone resource are dropped or answered by the account as usual.
+     */
+    static void handBack(SessionActor s, Element stanza) {
+        if (!"message".equals(stanza.name()) || "error".equals(stanza.attr("type"))) return;
+        for (Element child : stanza.elements()) {
+            if (Carbons.NS.equals(child.namespace())) return;
+        }
+        s.services.router().route(stanza);
+    }
+
+    // ---- the user entity moved (cluster rebalance, graceful leave, crash of its node) ------------------------
+
+    @Override
+    Behavior<Command> onEntityStopped(SessionActor s) {
+        Jid bound = s.full;
+        Element presence = s.ownPresence;
+        int flags = s.resourceFlags;
+        s.context.ask(UserEntity.BindResult.class, s.services.router().user(s.user), SessionActor.ASK_TIMEOUT,
+                r -> new UserEntity.Reattach(bound.resource(), s.context.getSelf(), presence, flags, r),
+                SessionActor.ReattachAnswered::new);
+        return s;
+    }
+
+    @Override
+    Behavior<Command> onReattachAnswered(SessionActor s, SessionActor.ReattachAnswered m) {
+        if (m.result() instanceof UserEntity.Bound b) {
+            s.reattachAttempts = 0;
+            s.context.watchWith(b.entity(), SessionActor.EntityStopped.INSTANCE);
+            return s;
+        }
+        if (m.result() instanceof UserEntity.Superseded) return s.streamError(StreamErrorCondition.CONFLICT, null);
+        if (m.result() instanceof UserEntity.NoAccount) {
+            return s.streamError(StreamErrorCondition.NOT_AUTHORIZED, "account no longer exists");
+        }
+        if (++s.reattachAttempts < MAX_REATTACH_ATTEMPTS) return onEntityStopped(s);
+        return s.streamError(StreamErrorCondition.INTERNAL_SERVER_ERROR, "account unreachable");
+    }
+}
