@@ -1,6 +1,7 @@
 package io.rookery.node.c2s;
 
-import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
@@ -26,7 +27,7 @@ final class Authenticating extends SessionState {
     private Authenticating() {}
 
     @Override
-    Behavior<Command> onElement(SessionActor s, Element e) {
+    Behavior<Message> onElement(SessionActor s, Element e) {
         if (NegotiatingTls.isStartTls(e)) return NegotiatingTls.startTls(s);
         if (Stanzas.isStanza(e)) {
             if (Registration.isRegistrationIq(e)) {
@@ -79,7 +80,7 @@ final class Authenticating extends SessionState {
         }
     }
 
-    private static Behavior<Command> step(SessionActor s, SaslStep step) {
+    private static Behavior<Message> step(SessionActor s, SaslStep step) {
         if (step instanceof SaslStep.Challenge c) {
             s.send("<challenge xmlns='" + Namespaces.SASL + "'>" + Base64.getEncoder().encodeToString(c.data())
                     + "</challenge>");
@@ -121,7 +122,7 @@ final class Authenticating extends SessionState {
     }
 
     @Override
-    Behavior<Command> onCredentials(SessionActor s, SessionActor.CredentialsLoaded m) {
+    Behavior<Message> onCredentials(SessionActor s, SessionActor.CredentialsLoaded m) {
         if (s.sasl == null) return s;
         if (m.credentials() == null) {
             // The account service did not answer in time: §6.5.13 temporary-auth-failure.
@@ -130,7 +131,7 @@ final class Authenticating extends SessionState {
         return step(s, s.sasl.credentials(m.credentials().orElse(null)));
     }
 
-    private static Behavior<Command> failure(SessionActor s, SaslCondition condition, boolean counts) {
+    private static Behavior<Message> failure(SessionActor s, SaslCondition condition, boolean counts) {
         s.metrics.saslAttempt(s.sasl == null ? "other" : s.sasl.name(), false);
         s.sasl = null;
         s.user = null;

@@ -1,6 +1,7 @@
 package io.rookery.node.c2s;
 
-import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
@@ -22,7 +23,7 @@ final class AwaitingBind extends SessionState {
     private AwaitingBind() {}
 
     @Override
-    Behavior<Command> onElement(SessionActor s, Element e) {
+    Behavior<Message> onElement(SessionActor s, Element e) {
         if (!"iq".equals(e.name()) || !Namespaces.CLIENT.equals(e.namespace())) {
             return Stanzas.isStanza(e) ? s.streamError(StreamErrorCondition.NOT_AUTHORIZED, null)
                     : s.streamError(StreamErrorCondition.POLICY_VIOLATION, "expected resource binding");
@@ -50,7 +51,7 @@ final class AwaitingBind extends SessionState {
     }
 
     @Override
-    Behavior<Command> onBindAnswered(SessionActor s, SessionActor.BindAnswered m) {
+    Behavior<Message> onBindAnswered(SessionActor s, SessionActor.BindAnswered m) {
         if (m.failure() != null) {
             s.full = null;
             s.send(Stanzas.errorReply(m.iq(), StanzaError.of(StanzaErrorCondition.INTERNAL_SERVER_ERROR)));

@@ -1,6 +1,7 @@
 package io.rookery.node.c2s;
 
-import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.ext.StreamFeature;
 import io.rookery.protocol.sasl.SaslMechanisms;
 import io.rookery.protocol.stanza.Namespaces;
@@ -20,7 +21,7 @@ final class AwaitingStreamHeader extends SessionState {
     private AwaitingStreamHeader() {}
 
     @Override
-    Behavior<Command> onStreamOpened(SessionActor s, StreamHeader h) {
+    Behavior<Message> onStreamOpened(SessionActor s, StreamHeader h) {
         SessionServices services = s.services;
         s.streamId = services.newStreamId();
         // §4.7.2: a 'to' naming a domain we do not serve ends the stream with host-unknown.
@@ -67,7 +68,7 @@ final class AwaitingStreamHeader extends SessionState {
 
     /** The parser delivers nothing before a header; should anything come, it is ignored as before. */
     @Override
-    Behavior<Command> onElement(SessionActor s, Element e) {
+    Behavior<Message> onElement(SessionActor s, Element e) {
         return s;
     }
 }

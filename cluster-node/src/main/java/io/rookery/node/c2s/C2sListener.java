@@ -1,5 +1,7 @@
 package io.rookery.node.c2s;
 
+import io.rookery.node.user.SessionProtocol;
+
 import io.rookery.node.config.RookerySettings;
 import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLContext;
@@ -70,7 +72,7 @@ public final class C2sListener implements ConnectionStage.Context {
     }
 
     @Override
-    public ActorRef<SessionActor.Command> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock,
+    public ActorRef<SessionProtocol.Message> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock,
             boolean directTls) {
         // The typed guardian refuses top-level actors from outside; sessions live under /system, created at once.
         return system.systemActorOf(SessionActor.create(services, clock, clock, services.metrics().listener(directTls)),

@@ -1,6 +1,7 @@
 package io.rookery.node.c2s;
 
-import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.protocol.xml.Element;
 import org.apache.pekko.actor.typed.Behavior;
 
@@ -14,7 +15,7 @@ final class Closed extends SessionState {
     private Closed() {}
 
     @Override
-    Behavior<Command> onElement(SessionActor s, Element e) {
+    Behavior<Message> onElement(SessionActor s, Element e) {
         return s;
     }
 }

@@ -1,5 +1,7 @@
 package io.rookery.node.c2s;
 
+import io.rookery.node.user.SessionProtocol;
+
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import io.rookery.protocol.stanza.XmppStreamException;
 import io.rookery.protocol.tls.TlsBufferPool;
@@ -69,7 +71,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         Sweeper sweeper();
 
         /** Creates the session actor for a new connection. */
-        org.apache.pekko.actor.typed.ActorRef<SessionActor.Command> spawnSession(
+        org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Message> spawnSession(
                 ActorRef stage, SessionClock clock, boolean directTls);
 
         io.rookery.node.metrics.NodeMetrics metrics();
@@ -99,7 +101,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
     private final class Logic extends GraphStageLogic {
         private SessionClock clock;
-        private org.apache.pekko.actor.typed.ActorRef<SessionActor.Command> session;
+        private org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Message> session;
         private XmppStreamParser parser;
         private TlsCodec tls;
         private ByteString pendingInput = ByteString.emptyByteString();

@@ -1,8 +1,8 @@
 package io.rookery.node.c2s;
 
-import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.ext.AddressKind;
-import io.rookery.node.user.Blocking;
 import io.rookery.node.user.ResourceFlags;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
@@ -12,6 +12,7 @@ import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.xep.blocking.BlockingCommand;
 import io.rookery.protocol.xep.carbons.Carbons;
 import io.rookery.protocol.xml.Element;
 import org.apache.pekko.actor.typed.Behavior;
@@ -31,7 +32,7 @@ final class Established extends SessionState {
     private Established() {}
 
     @Override
-    Behavior<Command> onElement(SessionActor s, Element e) {
+    Behavior<Message> onElement(SessionActor s, Element e) {
         if (!Stanzas.isStanza(e)) return s.streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, null);
         s.metrics.stanzaIn(e.name());
         Element stanza = e.withAttr("from", s.full.toString());
@@ -85,8 +86,8 @@ final class Established extends SessionState {
 
     /** XEP-0191 §3.3: the user's own stanzas to a blocked JID are not sent but answered with not-acceptable. */
     private static boolean refusedByBlocklist(SessionActor s, Element stanza, Jid to) {
-        if (s.blocked == null || !Blocking.matches(s.blocked::contains, to)) return false;
-        if (!"error".equals(stanza.attr("type"))) s.send(Blocking.refusal(stanza));
+        if (s.blocked == null || !BlockingCommand.matches(s.blocked::contains, to)) return false;
+        if (!"error".equals(stanza.attr("type"))) s.send(BlockingCommand.refusal(stanza));
         return true;
     }
 
@@ -139,7 +140,7 @@ final class Established extends SessionState {
     }
 
     @Override
-    Behavior<Command> onDeliver(SessionActor s, SessionActor.Deliver d) {
+    Behavior<Message> onDeliver(SessionActor s, SessionProtocol.Deliver d) {
         s.send(d.stanza());
         s.metrics.routed(d.routedAtMicros());
         return s;
@@ -161,7 +162,7 @@ final class Established extends SessionState {
     // ---- the user entity moved (cluster rebalance, graceful leave, crash of its node) ------------------------
 
     @Override
-    Behavior<Command> onEntityStopped(SessionActor s) {
+    Behavior<Message> onEntityStopped(SessionActor s) {
         Jid bound = s.full;
         Element presence = s.ownPresence;
         int flags = s.resourceFlags;
@@ -172,7 +173,7 @@ final class Established extends SessionState {
     }
 
     @Override
-    Behavior<Command> onReattachAnswered(SessionActor s, SessionActor.ReattachAnswered m) {
+    Behavior<Message> onReattachAnswered(SessionActor s, SessionActor.ReattachAnswered m) {
         if (m.result() instanceof UserEntity.Bound b) {
             s.reattachAttempts = 0;
             s.context.watchWith(b.entity(), SessionActor.EntityStopped.INSTANCE);

@@ -1,6 +1,7 @@
 package io.rookery.node.c2s;
 
-import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.stanza.StreamErrorCondition;
@@ -14,7 +15,7 @@ final class NegotiatingTls extends SessionState {
     private NegotiatingTls() {}
 
     @Override
-    Behavior<Command> onElement(SessionActor s, Element e) {
+    Behavior<Message> onElement(SessionActor s, Element e) {
         if (isStartTls(e)) return startTls(s);
         if (Stanzas.isStanza(e)) return s.streamError(StreamErrorCondition.NOT_AUTHORIZED, null);
         if (Namespaces.SASL.equals(e.namespace())) {
@@ -29,7 +30,7 @@ final class NegotiatingTls extends SessionState {
     }
 
     /** §5.4.2: proceed, then the TLS handshake; the stream restarts inside TLS (§5.4.3.3). */
-    static Behavior<Command> startTls(SessionActor s) {
+    static Behavior<Message> startTls(SessionActor s) {
         if (s.tlsActive || !s.services.tlsAvailable()) {
             // §5.4.2.2: failure closes the stream.
             s.send("<failure xmlns='" + Namespaces.TLS + "'/>");

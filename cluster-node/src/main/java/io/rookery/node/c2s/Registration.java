@@ -1,6 +1,7 @@
 package io.rookery.node.c2s;
 
 import io.rookery.node.user.Accounts;
+import io.rookery.node.user.SessionProtocol;
 import io.rookery.protocol.xep.register.Register;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
@@ -26,7 +27,7 @@ final class Registration {
         return "iq".equals(e.name()) && e.child("query", Register.NS) != null;
     }
 
-    static Behavior<SessionActor.Command> handle(SessionActor session, Element iq) {
+    static Behavior<SessionProtocol.Message> handle(SessionActor session, Element iq) {
         String type = iq.attr("type");
         if ("get".equals(type)) {
             Element form = Element.builder("query", Register.NS)
@@ -61,7 +62,7 @@ final class Registration {
         return session;
     }
 
-    static Behavior<SessionActor.Command> answered(SessionActor session, Answered a) {
+    static Behavior<SessionProtocol.Message> answered(SessionActor session, Answered a) {
         if (a.failure() != null) return session.registrationReply(error(a.iq(), StanzaErrorCondition.INTERNAL_SERVER_ERROR));
         if (a.result().status() == UserEntity.AccountStatus.CREATED) {
             return session.registrationReply(Stanzas.iqResult(a.iq(), null));

@@ -1,8 +1,9 @@
 package io.rookery.node.c2s;
 
 import io.rookery.node.metrics.NodeMetrics;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.user.UserEntity;
-import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.sasl.SaslServerMechanism;
 import io.rookery.protocol.sasl.ScramCredentials;
@@ -29,11 +30,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * {@link Authenticating} (§6), {@link AwaitingBind} (§7), {@link Established} (§8-§10 and RFC 6121) and
  * {@link Closed}. Only this actor decides what is written to its connection; its {@link SessionTransport} writes it.
  */
-public final class SessionActor extends ExtensibleBehavior<SessionActor.Command> {
+public final class SessionActor extends ExtensibleBehavior<Message> {
 
     // ---- messages -------------------------------------------------------------------------------------------
 
-    public interface Command {}
+    /** The session's own messages; what user entities send it is {@link SessionProtocol}. */
+    public interface Command extends Message {}
 
     /** Messages from the connection stage, the sweep and the actor itself: they never leave this node. */
     interface Local extends Command, NoSerializationVerificationNeeded {}
@@ -52,30 +54,6 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
 
     enum TimedOut implements Local { NEGOTIATION, IDLE }
 
-    /**
-     * A stanza for this session's client. routedAtMicros: when the router took it (epoch microseconds), 0 for what
-     * the server itself generated.
-     */
-    public record Deliver(Element stanza, long routedAtMicros) implements Command, KryoSerializable {
-        public Deliver(Element stanza) {
-            this(stanza, 0);
-        }
-    }
-
-    public enum Kick { RESOURCE_CONFLICT, ACCOUNT_DELETED, SYSTEM_SHUTDOWN }
-
-    /** The user's XEP-0191 blocklist, sent at bind when not empty and after each change. */
-    public record BlocklistUpdated(java.util.Set<String> jids) implements Command, KryoSerializable {}
-
-    /** The user entity (or the node) ends this session. */
-    public record Kicked(Kick reason) implements Command, KryoSerializable {}
-
-    /**
-     * The user entity processed this session's unbind: nothing more will be delivered to it, so a session whose
-     * connection is gone may stop.
-     */
-    public enum Unbound implements Command, KryoSerializable { INSTANCE }
-
     record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Local {}
 
     record BindAnswered(Element iq, UserEntity.BindResult result, Throwable failure) implements Local {}
@@ -92,14 +70,14 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
      */
     static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
 
-    public static Behavior<Command> create(SessionServices services, SessionTransport transport, SessionClock clock,
+    public static Behavior<Message> create(SessionServices services, SessionTransport transport, SessionClock clock,
             NodeMetrics.Listener listener) {
         return Behaviors.setup(ctx -> new SessionActor(ctx, services, transport, clock, listener));
     }
 
     // ---- what the connection has negotiated ------------------------------------------------------------------
 
-    final ActorContext<Command> context;
+    final ActorContext<Message> context;
     final SessionServices services;
     final SessionClock clock;
     final NodeMetrics metrics;
@@ -133,7 +111,7 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
     private StringBuilder pendingXml;
     private int pendingControls;
 
-    private SessionActor(ActorContext<Command> context, SessionServices services, SessionTransport transport,
+    private SessionActor(ActorContext<Message> context, SessionServices services, SessionTransport transport,
             SessionClock clock, NodeMetrics.Listener listener) {
         this.context = context;
         this.services = services;
@@ -144,7 +122,7 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
     }
 
     @Override
-    public Behavior<Command> receive(TypedActorContext<Command> ctx, Command msg) {
+    public Behavior<Message> receive(TypedActorContext<Message> ctx, Message msg) {
         try {
             return state.receive(this, msg);
         } finally {
@@ -153,12 +131,12 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
     }
 
     @Override
-    public Behavior<Command> receiveSignal(TypedActorContext<Command> ctx, Signal signal) {
+    public Behavior<Message> receiveSignal(TypedActorContext<Message> ctx, Signal signal) {
         return Behaviors.unhandled();
     }
 
     /** Moves to the next step; returns this behaviour, so a handler can end with {@code return s.become(...)}. */
-    Behavior<Command> become(SessionState next) {
+    Behavior<Message> become(SessionState next) {
         state = next;
         return this;
     }
@@ -201,7 +179,7 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
     }
 
     /** The element that was handed over is dealt with: the stage may parse the next one. */
-    Behavior<Command> processed() {
+    Behavior<Message> processed() {
         pendingControls |= ConnectionStage.Out.PROCESSED;
         return this;
     }
@@ -226,18 +204,18 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
         return services;
     }
 
-    Behavior<Command> registrationReply(Element reply) {
+    Behavior<Message> registrationReply(Element reply) {
         send(reply);
         return processed();
     }
 
-    ActorContext<Command> context() {
+    ActorContext<Message> context() {
         return context;
     }
 
     // ---- closing (RFC 6120 §4.4, §4.9) ------------------------------------------------------------------------
 
-    Behavior<Command> onKicked(Kicked k) {
+    Behavior<Message> onKicked(SessionProtocol.Kicked k) {
         StreamErrorCondition c = switch (k.reason()) {
             case RESOURCE_CONFLICT -> StreamErrorCondition.CONFLICT;
             case ACCOUNT_DELETED -> StreamErrorCondition.NOT_AUTHORIZED;
@@ -247,21 +225,21 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
     }
 
     /** §4.9.1: header first if none was sent, then the error, then the closing tag. */
-    Behavior<Command> streamError(StreamErrorCondition condition, String text) {
+    Behavior<Message> streamError(StreamErrorCondition condition, String text) {
         if (state == Closed.INSTANCE) return this;
         metrics.streamError(condition.elementName());
         sendHeader(null);
         return close(new StreamError(condition, text).toXml());
     }
 
-    Behavior<Command> onPeerClosed() {
+    Behavior<Message> onPeerClosed() {
         if (state == Closed.INSTANCE) return this;
         // §4.4: answer the closing tag with ours.
         sendHeader(null);
         return close(null);
     }
 
-    Behavior<Command> close(String before) {
+    Behavior<Message> close(String before) {
         String tail = (before == null ? "" : before) + "</stream:stream>";
         send(tail);
         pendingControls |= ConnectionStage.Out.CLOSE;
@@ -270,7 +248,7 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
         return become(Closed.INSTANCE);
     }
 
-    Behavior<Command> onConnectionLost() {
+    Behavior<Message> onConnectionLost() {
         leave();
         // Nothing more can be written: stanzas still on their way are handed back to the account (Closed does).
         state = Closed.INSTANCE;
@@ -282,7 +260,7 @@ public final class SessionActor extends ExtensibleBehavior<SessionActor.Command>
         return Behaviors.stopped();
     }
 
-    Behavior<Command> onUnbound() {
+    Behavior<Message> onUnbound() {
         unbinding = false;
         return connectionGone ? Behaviors.stopped() : this;
     }

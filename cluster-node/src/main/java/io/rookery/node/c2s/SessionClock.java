@@ -1,5 +1,7 @@
 package io.rookery.node.c2s;
 
+import io.rookery.node.user.SessionProtocol;
+
 /**
  * The few timestamps the node-wide {@link Sweeper} reads to enforce negotiation and idle timeouts and to send
  * whitespace keepalives, so that no connection carries a timer of its own. Written by the connection stage and the
@@ -8,7 +10,7 @@ package io.rookery.node.c2s;
  */
 final class SessionClock implements SessionTransport {
     final org.apache.pekko.actor.ActorRef stage;
-    org.apache.pekko.actor.typed.ActorRef<SessionActor.Command> session;
+    org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Message> session;
     final long acceptedAt;
     volatile long lastInput;
     volatile long lastOutput;

@@ -1,6 +1,7 @@
 package io.rookery.node.c2s;
 
-import io.rookery.node.c2s.SessionActor.Command;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xml.Element;
 import io.rookery.protocol.xml.StreamHeader;
@@ -14,8 +15,8 @@ import org.apache.pekko.actor.typed.Behavior;
 abstract class SessionState {
 
     /** Dispatches one message; the most frequent ones first. */
-    final Behavior<Command> receive(SessionActor s, Command m) {
-        if (m instanceof SessionActor.Deliver d) return onDeliver(s, d);
+    final Behavior<Message> receive(SessionActor s, Message m) {
+        if (m instanceof SessionProtocol.Deliver d) return onDeliver(s, d);
         if (m instanceof SessionActor.ElementReceived e) return onElement(s, e.element());
         if (m instanceof SessionActor.StreamOpened o) return onStreamOpened(s, o.header());
         if (m instanceof SessionActor.TlsEstablished t) {
@@ -23,18 +24,18 @@ abstract class SessionState {
             s.channelBinding = t.tlsServerEndPoint();
             return s;
         }
-        if (m instanceof SessionActor.BlocklistUpdated b) {
+        if (m instanceof SessionProtocol.BlocklistUpdated b) {
             s.blocked = b.jids().isEmpty() ? null : b.jids();
             return s;
         }
         if (m instanceof SessionActor.CredentialsLoaded c) return onCredentials(s, c);
         if (m instanceof SessionActor.BindAnswered b) return onBindAnswered(s, b);
         if (m == SessionActor.EntityStopped.INSTANCE) return onEntityStopped(s);
-        if (m == SessionActor.Unbound.INSTANCE) return s.onUnbound();
+        if (m == SessionProtocol.Unbound.INSTANCE) return s.onUnbound();
         if (m instanceof SessionActor.ReattachAnswered r) return onReattachAnswered(s, r);
         if (m instanceof Registration.Answered a) return Registration.answered(s, a);
         if (m instanceof SessionActor.ParseFailed f) return s.streamError(f.condition(), f.text());
-        if (m instanceof SessionActor.Kicked k) return s.onKicked(k);
+        if (m instanceof SessionProtocol.Kicked k) return s.onKicked(k);
         if (m instanceof SessionActor.TimedOut) return s.streamError(StreamErrorCondition.CONNECTION_TIMEOUT, null);
         if (m == SessionActor.PeerClosedStream.INSTANCE) return s.onPeerClosed();
         if (m == SessionActor.ConnectionLost.INSTANCE) return s.onConnectionLost();
@@ -42,32 +43,32 @@ abstract class SessionState {
     }
 
     /** A header arrives only where the parser expects one: at the start and after each restart. */
-    Behavior<Command> onStreamOpened(SessionActor s, StreamHeader header) {
+    Behavior<Message> onStreamOpened(SessionActor s, StreamHeader header) {
         return s;
     }
 
-    abstract Behavior<Command> onElement(SessionActor s, Element e);
+    abstract Behavior<Message> onElement(SessionActor s, Element e);
 
     /** Stanzas for the client before it is bound are none of its business; after it left, they go back. */
-    Behavior<Command> onDeliver(SessionActor s, SessionActor.Deliver d) {
+    Behavior<Message> onDeliver(SessionActor s, SessionProtocol.Deliver d) {
         if (s.unbinding) Established.handBack(s, d.stanza());
         return s;
     }
 
-    Behavior<Command> onCredentials(SessionActor s, SessionActor.CredentialsLoaded m) {
+    Behavior<Message> onCredentials(SessionActor s, SessionActor.CredentialsLoaded m) {
         return s;
     }
 
-    Behavior<Command> onBindAnswered(SessionActor s, SessionActor.BindAnswered m) {
+    Behavior<Message> onBindAnswered(SessionActor s, SessionActor.BindAnswered m) {
         return s;
     }
 
     /** The user entity stopped; a session that was leaving waits for nothing more from it. */
-    Behavior<Command> onEntityStopped(SessionActor s) {
+    Behavior<Message> onEntityStopped(SessionActor s) {
         return s.unbinding ? s.onUnbound() : s;
     }
 
-    Behavior<Command> onReattachAnswered(SessionActor s, SessionActor.ReattachAnswered m) {
+    Behavior<Message> onReattachAnswered(SessionActor s, SessionActor.ReattachAnswered m) {
         return s;
     }
 }

@@ -1,5 +1,7 @@
 package io.rookery.node.c2s;
 
+import io.rookery.node.user.SessionProtocol;
+
 import io.rookery.node.config.RookerySettings;
 import java.time.Duration;
 import java.util.Set;
@@ -42,7 +44,7 @@ public final class Sweeper {
     /** Coordinated shutdown: every session ends with the system-shutdown stream error (RFC 6120 §4.9.3.17). */
     public void shutdownAll() {
         for (SessionClock c : clocks) {
-            if (c.session != null && !c.closed) c.session.tell(new SessionActor.Kicked(SessionActor.Kick.SYSTEM_SHUTDOWN));
+            if (c.session != null && !c.closed) c.session.tell(new SessionProtocol.Kicked(SessionProtocol.Kick.SYSTEM_SHUTDOWN));
         }
     }
 

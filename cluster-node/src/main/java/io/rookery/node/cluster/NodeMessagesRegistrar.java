@@ -1,6 +1,6 @@
 package io.rookery.node.cluster;
 
-import io.rookery.node.c2s.SessionActor;
+import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.UserEntity;
 import io.rookery.persistence.kryo.KryoRegistrar;
 import io.rookery.persistence.kryo.KryoRegistry;
@@ -37,14 +37,14 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(UserEntity.Bound.class, 217);
         registry.register(UserEntity.NoAccount.class, 218);
         registry.register(UserEntity.Superseded.class, 219);
-        registry.register(SessionActor.Deliver.class, 220);
-        registry.register(SessionActor.Kick.class, 221);
-        registry.register(SessionActor.Kicked.class, 222);
-        registry.register(SessionActor.BlocklistUpdated.class, 223);
+        registry.register(SessionProtocol.Deliver.class, 220);
+        registry.register(SessionProtocol.Kick.class, 221);
+        registry.register(SessionProtocol.Kicked.class, 222);
+        registry.register(SessionProtocol.BlocklistUpdated.class, 223);
         registry.register(UserEntity.Passivate.class, 224);
         registry.register(UserEntity.SessionStopped.class, 225);
         registry.register(UserEntity.Stop.class, 226);
         registry.register(UserEntity.SessionLost.class, 227);
-        registry.register(SessionActor.Unbound.class, 228);
+        registry.register(SessionProtocol.Unbound.class, 228);
     }
 }

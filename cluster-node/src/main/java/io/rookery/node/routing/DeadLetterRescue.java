@@ -1,6 +1,6 @@
 package io.rookery.node.routing;
 
-import io.rookery.node.c2s.SessionActor;
+import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
@@ -64,7 +64,7 @@ public final class DeadLetterRescue {
     private static Retry retryFor(Object message) {
         Object m = message instanceof ShardingEnvelope<?> e ? e.message() : message;
         if (m instanceof UserEntity.Deliver d && worthRescuing(d.stanza())) return new Retry(d.stanza(), d.to());
-        if (m instanceof SessionActor.Deliver d && "message".equals(d.stanza().name())
+        if (m instanceof SessionProtocol.Deliver d && "message".equals(d.stanza().name())
                 && worthRescuing(d.stanza())) {
             try {
                 String to = d.stanza().attr("to");

@@ -1,6 +1,5 @@
 package io.rookery.node.user;
 
-import io.rookery.node.routing.Router;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.sasl.ScramCredentials;
@@ -19,11 +18,11 @@ public final class AccountService {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final ActorSystem<?> system;
-    private final Router router;
+    private final StanzaRouter router;
     private final AccountDirectory directory;
     private final int iterations;
 
-    public AccountService(ActorSystem<?> system, Router router, AccountDirectory directory, int iterations) {
+    public AccountService(ActorSystem<?> system, StanzaRouter router, AccountDirectory directory, int iterations) {
         this.system = system;
         this.router = router;
         this.directory = directory;

@@ -1,7 +1,5 @@
 package io.rookery.node.user;
 
-import io.rookery.node.c2s.SessionActor;
-import io.rookery.node.routing.Router;
 import io.rookery.protocol.xep.blocking.BlockingCommand;
 import io.rookery.persistence.blocking.JidsBlocked;
 import io.rookery.persistence.blocking.JidsUnblocked;
@@ -10,15 +8,12 @@ import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
-import io.rookery.protocol.stanza.StanzaErrorType;
 import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.xml.Element;
-import io.rookery.protocol.xml.Node;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * XEP-0191 blocking command (1.3, {@code urn:xmpp:blocking}): the blocklist get (§3.2), block (§3.3), unblock and
@@ -45,11 +40,11 @@ public final class Blocking {
     static final int MAX_ITEMS = 1000;
 
     private final Jid user;
-    private final Router router;
+    private final StanzaRouter router;
     private final OnlineResources online;
     private final Contacts contacts;
 
-    Blocking(Jid user, Router router, OnlineResources online, Contacts contacts) {
+    Blocking(Jid user, StanzaRouter router, OnlineResources online, Contacts contacts) {
         this.user = user;
         this.router = router;
         this.online = online;
@@ -103,7 +98,7 @@ public final class Blocking {
         out.then(() -> online.updateBlocklist(state.blocklist()));
         // §3.3: contacts allowed to see the user's presence now see the user go offline.
         for (Jid contact : contacts.subscribers(state)) {
-            if (!matches(before::contains, contact) && matches(after::contains, contact)) {
+            if (!BlockingCommand.matches(before::contains, contact) && BlockingCommand.matches(after::contains, contact)) {
                 out.then(() -> online.sendUnavailableFromEachResource(contact));
             }
         }
@@ -128,7 +123,7 @@ public final class Blocking {
         out.then(() -> online.updateBlocklist(state.blocklist()));
         // §3.4: contacts allowed to see the user's presence get the current presence again.
         for (Jid contact : contacts.subscribers(state)) {
-            if (matches(before::contains, contact) && !matches(after::contains, contact)) {
+            if (BlockingCommand.matches(before::contains, contact) && !BlockingCommand.matches(after::contains, contact)) {
                 out.then(() -> online.forEachAvailablePresence(p ->
                         router.route(p.withAttr("to", contact.toString()), contact)));
             }
@@ -155,7 +150,7 @@ public final class Blocking {
 
     /** §3.3, §3.4: every resource that asked for the blocklist learns of the change. */
     private void push(Element payload) {
-        online.forEachBlocklistInterested((full, session) -> session.tell(new SessionActor.Deliver(
+        online.forEachBlocklistInterested((full, session) -> session.tell(new SessionProtocol.Deliver(
                 Element.builder("iq", Namespaces.CLIENT).attr("type", "set").attr("to", full)
                         .attr("id", "block" + Long.toHexString(System.nanoTime())).child(payload).build())));
     }
@@ -177,18 +172,8 @@ public final class Blocking {
 
     // ---- enforcement (§3.3) ----------------------------------------------------------------------------------
 
-    /** XEP-0016 §2.1 order: the full JID, the bare JID, the domain with the resource, the domain. */
-    public static boolean matches(Predicate<String> blocked, Jid jid) {
-        if (blocked.test(jid.toString())) return true;
-        if (jid.resource() != null && jid.local() != null && (blocked.test(jid.bare().toString())
-                || blocked.test(jid.domain() + "/" + jid.resource()))) {
-            return true;
-        }
-        return (jid.local() != null || jid.resource() != null) && blocked.test(jid.domain());
-    }
-
     static boolean blocks(UserState state, Jid jid) {
-        return matches(state::isBlocked, jid);
+        return BlockingCommand.matches(state::isBlocked, jid);
     }
 
     /**
@@ -215,25 +200,10 @@ public final class Blocking {
         return true;
     }
 
-    /**
-     * §3.3: the error answering the user's own stanza to a blocked JID: not-acceptable with the blocking
-     * condition. The caller checks the stanza is not itself an error (those are dropped without an answer).
-     */
-    public static Element refusal(Element stanza) {
-        Element reply = Stanzas.errorReply(stanza,
-                new StanzaError(StanzaErrorType.CANCEL, StanzaErrorCondition.NOT_ACCEPTABLE, null));
-        List<Node> children = new ArrayList<>(reply.children());
-        Element error = (Element) children.remove(children.size() - 1);
-        List<Node> conditions = new ArrayList<>(error.children());
-        conditions.add(Element.of("blocked", ERRORS));
-        children.add(error.withChildren(conditions));
-        return reply.withChildren(children);
-    }
-
-    /** The user's own stanza to a blocked JID: answered with {@link #refusal} and not sent; true when so. */
+    /** The user's own stanza to a blocked JID: answered with {@link BlockingCommand#refusal} and not sent; true when so. */
     boolean refuseOutbound(UserState state, String resource, Element stanza, Jid to) {
         if (!blocks(state, to)) return false;
-        if (!"error".equals(stanza.attr("type"))) online.sendTo(resource, refusal(stanza));
+        if (!"error".equals(stanza.attr("type"))) online.sendTo(resource, BlockingCommand.refusal(stanza));
         return true;
     }
 }

@@ -1,6 +1,5 @@
 package io.rookery.node.user;
 
-import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
@@ -37,22 +36,4 @@ final class Carbons {
                 : Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.BAD_REQUEST));
     }
 
-    static boolean eligible(Element message) {
-        if (!"message".equals(message.name()) || !"chat".equals(message.attr("type"))) return false;
-        if (message.child("private", NS) != null || message.child("no-copy", HINTS) != null) return false;
-        // A carbon (or something that looks like one) is never copied again.
-        return message.child("received", NS) == null && message.child("sent", NS) == null;
-    }
-
-    /** §6, §7: {@code <message from=bare to=full type=chat><received|sent><forwarded>original</forwarded>...}. */
-    static Element wrap(String direction, String bare, String fullTo, Element original) {
-        return Element.builder("message", Namespaces.CLIENT)
-                .attr("from", bare)
-                .attr("to", fullTo)
-                .attr("type", "chat")
-                .child(Element.builder(direction, NS)
-                        .child(Element.builder("forwarded", FORWARD).child(original).build())
-                        .build())
-                .build();
-    }
 }

@@ -1,6 +1,5 @@
 package io.rookery.node.user;
 
-import io.rookery.node.routing.Router;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.RosterItemRemoved;
 import io.rookery.persistence.roster.RosterItemSaved;
@@ -29,10 +28,10 @@ final class Contacts {
     static final int MAX_GROUPS = 64;
 
     private final Jid user;
-    private final Router router;
+    private final StanzaRouter router;
     private final OnlineResources online;
 
-    Contacts(Jid user, Router router, OnlineResources online) {
+    Contacts(Jid user, StanzaRouter router, OnlineResources online) {
         this.user = user;
         this.router = router;
         this.online = online;
@@ -304,7 +303,7 @@ final class Contacts {
 
     /** §2.1.6: pushes go to every resource that asked for the roster in this session. */
     private void push(Element pushPayload) {
-        online.forEachInterested((full, session) -> session.tell(new io.rookery.node.c2s.SessionActor.Deliver(
+        online.forEachInterested((full, session) -> session.tell(new SessionProtocol.Deliver(
                 Element.builder("iq", Namespaces.CLIENT).attr("type", "set").attr("to", full)
                         .attr("id", "push" + Long.toHexString(System.nanoTime())).child(pushPayload).build())));
     }

@@ -1,7 +1,5 @@
 package io.rookery.node.user;
 
-import io.rookery.node.c2s.SessionActor;
-import io.rookery.node.routing.Router;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
@@ -21,14 +19,14 @@ final class OnlineResources {
 
     /** A bound resource; presence is null until the session sends initial presence (it is then "available"). */
     private static final class Resource {
-        final ActorRef<SessionActor.Command> session;
+        final ActorRef<SessionProtocol.Message> session;
         Element presence;
         int priority;
         boolean interested;
         boolean carbons;
         boolean blocklist; // XEP-0191: asked for the blocklist, so gets its pushes
 
-        Resource(ActorRef<SessionActor.Command> session) {
+        Resource(ActorRef<SessionProtocol.Message> session) {
             this.session = session;
         }
 
@@ -38,13 +36,13 @@ final class OnlineResources {
     }
 
     private final Jid bare;
-    private final Router router;
+    private final StanzaRouter router;
     // Allocated on first bind: most entities in memory at any moment are offline users.
     private Map<String, Resource> resources;
     // XEP-0012: when the last available resource went away; -1 when unknown (no session since the entity started).
     private long lastGoneMillis = -1;
 
-    OnlineResources(Jid bare, Router router) {
+    OnlineResources(Jid bare, StanzaRouter router) {
         this.bare = bare;
         this.router = router;
     }
@@ -54,12 +52,12 @@ final class OnlineResources {
     }
 
     /** Returns the session this one replaced under that resource, or null. */
-    ActorRef<SessionActor.Command> bind(String resource, ActorRef<SessionActor.Command> session) {
+    ActorRef<SessionProtocol.Message> bind(String resource, ActorRef<SessionProtocol.Message> session) {
         if (resources == null) resources = new HashMap<>(4);
         Resource previous = resources.put(resource, new Resource(session));
         // RFC 6120 §7.7.2.2: the server may terminate the existing session; the newer login wins (as in ejabberd).
         if (previous != null && !previous.session.equals(session)) {
-            previous.session.tell(new SessionActor.Kicked(SessionActor.Kick.RESOURCE_CONFLICT));
+            previous.session.tell(new SessionProtocol.Kicked(SessionProtocol.Kick.RESOURCE_CONFLICT));
             if (previous.available()) {
                 broadcastUnavailable(resource);
                 noteIfNoneAvailable();
@@ -76,7 +74,7 @@ final class OnlineResources {
      * (null when unavailable) and its {@link ResourceFlags}. Nothing is broadcast: contacts and the user's other
      * resources saw that presence already. A resource another session holds now stays with it (the newer login).
      */
-    Reattached reattach(String resource, ActorRef<SessionActor.Command> session, Element presence, int flags) {
+    Reattached reattach(String resource, ActorRef<SessionProtocol.Message> session, Element presence, int flags) {
         Resource existing = resources == null ? null : resources.get(resource);
         if (existing != null) return existing.session.equals(session) ? Reattached.ALREADY_BOUND : Reattached.TAKEN;
         if (resources == null) resources = new HashMap<>(4);
@@ -90,7 +88,7 @@ final class OnlineResources {
         return Reattached.RESTORED;
     }
 
-    ActorRef<SessionActor.Command> sessionOf(String resource) {
+    ActorRef<SessionProtocol.Message> sessionOf(String resource) {
         Resource r = resources == null ? null : resources.get(resource);
         return r == null ? null : r.session;
     }
@@ -106,7 +104,7 @@ final class OnlineResources {
     }
 
     /** Returns true when the resource was available, so contacts must learn it is gone. */
-    boolean unbind(String resource, ActorRef<SessionActor.Command> session) {
+    boolean unbind(String resource, ActorRef<SessionProtocol.Message> session) {
         if (resources == null) return false;
         Resource r = resources.get(resource);
         if (r == null || !r.session.equals(session)) return false;
@@ -119,9 +117,9 @@ final class OnlineResources {
         return r.available();
     }
 
-    void closeAll(SessionActor.Kick reason) {
+    void closeAll(SessionProtocol.Kick reason) {
         if (resources == null) return;
-        for (Resource r : resources.values()) r.session.tell(new SessionActor.Kicked(reason));
+        for (Resource r : resources.values()) r.session.tell(new SessionProtocol.Kicked(reason));
         resources = null;
     }
 
@@ -180,12 +178,12 @@ final class OnlineResources {
 
     /** XEP-0280 §6: copies for the carbons-enabled resources that did not get the message itself. */
     private void carbonCopies(String direction, Element message, List<Resource> deliveredTo) {
-        if (resources == null || resources.size() < 2 || !Carbons.eligible(message)) return;
+        if (resources == null || resources.size() < 2 || !io.rookery.protocol.xep.carbons.Carbons.eligible(message)) return;
         for (Map.Entry<String, Resource> e : resources.entrySet()) {
             Resource r = e.getValue();
             if (r.carbons && !deliveredTo.contains(r)) {
-                r.session.tell(new SessionActor.Deliver(
-                        Carbons.wrap(direction, bare.toString(), full(e.getKey()), message)));
+                r.session.tell(new SessionProtocol.Deliver(
+                        io.rookery.protocol.xep.carbons.Carbons.wrap(direction, bare.toString(), full(e.getKey()), message)));
             }
         }
     }
@@ -198,7 +196,7 @@ final class OnlineResources {
     /** XEP-0191 §3.3: sessions refuse the user's stanzas to blocked JIDs themselves, from this copy. */
     void updateBlocklist(java.util.Set<String> blocklist) {
         if (resources == null) return;
-        for (Resource r : resources.values()) r.session.tell(new SessionActor.BlocklistUpdated(blocklist));
+        for (Resource r : resources.values()) r.session.tell(new SessionProtocol.BlocklistUpdated(blocklist));
     }
 
     void markInterested(String resource) {
@@ -211,14 +209,14 @@ final class OnlineResources {
         if (r != null) r.blocklist = true;
     }
 
-    void forEachBlocklistInterested(java.util.function.BiConsumer<String, ActorRef<SessionActor.Command>> action) {
+    void forEachBlocklistInterested(java.util.function.BiConsumer<String, ActorRef<SessionProtocol.Message>> action) {
         if (resources == null) return;
         resources.forEach((name, r) -> {
             if (r.blocklist) action.accept(full(name), r.session);
         });
     }
 
-    void forEachInterested(java.util.function.BiConsumer<String, ActorRef<SessionActor.Command>> action) {
+    void forEachInterested(java.util.function.BiConsumer<String, ActorRef<SessionProtocol.Message>> action) {
         if (resources == null) return;
         resources.forEach((name, r) -> {
             if (r.interested) action.accept(full(name), r.session);
@@ -227,14 +225,14 @@ final class OnlineResources {
 
     void sendTo(String resource, Element stanza) {
         Resource r = resources == null ? null : resources.get(resource);
-        if (r != null) r.session.tell(new SessionActor.Deliver(stanza));
+        if (r != null) r.session.tell(new SessionProtocol.Deliver(stanza));
     }
 
     /** Delivers to every available resource, with 'to' set to each one's full JID. */
     void deliverToAvailable(Element stanza) {
         if (resources == null) return;
         resources.forEach((name, r) -> {
-            if (r.available()) r.session.tell(new SessionActor.Deliver(stanza.withAttr("to", full(name))));
+            if (r.available()) r.session.tell(new SessionProtocol.Deliver(stanza.withAttr("to", full(name))));
         });
     }
 
@@ -274,7 +272,7 @@ final class OnlineResources {
         for (Map.Entry<String, Resource> e : resources.entrySet()) {
             Resource r = e.getValue();
             if (r.available()) {
-                r.session.tell(new SessionActor.Deliver(
+                r.session.tell(new SessionProtocol.Deliver(
                         presence.withAttr("to", full(e.getKey()))));
             }
         }
@@ -298,7 +296,7 @@ final class OnlineResources {
         if (to.isFull()) {
             Resource r = resources == null ? null : resources.get(to.resource());
             if (r != null) {
-                r.session.tell(new SessionActor.Deliver(stanza, routedAtMicros));
+                r.session.tell(new SessionProtocol.Deliver(stanza, routedAtMicros));
                 if ("message".equals(kind)) carbonCopies("received", stanza, List.of(r));
                 return false;
             }
@@ -325,7 +323,7 @@ final class OnlineResources {
                 if (resources != null) {
                     for (Map.Entry<String, Resource> e : resources.entrySet()) {
                         if (e.getValue().available()) {
-                            e.getValue().session.tell(new SessionActor.Deliver(stanza, routedAtMicros));
+                            e.getValue().session.tell(new SessionProtocol.Deliver(stanza, routedAtMicros));
                         }
                     }
                 }
@@ -369,7 +367,7 @@ final class OnlineResources {
             // §8.5.2.2.1: normal and chat go to offline storage; headline is dropped; groupchat was bounced.
             return "normal".equals(type) || "chat".equals(type) || type == null;
         }
-        for (Resource r : targets) r.session.tell(new SessionActor.Deliver(message, routedAtMicros));
+        for (Resource r : targets) r.session.tell(new SessionProtocol.Deliver(message, routedAtMicros));
         carbonCopies("received", message, targets);
         return false;
     }

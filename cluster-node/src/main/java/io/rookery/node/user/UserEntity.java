@@ -1,7 +1,5 @@
 package io.rookery.node.user;
 
-import io.rookery.node.c2s.SessionActor;
-import io.rookery.node.routing.Router;
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.persistence.user.AccountCreated;
 import io.rookery.persistence.user.AccountDeleted;
@@ -74,10 +72,10 @@ public final class UserEntity
     public record GetCredentials(ScramHash hash, ActorRef<CredentialsResult> replyTo) implements Command {}
 
     /** Binds a resource for a session (RFC 6120 §7); an existing session with that resource is replaced. */
-    public record BindResource(String resource, ActorRef<SessionActor.Command> session, ActorRef<BindResult> replyTo)
+    public record BindResource(String resource, ActorRef<SessionProtocol.Message> session, ActorRef<BindResult> replyTo)
             implements Command {}
 
-    public record UnbindResource(String resource, ActorRef<SessionActor.Command> session) implements Command {}
+    public record UnbindResource(String resource, ActorRef<SessionProtocol.Message> session) implements Command {}
 
     /** Presence without a 'to' from one of the user's own sessions (RFC 6121 §4.2, §4.5). */
     public record OwnPresence(String resource, Element presence) implements Command {}
@@ -106,7 +104,7 @@ public final class UserEntity
      * again: its last available presence (null when unavailable) and its {@link ResourceFlags}. Answered with
      * {@link Bound}, {@link Superseded} when another session took the resource meanwhile, or {@link NoAccount}.
      */
-    public record Reattach(String resource, ActorRef<SessionActor.Command> session, Element presence, int flags,
+    public record Reattach(String resource, ActorRef<SessionProtocol.Message> session, Element presence, int flags,
             ActorRef<BindResult> replyTo) implements Command {}
 
     /**
@@ -117,7 +115,7 @@ public final class UserEntity
     public record SessionLost(String resource, String nodeAddress) implements Command {}
 
     /** Internal: a bound session stopped (its node crashed, or it ended without unbinding), like its unbind. */
-    public record SessionStopped(String resource, ActorRef<SessionActor.Command> session) implements Command {}
+    public record SessionStopped(String resource, ActorRef<SessionProtocol.Message> session) implements Command {}
 
 
     /** Internal: the entity's own passivation timer. */
@@ -151,13 +149,13 @@ public final class UserEntity
     /** Per-account limits. */
     public record Limits(Duration passivateAfter, int maxOfflineMessages) {}
 
-    public static void init(ActorSystem<?> system, Router router, AccountDirectory directory, Limits limits,
+    public static void init(ActorSystem<?> system, StanzaRouter router, AccountDirectory directory, Limits limits,
             NodeMetrics metrics) {
         ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx, router, directory, limits, metrics))
                 .withStopMessage(Stop.INSTANCE));
     }
 
-    static Behavior<Command> create(EntityContext<Command> entityContext, Router router, AccountDirectory directory,
+    static Behavior<Command> create(EntityContext<Command> entityContext, StanzaRouter router, AccountDirectory directory,
             Limits limits, NodeMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Jid jid = Jid.parse(entityContext.getEntityId());
@@ -172,7 +170,7 @@ public final class UserEntity
     private final Duration passivateAfter;
     private final int maxOffline;
     private final AccountDirectory directory;
-    private final Router router;
+    private final StanzaRouter router;
     private final OnlineResources online;
     private final Contacts contacts;
     private final Blocking blocking;
@@ -183,7 +181,7 @@ public final class UserEntity
     private long persistStartedNanos;
 
     private UserEntity(Jid jid, ActorContext<Command> context, TimerScheduler<Command> timers,
-            ActorRef<ClusterSharding.ShardCommand> shard, Router router, AccountDirectory directory, Limits limits,
+            ActorRef<ClusterSharding.ShardCommand> shard, StanzaRouter router, AccountDirectory directory, Limits limits,
             NodeMetrics metrics) {
         super(PersistenceId.of(TYPE_KEY.name(), jid.toString()));
         this.metrics = metrics;
@@ -244,7 +242,7 @@ public final class UserEntity
                 .onCommand(UnbindResource.class, (state, cmd) -> {
                     context.unwatch(cmd.session());
                     // After everything this entity sent the session: the session may stop once it has this.
-                    cmd.session().tell(SessionActor.Unbound.INSTANCE);
+                    cmd.session().tell(SessionProtocol.Unbound.INSTANCE);
                     return unbind(state, cmd.resource(), cmd.session());
                 })
                 .onCommand(SessionStopped.class, (state, cmd) -> unbind(state, cmd.resource(), cmd.session()))
@@ -456,20 +454,20 @@ public final class UserEntity
         armPassivation();
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.NOT_FOUND));
         return persist(new AccountDeleted(System.currentTimeMillis()))
-                .thenRun(s -> online.closeAll(SessionActor.Kick.ACCOUNT_DELETED))
+                .thenRun(s -> online.closeAll(SessionProtocol.Kick.ACCOUNT_DELETED))
                 .thenRun(s -> indexed(false))
                 .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.DELETED));
     }
 
     private ReplyEffect<UserEvent, UserState> unbind(UserState state, String resource,
-            ActorRef<SessionActor.Command> session) {
+            ActorRef<SessionProtocol.Message> session) {
         if (online.unbind(resource, session)) broadcastToSubscribers(state, online.unavailableOf(resource));
         armPassivation();
         return Effect().noReply();
     }
 
     private ReplyEffect<UserEvent, UserState> onSessionLost(UserState state, SessionLost cmd) {
-        ActorRef<SessionActor.Command> session = online.sessionOf(cmd.resource());
+        ActorRef<SessionProtocol.Message> session = online.sessionOf(cmd.resource());
         if (session != null) {
             if (!session.path().address().toString().equals(cmd.nodeAddress())) return Effect().noReply();
             context.unwatch(session);
@@ -500,7 +498,7 @@ public final class UserEntity
             default -> { }
         }
         watch(cmd.resource(), cmd.session());
-        if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionActor.BlocklistUpdated(state.blocklist()));
+        if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionProtocol.BlocklistUpdated(state.blocklist()));
         timers.cancel(Passivate.INSTANCE);
         context.getLog().info("session-reattached jid={} resource={}", jid, cmd.resource());
         Bound bound = new Bound(cmd.resource(), context.getSelf());
@@ -514,7 +512,7 @@ public final class UserEntity
     }
 
     /** Death watch on a bound session, so a session lost with its node (no unbind) is unbound all the same. */
-    private void watch(String resource, ActorRef<SessionActor.Command> session) {
+    private void watch(String resource, ActorRef<SessionProtocol.Message> session) {
         context.watchWith(session, new SessionStopped(resource, session));
     }
 
@@ -526,10 +524,10 @@ public final class UserEntity
             return Effect().noReply();
         }
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new NoAccount());
-        ActorRef<SessionActor.Command> replaced = online.bind(cmd.resource(), cmd.session());
+        ActorRef<SessionProtocol.Message> replaced = online.bind(cmd.resource(), cmd.session());
         if (replaced != null) context.unwatch(replaced);
         watch(cmd.resource(), cmd.session());
-        if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionActor.BlocklistUpdated(state.blocklist()));
+        if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionProtocol.BlocklistUpdated(state.blocklist()));
         timers.cancel(Passivate.INSTANCE);
         return Effect().reply(cmd.replyTo(), new Bound(cmd.resource(), context.getSelf()));
     }

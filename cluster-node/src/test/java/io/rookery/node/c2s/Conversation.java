@@ -52,7 +52,7 @@ final class Conversation {
 
     record ClosedStream() implements Said {}
 
-    private final ActorRef<SessionActor.Command> session;
+    private final ActorRef<io.rookery.node.user.SessionProtocol.Message> session;
     private final BlockingQueue<Said> said = new LinkedBlockingQueue<>();
     private final BlockingQueue<Integer> controls = new LinkedBlockingQueue<>();
     private XmppStreamParser serverParser = new XmppStreamParser(1 << 20);

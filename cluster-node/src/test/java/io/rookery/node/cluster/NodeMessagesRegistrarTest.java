@@ -1,12 +1,13 @@
 package io.rookery.node.cluster;
 
+import io.rookery.node.user.SessionProtocol;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.rookery.node.c2s.SessionActor;
 import io.rookery.node.user.UserEntity;
 import io.rookery.persistence.kryo.RookeryKryoSerializer;
 import io.rookery.protocol.jid.Jid;
@@ -89,9 +90,9 @@ class NodeMessagesRegistrarTest {
                 new UserEntity.Bound("desk", ref.narrow()),
                 new UserEntity.NoAccount(),
                 new UserEntity.Superseded(),
-                new SessionActor.Deliver(STANZA),
-                new SessionActor.Kicked(SessionActor.Kick.SYSTEM_SHUTDOWN),
-                new SessionActor.BlocklistUpdated(Set.of("spam@example.org", "example.net")),
+                new SessionProtocol.Deliver(STANZA),
+                new SessionProtocol.Kicked(SessionProtocol.Kick.SYSTEM_SHUTDOWN),
+                new SessionProtocol.BlocklistUpdated(Set.of("spam@example.org", "example.net")),
                 UserEntity.Passivate.INSTANCE);
         for (Object m : messages) assertEquals(m, roundTrip(m), m.getClass().getName());
     }
@@ -105,7 +106,7 @@ class NodeMessagesRegistrarTest {
         assertEquals(Optional.empty(),
                 ((UserEntity.CredentialsResult) roundTrip(new UserEntity.CredentialsResult(Optional.empty())))
                         .credentials());
-        TestProbe<SessionActor.Command> session = testKit.createTestProbe();
+        TestProbe<SessionProtocol.Message> session = testKit.createTestProbe();
         UserEntity.Reattach unavailable = (UserEntity.Reattach) roundTrip(
                 new UserEntity.Reattach("desk", session.getRef(), null, 0, testKit.<UserEntity.BindResult>createTestProbe().getRef()));
         assertNull(unavailable.presence());

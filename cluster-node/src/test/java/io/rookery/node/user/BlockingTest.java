@@ -1,5 +1,7 @@
 package io.rookery.node.user;
 
+import io.rookery.protocol.xep.blocking.BlockingCommand;
+
 import static io.rookery.node.user.SingleNode.assertServiceUnavailableReplyTo;
 import static io.rookery.node.user.SingleNode.chat;
 import static io.rookery.node.user.SingleNode.full;
@@ -257,16 +259,16 @@ class BlockingTest {
     @Test
     void jidsMatchAsInPrivacyLists() {
         Set<String> list = Set.of("bob@localhost", "carol@localhost/phone", "example.net", "other.org/res");
-        assertTrue(Blocking.matches(list::contains, jid("bob@localhost")));
-        assertTrue(Blocking.matches(list::contains, jid("bob@localhost/any")));
-        assertTrue(Blocking.matches(list::contains, jid("carol@localhost/phone")));
-        assertFalse(Blocking.matches(list::contains, jid("carol@localhost/laptop")));
-        assertFalse(Blocking.matches(list::contains, jid("carol@localhost")));
-        assertTrue(Blocking.matches(list::contains, jid("anyone@example.net/x")));
-        assertTrue(Blocking.matches(list::contains, jid("example.net")));
-        assertTrue(Blocking.matches(list::contains, jid("someone@other.org/res")));
-        assertFalse(Blocking.matches(list::contains, jid("someone@other.org/else")));
-        assertFalse(Blocking.matches(list::contains, jid("dave@localhost/phone")));
+        assertTrue(BlockingCommand.matches(list::contains, jid("bob@localhost")));
+        assertTrue(BlockingCommand.matches(list::contains, jid("bob@localhost/any")));
+        assertTrue(BlockingCommand.matches(list::contains, jid("carol@localhost/phone")));
+        assertFalse(BlockingCommand.matches(list::contains, jid("carol@localhost/laptop")));
+        assertFalse(BlockingCommand.matches(list::contains, jid("carol@localhost")));
+        assertTrue(BlockingCommand.matches(list::contains, jid("anyone@example.net/x")));
+        assertTrue(BlockingCommand.matches(list::contains, jid("example.net")));
+        assertTrue(BlockingCommand.matches(list::contains, jid("someone@other.org/res")));
+        assertFalse(BlockingCommand.matches(list::contains, jid("someone@other.org/else")));
+        assertFalse(BlockingCommand.matches(list::contains, jid("dave@localhost/phone")));
     }
 
     // ---- §3.3 presence to a blocked subscriber --------------------------------------------------------------

@@ -2,7 +2,6 @@ package io.rookery.node.user;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rookery.node.c2s.SessionActor;
 import io.rookery.node.routing.DeadLetterRescue;
 import io.rookery.node.user.SingleNode.Session;
 import io.rookery.protocol.jid.Jid;
@@ -62,7 +61,7 @@ class DeadLetterRescueTest {
 
         deadLetter(new UserEntity.Deliver(chat(alice, "to-entity"), alice));
         deadLetter(new ShardingEnvelope<>(alice.toString(), new UserEntity.Deliver(chat(alice, "in-envelope"), alice)));
-        deadLetter(new SessionActor.Deliver(chat(desk.jid(), "to-session")));
+        deadLetter(new SessionProtocol.Deliver(chat(desk.jid(), "to-session")));
 
         Set<String> got = new HashSet<>();
         for (int i = 0; i < 3; i++) got.add(desk.nextStanza().attr("id"));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.rookery.node.c2s.SessionActor;
 import io.rookery.node.routing.Router;
 import io.rookery.node.ext.Modules;
 import io.rookery.protocol.jid.InvalidJidException;
@@ -200,7 +199,7 @@ public final class SingleNode implements AutoCloseable {
     }
 
     /** A session stand-in: the full JID it bound and the probe that receives what the entity sends it. */
-    record Session(Jid jid, TestProbe<SessionActor.Command> probe) {
+    record Session(Jid jid, TestProbe<SessionProtocol.Message> probe) {
 
         /**
          * The next stanza delivered to this session; fails on anything else (a kick, or nothing at all). Blocklist
@@ -208,18 +207,18 @@ public final class SingleNode implements AutoCloseable {
          */
         Element nextStanza() {
             while (true) {
-                SessionActor.Command m = probe.receiveMessage();
-                if (m instanceof SessionActor.BlocklistUpdated || m == SessionActor.Unbound.INSTANCE) continue;
-                if (m instanceof SessionActor.Deliver d) return d.stanza();
+                SessionProtocol.Message m = probe.receiveMessage();
+                if (m instanceof SessionProtocol.BlocklistUpdated || m == SessionProtocol.Unbound.INSTANCE) continue;
+                if (m instanceof SessionProtocol.Deliver d) return d.stanza();
                 throw new AssertionError("expected a stanza, got " + m);
             }
         }
 
         /** The next copy of the blocklist sent to this session, passing over stanzas. */
-        SessionActor.BlocklistUpdated nextBlocklist() {
+        SessionProtocol.BlocklistUpdated nextBlocklist() {
             while (true) {
-                SessionActor.Command m = probe.receiveMessage();
-                if (m instanceof SessionActor.BlocklistUpdated b) return b;
+                SessionProtocol.Message m = probe.receiveMessage();
+                if (m instanceof SessionProtocol.BlocklistUpdated b) return b;
             }
         }
 
@@ -234,8 +233,8 @@ public final class SingleNode implements AutoCloseable {
             assertEquals(stanza, nextStanza());
         }
 
-        void expectKicked(SessionActor.Kick reason) {
-            assertEquals(new SessionActor.Kicked(reason), probe.expectMessageClass(SessionActor.Kicked.class));
+        void expectKicked(SessionProtocol.Kick reason) {
+            assertEquals(new SessionProtocol.Kicked(reason), probe.expectMessageClass(SessionProtocol.Kicked.class));
         }
     }
 

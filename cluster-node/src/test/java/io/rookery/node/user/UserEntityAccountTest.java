@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rookery.node.c2s.SessionActor;
 import io.rookery.node.user.SingleNode.Session;
 import io.rookery.node.user.UserEntity.AccountStatus;
 import io.rookery.persistence.user.UserSnapshotV3;
@@ -116,8 +115,8 @@ class UserEntityAccountTest {
 
         assertEquals(AccountStatus.DELETED, node.deleteAccount(alice));
 
-        phone.expectKicked(SessionActor.Kick.ACCOUNT_DELETED);
-        laptop.expectKicked(SessionActor.Kick.ACCOUNT_DELETED);
+        phone.expectKicked(SessionProtocol.Kick.ACCOUNT_DELETED);
+        laptop.expectKicked(SessionProtocol.Kick.ACCOUNT_DELETED);
     }
 
     @Test
@@ -137,7 +136,7 @@ class UserEntityAccountTest {
         node.becomeAvailable(phone, 0);
         Session bob = node.bind(node.newAccount("bob"), "phone");
         assertEquals(AccountStatus.DELETED, node.deleteAccount(alice));
-        phone.expectKicked(SessionActor.Kick.ACCOUNT_DELETED);
+        phone.expectKicked(SessionProtocol.Kick.ACCOUNT_DELETED);
 
         Element chat = chat(bob.jid(), phone.jid(), "c1");
         node.router.route(chat);

@@ -40,7 +40,7 @@ class UserEntityReattachTest {
                 .build();
     }
 
-    private UserEntity.BindResult reattach(Jid user, String resource, TestProbe<io.rookery.node.c2s.SessionActor.Command> session,
+    private UserEntity.BindResult reattach(Jid user, String resource, TestProbe<SessionProtocol.Message> session,
             Element presence, int flags) {
         TestProbe<UserEntity.BindResult> reply = node.testKit.createTestProbe();
         node.router.user(user).tell(new UserEntity.Reattach(resource, session.getRef(), presence, flags, reply.getRef()));
@@ -105,7 +105,7 @@ class UserEntityReattachTest {
     @Test
     void aSessionRegisteringAgainGetsWhatWasStoredMeanwhileAndIsReachableAsBefore() {
         Jid alice = node.newAccount("alice");
-        TestProbe<io.rookery.node.c2s.SessionActor.Command> probe = node.testKit.createTestProbe();
+        TestProbe<SessionProtocol.Message> probe = node.testKit.createTestProbe();
         Session desk = new Session(SingleNode.full(alice, "desk"), probe);
         // The entity knows no session (it restarted elsewhere), so this chat is stored.
         node.router.route(chat(STRANGER, alice, "meanwhile"));
@@ -134,7 +134,7 @@ class UserEntityReattachTest {
     @Test
     void registeringAgainTwiceIsHarmlessAndAResourceTakenMeanwhileStaysWithTheNewerSession() {
         Jid alice = node.newAccount("alice");
-        TestProbe<io.rookery.node.c2s.SessionActor.Command> old = node.testKit.createTestProbe();
+        TestProbe<SessionProtocol.Message> old = node.testKit.createTestProbe();
         Session fresh = node.bind(alice, "desk");
 
         assertInstanceOf(UserEntity.Superseded.class, reattach(alice, "desk", old, null, 0));

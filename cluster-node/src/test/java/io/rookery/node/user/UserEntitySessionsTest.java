@@ -3,7 +3,6 @@ package io.rookery.node.user;
 import static io.rookery.node.user.SingleNode.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rookery.node.c2s.SessionActor;
 import io.rookery.node.user.SingleNode.Session;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.Namespaces;
@@ -156,7 +155,7 @@ class UserEntitySessionsTest {
 
         Session second = node.bind(alice, "phone");
 
-        first.expectKicked(SessionActor.Kick.RESOURCE_CONFLICT);
+        first.expectKicked(SessionProtocol.Kick.RESOURCE_CONFLICT);
         // The replaced session was available, so the others learn that it went away.
         Element unavailable = laptop.nextStanza();
         assertEquals("unavailable", unavailable.attr("type"), unavailable::toString);
@@ -171,7 +170,7 @@ class UserEntitySessionsTest {
     void theReplacedSessionUnbindingLaterDoesNotUnbindItsSuccessor() {
         Session first = node.bind(alice, "phone");
         Session second = node.bind(alice, "phone");
-        first.expectKicked(SessionActor.Kick.RESOURCE_CONFLICT);
+        first.expectKicked(SessionProtocol.Kick.RESOURCE_CONFLICT);
 
         // What a kicked session does as it closes.
         node.unbind(first);
@@ -186,7 +185,7 @@ class UserEntitySessionsTest {
         Session first = node.bind(alice, "phone");
         node.becomeAvailable(first, 0);
         Session second = node.bind(alice, "phone");
-        first.expectKicked(SessionActor.Kick.RESOURCE_CONFLICT);
+        first.expectKicked(SessionProtocol.Kick.RESOURCE_CONFLICT);
 
         // Headline reaches every available resource (RFC 6121 §8.5.2.1.1); the successor inherited no presence.
         node.router.route(SingleNode.message(STRANGER, alice, "headline", "h1"));

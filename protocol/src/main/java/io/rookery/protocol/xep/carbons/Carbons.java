@@ -1,6 +1,12 @@
 package io.rookery.protocol.xep.carbons;
 
-/** XEP-0280 namespaces. */
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.xml.Element;
+
+/**
+ * XEP-0280 namespaces and its pure rules: which messages are copied (§6.1, with XEP-0334 no-copy) and how a copy is
+ * wrapped (§6, §7).
+ */
 public final class Carbons {
     public static final String NS = "urn:xmpp:carbons:2";
     /** XEP-0297 Stanza Forwarding. */
@@ -9,4 +15,27 @@ public final class Carbons {
     public static final String HINTS = "urn:xmpp:hints";
 
     private Carbons() {}
+
+    /**
+     * §6.1: messages of type chat without {@code <private/>} or XEP-0334 {@code <no-copy/>}, and never a carbon.
+     * Not supported: type normal with a body, and the other cases of §6 (those are not copied).
+     */
+    public static boolean eligible(Element message) {
+        if (!"message".equals(message.name()) || !"chat".equals(message.attr("type"))) return false;
+        if (message.child("private", NS) != null || message.child("no-copy", HINTS) != null) return false;
+        // A carbon (or something that looks like one) is never copied again.
+        return message.child("received", NS) == null && message.child("sent", NS) == null;
+    }
+
+    /** §6, §7: {@code <message from=bare to=full type=chat><received|sent><forwarded>original</forwarded>...}. */
+    public static Element wrap(String direction, String bare, String fullTo, Element original) {
+        return Element.builder("message", Namespaces.CLIENT)
+                .attr("from", bare)
+                .attr("to", fullTo)
+                .attr("type", "chat")
+                .child(Element.builder(direction, NS)
+                        .child(Element.builder("forwarded", FORWARD).child(original).build())
+                        .build())
+                .build();
+    }
 }

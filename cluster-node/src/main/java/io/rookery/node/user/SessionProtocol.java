@@ -1,0 +1,40 @@
+package io.rookery.node.user;
+
+import io.rookery.persistence.kryo.KryoSerializable;
+import io.rookery.protocol.xml.Element;
+import java.util.Set;
+
+/**
+ * What a user entity says to the sessions bound to it, wherever they are in the cluster: the narrow protocol the
+ * session implements (io.rookery.node.c2s), so that this package never depends on the session's own.
+ */
+public final class SessionProtocol {
+    private SessionProtocol() {}
+
+    /** Everything a session's mailbox accepts: these, and the session's own local messages. */
+    public interface Message {}
+
+    /**
+     * A stanza for this session's client. routedAtMicros: when the router took it (epoch microseconds), 0 for what
+     * the server itself generated.
+     */
+    public record Deliver(Element stanza, long routedAtMicros) implements Message, KryoSerializable {
+        public Deliver(Element stanza) {
+            this(stanza, 0);
+        }
+    }
+
+    public enum Kick { RESOURCE_CONFLICT, ACCOUNT_DELETED, SYSTEM_SHUTDOWN }
+
+    /** The user entity (or the node) ends this session. */
+    public record Kicked(Kick reason) implements Message, KryoSerializable {}
+
+    /** The user's XEP-0191 blocklist, sent at bind when not empty and after each change. */
+    public record BlocklistUpdated(Set<String> jids) implements Message, KryoSerializable {}
+
+    /**
+     * The user entity processed this session's unbind: nothing more will be delivered to it, so a session whose
+     * connection is gone may stop.
+     */
+    public enum Unbound implements Message, KryoSerializable { INSTANCE }
+}
