@@ -6,9 +6,7 @@ import io.rookery.persistence.user.AccountDeleted;
 import io.rookery.persistence.user.PasswordChanged;
 import io.rookery.persistence.user.UserEvent;
 import io.rookery.node.ext.AddressKind;
-import io.rookery.node.ext.AccountView;
 import io.rookery.node.ext.IqOutcome;
-import io.rookery.node.ext.PartKey;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
@@ -36,24 +34,14 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import io.rookery.node.metrics.NodeMetrics;
-import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
-import org.apache.pekko.persistence.typed.RecoveryFailed;
-import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One account, keyed by bare JID: credentials (SCRAM keys only) are persisted; the online resources are kept in
  * memory by {@link OnlineResources} and rebuilt by sessions registering again.
  */
-public final class UserEntity
-        extends EventSourcedBehaviorWithEnforcedReplies<UserEntity.Command, UserEvent, UserState> {
+public final class UserEntity extends PersistentAccount<UserEntity.Command> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "User");
 
@@ -163,36 +151,27 @@ public final class UserEntity
         }));
     }
 
-    private final Jid jid;
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final Duration passivateAfter;
     private final int maxOffline;
     private final AccountDirectory directory;
-    private final StanzaRouter router;
     private final OnlineResources online;
     private final Contacts contacts;
     private final Blocking blocking;
     private boolean passivating;
-    private final NodeMetrics metrics;
-    private final long startedNanos = System.nanoTime();
-    /** When the write in progress started; 0 when none is. */
-    private long persistStartedNanos;
 
     private UserEntity(Jid jid, ActorContext<Command> context, TimerScheduler<Command> timers,
             ActorRef<ClusterSharding.ShardCommand> shard, StanzaRouter router, AccountDirectory directory, Limits limits,
             NodeMetrics metrics) {
-        super(PersistenceId.of(TYPE_KEY.name(), jid.toString()));
-        this.metrics = metrics;
-        this.jid = jid;
+        super(PersistenceId.of(TYPE_KEY.name(), jid.toString()), jid, router, metrics);
         this.context = context;
         this.timers = timers;
         this.shard = shard;
         this.passivateAfter = limits.passivateAfter();
         this.maxOffline = limits.maxOfflineMessages();
         this.directory = directory;
-        this.router = router;
         this.online = new OnlineResources(jid, router);
         this.contacts = new Contacts(jid, router, online);
         this.blocking = new Blocking(jid, router, online, contacts);
@@ -202,32 +181,6 @@ public final class UserEntity
     /** Persistence id of the account whose bare JID is given; also the admin CLI's key. */
     public static String entityId(Jid bare) {
         return bare.toString();
-    }
-
-    @Override
-    public UserState emptyState() {
-        return new UserState(router.modules().parts());
-    }
-
-    @Override
-    public RetentionCriteria retentionCriteria() {
-        return RetentionCriteria.snapshotEvery(100, 2);
-    }
-
-    @Override
-    public SnapshotAdapter<UserState> snapshotAdapter() {
-        return new SnapshotAdapter<>() {
-            @Override
-            public Object toJournal(UserState state) {
-                // Called on the entity's thread: the snapshot is an immutable copy of the mutable state.
-                return state.toSnapshot();
-            }
-
-            @Override
-            public UserState fromJournal(Object from) {
-                return UserState.fromSnapshot(router.modules().parts(), from);
-            }
-        };
     }
 
     @Override
@@ -397,42 +350,6 @@ public final class UserEntity
         return messages.size();
     }
 
-    /** What a module's handler may read of this account. */
-    private AccountView view(UserState state) {
-        return new AccountView() {
-            @Override
-            public Jid jid() {
-                return jid;
-            }
-
-            @Override
-            public <S> S part(PartKey<S> key) {
-                return state.part(key);
-            }
-        };
-    }
-
-    /** A module's answer: its events persisted first, then the reply sent and its other stanzas routed. */
-    private ReplyEffect<UserEvent, UserState> run(IqOutcome outcome, java.util.function.Consumer<Element> reply) {
-        Runnable send = () -> {
-            reply.accept(outcome.reply());
-            outcome.route().forEach(router::route);
-        };
-        if (outcome.persist().isEmpty()) {
-            send.run();
-            return Effect().noReply();
-        }
-        return persist(outcome.persist()).thenRun(s -> send.run()).thenNoReply();
-    }
-
-    private ReplyEffect<UserEvent, UserState> run(Outcome outcome) {
-        if (outcome.events.isEmpty()) {
-            outcome.runAfter();
-            return Effect().noReply();
-        }
-        return persist(outcome.events).thenRun(s -> outcome.runAfter()).thenNoReply();
-    }
-
     // ---- accounts ----------------------------------------------------------------------------------------------
 
     private ReplyEffect<UserEvent, UserState> onCreate(UserState state, CreateAccount cmd) {
@@ -530,40 +447,6 @@ public final class UserEntity
         if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionProtocol.BlocklistUpdated(state.blocklist()));
         timers.cancel(Passivate.INSTANCE);
         return Effect().reply(cmd.replyTo(), new Bound(cmd.resource(), context.getSelf()));
-    }
-
-    @Override
-    public SignalHandler<UserState> signalHandler() {
-        return newSignalHandlerBuilder()
-                .onSignal(RecoveryCompleted.instance(), state -> metrics.recovered(startedNanos))
-                .onSignal(RecoveryFailed.class, (state, failed) -> metrics.persistenceFailed("recovery"))
-                .onSignal(PostStop.instance(), state -> {
-                    // The journal stops an entity whose write failed; sessions watching it register again.
-                    if (persistStartedNanos != 0) metrics.persistenceFailed("write");
-                })
-                .build();
-    }
-
-    /** Persists with the write's latency measured (one write is in progress at a time per entity). */
-    private EffectBuilder<UserEvent, UserState> persist(UserEvent event) {
-        return timed(Effect().persist(event));
-    }
-
-    private EffectBuilder<UserEvent, UserState> persist(List<UserEvent> events) {
-        return timed(Effect().persist(events));
-    }
-
-    private EffectBuilder<UserEvent, UserState> timed(EffectBuilder<UserEvent, UserState> effect) {
-        persistStartedNanos = System.nanoTime();
-        return effect.thenRun(s -> {
-            metrics.persisted(persistStartedNanos);
-            persistStartedNanos = 0;
-        });
-    }
-
-    @Override
-    public EventHandler<UserState, UserEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState().onAnyEvent(UserState::apply);
     }
 
     private void indexed(boolean exists) {

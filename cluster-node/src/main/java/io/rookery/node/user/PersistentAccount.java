@@ -1,0 +1,140 @@
+package io.rookery.node.user;
+
+import io.rookery.node.ext.AccountView;
+import io.rookery.node.ext.IqOutcome;
+import io.rookery.node.ext.PartKey;
+import io.rookery.node.metrics.NodeMetrics;
+import io.rookery.persistence.user.UserEvent;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.xml.Element;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * The persistence side of an account entity, apart from what it does with commands ({@link UserEntity}): the
+ * state with the modules' parts, snapshots every 100 events, writes timed for the metrics, and how an outcome
+ * (the entity's own or a module's) is persisted before what it sends.
+ */
+abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedReplies<C, UserEvent, UserState> {
+    final Jid jid;
+    final StanzaRouter router;
+    final NodeMetrics metrics;
+    private final long startedNanos = System.nanoTime();
+    /** When the write in progress started; 0 when none is. */
+    private long persistStartedNanos;
+
+    PersistentAccount(PersistenceId id, Jid jid, StanzaRouter router, NodeMetrics metrics) {
+        super(id);
+        this.jid = jid;
+        this.router = router;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public UserState emptyState() {
+        return new UserState(router.modules().parts());
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        return RetentionCriteria.snapshotEvery(100, 2);
+    }
+
+    @Override
+    public SnapshotAdapter<UserState> snapshotAdapter() {
+        return new SnapshotAdapter<>() {
+            @Override
+            public Object toJournal(UserState state) {
+                // Called on the entity's thread: the snapshot is an immutable copy of the mutable state.
+                return state.toSnapshot();
+            }
+
+            @Override
+            public UserState fromJournal(Object from) {
+                return UserState.fromSnapshot(router.modules().parts(), from);
+            }
+        };
+    }
+
+    @Override
+    public EventHandler<UserState, UserEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(UserState::apply);
+    }
+
+    @Override
+    public SignalHandler<UserState> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), state -> metrics.recovered(startedNanos))
+                .onSignal(RecoveryFailed.class, (state, failed) -> metrics.persistenceFailed("recovery"))
+                .onSignal(PostStop.instance(), state -> {
+                    // The journal stops an entity whose write failed; sessions watching it register again.
+                    if (persistStartedNanos != 0) metrics.persistenceFailed("write");
+                })
+                .build();
+    }
+
+    /** Persists with the write's latency measured (one write is in progress at a time per entity). */
+    EffectBuilder<UserEvent, UserState> persist(UserEvent event) {
+        return timed(Effect().persist(event));
+    }
+
+    EffectBuilder<UserEvent, UserState> persist(List<UserEvent> events) {
+        return timed(Effect().persist(events));
+    }
+
+    private EffectBuilder<UserEvent, UserState> timed(EffectBuilder<UserEvent, UserState> effect) {
+        persistStartedNanos = System.nanoTime();
+        return effect.thenRun(s -> {
+            metrics.persisted(persistStartedNanos);
+            persistStartedNanos = 0;
+        });
+    }
+
+    /** The entity's own outcome: its events persisted, then what it sends. */
+    ReplyEffect<UserEvent, UserState> run(Outcome outcome) {
+        if (outcome.events.isEmpty()) {
+            outcome.runAfter();
+            return Effect().noReply();
+        }
+        return persist(outcome.events).thenRun(s -> outcome.runAfter()).thenNoReply();
+    }
+
+    /** A module's answer: its events persisted first, then the reply sent and its other stanzas routed. */
+    ReplyEffect<UserEvent, UserState> run(IqOutcome outcome, Consumer<Element> reply) {
+        Runnable send = () -> {
+            reply.accept(outcome.reply());
+            outcome.route().forEach(router::route);
+        };
+        if (outcome.persist().isEmpty()) {
+            send.run();
+            return Effect().noReply();
+        }
+        return persist(outcome.persist()).thenRun(s -> send.run()).thenNoReply();
+    }
+
+    /** What a module's handler may read of this account. */
+    AccountView view(UserState state) {
+        return new AccountView() {
+            @Override
+            public Jid jid() {
+                return jid;
+            }
+
+            @Override
+            public <S> S part(PartKey<S> key) {
+                return state.part(key);
+            }
+        };
+    }
+}
