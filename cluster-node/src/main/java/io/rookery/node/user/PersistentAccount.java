@@ -4,6 +4,7 @@ import io.rookery.node.ext.AccountView;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.ext.PartKey;
 import io.rookery.node.metrics.NodeMetrics;
+import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.user.UserEvent;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.xml.Element;
@@ -135,6 +136,19 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
             public <S> S part(PartKey<S> key) {
                 return state.part(key);
             }
+
+            @Override
+            public RosterItem rosterItem(String bareJid) {
+                return state.rosterItem(bareJid);
+            }
+
+            @Override
+            public long lastActivitySeconds() {
+                return PersistentAccount.this.lastActivitySeconds();
+            }
         };
     }
+
+    /** See {@link AccountView#lastActivitySeconds()}. */
+    abstract long lastActivitySeconds();
 }

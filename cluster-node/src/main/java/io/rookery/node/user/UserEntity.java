@@ -267,10 +267,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             online.sendTo(cmd.resource(), Carbons.answer(iq, online.setCarbons(cmd.resource(), carbons)));
             return Effect().noReply();
         }
-        if (LastActivity.isQuery(iq)) {
-            online.sendTo(cmd.resource(), LastActivity.answer(state, online, jid, iq));
-            return Effect().noReply();
-        }
         if (Blocking.isRequest(iq)) return run(blocking.command(state, cmd.resource(), iq));
         if (iq.child("query", Namespaces.ROSTER) != null) {
             if ("get".equals(iq.attr("type"))) return run(contacts.rosterGet(state, cmd.resource(), iq));
@@ -288,10 +284,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         armPassivation();
         Element stanza = cmd.stanza();
         if (state.exists() && blocking.refuseInbound(state, stanza)) return Effect().noReply();
-        if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name()) && LastActivity.isQuery(stanza)) {
-            router.route(LastActivity.answer(state, online, jid, stanza));
-            return Effect().noReply();
-        }
         if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name())) {
             // Answered by the server on the user's behalf (RFC 6121 §8.5.2.1.3), by the module that handles it.
             IqOutcome handled = router.modules().handle(AddressKind.OTHER_ACCOUNT, stanza, view(state));
@@ -457,6 +449,11 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 context.getLog().warn("account-index-write-failed jid={} error={}", jid, failure.toString());
             }
         });
+    }
+
+    @Override
+    long lastActivitySeconds() {
+        return online.lastActivitySeconds();
     }
 
     /**

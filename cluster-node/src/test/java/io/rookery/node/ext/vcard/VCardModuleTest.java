@@ -38,6 +38,16 @@ class VCardModuleTest {
             public <S> S part(PartKey<S> key) {
                 return key == VCardModule.VCARD ? (S) xml : null;
             }
+
+            @Override
+            public io.rookery.persistence.roster.RosterItem rosterItem(String bareJid) {
+                throw new AssertionError("the vCard handlers read no roster");
+            }
+
+            @Override
+            public long lastActivitySeconds() {
+                throw new AssertionError("the vCard handlers read no activity");
+            }
         };
     }
 
