@@ -19,4 +19,7 @@ public interface AccountView {
      * not known (it is kept in memory only, so not after a restart or passivation).
      */
     long lastActivitySeconds();
+
+    /** The account's bound resources on this entity, in no particular order. */
+    java.util.List<BoundResource> resources();
 }

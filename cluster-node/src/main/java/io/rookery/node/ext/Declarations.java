@@ -15,6 +15,7 @@ public final class Declarations {
     private final Map<Discoverable, List<String>> discoFeatures = new LinkedHashMap<>();
     private final Map<Discoverable, List<Disco.Identity>> identities = new LinkedHashMap<>();
     private final List<DeclaredPart> parts = new ArrayList<>();
+    private final Map<Hook<?>, List<HookHandler<?>>> hooks = new LinkedHashMap<>();
 
     record DeclaredPart(PartKey<?> key, AccountPart<?> part, List<Class<? extends UserEvent>> events) {}
 
@@ -53,6 +54,16 @@ public final class Declarations {
     public <S> Declarations accountPart(PartKey<S> key, AccountPart<S> part, List<Class<? extends UserEvent>> events) {
         parts.add(new DeclaredPart(key, part, List.copyOf(events)));
         return this;
+    }
+
+    /** The module is told of every event of this hook. */
+    public <E> Declarations on(Hook<E> hook, HookHandler<E> handler) {
+        hooks.computeIfAbsent(hook, h -> new ArrayList<>()).add(handler);
+        return this;
+    }
+
+    Map<Hook<?>, List<HookHandler<?>>> hooks() {
+        return hooks;
     }
 
     List<DeclaredPart> accountParts() {

@@ -9,13 +9,22 @@ import java.util.List;
 
 /**
  * What handling an iq decided: the reply to the requester, the events to persist in the addressed account's
- * journal first (only for account addresses; the server has no journal), and further stanzas to route once they
- * are stored.
+ * journal first (only for account addresses; the server has no journal), further stanzas to route once they are
+ * stored, and {@link ResourceFlags} to set and clear on the requesting resource (its own account only).
  */
-public record IqOutcome(Element reply, List<UserEvent> persist, List<Element> route) {
+public record IqOutcome(Element reply, List<UserEvent> persist, List<Element> route, int flagsSet, int flagsCleared) {
     public IqOutcome {
         persist = List.copyOf(persist);
         route = List.copyOf(route);
+    }
+
+    public IqOutcome(Element reply, List<UserEvent> persist, List<Element> route) {
+        this(reply, persist, route, 0, 0);
+    }
+
+    /** The same, and these {@link ResourceFlags} set and cleared on the requesting resource. */
+    public IqOutcome withFlags(int set, int cleared) {
+        return new IqOutcome(reply, persist, route, set, cleared);
     }
 
     public static IqOutcome reply(Element reply) {

@@ -31,6 +31,7 @@ public final class Modules implements ServerInfo {
     private final Map<Discoverable, List<String>> discoFeatures = new EnumMap<>(Discoverable.class);
     private final Map<Discoverable, List<Disco.Identity>> identities = new EnumMap<>(Discoverable.class);
     private final AccountParts parts = new AccountParts();
+    private final Map<Hook<?>, List<HookHandler<?>>> hooks = new HashMap<>();
 
     /** The enabled modules of {@code rookery.modules} in {@code root}, in the order of their names. */
     public static Modules fromConfig(Config root, Clock clock, Instant startedAt) {
@@ -102,6 +103,7 @@ public final class Modules implements ServerInfo {
                             + ", which another module handles already");
                 }
             }
+            d.hooks().forEach((hook, handlers) -> hooks.computeIfAbsent(hook, h -> new ArrayList<>()).addAll(handlers));
             xeps.addAll(d.xeps());
             for (StreamFeature f : d.streamFeatures()) {
                 streamFeatures.computeIfAbsent(f.step(), s -> new ArrayList<>()).add(f);
@@ -170,6 +172,21 @@ public final class Modules implements ServerInfo {
         }
         return outcome == null ? IqOutcome.error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE).reply()
                 : outcome.reply();
+    }
+
+    /** Whether any enabled module handles this hook: the core builds no event for a hook nobody listens to. */
+    public boolean hooked(Hook<?> hook) {
+        return hooks.containsKey(hook);
+    }
+
+    /** Tells every handler of the hook, in module order, and returns what they decided together. */
+    @SuppressWarnings("unchecked")
+    public <E> HookOutcome run(Hook<E> hook, E event) {
+        List<HookHandler<?>> handlers = hooks.get(hook);
+        if (handlers == null) return HookOutcome.NONE;
+        HookOutcome all = HookOutcome.NONE;
+        for (HookHandler<?> h : handlers) all = all.and(((HookHandler<E>) h).on(event));
+        return all;
     }
 
     /** The XML of the features modules offer at this step of this stream, in module order. */

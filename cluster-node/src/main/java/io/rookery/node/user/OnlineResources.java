@@ -162,30 +162,35 @@ final class OnlineResources {
         return lastGoneMillis < 0 ? -1 : (System.currentTimeMillis() - lastGoneMillis) / 1000;
     }
 
-    /** XEP-0280 §4, §5: false when the resource is not bound. */
-    boolean setCarbons(String resource, boolean enabled) {
+    /** A module's {@link ResourceFlags} change for a bound resource (nothing when it is not bound). */
+    void setFlags(String resource, int set, int cleared) {
         Resource r = resources == null ? null : resources.get(resource);
-        if (r == null) return false;
-        r.carbons = enabled;
-        return true;
+        if (r == null) return;
+        int flags = (flags(r) | set) & ~cleared;
+        r.interested = (flags & ResourceFlags.INTERESTED) != 0;
+        r.carbons = (flags & ResourceFlags.CARBONS) != 0;
+        r.blocklist = (flags & ResourceFlags.BLOCKLIST) != 0;
     }
 
-    /** XEP-0280 §7: a chat message sent by one resource is copied to the user's other carbons-enabled ones. */
-    void carbonsSent(String sender, Element message) {
-        Resource r = resources == null ? null : resources.get(sender);
-        if (r != null) carbonCopies("sent", message, List.of(r));
+    private static int flags(Resource r) {
+        return (r.interested ? ResourceFlags.INTERESTED : 0) | (r.carbons ? ResourceFlags.CARBONS : 0)
+                | (r.blocklist ? ResourceFlags.BLOCKLIST : 0);
     }
 
-    /** XEP-0280 §6: copies for the carbons-enabled resources that did not get the message itself. */
-    private void carbonCopies(String direction, Element message, List<Resource> deliveredTo) {
-        if (resources == null || resources.size() < 2 || !io.rookery.protocol.xep.carbons.Carbons.eligible(message)) return;
-        for (Map.Entry<String, Resource> e : resources.entrySet()) {
-            Resource r = e.getValue();
-            if (r.carbons && !deliveredTo.contains(r)) {
-                r.session.tell(new SessionProtocol.Deliver(
-                        io.rookery.protocol.xep.carbons.Carbons.wrap(direction, bare.toString(), full(e.getKey()), message)));
-            }
-        }
+    /** The bound resources as the modules see them. */
+    List<io.rookery.node.ext.BoundResource> resources() {
+        if (resources == null) return List.of();
+        List<io.rookery.node.ext.BoundResource> all = new ArrayList<>(resources.size());
+        resources.forEach((name, r) -> all.add(new io.rookery.node.ext.BoundResource(name, r.available(), r.priority,
+                flags(r))));
+        return all;
+    }
+
+    /** Told which resources a message addressed to the user went to (the modules' STANZA_RECEIVED hook); null
+     * when no module listens. */
+    @FunctionalInterface
+    interface Delivered {
+        void to(Element message, List<String> resources);
     }
 
     int priority(String resource) {
@@ -285,7 +290,7 @@ final class OnlineResources {
 
     /** RFC 6121 §8.5: delivery of a stanza addressed to this user's bare or full JID. */
     /** Returns true when a message found no resource and belongs in offline storage (XEP-0160). */
-    boolean deliver(Element stanza, Jid to, boolean accountExists, long routedAtMicros) {
+    boolean deliver(Element stanza, Jid to, boolean accountExists, long routedAtMicros, Delivered delivered) {
         String kind = stanza.name();
         String type = stanza.attr("type");
         if (!accountExists) {
@@ -297,7 +302,7 @@ final class OnlineResources {
             Resource r = resources == null ? null : resources.get(to.resource());
             if (r != null) {
                 r.session.tell(new SessionProtocol.Deliver(stanza, routedAtMicros));
-                if ("message".equals(kind)) carbonCopies("received", stanza, List.of(r));
+                if ("message".equals(kind) && delivered != null) delivered.to(stanza, List.of(to.resource()));
                 return false;
             }
             switch (kind) {
@@ -305,7 +310,7 @@ final class OnlineResources {
                     // §8.5.3.2.1: a message to an unavailable resource is handled as if sent to the bare JID,
                     // except groupchat (error) and error (dropped).
                     if ("groupchat".equals(type)) bounce(stanza);
-                    else if (!"error".equals(type)) return deliverToBare(stanza, type, routedAtMicros);
+                    else if (!"error".equals(type)) return deliverToBare(stanza, type, routedAtMicros, delivered);
                 }
                 case "iq" -> {
                     if ("get".equals(type) || "set".equals(type)) bounce(stanza);
@@ -316,7 +321,7 @@ final class OnlineResources {
         }
         switch (kind) {
             case "message" -> {
-                return deliverToBare(stanza, type, routedAtMicros);
+                return deliverToBare(stanza, type, routedAtMicros, delivered);
             }
             case "presence" -> {
                 // Directed presence to the bare JID reaches every available resource (§4.6).
@@ -338,7 +343,7 @@ final class OnlineResources {
         return false;
     }
 
-    private boolean deliverToBare(Element message, String type, long routedAtMicros) {
+    private boolean deliverToBare(Element message, String type, long routedAtMicros, Delivered delivered) {
         if ("groupchat".equals(type)) {
             // §8.5.2.1.1 / §8.5.2.2.1: groupchat to a bare JID is an error, whoever is online.
             bounce(message);
@@ -368,7 +373,13 @@ final class OnlineResources {
             return "normal".equals(type) || "chat".equals(type) || type == null;
         }
         for (Resource r : targets) r.session.tell(new SessionProtocol.Deliver(message, routedAtMicros));
-        carbonCopies("received", message, targets);
+        if (delivered != null) {
+            List<String> names = new ArrayList<>(targets.size());
+            resources.forEach((name, r) -> {
+                if (targets.contains(r)) names.add(name);
+            });
+            delivered.to(message, names);
+        }
         return false;
     }
 

@@ -1,6 +1,7 @@
 package io.rookery.node.user;
 
 import io.rookery.node.ext.AccountView;
+import io.rookery.node.ext.BoundResource;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.ext.PartKey;
 import io.rookery.node.metrics.NodeMetrics;
@@ -146,8 +147,16 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
             public long lastActivitySeconds() {
                 return PersistentAccount.this.lastActivitySeconds();
             }
+
+            @Override
+            public List<BoundResource> resources() {
+                return boundResources();
+            }
         };
     }
+
+    /** See {@link AccountView#resources()}. */
+    abstract List<BoundResource> boundResources();
 
     /** See {@link AccountView#lastActivitySeconds()}. */
     abstract long lastActivitySeconds();

@@ -1,17 +1,17 @@
 package io.rookery.node.user;
 
 import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.xep.carbons.Carbons;
 import io.rookery.protocol.xml.Element;
 
 /**
- * What a bound resource asked of its account, as bits a session keeps so that it can restore them when it registers
- * again with a restarted user entity (after its shard moved or its node crashed): the roster (RFC 6121 §2.1.6
- * "interested resource"), XEP-0280 carbons, the XEP-0191 blocklist.
+ * How a session keeps its resource's {@link io.rookery.node.ext.ResourceFlags} from the iq it sends to its own
+ * account, so that it can restore them when it registers again with a restarted user entity.
  */
 public final class ResourceFlags {
-    public static final int INTERESTED = 1;
-    public static final int CARBONS = 2;
-    public static final int BLOCKLIST = 4;
+    public static final int INTERESTED = io.rookery.node.ext.ResourceFlags.INTERESTED;
+    public static final int CARBONS = io.rookery.node.ext.ResourceFlags.CARBONS;
+    public static final int BLOCKLIST = io.rookery.node.ext.ResourceFlags.BLOCKLIST;
 
     private ResourceFlags() {}
 

@@ -6,6 +6,9 @@ import io.rookery.persistence.user.AccountDeleted;
 import io.rookery.persistence.user.PasswordChanged;
 import io.rookery.persistence.user.UserEvent;
 import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.BoundResource;
+import io.rookery.node.ext.Hook;
+import io.rookery.node.ext.HookOutcome;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
@@ -84,7 +87,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     /** A subscription presence (subscribe, subscribed, unsubscribe, unsubscribed) sent by the user (§3). */
     public record OutboundSubscription(Element presence, Jid to) implements Command {}
 
-    /** A chat message one of the user's sessions sent, for XEP-0280 sent carbons (nothing when nobody wants one). */
+    /** A chat message one of the user's sessions sent, for the modules' STANZA_SENT hook (XEP-0280 sent carbons). */
     public record SentMessage(String resource, Element message) implements Command {}
 
     /**
@@ -211,7 +214,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 })
                 .onCommand(Deliver.class, this::onDeliver)
                 .onCommand(SentMessage.class, (state, cmd) -> {
-                    online.carbonsSent(cmd.resource(), cmd.message());
+                    if (router.modules().hooked(Hook.STANZA_SENT)) {
+                        apply(router.modules().run(Hook.STANZA_SENT,
+                                new Hook.StanzaSent(view(state), cmd.resource(), cmd.message())));
+                    }
                     return Effect().noReply();
                 })
                 .onCommand(Stop.class, (state, cmd) -> Effect().stop().thenNoReply())
@@ -242,6 +248,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 for (String xml : state.pendingInRequests().values()) {
                     online.sendTo(cmd.resource(), StoredXml.parse(xml).withAttr("to", jid + "/" + cmd.resource()));
                 }
+                hook(Hook.INITIAL_PRESENCE, state, cmd.resource());
                 return deliverOffline(state, cmd.resource());
             }
             case UPDATED, UNAVAILABLE -> broadcastToSubscribers(state, cmd.presence());
@@ -262,18 +269,16 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
 
     private ReplyEffect<UserEvent, UserState> onOwnIq(UserState state, OwnIq cmd) {
         Element iq = cmd.iq();
-        Boolean carbons = Carbons.toggle(iq);
-        if (carbons != null) {
-            online.sendTo(cmd.resource(), Carbons.answer(iq, online.setCarbons(cmd.resource(), carbons)));
-            return Effect().noReply();
-        }
         if (Blocking.isRequest(iq)) return run(blocking.command(state, cmd.resource(), iq));
         if (iq.child("query", Namespaces.ROSTER) != null) {
             if ("get".equals(iq.attr("type"))) return run(contacts.rosterGet(state, cmd.resource(), iq));
             if ("set".equals(iq.attr("type"))) return run(contacts.rosterSet(state, cmd.resource(), iq));
         }
         IqOutcome handled = router.modules().handle(AddressKind.OWN_ACCOUNT, iq, view(state));
-        if (handled != null) return run(handled, reply -> online.sendTo(cmd.resource(), reply));
+        if (handled != null) {
+            online.setFlags(cmd.resource(), handled.flagsSet(), handled.flagsCleared());
+            return run(handled, reply -> online.sendTo(cmd.resource(), reply));
+        }
         online.sendTo(cmd.resource(), Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
         return Effect().noReply();
     }
@@ -300,7 +305,12 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 return run(contacts.inbound(state, stanza));
             }
         }
-        if (!online.deliver(stanza, cmd.to(), state.exists(), cmd.routedAtMicros())) return Effect().noReply();
+        OnlineResources.Delivered delivered = !router.modules().hooked(Hook.STANZA_RECEIVED) ? null
+                : (message, resources) -> apply(router.modules().run(Hook.STANZA_RECEIVED,
+                        new Hook.StanzaReceived(view(state), message, resources)));
+        if (!online.deliver(stanza, cmd.to(), state.exists(), cmd.routedAtMicros(), delivered)) {
+            return Effect().noReply();
+        }
         if (state.offlineCount() >= maxOffline) {
             // XEP-0160 §3: storage is full.
             online.bounce(stanza);
@@ -339,6 +349,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private int sendOffline(UserState state, String resource) {
         java.util.List<OfflineMessage> messages = state.offlineMessages();
         for (OfflineMessage m : messages) online.sendTo(resource, StoredXml.parse(m.stanzaXml()));
+        if (router.modules().hooked(Hook.OFFLINE_DELIVERY)) {
+            apply(router.modules().run(Hook.OFFLINE_DELIVERY,
+                    new Hook.OfflineDelivered(view(state), resource, messages.size())));
+        }
         return messages.size();
     }
 
@@ -370,7 +384,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
 
     private ReplyEffect<UserEvent, UserState> unbind(UserState state, String resource,
             ActorRef<SessionProtocol.Message> session) {
+        boolean bound = session.equals(online.sessionOf(resource));
         if (online.unbind(resource, session)) broadcastToSubscribers(state, online.unavailableOf(resource));
+        if (bound) hook(Hook.RESOURCE_UNBOUND, state, resource);
         armPassivation();
         return Effect().noReply();
     }
@@ -438,6 +454,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         watch(cmd.resource(), cmd.session());
         if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionProtocol.BlocklistUpdated(state.blocklist()));
         timers.cancel(Passivate.INSTANCE);
+        hook(Hook.RESOURCE_BOUND, state, cmd.resource());
         return Effect().reply(cmd.replyTo(), new Bound(cmd.resource(), context.getSelf()));
     }
 
@@ -449,6 +466,22 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 context.getLog().warn("account-index-write-failed jid={} error={}", jid, failure.toString());
             }
         });
+    }
+
+    @Override
+    List<BoundResource> boundResources() {
+        return online.resources();
+    }
+
+    /** What hook handlers decided: their stanzas to the user's resources and on. */
+    private void apply(HookOutcome outcome) {
+        for (HookOutcome.ToResource t : outcome.toResources()) online.sendTo(t.resource(), t.stanza());
+        outcome.route().forEach(router::route);
+    }
+
+    /** Tells the modules of a change to one of the account's resources, when any listens. */
+    private void hook(Hook<Hook.ResourceChanged> hook, UserState state, String resource) {
+        if (router.modules().hooked(hook)) apply(router.modules().run(hook, new Hook.ResourceChanged(view(state), resource)));
     }
 
     @Override

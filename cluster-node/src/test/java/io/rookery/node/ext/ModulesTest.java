@@ -64,13 +64,19 @@ class ModulesTest {
         assertFalse(off.discoFeatures(Discoverable.SERVER).contains(SoftwareVersion.NS));
         assertFalse(off.enabled("version"));
         assertTrue(load(Map.of()).discoFeatures(Discoverable.SERVER).contains(SoftwareVersion.NS));
+
+        // Carbons work through hooks: switched off, no handler is told and nothing is copied.
+        Modules noCarbons = load(Map.of("rookery.modules.carbons.enabled", false));
+        assertFalse(noCarbons.hooked(Hook.STANZA_RECEIVED));
+        assertFalse(noCarbons.discoFeatures(Discoverable.SERVER).contains("urn:xmpp:carbons:2"));
+        assertTrue(load(Map.of()).hooked(Hook.STANZA_RECEIVED));
     }
 
     @Test
     void aModuleWhoseHandlingStillLivesInTheCoreRefusesToBeSwitchedOff() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> load(Map.of("rookery.modules.carbons.enabled", false)));
-        assertTrue(e.getMessage().contains("carbons"), e::getMessage);
+                () -> load(Map.of("rookery.modules.blocking.enabled", false)));
+        assertTrue(e.getMessage().contains("blocking"), e::getMessage);
     }
 
     @Test

@@ -51,7 +51,12 @@ public final class SingleNode implements AutoCloseable {
     }
 
     public static SingleNode start() {
-        Config config = ConfigFactory.parseString("""
+        return start(ConfigFactory.empty());
+    }
+
+    /** A node with these settings (for example a module of the test tree) over the usual ones. */
+    public static SingleNode start(Config settings) {
+        Config config = settings.withFallback(ConfigFactory.parseString("""
                 pekko.actor.provider = cluster
                 pekko.remote.artery.canonical.port = 0
                 pekko.remote.artery.canonical.hostname = 127.0.0.1
@@ -61,7 +66,7 @@ public final class SingleNode implements AutoCloseable {
                 pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                 # Generous for a loaded build machine; this bounds waiting, it asserts nothing about speed.
                 pekko.actor.testkit.typed.single-expect-default = 10s
-                """)
+                """))
                 .withFallback(PersistenceTestKitPlugin.getInstance().config())
                 .withFallback(PersistenceTestKitSnapshotPlugin.config())
                 .withFallback(ConfigFactory.load());

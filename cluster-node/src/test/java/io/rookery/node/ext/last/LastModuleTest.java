@@ -7,16 +7,13 @@ import com.typesafe.config.ConfigFactory;
 import io.rookery.node.ext.AccountView;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.Modules;
-import io.rookery.node.ext.PartKey;
-import io.rookery.persistence.roster.RosterItem;
+import io.rookery.node.ext.TestAccount;
 import io.rookery.persistence.roster.Subscription;
-import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.xep.last.LastActivity;
 import io.rookery.protocol.xml.Element;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,32 +23,9 @@ class LastModuleTest {
             Instant.now());
 
     private static AccountView juliet(long seconds, Map<String, Subscription> roster) {
-        return new AccountView() {
-            @Override
-            public Jid jid() {
-                try {
-                    return Jid.parse("juliet@localhost");
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }
-
-            @Override
-            public <S> S part(PartKey<S> key) {
-                return null;
-            }
-
-            @Override
-            public RosterItem rosterItem(String bareJid) {
-                Subscription s = roster.get(bareJid);
-                return s == null ? null : new RosterItem(bareJid, null, List.of(), s, false, false);
-            }
-
-            @Override
-            public long lastActivitySeconds() {
-                return seconds;
-            }
-        };
+        TestAccount account = TestAccount.of("juliet@localhost").idleFor(seconds);
+        roster.forEach(account::contact);
+        return account;
     }
 
     private Element ask(String from, AddressKind to, AccountView account) {

@@ -8,9 +8,8 @@ import io.rookery.node.ext.AccountView;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.ext.Modules;
-import io.rookery.node.ext.PartKey;
+import io.rookery.node.ext.TestAccount;
 import io.rookery.persistence.vcard.VCardStored;
-import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.xep.vcard.VCard;
 import io.rookery.protocol.xml.Element;
@@ -27,28 +26,7 @@ class VCardModuleTest {
 
     /** An account whose vCard part holds xml (null: none stored). */
     private static AccountView account(String xml) {
-        return new AccountView() {
-            @Override
-            public Jid jid() {
-                throw new AssertionError("the vCard handlers need no JID");
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public <S> S part(PartKey<S> key) {
-                return key == VCardModule.VCARD ? (S) xml : null;
-            }
-
-            @Override
-            public io.rookery.persistence.roster.RosterItem rosterItem(String bareJid) {
-                throw new AssertionError("the vCard handlers read no roster");
-            }
-
-            @Override
-            public long lastActivitySeconds() {
-                throw new AssertionError("the vCard handlers read no activity");
-            }
-        };
+        return TestAccount.of("juliet@localhost").with(VCardModule.VCARD, xml);
     }
 
     private static Element iq(String type, Element payload) {

@@ -16,6 +16,15 @@ public final class Carbons {
 
     private Carbons() {}
 
+    /** An enable or disable request (§4, §5): true or false, or null when the iq is something else. */
+    public static Boolean toggle(Element iq) {
+        if (!"set".equals(iq.attr("type")) || iq.elements().size() != 1) return null;
+        Element payload = iq.elements().get(0);
+        if (payload.is("enable", NS)) return Boolean.TRUE;
+        if (payload.is("disable", NS)) return Boolean.FALSE;
+        return null;
+    }
+
     /**
      * §6.1: messages of type chat without {@code <private/>} or XEP-0334 {@code <no-copy/>}, and never a carbon.
      * Not supported: type normal with a body, and the other cases of §6 (those are not copied).

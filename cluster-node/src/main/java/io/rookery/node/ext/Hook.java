@@ -1,0 +1,44 @@
+package io.rookery.node.ext;
+
+import io.rookery.protocol.xml.Element;
+import java.util.List;
+
+/**
+ * A point in the core where the modules that asked are told what happened to an account and may answer with
+ * stanzas to send ({@link HookOutcome}). Typed: each hook names the record its handlers receive.
+ */
+public final class Hook<E> {
+    /** One of the user's resources sent a message to someone else (XEP-0280 sent carbons, archives). */
+    public static final Hook<StanzaSent> STANZA_SENT = new Hook<>("stanza-sent");
+    /** A stanza addressed to the user was delivered to these resources (received carbons, archives). */
+    public static final Hook<StanzaReceived> STANZA_RECEIVED = new Hook<>("stanza-received");
+    /** A session bound a resource (RFC 6120 §7). */
+    public static final Hook<ResourceChanged> RESOURCE_BOUND = new Hook<>("resource-bound");
+    /** A bound resource went away: unbound, its session stopped, or its node was lost. */
+    public static final Hook<ResourceChanged> RESOURCE_UNBOUND = new Hook<>("resource-unbound");
+    /** A resource sent its initial presence (RFC 6121 §4.2). */
+    public static final Hook<ResourceChanged> INITIAL_PRESENCE = new Hook<>("initial-presence");
+    /** Stored messages (XEP-0160) were handed to a resource. */
+    public static final Hook<OfflineDelivered> OFFLINE_DELIVERY = new Hook<>("offline-delivery");
+
+    /** The sender's resource and the message, 'from' stamped with its full JID. */
+    public record StanzaSent(AccountView account, String resource, Element stanza) {}
+
+    /** The stanza as delivered, and the resources that got it (empty when none did). */
+    public record StanzaReceived(AccountView account, Element stanza, List<String> deliveredTo) {}
+
+    public record ResourceChanged(AccountView account, String resource) {}
+
+    public record OfflineDelivered(AccountView account, String resource, int count) {}
+
+    private final String name;
+
+    private Hook(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String toString() {
+        return "hook " + name;
+    }
+}

@@ -1,0 +1,78 @@
+package io.rookery.node.ext;
+
+import io.rookery.persistence.roster.RosterItem;
+import io.rookery.persistence.roster.Subscription;
+import io.rookery.protocol.jid.InvalidJidException;
+import io.rookery.protocol.jid.Jid;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An account as a module's handler sees it, filled in by a test: no entity, no journal. */
+public final class TestAccount implements AccountView {
+    private final Jid jid;
+    private final Map<PartKey<?>, Object> parts = new HashMap<>();
+    private final Map<String, Subscription> roster = new HashMap<>();
+    private final List<BoundResource> resources = new ArrayList<>();
+    private long lastActivitySeconds = -1;
+
+    private TestAccount(Jid jid) {
+        this.jid = jid;
+    }
+
+    public static TestAccount of(String bareJid) {
+        try {
+            return new TestAccount(Jid.parse(bareJid));
+        } catch (InvalidJidException e) {
+            throw new IllegalArgumentException(bareJid, e);
+        }
+    }
+
+    public <S> TestAccount with(PartKey<S> key, S state) {
+        parts.put(key, state);
+        return this;
+    }
+
+    public TestAccount contact(String bareJid, Subscription subscription) {
+        roster.put(bareJid, subscription);
+        return this;
+    }
+
+    public TestAccount bound(String resource, int flags) {
+        resources.add(new BoundResource(resource, true, 0, flags));
+        return this;
+    }
+
+    public TestAccount idleFor(long seconds) {
+        lastActivitySeconds = seconds;
+        return this;
+    }
+
+    @Override
+    public Jid jid() {
+        return jid;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S> S part(PartKey<S> key) {
+        return (S) parts.get(key);
+    }
+
+    @Override
+    public RosterItem rosterItem(String bareJid) {
+        Subscription s = roster.get(bareJid);
+        return s == null ? null : new RosterItem(bareJid, null, List.of(), s, false, false);
+    }
+
+    @Override
+    public long lastActivitySeconds() {
+        return lastActivitySeconds;
+    }
+
+    @Override
+    public List<BoundResource> resources() {
+        return List.copyOf(resources);
+    }
+}
