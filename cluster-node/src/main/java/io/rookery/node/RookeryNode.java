@@ -109,7 +109,8 @@ public final class RookeryNode implements AutoCloseable {
     public static RookeryNode start(Config config) throws Exception {
         RookerySettings s = RookerySettings.from(config);
         // Before anything starts: a misnamed or refused module fails the start at once.
-        Modules modules = Modules.fromConfig(config, Clock.systemUTC(), Instant.now());
+        NodeMetrics metrics = new NodeMetrics();
+        Modules modules = Modules.fromConfig(config, Clock.systemUTC(), Instant.now(), metrics.registry());
         Files.createDirectories(s.dataDir());
         CassandraLauncher.Handle cassandra = null;
         List<String> contactPoints = s.cassandra().contactPoints();
@@ -156,9 +157,8 @@ public final class RookeryNode implements AutoCloseable {
 
             Router router = new Router(ClusterSharding.get(system), s.domain(), modules);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
-            NodeMetrics metrics = new NodeMetrics();
             UserEntity.init(system, router, directory,
-                    new UserEntity.Limits(s.userPassivateAfter(), s.maxOfflineMessages()), metrics);
+                    new UserEntity.Limits(s.userPassivateAfter()), metrics);
 
             SSLContext ssl = sslContext(s);
             Sweeper sweeper = new Sweeper(s.c2s());

@@ -14,7 +14,6 @@ public record RookerySettings(
         int scramIterations,
         boolean registrationEnabled,
         Duration userPassivateAfter,
-        int maxOfflineMessages,
         CassandraSettings cassandra,
         ClusterSettings cluster,
         boolean managementEnabled,
@@ -87,7 +86,6 @@ public record RookerySettings(
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),
                 c.getDuration("user.passivate-after"),
-                range(c.getInt("user.max-offline-messages"), 0, 100_000, "rookery.user.max-offline-messages"),
                 new CassandraSettings(
                         cas.getBoolean("embedded.enabled"),
                         range(cas.getInt("embedded.cql-port"), 0, 65535, "rookery.cassandra.embedded.cql-port"),

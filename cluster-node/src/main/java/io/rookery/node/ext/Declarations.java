@@ -1,5 +1,6 @@
 package io.rookery.node.ext;
 
+import io.rookery.persistence.kryo.KryoRegistrar;
 import io.rookery.persistence.user.UserEvent;
 import io.rookery.protocol.xep.disco.Disco;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ public final class Declarations {
     private final Map<Discoverable, List<Disco.Identity>> identities = new LinkedHashMap<>();
     private final List<DeclaredPart> parts = new ArrayList<>();
     private final Map<Hook<?>, List<HookHandler<?>>> hooks = new LinkedHashMap<>();
+    private final List<Class<? extends KryoRegistrar>> registrars = new ArrayList<>();
 
     record DeclaredPart(PartKey<?> key, AccountPart<?> part, List<Class<? extends UserEvent>> events) {}
 
@@ -54,6 +56,20 @@ public final class Declarations {
     public <S> Declarations accountPart(PartKey<S> key, AccountPart<S> part, List<Class<? extends UserEvent>> events) {
         parts.add(new DeclaredPart(key, part, List.copyOf(events)));
         return this;
+    }
+
+    /**
+     * The registrar that gives the module's events (and snapshot parts) their Kryo ids. It must be listed in
+     * {@code rookery.kryo.registrars} or {@code rookery.kryo.module-registrars}: the node refuses to start otherwise,
+     * rather than fail on the first write.
+     */
+    public Declarations kryoRegistrar(Class<? extends KryoRegistrar> registrar) {
+        registrars.add(registrar);
+        return this;
+    }
+
+    List<Class<? extends KryoRegistrar>> kryoRegistrars() {
+        return registrars;
     }
 
     /** The module is told of every event of this hook. */

@@ -18,8 +18,16 @@ public final class Hook<E> {
     public static final Hook<ResourceChanged> RESOURCE_UNBOUND = new Hook<>("resource-unbound");
     /** A resource sent its initial presence (RFC 6121 §4.2). */
     public static final Hook<ResourceChanged> INITIAL_PRESENCE = new Hook<>("initial-presence");
-    /** Stored messages (XEP-0160) were handed to a resource. */
-    public static final Hook<OfflineDelivered> OFFLINE_DELIVERY = new Hook<>("offline-delivery");
+    /**
+     * A message for the user found no resource that takes it (RFC 6121 §8.5.2.2.1, §8.5.3.2.1): a module may store
+     * it (XEP-0160); when none handles this hook the sender gets service-unavailable.
+     */
+    public static final Hook<MessageUndeliverable> MESSAGE_UNDELIVERABLE = new Hook<>("message-undeliverable");
+    /**
+     * A resource can now be given what was stored for the user: it sent initial presence with a non-negative
+     * priority, or registered again, available, with a restarted entity.
+     */
+    public static final Hook<ResourceChanged> OFFLINE_DELIVERY = new Hook<>("offline-delivery");
 
     /** The sender's resource and the message, 'from' stamped with its full JID. */
     public record StanzaSent(AccountView account, String resource, Element stanza) {}
@@ -29,7 +37,8 @@ public final class Hook<E> {
 
     public record ResourceChanged(AccountView account, String resource) {}
 
-    public record OfflineDelivered(AccountView account, String resource, int count) {}
+    /** The message as addressed, 'from' stamped. */
+    public record MessageUndeliverable(AccountView account, Element message) {}
 
     private final String name;
 

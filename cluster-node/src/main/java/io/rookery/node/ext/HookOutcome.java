@@ -1,15 +1,17 @@
 package io.rookery.node.ext;
 
+import io.rookery.persistence.user.UserEvent;
 import io.rookery.protocol.xml.Element;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What hook handlers decided: stanzas for resources of the account the hook was about, and stanzas to route.
- * Persisting from a hook is not supported yet (the first module that needs it, the archive, will add it).
+ * What hook handlers decided: stanzas for resources of the account the hook was about, stanzas to route, and
+ * events for the account's journal. The stanzas are sent first, then the events persisted: a crash in between
+ * sends something twice rather than losing it (stored messages are removed only once they were handed over).
  */
-public record HookOutcome(List<ToResource> toResources, List<Element> route) {
-    public static final HookOutcome NONE = new HookOutcome(List.of(), List.of());
+public record HookOutcome(List<ToResource> toResources, List<Element> route, List<UserEvent> persist) {
+    public static final HookOutcome NONE = new HookOutcome(List.of(), List.of(), List.of());
 
     /** A stanza for one bound resource of the account. */
     public record ToResource(String resource, Element stanza) {}
@@ -17,14 +19,23 @@ public record HookOutcome(List<ToResource> toResources, List<Element> route) {
     public HookOutcome {
         toResources = List.copyOf(toResources);
         route = List.copyOf(route);
+        persist = List.copyOf(persist);
     }
 
     public static HookOutcome toResources(List<ToResource> stanzas) {
-        return stanzas.isEmpty() ? NONE : new HookOutcome(stanzas, List.of());
+        return stanzas.isEmpty() ? NONE : new HookOutcome(stanzas, List.of(), List.of());
+    }
+
+    public static HookOutcome route(Element stanza) {
+        return new HookOutcome(List.of(), List.of(stanza), List.of());
+    }
+
+    public static HookOutcome persist(UserEvent event) {
+        return new HookOutcome(List.of(), List.of(), List.of(event));
     }
 
     boolean isEmpty() {
-        return toResources.isEmpty() && route.isEmpty();
+        return toResources.isEmpty() && route.isEmpty() && persist.isEmpty();
     }
 
     /** Both outcomes' stanzas, this one's first. */
@@ -35,6 +46,8 @@ public record HookOutcome(List<ToResource> toResources, List<Element> route) {
         r.addAll(other.toResources);
         List<Element> e = new ArrayList<>(route);
         e.addAll(other.route);
-        return new HookOutcome(r, e);
+        List<UserEvent> p = new ArrayList<>(persist);
+        p.addAll(other.persist);
+        return new HookOutcome(r, e, p);
     }
 }

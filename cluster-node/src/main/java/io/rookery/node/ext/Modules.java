@@ -2,6 +2,8 @@ package io.rookery.node.ext;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rookery.persistence.kryo.KryoRegistrar;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.xep.disco.Disco;
 import io.rookery.protocol.xml.Element;
@@ -33,8 +35,13 @@ public final class Modules implements ServerInfo {
     private final AccountParts parts = new AccountParts();
     private final Map<Hook<?>, List<HookHandler<?>>> hooks = new HashMap<>();
 
-    /** The enabled modules of {@code rookery.modules} in {@code root}, in the order of their names. */
+    /** The modules of {@code rookery.modules}, their metrics in a registry of their own (tests). */
     public static Modules fromConfig(Config root, Clock clock, Instant startedAt) {
+        return fromConfig(root, clock, startedAt, new PrometheusRegistry());
+    }
+
+    /** The enabled modules of {@code rookery.modules} in {@code root}, in the order of their names. */
+    public static Modules fromConfig(Config root, Clock clock, Instant startedAt, PrometheusRegistry metrics) {
         Config all = root.getConfig("rookery.modules");
         Map<String, XmppModule> enabled = new LinkedHashMap<>();
         Map<String, XmppModule> disabled = new LinkedHashMap<>();
@@ -56,7 +63,23 @@ public final class Modules implements ServerInfo {
             }
             sections.put(name, section);
         }
-        return new Modules(root.getString("rookery.domain"), enabled, disabled, sections, root, clock, startedAt);
+        return new Modules(root.getString("rookery.domain"), enabled, disabled, sections, root, clock, startedAt,
+                metrics);
+    }
+
+    /** A module's events need their Kryo ids before the first write: a registrar not configured fails the start. */
+    private static void checkRegistered(String module, Class<? extends KryoRegistrar> registrar, Config root) {
+        if (!root.hasPath("rookery.kryo.registrars")) return;
+        java.util.Set<String> configured = new java.util.HashSet<>(root.getStringList("rookery.kryo.registrars"));
+        if (root.hasPath("rookery.kryo.module-registrars")) {
+            Config extra = root.getConfig("rookery.kryo.module-registrars");
+            for (String k : extra.root().keySet()) configured.add(extra.getString(quoted(k)));
+        }
+        if (!configured.contains(registrar.getName())) {
+            throw new ConfigException.BadValue("rookery.kryo.module-registrars", "module '" + module + "' needs "
+                    + registrar.getName() + " for its events: add rookery.kryo.module-registrars." + module + " = \""
+                    + registrar.getName() + "\"");
+        }
     }
 
     private static String quoted(String key) {
@@ -78,14 +101,14 @@ public final class Modules implements ServerInfo {
     }
 
     private Modules(String domain, Map<String, XmppModule> modules, Map<String, XmppModule> disabled,
-            Map<String, Config> sections, Config root, Clock clock, Instant startedAt) {
+            Map<String, Config> sections, Config root, Clock clock, Instant startedAt, PrometheusRegistry metrics) {
         this.modules = Collections.unmodifiableMap(modules);
         for (Map.Entry<String, XmppModule> e : disabled.entrySet()) {
             // A module switched off answers and advertises nothing, but the state it keeps in accounts is still
             // applied and snapshotted, so switching it on again finds everything it had stored.
             Declarations d = new Declarations();
             e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
-                    startedAt, this), d);
+                    startedAt, this, metrics), d);
             for (Declarations.DeclaredPart part : d.accountParts()) {
                 parts.add(e.getKey(), part.key(), part.part(), part.events());
             }
@@ -93,7 +116,7 @@ public final class Modules implements ServerInfo {
         for (Map.Entry<String, XmppModule> e : modules.entrySet()) {
             Declarations d = new Declarations();
             e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
-                    startedAt, this), d);
+                    startedAt, this, metrics), d);
             for (Declarations.DeclaredPart part : d.accountParts()) {
                 parts.add(e.getKey(), part.key(), part.part(), part.events());
             }
@@ -103,6 +126,7 @@ public final class Modules implements ServerInfo {
                             + ", which another module handles already");
                 }
             }
+            for (Class<? extends KryoRegistrar> r : d.kryoRegistrars()) checkRegistered(e.getKey(), r, root);
             d.hooks().forEach((hook, handlers) -> hooks.computeIfAbsent(hook, h -> new ArrayList<>()).addAll(handlers));
             xeps.addAll(d.xeps());
             for (StreamFeature f : d.streamFeatures()) {

@@ -67,11 +67,6 @@ public final class NodeMetrics {
             .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
     private final Counter streamErrors = Counter.builder().name("xmpp_stream_errors_total")
             .help("Stream errors sent to clients by condition").labelNames("condition").register(registry);
-    private final Counter offlineStored = Counter.builder().name("xmpp_offline_messages_stored_total")
-            .help("Messages put into offline storage").register(registry);
-    private final Histogram offlineQueue = Histogram.builder().name("xmpp_offline_queue_size")
-            .help("Length of a user's offline queue after a message was stored").classicOnly()
-            .classicUpperBounds(1, 5, 10, 25, 50, 100, 250, 500, 1000, 5000).register(registry);
     private final Histogram persistenceWrite = Histogram.builder().name("rookery_persistence_write_seconds")
             .help("From a user entity persisting events to the journal confirming them").classicOnly()
             .classicUpperBounds(LATENCY_BOUNDS).register(registry);
@@ -149,11 +144,6 @@ public final class NodeMetrics {
 
     public void streamError(String condition) {
         streamErrors.labelValues(condition).inc();
-    }
-
-    public void offlineStored(int queueLength) {
-        offlineStored.inc();
-        offlineQueue.observe(queueLength);
     }
 
     public void persisted(long startedNanos) {

@@ -1,6 +1,7 @@
 package io.rookery.node.user;
 
 import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
@@ -256,7 +257,7 @@ final class OnlineResources {
 
     /** Unavailable presence from one of the user's resources. */
     Element unavailableOf(String resource) {
-        return Element.builder("presence", "jabber:client").attr("from", full(resource))
+        return Element.builder("presence", Namespaces.CLIENT).attr("from", full(resource))
                 .attr("type", "unavailable").build();
     }
 
@@ -388,7 +389,7 @@ final class OnlineResources {
     }
 
     private static int priorityOf(Element presence) {
-        String p = presence.childText("priority", "jabber:client");
+        String p = presence.childText("priority", Namespaces.CLIENT);
         if (p == null || p.isBlank()) return 0;
         try {
             int v = Integer.parseInt(p.trim());

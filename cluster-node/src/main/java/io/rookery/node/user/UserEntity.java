@@ -13,9 +13,6 @@ import io.rookery.node.ext.IqOutcome;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
-import io.rookery.persistence.offline.OfflineMessage;
-import io.rookery.persistence.offline.OfflineMessageStored;
-import io.rookery.persistence.offline.OfflineMessagesDelivered;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.xml.StoredXml;
 import io.rookery.protocol.jid.Jid;
@@ -138,7 +135,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
 
     /** Starts sharding of user entities on this node; directory may be null (tests without Cassandra). */
     /** Per-account limits. */
-    public record Limits(Duration passivateAfter, int maxOfflineMessages) {}
+    public record Limits(Duration passivateAfter) {}
 
     public static void init(ActorSystem<?> system, StanzaRouter router, AccountDirectory directory, Limits limits,
             NodeMetrics metrics) {
@@ -158,7 +155,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private final TimerScheduler<Command> timers;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final Duration passivateAfter;
-    private final int maxOffline;
     private final AccountDirectory directory;
     private final OnlineResources online;
     private final Contacts contacts;
@@ -173,7 +169,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         this.timers = timers;
         this.shard = shard;
         this.passivateAfter = limits.passivateAfter();
-        this.maxOffline = limits.maxOfflineMessages();
         this.directory = directory;
         this.online = new OnlineResources(jid, router);
         this.contacts = new Contacts(jid, router, online);
@@ -249,7 +244,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                     online.sendTo(cmd.resource(), StoredXml.parse(xml).withAttr("to", jid + "/" + cmd.resource()));
                 }
                 hook(Hook.INITIAL_PRESENCE, state, cmd.resource());
-                return deliverOffline(state, cmd.resource());
+                return run(offlineDelivery(state, cmd.resource()));
             }
             case UPDATED, UNAVAILABLE -> broadcastToSubscribers(state, cmd.presence());
             default -> { }
@@ -311,24 +306,12 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         if (!online.deliver(stanza, cmd.to(), state.exists(), cmd.routedAtMicros(), delivered)) {
             return Effect().noReply();
         }
-        if (state.offlineCount() >= maxOffline) {
-            // XEP-0160 §3: storage is full.
+        // §8.5.2.2.1: stored by a module (XEP-0160), or refused when none stores messages.
+        if (!router.modules().hooked(Hook.MESSAGE_UNDELIVERABLE)) {
             online.bounce(stanza);
             return Effect().noReply();
         }
-        long now = System.currentTimeMillis();
-        Element stamped = withDelay(stanza, now);
-        return persist(new OfflineMessageStored(new OfflineMessage(StoredXml.write(stamped), now)))
-                .thenRun(s -> metrics.offlineStored(s.offlineCount()))
-                .thenNoReply();
-    }
-
-    /** XEP-0203: when the server received it. */
-    private Element withDelay(Element stanza, long millis) {
-        java.util.List<io.rookery.protocol.xml.Node> children = new java.util.ArrayList<>(stanza.children());
-        children.add(Element.builder("delay", io.rookery.protocol.xep.offline.Delay.NS).attr("from", jid.domain())
-                .attr("stamp", java.time.Instant.ofEpochMilli(millis).toString()).build());
-        return stanza.withChildren(children);
+        return run(router.modules().run(Hook.MESSAGE_UNDELIVERABLE, new Hook.MessageUndeliverable(view(state), stanza)));
     }
 
     /** The resource of the session that sent a stanza, from the full JID it stamped; null when there is none. */
@@ -340,20 +323,19 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         }
     }
 
-    /** At initial presence with non-negative priority, stored messages go to that resource, then are removed. */
-    private ReplyEffect<UserEvent, UserState> deliverOffline(UserState state, String resource) {
-        if (state.offlineCount() == 0 || online.priority(resource) < 0) return Effect().noReply();
-        return persist(new OfflineMessagesDelivered(sendOffline(state, resource))).thenNoReply();
+    /**
+     * At initial presence with non-negative priority (or an available resource registering again), what was stored
+     * for the user may go to that resource: the modules' stanzas are sent, then their events persisted.
+     */
+    private HookOutcome offlineDelivery(UserState state, String resource) {
+        if (online.priority(resource) < 0 || !router.modules().hooked(Hook.OFFLINE_DELIVERY)) return HookOutcome.NONE;
+        return router.modules().run(Hook.OFFLINE_DELIVERY, new Hook.ResourceChanged(view(state), resource));
     }
 
-    private int sendOffline(UserState state, String resource) {
-        java.util.List<OfflineMessage> messages = state.offlineMessages();
-        for (OfflineMessage m : messages) online.sendTo(resource, StoredXml.parse(m.stanzaXml()));
-        if (router.modules().hooked(Hook.OFFLINE_DELIVERY)) {
-            apply(router.modules().run(Hook.OFFLINE_DELIVERY,
-                    new Hook.OfflineDelivered(view(state), resource, messages.size())));
-        }
-        return messages.size();
+    /** A hook's outcome: its stanzas sent, then its events persisted. */
+    private ReplyEffect<UserEvent, UserState> run(HookOutcome outcome) {
+        apply(outcome);
+        return outcome.persist().isEmpty() ? Effect().noReply() : persist(outcome.persist()).thenNoReply();
     }
 
     // ---- accounts ----------------------------------------------------------------------------------------------
@@ -429,11 +411,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         Bound bound = new Bound(cmd.resource(), context.getSelf());
         // Messages that arrived while no session was registered went to offline storage; an available resource
         // gets them now, as at initial presence.
-        if (!online.available(cmd.resource()) || state.offlineCount() == 0 || online.priority(cmd.resource()) < 0) {
-            return Effect().reply(cmd.replyTo(), bound);
-        }
-        int count = sendOffline(state, cmd.resource());
-        return persist(new OfflineMessagesDelivered(count)).thenReply(cmd.replyTo(), s -> bound);
+        HookOutcome stored = online.available(cmd.resource()) ? offlineDelivery(state, cmd.resource()) : HookOutcome.NONE;
+        apply(stored);
+        if (stored.persist().isEmpty()) return Effect().reply(cmd.replyTo(), bound);
+        return persist(stored.persist()).thenReply(cmd.replyTo(), s -> bound);
     }
 
     /** Death watch on a bound session, so a session lost with its node (no unbind) is unbound all the same. */

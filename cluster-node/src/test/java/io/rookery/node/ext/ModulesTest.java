@@ -88,6 +88,26 @@ class ModulesTest {
     }
 
     @Test
+    void aModuleWhoseEventsRegistrarIsNotConfiguredFailsTheStart() {
+        Map<String, Object> probe = new java.util.HashMap<>(ProbeModule.enabledWith("hi"));
+        probe.put("rookery.modules.probe.events-registrar", ProbeRegistrar.class.getName());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(probe));
+        assertTrue(e.getMessage().contains("rookery.modules") || e.getMessage().contains("module-registrars"),
+                e::getMessage);
+        probe.put("rookery.kryo.module-registrars.probe", ProbeRegistrar.class.getName());
+        assertTrue(load(probe).enabled("probe"));
+        // The stock modules' events are registered by the persistence layer's registrars.
+        assertTrue(load(Map.of()).enabled("vcard"));
+    }
+
+    /** Gives nothing ids: only its name matters here. */
+    public static final class ProbeRegistrar implements io.rookery.persistence.kryo.KryoRegistrar {
+        @Override
+        public void register(io.rookery.persistence.kryo.KryoRegistry registry) {
+        }
+    }
+
+    @Test
     void twoModulesClaimingTheSameIqFailTheStart() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> load(Map.of(
                 "rookery.modules.version2.class", "io.rookery.node.ext.version.VersionModule",

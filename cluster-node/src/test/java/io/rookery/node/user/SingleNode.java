@@ -80,7 +80,7 @@ public final class SingleNode implements AutoCloseable {
         });
         Router router = new Router(ClusterSharding.get(system), DOMAIN,
                 Modules.fromConfig(config, java.time.Clock.systemUTC(), java.time.Instant.now()));
-        UserEntity.init(system, router, null, new UserEntity.Limits(Duration.ofMinutes(5), 1000),
+        UserEntity.init(system, router, null, new UserEntity.Limits(Duration.ofMinutes(5)),
                 new io.rookery.node.metrics.NodeMetrics());
         return new SingleNode(testKit, router);
     }

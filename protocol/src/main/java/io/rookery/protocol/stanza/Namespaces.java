@@ -3,6 +3,7 @@ package io.rookery.protocol.stanza;
 /** Namespace names of RFC 6120 and RFC 6121; each XEP's own are constants of its package under {@code xep}. */
 public final class Namespaces {
     public static final String CLIENT = "jabber:client";
+    public static final String SERVER = "jabber:server";
     public static final String STREAM = "http://etherx.jabber.org/streams";
     public static final String STREAMS_ERRORS = "urn:ietf:params:xml:ns:xmpp-streams";
     public static final String STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";

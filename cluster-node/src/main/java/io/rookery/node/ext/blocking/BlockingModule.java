@@ -6,6 +6,7 @@ import io.rookery.node.ext.ModuleContext;
 import io.rookery.node.ext.PartKey;
 import io.rookery.node.ext.Xep;
 import io.rookery.node.ext.XmppModule;
+import io.rookery.persistence.user.ImEventsRegistrar;
 import io.rookery.persistence.blocking.JidsBlocked;
 import io.rookery.persistence.blocking.JidsUnblocked;
 import io.rookery.protocol.xep.blocking.BlockingCommand;
@@ -23,6 +24,7 @@ public final class BlockingModule implements XmppModule {
     public void declare(ModuleContext context, Declarations d) {
         d.implementsXep(Xep.xep(191, "1.3", "blocking command"))
                 .discoFeature(Discoverable.SERVER, BlockingCommand.NS)
+                .kryoRegistrar(ImEventsRegistrar.class)
                 .accountPart(BLOCKLIST, new BlocklistPart(), List.of(JidsBlocked.class, JidsUnblocked.class));
     }
 

@@ -1,5 +1,6 @@
 package io.rookery.node.ext.carbons;
 
+import io.prometheus.metrics.core.metrics.Counter;
 import io.rookery.node.ext.AccountView;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.BoundResource;
@@ -30,13 +31,22 @@ import java.util.List;
 public final class CarbonsModule implements XmppModule {
     @Override
     public void declare(ModuleContext context, Declarations d) {
+        Counter copies = Counter.builder().name("xmpp_carbons_copies_total")
+                .help("XEP-0280 carbon copies made, by direction").labelNames("direction").register(context.metrics());
         d.implementsXep(Xep.xep(280, "1.0.1",
                         "message carbons (`urn:xmpp:carbons:2`) for type chat, with `private` and `no-copy` honoured"))
                 .discoFeature(Discoverable.SERVER, Carbons.NS)
                 .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "enable", Carbons.NS, r -> toggle(r, true))
                 .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "disable", Carbons.NS, r -> toggle(r, false))
-                .on(Hook.STANZA_SENT, e -> copies("sent", e.account(), e.stanza(), List.of(e.resource())))
-                .on(Hook.STANZA_RECEIVED, e -> copies("received", e.account(), e.stanza(), e.deliveredTo()));
+                .on(Hook.STANZA_SENT, e -> counted(copies, copies("sent", e.account(), e.stanza(),
+                        List.of(e.resource())), "sent"))
+                .on(Hook.STANZA_RECEIVED, e -> counted(copies, copies("received", e.account(), e.stanza(),
+                        e.deliveredTo()), "received"));
+    }
+
+    private static HookOutcome counted(Counter copies, HookOutcome outcome, String direction) {
+        if (!outcome.toResources().isEmpty()) copies.labelValues(direction).inc(outcome.toResources().size());
+        return outcome;
     }
 
     /** A result, or bad-request when the requesting resource is not bound here (never expected). */

@@ -9,6 +9,7 @@ import io.rookery.node.ext.ModuleContext;
 import io.rookery.node.ext.PartKey;
 import io.rookery.node.ext.Xep;
 import io.rookery.node.ext.XmppModule;
+import io.rookery.persistence.user.ImEventsRegistrar;
 import io.rookery.persistence.privatexml.PrivateXmlStored;
 import io.rookery.persistence.user.UserEvent;
 import io.rookery.protocol.stanza.Namespaces;
@@ -38,11 +39,12 @@ public final class PrivateXmlModule implements XmppModule {
      */
     public static final int MAX_BYTES = 64 * 1024;
 
-    private static final Set<String> RESERVED = Set.of(Namespaces.CLIENT, "jabber:server", PrivateStorage.NS);
+    private static final Set<String> RESERVED = Set.of(Namespaces.CLIENT, Namespaces.SERVER, PrivateStorage.NS);
 
     @Override
     public void declare(ModuleContext context, Declarations d) {
         d.implementsXep(Xep.xep(49, "1.2", "private XML storage (64 KiB per element)"))
+                .kryoRegistrar(ImEventsRegistrar.class)
                 .accountPart(ENTRIES, new PrivateXmlPart(), List.of(PrivateXmlStored.class))
                 .iq(AddressKind.OWN_ACCOUNT, IqType.GET, "query", PrivateStorage.NS, PrivateXmlModule::own)
                 .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "query", PrivateStorage.NS, PrivateXmlModule::own);

@@ -9,6 +9,7 @@ import io.rookery.node.ext.ModuleContext;
 import io.rookery.node.ext.PartKey;
 import io.rookery.node.ext.Xep;
 import io.rookery.node.ext.XmppModule;
+import io.rookery.persistence.user.ImEventsRegistrar;
 import io.rookery.persistence.vcard.VCardStored;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
@@ -37,6 +38,7 @@ public final class VCardModule implements XmppModule {
     public void declare(ModuleContext context, Declarations d) {
         d.implementsXep(Xep.xep(54, "1.2",
                         "vcard-temp: own vCard get/set (64 KiB at most), other users' vCards readable"))
+                .kryoRegistrar(ImEventsRegistrar.class)
                 .accountPart(VCARD, new VCardPart(), List.of(VCardStored.class))
                 .iq(AddressKind.OWN_ACCOUNT, IqType.GET, VCard.ELEMENT, VCard.NS, VCardModule::stored)
                 .iq(AddressKind.OWN_ACCOUNT, IqType.SET, VCard.ELEMENT, VCard.NS, VCardModule::store)

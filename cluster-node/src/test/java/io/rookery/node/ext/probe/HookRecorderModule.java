@@ -21,8 +21,7 @@ public final class HookRecorderModule implements XmppModule {
         d.on(Hook.RESOURCE_BOUND, e -> tell(e.account().resources(), "resource-bound " + e.resource()))
                 .on(Hook.INITIAL_PRESENCE, e -> tell(e.account().resources(), "initial-presence " + e.resource()))
                 .on(Hook.RESOURCE_UNBOUND, e -> tell(e.account().resources(), "resource-unbound " + e.resource()))
-                .on(Hook.OFFLINE_DELIVERY, e -> tell(e.account().resources(),
-                        "offline-delivery " + e.resource() + " " + e.count()));
+                .on(Hook.OFFLINE_DELIVERY, e -> tell(e.account().resources(), "offline-delivery " + e.resource()));
     }
 
     private static HookOutcome tell(List<BoundResource> resources, String what) {

@@ -21,6 +21,15 @@ public final class ProbeModule implements XmppModule {
     @Override
     public void declare(ModuleContext context, Declarations d) {
         String greeting = context.config().getString("greeting");
+        if (context.config().hasPath("events-registrar")) {
+            // A registrar for the events of this imaginary module, to see the node check it is configured.
+            try {
+                d.kryoRegistrar(Class.forName(context.config().getString("events-registrar"))
+                        .asSubclass(io.rookery.persistence.kryo.KryoRegistrar.class));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
         d.discoFeature(Discoverable.SERVER, NS)
                 .streamFeature(StreamFeature.always(StreamFeature.Step.AFTER_AUTHENTICATION,
                         "<probe xmlns='" + NS + "'/>"))
