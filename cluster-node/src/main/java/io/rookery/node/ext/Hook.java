@@ -10,7 +10,7 @@ import java.util.List;
 public final class Hook<E> {
     /** One of the user's resources sent a message to someone else (XEP-0280 sent carbons, archives). */
     public static final Hook<StanzaSent> STANZA_SENT = new Hook<>("stanza-sent");
-    /** A stanza addressed to the user was delivered to these resources (received carbons, archives). */
+    /** A message addressed to the user was delivered to these resources (received carbons, archives). */
     public static final Hook<StanzaReceived> STANZA_RECEIVED = new Hook<>("stanza-received");
     /** A session bound a resource (RFC 6120 §7). */
     public static final Hook<ResourceChanged> RESOURCE_BOUND = new Hook<>("resource-bound");

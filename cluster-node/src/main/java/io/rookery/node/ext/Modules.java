@@ -43,8 +43,8 @@ public final class Modules implements ServerInfo {
     /** The enabled modules of {@code rookery.modules} in {@code root}, in the order of their names. */
     public static Modules fromConfig(Config root, Clock clock, Instant startedAt, PrometheusRegistry metrics) {
         Config all = root.getConfig("rookery.modules");
-        Map<String, XmppModule> enabled = new LinkedHashMap<>();
-        Map<String, XmppModule> disabled = new LinkedHashMap<>();
+        Map<String, XmppModule> named = new LinkedHashMap<>();
+        java.util.Set<String> off = new java.util.HashSet<>();
         Map<String, Config> sections = new HashMap<>();
         for (String name : new TreeSet<>(all.root().keySet())) {
             // "rookery.modules.<name> = null" removes a module altogether (its stored parts are still kept).
@@ -57,14 +57,12 @@ public final class Modules implements ServerInfo {
                     throw new ConfigException.BadValue("rookery.modules." + name + ".enabled",
                             "module '" + name + "' cannot be switched off yet: its handling still lives in the core");
                 }
-                disabled.put(name, module);
-            } else {
-                enabled.put(name, module);
+                off.add(name);
             }
+            named.put(name, module);
             sections.put(name, section);
         }
-        return new Modules(root.getString("rookery.domain"), enabled, disabled, sections, root, clock, startedAt,
-                metrics);
+        return new Modules(root.getString("rookery.domain"), named, off, sections, root, clock, startedAt, metrics);
     }
 
     /** A module's events need their Kryo ids before the first write: a registrar not configured fails the start. */
@@ -100,33 +98,27 @@ public final class Modules implements ServerInfo {
         }
     }
 
-    private Modules(String domain, Map<String, XmppModule> modules, Map<String, XmppModule> disabled,
+    private Modules(String domain, Map<String, XmppModule> named, java.util.Set<String> off,
             Map<String, Config> sections, Config root, Clock clock, Instant startedAt, PrometheusRegistry metrics) {
-        this.modules = Collections.unmodifiableMap(modules);
-        for (Map.Entry<String, XmppModule> e : disabled.entrySet()) {
+        Map<String, XmppModule> enabled = new LinkedHashMap<>();
+        for (Map.Entry<String, XmppModule> e : named.entrySet()) {
+            Declarations d = new Declarations();
+            e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
+                    startedAt, this, metrics), d);
+            for (Declarations.DeclaredPart part : d.accountParts()) {
+                parts.add(e.getKey(), part.key(), part.part(), part.events());
+            }
+            for (Class<? extends KryoRegistrar> r : d.kryoRegistrars()) checkRegistered(e.getKey(), r, root);
             // A module switched off answers and advertises nothing, but the state it keeps in accounts is still
             // applied and snapshotted, so switching it on again finds everything it had stored.
-            Declarations d = new Declarations();
-            e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
-                    startedAt, this, metrics), d);
-            for (Declarations.DeclaredPart part : d.accountParts()) {
-                parts.add(e.getKey(), part.key(), part.part(), part.events());
-            }
-        }
-        for (Map.Entry<String, XmppModule> e : modules.entrySet()) {
-            Declarations d = new Declarations();
-            e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
-                    startedAt, this, metrics), d);
-            for (Declarations.DeclaredPart part : d.accountParts()) {
-                parts.add(e.getKey(), part.key(), part.part(), part.events());
-            }
+            if (off.contains(e.getKey())) continue;
+            enabled.put(e.getKey(), e.getValue());
             for (Map.Entry<IqKey, IqHandler> h : d.iqHandlers().entrySet()) {
                 if (iq.putIfAbsent(h.getKey(), h.getValue()) != null) {
                     throw new IllegalStateException("module '" + e.getKey() + "' declares " + h.getKey()
                             + ", which another module handles already");
                 }
             }
-            for (Class<? extends KryoRegistrar> r : d.kryoRegistrars()) checkRegistered(e.getKey(), r, root);
             d.hooks().forEach((hook, handlers) -> hooks.computeIfAbsent(hook, h -> new ArrayList<>()).addAll(handlers));
             xeps.addAll(d.xeps());
             for (StreamFeature f : d.streamFeatures()) {
@@ -142,6 +134,7 @@ public final class Modules implements ServerInfo {
             discoFeatures.put(entity, List.copyOf(new TreeSet<>(discoFeatures.get(entity))));
             identities.put(entity, List.copyOf(identities.get(entity)));
         }
+        this.modules = Collections.unmodifiableMap(enabled);
     }
 
     /** The parts of account state the modules keep (switched-off ones included). */

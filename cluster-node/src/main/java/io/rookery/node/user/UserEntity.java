@@ -300,7 +300,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 return run(contacts.inbound(state, stanza));
             }
         }
-        OnlineResources.Delivered delivered = !router.modules().hooked(Hook.STANZA_RECEIVED) ? null
+        // Only messages are told to the hook, and only where a module listens: nothing is allocated otherwise.
+        OnlineResources.Delivered delivered = !"message".equals(stanza.name())
+                || !router.modules().hooked(Hook.STANZA_RECEIVED) ? null
                 : (message, resources) -> apply(router.modules().run(Hook.STANZA_RECEIVED,
                         new Hook.StanzaReceived(view(state), message, resources)));
         if (!online.deliver(stanza, cmd.to(), state.exists(), cmd.routedAtMicros(), delivered)) {
