@@ -174,6 +174,9 @@ public final class RookeryNode implements AutoCloseable {
                             .thenApply(v -> Done.getInstance()));
             system.systemActorOf(LostSessions.create(onlineSessions, router, s.cluster().lostSessionsDelay()), "lost-sessions", Props.empty());
             system.systemActorOf(DeadLetterRescue.create(router), "dead-letter-rescue", Props.empty());
+            AccountService accounts = new AccountService(system, router, directory, s.scramIterations());
+            // Before the listeners open: XEP-0077 registration creates accounts through it.
+            modules.provide(accounts);
             SessionServices services = new SessionServices(s, router, ssl != null, metrics, onlineSessions);
             C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);
             List<Tcp.ServerBinding> bindings = new ArrayList<>();
@@ -190,7 +193,6 @@ public final class RookeryNode implements AutoCloseable {
                 direct = b.localAddress().getPort();
             }
             NodeHealth.get(system).listenersBound();
-            AccountService accounts = new AccountService(system, router, directory, s.scramIterations());
             String token = AdminToken.ensure(s.admin().tokenFile());
             var adminBinding = await(AdminServer.start(system, s.admin().iface(), s.admin().port(), accounts, token)
                     .toCompletableFuture());

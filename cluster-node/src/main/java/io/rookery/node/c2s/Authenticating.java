@@ -2,6 +2,9 @@ package io.rookery.node.c2s;
 
 import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.SessionProtocol.Message;
+import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.IqOutcome;
+import io.rookery.node.ext.IqType;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
@@ -13,6 +16,7 @@ import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.xep.register.Register;
 import io.rookery.protocol.xml.Element;
 import java.util.Base64;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,12 +34,7 @@ final class Authenticating extends SessionState {
     Behavior<Message> onElement(SessionActor s, Element e) {
         if (NegotiatingTls.isStartTls(e)) return NegotiatingTls.startTls(s);
         if (Stanzas.isStanza(e)) {
-            if (Registration.isRegistrationIq(e)) {
-                // XEP-0077 §3: without in-band registration the query gets service-unavailable, not a dead stream.
-                if (s.services.registrationEnabled()) return Registration.handle(s, e);
-                s.send(Stanzas.errorReply(e, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
-                return s.processed();
-            }
+            if ("iq".equals(e.name()) && e.child("query", Register.NS) != null) return streamIq(s, e);
             return s.streamError(StreamErrorCondition.NOT_AUTHORIZED, null);
         }
         if (!Namespaces.SASL.equals(e.namespace())) {
@@ -67,6 +66,26 @@ final class Authenticating extends SessionState {
                 return s.streamError(StreamErrorCondition.POLICY_VIOLATION, "unexpected SASL element");
             }
         }
+    }
+
+    /**
+     * XEP-0077 §3: a registration query goes to the modules that answer on unauthenticated streams; without one
+     * (registration off) it gets service-unavailable, not a dead stream. Results and errors get no answer.
+     */
+    private static Behavior<Message> streamIq(SessionActor s, Element iq) {
+        if (IqType.of(iq.attr("type")) == null) return s.processed();
+        IqOutcome outcome = s.services.modules().handle(AddressKind.STREAM, iq, null);
+        if (outcome == null) {
+            s.send(Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
+            return s.processed();
+        }
+        if (outcome.later() != null) {
+            // The next element is read once this one is answered.
+            s.context.pipeToSelf(outcome.later(), (ok, failure) -> new SessionActor.IqAnswered(iq, ok, failure));
+            return s;
+        }
+        s.send(outcome.reply());
+        return s.processed();
     }
 
     /** §6.4.2: an empty initial response is "=", no text means none. Null means bad base64. */

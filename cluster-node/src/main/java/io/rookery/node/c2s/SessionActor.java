@@ -1,5 +1,6 @@
 package io.rookery.node.c2s;
 
+import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.SessionProtocol.Message;
@@ -8,6 +9,9 @@ import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.sasl.SaslServerMechanism;
 import io.rookery.protocol.sasl.ScramCredentials;
 import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.StanzaError;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.stanza.StreamError;
 import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xml.Element;
@@ -62,6 +66,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     enum EntityStopped implements Local { INSTANCE }
 
     record ReattachAnswered(UserEntity.BindResult result, Throwable failure) implements Local {}
+
+    /** A module's answer that came later ({@link IqOutcome#later}); failure: the stage failed. */
+    record IqAnswered(Element iq, IqOutcome outcome, Throwable failure) implements Local {}
 
     /**
      * The asks to the user entity go through the actor context (the reply completes a Scala future in place), not
@@ -198,19 +205,12 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         transport.write(new ConnectionStage.Out(xml, controls));
     }
 
-    // ---- in-band registration (XEP-0077), only while authenticating -------------------------------------------
-
-    SessionServices services() {
-        return services;
-    }
-
-    Behavior<Message> registrationReply(Element reply) {
-        send(reply);
+    /** A module answered an iq later; the stream goes on with the next element. */
+    Behavior<Message> onIqAnswered(IqAnswered a) {
+        send(a.failure() != null || a.outcome() == null
+                ? Stanzas.errorReply(a.iq(), StanzaError.of(StanzaErrorCondition.INTERNAL_SERVER_ERROR))
+                : a.outcome().reply());
         return processed();
-    }
-
-    ActorContext<Message> context() {
-        return context;
     }
 
     // ---- closing (RFC 6120 §4.4, §4.9) ------------------------------------------------------------------------

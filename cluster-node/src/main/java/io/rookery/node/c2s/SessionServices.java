@@ -50,16 +50,8 @@ public final class SessionServices {
         return settings.c2s().allowPlainWithoutTls();
     }
 
-    boolean registrationEnabled() {
-        return settings.registrationEnabled();
-    }
-
     int maxAuthFailures() {
         return settings.c2s().maxAuthFailures();
-    }
-
-    int scramIterations() {
-        return settings.scramIterations();
     }
 
     Router router() {

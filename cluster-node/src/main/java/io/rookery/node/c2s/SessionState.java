@@ -33,7 +33,7 @@ abstract class SessionState {
         if (m == SessionActor.EntityStopped.INSTANCE) return onEntityStopped(s);
         if (m == SessionProtocol.Unbound.INSTANCE) return s.onUnbound();
         if (m instanceof SessionActor.ReattachAnswered r) return onReattachAnswered(s, r);
-        if (m instanceof Registration.Answered a) return Registration.answered(s, a);
+        if (m instanceof SessionActor.IqAnswered a) return s.onIqAnswered(a);
         if (m instanceof SessionActor.ParseFailed f) return s.streamError(f.condition(), f.text());
         if (m instanceof SessionProtocol.Kicked k) return s.onKicked(k);
         if (m instanceof SessionActor.TimedOut) return s.streamError(StreamErrorCondition.CONNECTION_TIMEOUT, null);

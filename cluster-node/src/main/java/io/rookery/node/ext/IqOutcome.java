@@ -6,25 +6,36 @@ import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.xml.Element;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What handling an iq decided: the reply to the requester, the events to persist in the addressed account's
  * journal first (only for account addresses; the server has no journal), further stanzas to route once they are
  * stored, and {@link ResourceFlags} to set and clear on the requesting resource (its own account only).
  */
-public record IqOutcome(Element reply, List<UserEvent> persist, List<Element> route, int flagsSet, int flagsCleared) {
+public record IqOutcome(Element reply, List<UserEvent> persist, List<Element> route, int flagsSet, int flagsCleared,
+        CompletionStage<IqOutcome> later) {
     public IqOutcome {
         persist = List.copyOf(persist);
         route = List.copyOf(route);
     }
 
     public IqOutcome(Element reply, List<UserEvent> persist, List<Element> route) {
-        this(reply, persist, route, 0, 0);
+        this(reply, persist, route, 0, 0, null);
     }
 
     /** The same, and these {@link ResourceFlags} set and cleared on the requesting resource. */
     public IqOutcome withFlags(int set, int cleared) {
-        return new IqOutcome(reply, persist, route, set, cleared);
+        return new IqOutcome(reply, persist, route, set, cleared, later);
+    }
+
+    /**
+     * The answer comes later, when the stage completes (a failed stage is answered with internal-server-error).
+     * Only streams not yet authenticated take it so far ({@link AddressKind#STREAM}): the session waits for it
+     * without reading the next element.
+     */
+    public static IqOutcome later(CompletionStage<IqOutcome> answer) {
+        return new IqOutcome(null, List.of(), List.of(), 0, 0, answer);
     }
 
     public static IqOutcome reply(Element reply) {

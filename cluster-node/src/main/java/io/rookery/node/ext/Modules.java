@@ -34,6 +34,7 @@ public final class Modules implements ServerInfo {
     private final Map<Discoverable, List<Disco.Identity>> identities = new EnumMap<>(Discoverable.class);
     private final AccountParts parts = new AccountParts();
     private final Map<Hook<?>, List<HookHandler<?>>> hooks = new HashMap<>();
+    private volatile AccountProvisioning accounts;
 
     /** The modules of {@code rookery.modules}, their metrics in a registry of their own (tests). */
     public static Modules fromConfig(Config root, Clock clock, Instant startedAt) {
@@ -104,7 +105,7 @@ public final class Modules implements ServerInfo {
         for (Map.Entry<String, XmppModule> e : named.entrySet()) {
             Declarations d = new Declarations();
             e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
-                    startedAt, this, metrics), d);
+                    startedAt, this, metrics, this::accounts), d);
             for (Declarations.DeclaredPart part : d.accountParts()) {
                 parts.add(e.getKey(), part.key(), part.part(), part.events());
             }
@@ -135,6 +136,17 @@ public final class Modules implements ServerInfo {
             identities.put(entity, List.copyOf(identities.get(entity)));
         }
         this.modules = Collections.unmodifiableMap(enabled);
+    }
+
+    /** Account creation, for the modules that offer it; set by the node once its account service runs. */
+    public void provide(AccountProvisioning accounts) {
+        this.accounts = accounts;
+    }
+
+    private AccountProvisioning accounts() {
+        AccountProvisioning a = accounts;
+        if (a == null) throw new IllegalStateException("the node's account service is not running yet");
+        return a;
     }
 
     /** The parts of account state the modules keep (switched-off ones included). */
@@ -184,8 +196,9 @@ public final class Modules implements ServerInfo {
      */
     public Element answer(AddressKind to, Element iq) {
         IqOutcome outcome = handle(to, iq, null);
-        if (outcome != null && !outcome.persist().isEmpty()) {
-            throw new IllegalStateException("a handler for " + to + " asked to persist: nothing stores it here");
+        if (outcome != null && (!outcome.persist().isEmpty() || outcome.later() != null)) {
+            throw new IllegalStateException("a handler for " + to + " asked to persist or to answer later: "
+                    + "only account and stream handlers may");
         }
         return outcome == null ? IqOutcome.error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE).reply()
                 : outcome.reply();

@@ -1,5 +1,7 @@
 package io.rookery.node.user;
 
+import io.rookery.node.ext.AccountProvisioning;
+
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.sasl.ScramCredentials;
@@ -14,7 +16,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
 
 /** Account administration for the admin API: every change goes through the account's entity. */
-public final class AccountService {
+public final class AccountService implements AccountProvisioning {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final ActorSystem<?> system;
@@ -44,6 +46,19 @@ public final class AccountService {
     private CompletionStage<UserEntity.AccountStatus> create(Jid jid, List<ScramCredentials> creds) {
         return router.user(jid).<UserEntity.AccountResult>ask(r -> new UserEntity.CreateAccount(creds, r), TIMEOUT)
                 .thenApply(UserEntity.AccountResult::status);
+    }
+
+    /** XEP-0077 in-band registration and other modules' account creation. */
+    @Override
+    public CompletionStage<Created> create(String localpart, String password) {
+        Jid jid;
+        try {
+            jid = jid(localpart);
+        } catch (InvalidJidException e) {
+            throw new IllegalArgumentException("not a user name: " + e.getMessage(), e);
+        }
+        return create(jid, password).thenApply(status ->
+                status == UserEntity.AccountStatus.CREATED ? Created.CREATED : Created.ALREADY_EXISTS);
     }
 
     public CompletionStage<UserEntity.AccountStatus> changePassword(Jid jid, String password) {

@@ -10,6 +10,7 @@ import io.rookery.node.config.RookerySettings;
 import io.rookery.node.ext.Modules;
 import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.routing.Router;
+import io.rookery.node.user.AccountService;
 import io.rookery.node.user.SingleNode;
 import io.rookery.protocol.stanza.XmppStreamException;
 import io.rookery.protocol.xml.Element;
@@ -61,8 +62,9 @@ final class Conversation {
     static SessionServices services(SingleNode node, boolean tls, Map<String, Object> settings) {
         Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.defaultReference()).resolve();
         // The session's modules follow the script's settings; its router reaches the node's user entities.
-        Router router = new Router(ClusterSharding.get(node.testKit.system()), "localhost",
-                Modules.fromConfig(config, Clock.systemUTC(), Instant.now()));
+        Modules modules = Modules.fromConfig(config, Clock.systemUTC(), Instant.now());
+        Router router = new Router(ClusterSharding.get(node.testKit.system()), "localhost", modules);
+        modules.provide(new AccountService(node.testKit.system(), router, null, 4096));
         return new SessionServices(RookerySettings.from(config), router, tls, new NodeMetrics(), null);
     }
 

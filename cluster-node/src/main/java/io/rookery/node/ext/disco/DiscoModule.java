@@ -42,7 +42,7 @@ public final class DiscoModule implements XmppModule {
             d.iq(to, IqType.GET, "query", Disco.INFO, r -> r.payload().attr("node") != null ? unavailable(r)
                     : IqOutcome.result(r.iq(), info(info, Discoverable.ACCOUNT, null)));
         }
-        for (AddressKind to : AddressKind.values()) {
+        for (AddressKind to : new AddressKind[] {AddressKind.SERVER, AddressKind.OWN_ACCOUNT, AddressKind.OTHER_ACCOUNT}) {
             // An entity with no items of its own publishes none; nodes are not supported.
             d.iq(to, IqType.GET, "query", Disco.ITEMS, r -> r.payload().attr("node") != null ? unavailable(r)
                     : IqOutcome.result(r.iq(), Disco.noItems()));

@@ -16,7 +16,7 @@ public final class PingModule implements XmppModule {
     public void declare(ModuleContext context, Declarations d) {
         d.implementsXep(Xep.xep(199, "2.0.1", "ping to the server and to an account"))
                 .discoFeature(Discoverable.SERVER, Ping.NS);
-        for (AddressKind to : AddressKind.values()) {
+        for (AddressKind to : new AddressKind[] {AddressKind.SERVER, AddressKind.OWN_ACCOUNT, AddressKind.OTHER_ACCOUNT}) {
             d.iq(to, IqType.GET, Ping.ELEMENT, Ping.NS, r -> IqOutcome.result(r.iq(), null));
         }
     }
