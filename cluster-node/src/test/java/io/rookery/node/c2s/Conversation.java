@@ -179,12 +179,16 @@ final class Conversation {
     Conversation asksTheStageTo(int control) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         int seen = 0;
-        while ((seen & control) == 0 && System.nanoTime() < deadline) {
-            Integer c = controls.poll();
-            if (c == null) Thread.onSpinWait();
-            else seen |= c;
+        try {
+            while ((seen & control) == 0) {
+                long left = deadline - System.nanoTime();
+                Integer c = left <= 0 ? null : controls.poll(left, TimeUnit.NANOSECONDS);
+                if (c == null) fail("the stage was not asked for control " + control);
+                seen |= c;
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
-        if ((seen & control) == 0) fail("the stage was not asked for control " + control);
         return this;
     }
 
