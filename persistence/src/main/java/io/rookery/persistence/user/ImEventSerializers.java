@@ -1,6 +1,5 @@
 package io.rookery.persistence.user;
 
-import static io.rookery.persistence.user.PersistedFields.MAX_CREDENTIALS;
 import static io.rookery.persistence.user.PersistedFields.MAX_ITEMS;
 import static io.rookery.persistence.user.PersistedFields.MAX_JID_BYTES;
 import static io.rookery.persistence.user.PersistedFields.MAX_TEXT_BYTES;
@@ -323,11 +322,7 @@ final class ImEventSerializers {
 
         @Override
         public void write(Kryo kryo, Output output, UserSnapshotV2 s) {
-            writeObjects(kryo, output, s.credentials(), MAX_CREDENTIALS, "SCRAM credentials");
-            output.writeBoolean(s.exists());
-            writeObjects(kryo, output, s.roster(), MAX_ITEMS, "roster items");
-            output.writeLong(s.rosterVersion());
-            writeStringMap(output, s.pendingIn(), MAX_JID_BYTES, MAX_TEXT_BYTES, "pending subscription");
+            AccountFields.write(kryo, output, s.credentials(), s.exists(), s.roster(), s.rosterVersion(), s.pendingIn());
             writeObjects(kryo, output, s.offline(), MAX_ITEMS, "offline messages");
             writeStrings(output, s.blocklist(), MAX_JID_BYTES, "blocked JID");
             writeString(output, s.vcardXml(), MAX_TEXT_BYTES, "vCard");
@@ -336,19 +331,14 @@ final class ImEventSerializers {
 
         @Override
         public UserSnapshotV2 read(Kryo kryo, Input input, Class<? extends UserSnapshotV2> type) {
-            List<ScramCredentials> credentials =
-                    readObjects(kryo, input, ScramCredentials.class, MAX_CREDENTIALS, "SCRAM credentials");
-            boolean exists = readFlag(input, "exists");
-            List<RosterItem> roster = readObjects(kryo, input, RosterItem.class, MAX_ITEMS, "roster items");
-            long rosterVersion = input.readLong();
-            var pendingIn = readStringMap(input, MAX_JID_BYTES, MAX_TEXT_BYTES, "pending subscription");
+            AccountFields a = AccountFields.read(kryo, input);
             List<OfflineMessage> offline =
                     readObjects(kryo, input, OfflineMessage.class, MAX_ITEMS, "offline messages");
             List<String> blocklist = readStrings(input, MAX_JID_BYTES, "blocked JID");
             String vcardXml = readNullableString(input, MAX_TEXT_BYTES, "vCard");
             var privateXml = readStringMap(input, MAX_TEXT_BYTES, MAX_TEXT_BYTES, "private XML");
-            return new UserSnapshotV2(credentials, exists, roster, rosterVersion, pendingIn, offline, blocklist,
-                    vcardXml, privateXml);
+            return new UserSnapshotV2(a.credentials(), a.exists(), a.roster(), a.rosterVersion(), a.pendingIn(),
+                    offline, blocklist, vcardXml, privateXml);
         }
     }
 }

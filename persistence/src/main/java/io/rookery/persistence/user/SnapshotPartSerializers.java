@@ -1,11 +1,9 @@
 package io.rookery.persistence.user;
 
-import static io.rookery.persistence.user.PersistedFields.MAX_CREDENTIALS;
 import static io.rookery.persistence.user.PersistedFields.MAX_ITEMS;
 import static io.rookery.persistence.user.PersistedFields.MAX_JID_BYTES;
 import static io.rookery.persistence.user.PersistedFields.MAX_TEXT_BYTES;
 import static io.rookery.persistence.user.PersistedFields.readCount;
-import static io.rookery.persistence.user.PersistedFields.readFlag;
 import static io.rookery.persistence.user.PersistedFields.readObjects;
 import static io.rookery.persistence.user.PersistedFields.readString;
 import static io.rookery.persistence.user.PersistedFields.readStringMap;
@@ -26,9 +24,7 @@ import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineQueue;
 import io.rookery.persistence.privatexml.PrivateXmlEntries;
-import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.vcard.StoredVCard;
-import io.rookery.protocol.sasl.ScramCredentials;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,11 +45,7 @@ final class SnapshotPartSerializers {
 
         @Override
         public void write(Kryo kryo, Output output, UserSnapshotV3 s) {
-            writeObjects(kryo, output, s.credentials(), MAX_CREDENTIALS, "SCRAM credentials");
-            output.writeBoolean(s.exists());
-            writeObjects(kryo, output, s.roster(), MAX_ITEMS, "roster items");
-            output.writeLong(s.rosterVersion());
-            writeStringMap(output, s.pendingIn(), MAX_JID_BYTES, MAX_TEXT_BYTES, "pending subscription");
+            AccountFields.write(kryo, output, s.credentials(), s.exists(), s.roster(), s.rosterVersion(), s.pendingIn());
             writeCount(output, s.parts().size(), MAX_PARTS, "snapshot parts");
             // Each part with its registered class id: a reader knows every module's part, or fails on an unknown id.
             for (KryoSerializable part : s.parts()) kryo.writeClassAndObject(output, part);
@@ -61,12 +53,7 @@ final class SnapshotPartSerializers {
 
         @Override
         public UserSnapshotV3 read(Kryo kryo, Input input, Class<? extends UserSnapshotV3> type) {
-            List<ScramCredentials> credentials =
-                    readObjects(kryo, input, ScramCredentials.class, MAX_CREDENTIALS, "SCRAM credentials");
-            boolean exists = readFlag(input, "exists");
-            List<RosterItem> roster = readObjects(kryo, input, RosterItem.class, MAX_ITEMS, "roster items");
-            long rosterVersion = input.readLong();
-            var pendingIn = readStringMap(input, MAX_JID_BYTES, MAX_TEXT_BYTES, "pending subscription");
+            AccountFields a = AccountFields.read(kryo, input);
             int count = readCount(input, MAX_PARTS, "snapshot parts");
             List<KryoSerializable> parts = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -74,7 +61,7 @@ final class SnapshotPartSerializers {
                 if (!(part instanceof KryoSerializable k)) throw new KryoException("not a snapshot part: " + part);
                 parts.add(k);
             }
-            return new UserSnapshotV3(credentials, exists, roster, rosterVersion, pendingIn, parts);
+            return new UserSnapshotV3(a.credentials(), a.exists(), a.roster(), a.rosterVersion(), a.pendingIn(), parts);
         }
     }
 
