@@ -3,7 +3,7 @@ package io.rookery.node.c2s;
 import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.ext.AddressKind;
-import io.rookery.node.user.ResourceFlags;
+import io.rookery.node.ext.ResourceFlags;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;

@@ -1,5 +1,10 @@
 package io.rookery.node.ext;
 
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.xep.blocking.BlockingCommand;
+import io.rookery.protocol.xep.carbons.Carbons;
+import io.rookery.protocol.xml.Element;
+
 /**
  * What a bound resource asked of its account, as bits kept in memory with the resource. A session keeps them too
  * and restores them when it registers again with a restarted user entity (after its shard moved or its node
@@ -14,4 +19,16 @@ public final class ResourceFlags {
     public static final int BLOCKLIST = 4;
 
     private ResourceFlags() {}
+
+    /** The flags after the session sent this iq to its own account (what a session keeps to restore them). */
+    public static int after(int flags, Element iq) {
+        Boolean carbons = Carbons.toggle(iq);
+        if (carbons != null) return carbons ? flags | CARBONS : flags & ~CARBONS;
+        if (!"get".equals(iq.attr("type"))) return flags;
+        if (iq.child("query", Namespaces.ROSTER) != null) return flags | INTERESTED;
+        if (iq.elements().size() == 1 && BlockingCommand.NS.equals(iq.elements().get(0).namespace())) {
+            return flags | BLOCKLIST;
+        }
+        return flags;
+    }
 }

@@ -1,5 +1,7 @@
 package io.rookery.node.user;
 
+import io.rookery.node.ext.blocking.BlockingModule;
+
 import io.rookery.protocol.xep.blocking.BlockingCommand;
 import io.rookery.persistence.blocking.JidsBlocked;
 import io.rookery.persistence.blocking.JidsUnblocked;
@@ -172,8 +174,10 @@ public final class Blocking {
 
     // ---- enforcement (§3.3) ----------------------------------------------------------------------------------
 
+    /** Checked for every inbound stanza: the blocklist is looked up once, then matched in up to four forms. */
     static boolean blocks(UserState state, Jid jid) {
-        return BlockingCommand.matches(state::isBlocked, jid);
+        Set<String> blocklist = state.part(BlockingModule.BLOCKLIST);
+        return blocklist != null && BlockingCommand.matches(blocklist::contains, jid);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.rookery.node.user;
 
+import io.rookery.node.ext.ResourceFlags;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.stanza.StanzaError;

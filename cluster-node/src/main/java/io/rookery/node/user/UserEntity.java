@@ -1,5 +1,6 @@
 package io.rookery.node.user;
 
+import io.rookery.node.ext.ResourceFlags;
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.persistence.user.AccountCreated;
 import io.rookery.persistence.user.AccountDeleted;

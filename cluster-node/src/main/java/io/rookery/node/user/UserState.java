@@ -3,9 +3,7 @@ package io.rookery.node.user;
 import io.rookery.node.ext.AccountParts;
 import io.rookery.node.ext.PartKey;
 import io.rookery.node.ext.blocking.BlockingModule;
-import io.rookery.node.ext.offline.OfflineModule;
 import io.rookery.persistence.kryo.KryoSerializable;
-import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.RosterItemRemoved;
 import io.rookery.persistence.roster.RosterItemSaved;
@@ -20,7 +18,6 @@ import io.rookery.persistence.user.UserSnapshotV2;
 import io.rookery.persistence.user.UserSnapshotV3;
 import io.rookery.protocol.sasl.ScramCredentials;
 import io.rookery.protocol.sasl.ScramHash;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +29,7 @@ import java.util.TreeMap;
 /**
  * What an account owns and persists: the core's SCRAM keys, roster and pending inbound subscription requests, then
  * one part per module that keeps account state ({@link AccountParts}: offline messages, blocklist, vCard, private
- * XML...). Mutable and owned by the entity alone (Pekko allows that for event-sourced state); snapshots are
+ * XML...), read with {@link #part}. Mutable and owned by the entity alone (Pekko allows that for event-sourced state); snapshots are
  * immutable copies. Collections and parts are created on first use: most entities hold few of them.
  */
 public final class UserState {
@@ -81,21 +78,6 @@ public final class UserState {
         if (partStates == null) return null;
         int i = parts.indexOf(key);
         return i < 0 ? null : (S) partStates[i];
-    }
-
-    int offlineCount() {
-        ArrayDeque<OfflineMessage> q = part(OfflineModule.QUEUE);
-        return q == null ? 0 : q.size();
-    }
-
-    List<OfflineMessage> offlineMessages() {
-        ArrayDeque<OfflineMessage> q = part(OfflineModule.QUEUE);
-        return q == null ? List.of() : List.copyOf(q);
-    }
-
-    boolean isBlocked(String bareJid) {
-        Set<String> b = part(BlockingModule.BLOCKLIST);
-        return b != null && b.contains(bareJid);
     }
 
     Set<String> blocklist() {

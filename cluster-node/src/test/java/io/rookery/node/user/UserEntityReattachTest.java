@@ -1,5 +1,6 @@
 package io.rookery.node.user;
 
+import io.rookery.node.ext.ResourceFlags;
 import static io.rookery.node.user.SingleNode.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

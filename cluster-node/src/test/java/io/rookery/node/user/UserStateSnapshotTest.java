@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.Modules;
+import io.rookery.node.ext.offline.OfflineModule;
 import io.rookery.node.ext.privatexml.PrivateXmlModule;
 import io.rookery.node.ext.vcard.VCardModule;
 import io.rookery.persistence.blocking.Blocklist;
@@ -63,7 +64,7 @@ class UserStateSnapshotTest {
         assertTrue(s.exists());
         assertEquals(ROMEO, s.rosterItem("romeo@example.net"));
         assertEquals(3L, s.rosterVersion);
-        assertEquals(List.of(HELLO), s.offlineMessages());
+        assertEquals(List.of(HELLO), List.copyOf(s.part(OfflineModule.QUEUE)));
         assertEquals(Set.of("spam@example.org"), s.blocklist());
         assertEquals("<vCard xmlns='vcard-temp'><FN>Juliet</FN></vCard>", s.part(VCardModule.VCARD));
         assertEquals(Map.of("a b", "<a xmlns='b'/>"), s.part(PrivateXmlModule.ENTRIES));
