@@ -4,6 +4,7 @@ import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.ResourceFlags;
+import io.rookery.node.ext.StanzaFilter;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
@@ -12,7 +13,6 @@ import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.stanza.StreamErrorCondition;
-import io.rookery.protocol.xep.blocking.BlockingCommand;
 import io.rookery.protocol.xep.carbons.Carbons;
 import io.rookery.protocol.xml.Element;
 import org.apache.pekko.actor.typed.Behavior;
@@ -80,14 +80,19 @@ final class Established extends SessionState {
             if (request) s.send(s.services.modules().answer(AddressKind.SERVER, iq));
             return;
         }
-        if (refusedByBlocklist(s, iq, to)) return;
+        if (refusedByFilters(s, iq, to)) return;
         s.services.router().route(iq, to);
     }
 
-    /** XEP-0191 §3.3: the user's own stanzas to a blocked JID are not sent but answered with not-acceptable. */
-    private static boolean refusedByBlocklist(SessionActor s, Element stanza, Jid to) {
-        if (s.blocked == null || !BlockingCommand.matches(s.blocked::contains, to)) return false;
-        if (!"error".equals(stanza.attr("type"))) s.send(BlockingCommand.refusal(stanza));
+    /**
+     * The user's own stanza that a module's filter keeps back (XEP-0191 §3.3: to a blocked JID), judged from the
+     * session's copies of the account's filtered parts: not sent, and answered when the filter says so.
+     */
+    private static boolean refusedByFilters(SessionActor s, Element stanza, Jid to) {
+        if (s.mirrored == null) return false;
+        StanzaFilter.Verdict verdict = s.services.modules().outbound(s::mirroredPart, stanza, to);
+        if (verdict == null) return false;
+        if (verdict.reply() != null) s.send(verdict.reply());
         return true;
     }
 
@@ -107,7 +112,7 @@ final class Established extends SessionState {
             return;
         }
         if ("probe".equals(type)) return;
-        if (refusedByBlocklist(s, presence, to)) return;
+        if (refusedByFilters(s, presence, to)) return;
         if (type == null) {
             if (s.directedTo == null) s.directedTo = new java.util.HashSet<>(4);
             s.directedTo.add(to);
@@ -130,7 +135,7 @@ final class Established extends SessionState {
             }
             return;
         }
-        if (refusedByBlocklist(s, message, to)) return;
+        if (refusedByFilters(s, message, to)) return;
         s.services.router().route(message, to);
         if ("chat".equals(message.attr("type")) && !s.user.equals(to.bare())) {
             // XEP-0280 §7: the account copies it to the user's other carbons-enabled resources, if any. Messages

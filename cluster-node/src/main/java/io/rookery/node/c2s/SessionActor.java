@@ -103,7 +103,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
      * JID once a resource is bound. */
     Jid user;
     Jid full;
-    java.util.Set<String> blocked;
+    /** Copies of the account's filtered parts by part number (ext.StanzaFilter); null while all are empty. */
+    Object[] mirrored;
     /** RFC 6121 §4.6: JIDs this session sent directed available presence to; they get unavailable at the end. */
     java.util.Set<Jid> directedTo;
     /** The last available presence broadcast by this session (null: unavailable) and its ResourceFlags: what it
@@ -166,6 +167,27 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     void restartStream(int control) {
         pendingControls |= control;
         headerSent = false;
+    }
+
+    /** A fresh copy of one of the account's filtered parts (an unknown part name is ignored). */
+    void mirror(SessionProtocol.PartMirrored m) {
+        io.rookery.node.ext.AccountParts parts = services.modules().parts();
+        io.rookery.node.ext.PartKey<?> key = parts.key(m.part());
+        if (key == null) return;
+        int i = parts.indexOf(key);
+        Object part = m.snapshot() == null ? null : parts.part(i).restore(m.snapshot());
+        if (mirrored == null) {
+            if (part == null) return;
+            mirrored = new Object[parts.size()];
+        }
+        mirrored[i] = part;
+    }
+
+    /** The session's copy of a filtered part, or null. */
+    @SuppressWarnings("unchecked")
+    <S> S mirroredPart(io.rookery.node.ext.PartKey<S> key) {
+        int i = services.modules().parts().indexOf(key);
+        return mirrored == null || i < 0 ? null : (S) mirrored[i];
     }
 
     void send(Element stanza) {

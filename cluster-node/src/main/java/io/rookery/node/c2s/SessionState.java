@@ -24,8 +24,8 @@ abstract class SessionState {
             s.channelBinding = t.tlsServerEndPoint();
             return s;
         }
-        if (m instanceof SessionProtocol.BlocklistUpdated b) {
-            s.blocked = b.jids().isEmpty() ? null : b.jids();
+        if (m instanceof SessionProtocol.PartMirrored p) {
+            s.mirror(p);
             return s;
         }
         if (m instanceof SessionActor.CredentialsLoaded c) return onCredentials(s, c);

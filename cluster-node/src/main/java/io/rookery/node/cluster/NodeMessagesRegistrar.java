@@ -11,7 +11,7 @@ import io.rookery.protocol.xml.Element;
  * Kryo ids 200-299: the messages user entities and sessions exchange, which cross nodes whenever a session and its
  * user's entity live on different members. Records use Kryo's record layout (field by field, in declaration order):
  * these are never persisted, but nodes of two versions talk during a rolling upgrade, so a changed message is a new
- * record with a new id, as for events. Append only: the next free id is 229.
+ * record with a new id, as for events. Append only: the next free id is 230.
  */
 public final class NodeMessagesRegistrar implements KryoRegistrar {
 
@@ -40,11 +40,12 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(SessionProtocol.Deliver.class, 220);
         registry.register(SessionProtocol.Kick.class, 221);
         registry.register(SessionProtocol.Kicked.class, 222);
-        registry.register(SessionProtocol.BlocklistUpdated.class, 223);
+        // 223 was SessionProtocol.BlocklistUpdated, replaced by PartMirrored.
         registry.register(UserEntity.Passivate.class, 224);
         registry.register(UserEntity.SessionStopped.class, 225);
         registry.register(UserEntity.Stop.class, 226);
         registry.register(UserEntity.SessionLost.class, 227);
         registry.register(SessionProtocol.Unbound.class, 228);
+        registry.register(SessionProtocol.PartMirrored.class, 229);
     }
 }

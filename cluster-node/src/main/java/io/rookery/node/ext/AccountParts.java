@@ -11,6 +11,7 @@ import java.util.Map;
 public final class AccountParts {
     private final List<AccountPart<Object>> parts = new ArrayList<>();
     private final Map<PartKey<?>, Integer> byKey = new IdentityHashMap<>();
+    private final Map<String, PartKey<?>> keysByName = new HashMap<>();
     private final Map<Class<?>, Integer> byEvent = new HashMap<>();
     private final Map<Class<?>, Integer> bySnapshot = new HashMap<>();
 
@@ -18,6 +19,9 @@ public final class AccountParts {
     void add(String module, PartKey<?> key, AccountPart<?> part, List<Class<? extends UserEvent>> events) {
         int index = parts.size();
         if (byKey.putIfAbsent(key, index) != null) throw new IllegalStateException(module + " declares " + key + " twice");
+        if (keysByName.putIfAbsent(key.name(), key) != null) {
+            throw new IllegalStateException("module '" + module + "' declares " + key + ", a name already taken");
+        }
         for (Class<? extends UserEvent> e : events) {
             if (byEvent.putIfAbsent(e, index) != null) {
                 throw new IllegalStateException("module '" + module + "' declares " + e.getName()
@@ -43,6 +47,11 @@ public final class AccountParts {
     public int indexOf(PartKey<?> key) {
         Integer i = byKey.get(key);
         return i == null ? -1 : i;
+    }
+
+    /** The key of the part of that name, or null when no module declared it. */
+    public PartKey<?> key(String name) {
+        return keysByName.get(name);
     }
 
     /** The number of the part an event belongs to, or -1 when it is none of the modules'. */

@@ -4,15 +4,31 @@ import io.rookery.persistence.roster.RosterItem;
 import io.rookery.protocol.jid.Jid;
 
 /** What a handler of an iq to an account may read of it. */
-public interface AccountView {
+public interface AccountView extends PartLookup {
     /** The account's bare JID. */
     Jid jid();
 
-    /** The module's part of the account's state, or null when it holds nothing. */
-    <S> S part(PartKey<S> key);
-
     /** The account's roster item for a bare JID (RFC 6121 §2), or null. */
     RosterItem rosterItem(String bareJid);
+
+    /** Every item of the account's roster, in no particular order. */
+    java.util.List<RosterItem> rosterItems();
+
+    /** The contacts whose subscription lets them see the user's presence (RFC 6121 §3: 'from' and 'both'). */
+    default java.util.List<Jid> presenceSubscribers() {
+        java.util.List<Jid> out = new java.util.ArrayList<>();
+        for (RosterItem i : rosterItems()) {
+            if (i.subscription() == io.rookery.persistence.roster.Subscription.FROM
+                    || i.subscription() == io.rookery.persistence.roster.Subscription.BOTH) {
+                try {
+                    out.add(Jid.parse(i.jid()));
+                } catch (io.rookery.protocol.jid.InvalidJidException e) {
+                    // Items were validated when saved.
+                }
+            }
+        }
+        return out;
+    }
 
     /**
      * XEP-0012 §4: 0 while a resource is available, else the seconds since the last one went away; -1 when that is

@@ -18,6 +18,10 @@ public final class Declarations {
     private final List<DeclaredPart> parts = new ArrayList<>();
     private final Map<Hook<?>, List<HookHandler<?>>> hooks = new LinkedHashMap<>();
     private final List<Class<? extends KryoRegistrar>> registrars = new ArrayList<>();
+    private final List<DeclaredFilter> filters = new ArrayList<>();
+    private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
+
+    record DeclaredFilter(PartKey<?> key, StanzaFilter<?> filter) {}
 
     record DeclaredPart(PartKey<?> key, AccountPart<?> part, List<Class<? extends UserEvent>> events) {}
 
@@ -56,6 +60,29 @@ public final class Declarations {
     public <S> Declarations accountPart(PartKey<S> key, AccountPart<S> part, List<Class<? extends UserEvent>> events) {
         parts.add(new DeclaredPart(key, part, List.copyOf(events)));
         return this;
+    }
+
+    /**
+     * Stanzas to and from the account pass this filter while the part (declared by this module) holds something.
+     * The part is then also kept, as a copy, by each of the account's sessions, which filter what their clients send.
+     */
+    public <S> Declarations filter(PartKey<S> key, StanzaFilter<S> filter) {
+        filters.add(new DeclaredFilter(key, filter));
+        return this;
+    }
+
+    /** Switches on one of the core's optional behaviours while this module is enabled. */
+    public Declarations enables(CoreFeature feature) {
+        coreFeatures.add(feature);
+        return this;
+    }
+
+    java.util.Set<CoreFeature> coreFeatures() {
+        return coreFeatures;
+    }
+
+    List<DeclaredFilter> filters() {
+        return filters;
     }
 
     /**

@@ -10,23 +10,30 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What handling an iq decided: the reply to the requester, the events to persist in the addressed account's
- * journal first (only for account addresses; the server has no journal), further stanzas to route once they are
- * stored, and {@link ResourceFlags} to set and clear on the requesting resource (its own account only).
+ * journal first (only for account addresses; the server has no journal), then, once they are stored, the reply,
+ * stanzas for the account's own resources (pushes, such as XEP-0191's) and further stanzas to route; and
+ * {@link ResourceFlags} to set and clear on the requesting resource (its own account only).
  */
-public record IqOutcome(Element reply, List<UserEvent> persist, List<Element> route, int flagsSet, int flagsCleared,
-        CompletionStage<IqOutcome> later) {
+public record IqOutcome(Element reply, List<UserEvent> persist, List<Element> route,
+        List<HookOutcome.ToResource> toResources, int flagsSet, int flagsCleared, CompletionStage<IqOutcome> later) {
     public IqOutcome {
         persist = List.copyOf(persist);
         route = List.copyOf(route);
+        toResources = List.copyOf(toResources);
     }
 
     public IqOutcome(Element reply, List<UserEvent> persist, List<Element> route) {
-        this(reply, persist, route, 0, 0, null);
+        this(reply, persist, route, List.of(), 0, 0, null);
     }
 
     /** The same, and these {@link ResourceFlags} set and cleared on the requesting resource. */
     public IqOutcome withFlags(int set, int cleared) {
-        return new IqOutcome(reply, persist, route, set, cleared, later);
+        return new IqOutcome(reply, persist, route, toResources, set, cleared, later);
+    }
+
+    /** The same, and these stanzas for the account's resources, sent after the reply (own account only). */
+    public IqOutcome withPushes(List<HookOutcome.ToResource> pushes) {
+        return new IqOutcome(reply, persist, route, pushes, flagsSet, flagsCleared, later);
     }
 
     /**
@@ -35,7 +42,7 @@ public record IqOutcome(Element reply, List<UserEvent> persist, List<Element> ro
      * without reading the next element.
      */
     public static IqOutcome later(CompletionStage<IqOutcome> answer) {
-        return new IqOutcome(null, List.of(), List.of(), 0, 0, answer);
+        return new IqOutcome(null, List.of(), List.of(), List.of(), 0, 0, answer);
     }
 
     public static IqOutcome reply(Element reply) {

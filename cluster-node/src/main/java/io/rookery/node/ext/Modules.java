@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rookery.persistence.kryo.KryoRegistrar;
+import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.xep.disco.Disco;
 import io.rookery.protocol.xml.Element;
@@ -34,6 +35,8 @@ public final class Modules implements ServerInfo {
     private final Map<Discoverable, List<Disco.Identity>> identities = new EnumMap<>(Discoverable.class);
     private final AccountParts parts = new AccountParts();
     private final Map<Hook<?>, List<HookHandler<?>>> hooks = new HashMap<>();
+    private final List<Declarations.DeclaredFilter> filters = new ArrayList<>();
+    private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
     private volatile AccountProvisioning accounts;
 
     /** The modules of {@code rookery.modules}, their metrics in a registry of their own (tests). */
@@ -53,13 +56,7 @@ public final class Modules implements ServerInfo {
             Config section = all.getConfig(quoted(name));
             String className = section.getString("class");
             XmppModule module = instantiate(name, className);
-            if (!section.getBoolean("enabled")) {
-                if (!module.canBeSwitchedOff()) {
-                    throw new ConfigException.BadValue("rookery.modules." + name + ".enabled",
-                            "module '" + name + "' cannot be switched off yet: its handling still lives in the core");
-                }
-                off.add(name);
-            }
+            if (!section.getBoolean("enabled")) off.add(name);
             named.put(name, module);
             sections.put(name, section);
         }
@@ -120,6 +117,14 @@ public final class Modules implements ServerInfo {
                             + ", which another module handles already");
                 }
             }
+            for (Declarations.DeclaredFilter f : d.filters()) {
+                if (d.accountParts().stream().noneMatch(p -> p.key() == f.key())) {
+                    throw new IllegalStateException("module '" + e.getKey() + "' filters by " + f.key()
+                            + ", which it does not declare");
+                }
+                filters.add(f);
+            }
+            coreFeatures.addAll(d.coreFeatures());
             d.hooks().forEach((hook, handlers) -> hooks.computeIfAbsent(hook, h -> new ArrayList<>()).addAll(handlers));
             xeps.addAll(d.xeps());
             for (StreamFeature f : d.streamFeatures()) {
@@ -202,6 +207,51 @@ public final class Modules implements ServerInfo {
         }
         return outcome == null ? IqOutcome.error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE).reply()
                 : outcome.reply();
+    }
+
+    /**
+     * What the enabled modules' filters decide about a stanza addressed to the account from {@code from}: null to
+     * deliver it, else the first verdict.
+     */
+    @SuppressWarnings("unchecked")
+    public StanzaFilter.Verdict inbound(AccountView account, Element stanza, Jid from) {
+        for (Declarations.DeclaredFilter f : filters) {
+            Object part = account.part(f.key());
+            if (part == null) continue;
+            StanzaFilter.Verdict v = ((StanzaFilter<Object>) f.filter()).inbound(part, account, stanza, from);
+            if (v != null) return v;
+        }
+        return null;
+    }
+
+    /** The same for a stanza the user sends to {@code to}, read from the account's parts or a session's copies. */
+    @SuppressWarnings("unchecked")
+    public StanzaFilter.Verdict outbound(PartLookup parts, Element stanza, Jid to) {
+        for (Declarations.DeclaredFilter f : filters) {
+            Object part = parts.part(f.key());
+            if (part == null) continue;
+            StanzaFilter.Verdict v = ((StanzaFilter<Object>) f.filter()).outbound(part, stanza, to);
+            if (v != null) return v;
+        }
+        return null;
+    }
+
+    /** Whether an enabled module switched this behaviour of the core on. */
+    public boolean enabled(CoreFeature feature) {
+        return coreFeatures.contains(feature);
+    }
+
+    /** Whether sessions keep a copy of this part: it is one an enabled module filters by. */
+    public boolean mirrored(PartKey<?> key) {
+        for (Declarations.DeclaredFilter f : filters) if (f.key() == key) return true;
+        return false;
+    }
+
+    /** The parts sessions keep a copy of, in module order. */
+    public List<PartKey<?>> mirroredParts() {
+        List<PartKey<?>> keys = new ArrayList<>(filters.size());
+        for (Declarations.DeclaredFilter f : filters) if (!keys.contains(f.key())) keys.add(f.key());
+        return keys;
     }
 
     /** Whether any enabled module handles this hook: the core builds no event for a hook nobody listens to. */

@@ -11,6 +11,11 @@ public final class PartKey<S> {
         this.name = name;
     }
 
+    /** The part's name: the same on every node, so a copy of the part can be sent to sessions elsewhere. */
+    public String name() {
+        return name;
+    }
+
     @Override
     public String toString() {
         return "part " + name;

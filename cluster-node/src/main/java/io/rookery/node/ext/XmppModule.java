@@ -8,12 +8,4 @@ package io.rookery.node.ext;
 public interface XmppModule {
     /** Records what this module handles and offers; reads its settings from {@link ModuleContext#config()}. */
     void declare(ModuleContext context, Declarations declarations);
-
-    /**
-     * False for a module whose handling still lives in the core (it declares its features and XEPs only): switching
-     * it off would advertise less than the server does, so the node refuses to start with it off.
-     */
-    default boolean canBeSwitchedOff() {
-        return true;
-    }
 }

@@ -1,5 +1,6 @@
 package io.rookery.node.user;
 
+import io.rookery.node.ext.CoreFeature;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.RosterItemRemoved;
 import io.rookery.persistence.roster.RosterItemSaved;
@@ -42,10 +43,11 @@ final class Contacts {
     Outcome rosterGet(UserState state, String resource, Element iq) {
         online.markInterested(resource);
         Element query = iq.child("query", Namespaces.ROSTER);
+        boolean versioned = versioning();
         String ver = query.attr("ver");
-        String current = Long.toString(state.rosterVersion);
+        String current = versioned ? Long.toString(state.rosterVersion) : null;
         Element reply;
-        if (ver != null && ver.equals(current)) {
+        if (versioned && current.equals(ver)) {
             // XEP-0237 §2.4: nothing changed since that version: an empty result, changes follow as pushes.
             reply = Stanzas.iqResult(iq, null);
         } else {
@@ -141,8 +143,9 @@ final class Contacts {
                     out.then(() -> router.route(stamped, contact));
                     // §3.1.5: the new subscriber gets the user's current presence.
                     out.then(() -> online.forEachAvailablePresence(p -> router.route(p.withAttr("to", jid), contact)));
-                } else if (base.subscription() == Subscription.NONE || base.subscription() == Subscription.TO) {
-                    // §3.4: pre-approval of a request that has not arrived yet.
+                } else if ((base.subscription() == Subscription.NONE || base.subscription() == Subscription.TO)
+                        && router.modules().enabled(CoreFeature.SUBSCRIPTION_PRE_APPROVAL)) {
+                    // §3.4: pre-approval of a request that has not arrived yet (ignored where not offered, §3.4.1).
                     if (!base.approved()) save(out, state, base.withApproved(true));
                 }
             }
@@ -188,7 +191,8 @@ final class Contacts {
                 if (sub == Subscription.FROM || sub == Subscription.BOTH) {
                     // §3.1.3: already subscribed: answer on the user's behalf.
                     out.then(() -> sendSubscription(from, "subscribed"));
-                } else if (item != null && item.approved()) {
+                } else if (item != null && item.approved()
+                        && router.modules().enabled(CoreFeature.SUBSCRIPTION_PRE_APPROVAL)) {
                     // §3.4: pre-approved.
                     Subscription s = sub == Subscription.TO ? Subscription.BOTH : Subscription.FROM;
                     save(out, state, item.withSubscription(s).withApproved(false));
@@ -308,8 +312,14 @@ final class Contacts {
                         .attr("id", "push" + Long.toHexString(System.nanoTime())).child(pushPayload).build())));
     }
 
-    private static Element pushOf(Element item, long version) {
-        return Element.builder("query", Namespaces.ROSTER).attr("ver", Long.toString(version)).child(item).build();
+    private Element pushOf(Element item, long version) {
+        return Element.builder("query", Namespaces.ROSTER).attr("ver", versioning() ? Long.toString(version) : null)
+                .child(item).build();
+    }
+
+    /** XEP-0237 is offered (its module is enabled): results and pushes carry the roster's version. */
+    private boolean versioning() {
+        return router.modules().enabled(CoreFeature.ROSTER_VERSIONING);
     }
 
     static Element itemElement(RosterItem item) {

@@ -14,8 +14,8 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * The in-memory half of a user entity: bound resources, their sessions and last presence, and the RFC 6121 §8
- * delivery rules for stanzas addressed to the user. Not persisted: sessions register again after a restart.
+ * The in-memory half of a user entity: bound resources, their sessions, last presence and flags, and the delivery
+ * to them that {@link DeliveryRules} decides. Not persisted: sessions register again after a restart.
  */
 final class OnlineResources {
 
@@ -24,9 +24,7 @@ final class OnlineResources {
         final ActorRef<SessionProtocol.Message> session;
         Element presence;
         int priority;
-        boolean interested;
-        boolean carbons;
-        boolean blocklist; // XEP-0191: asked for the blocklist, so gets its pushes
+        int flags; // ResourceFlags
 
         Resource(ActorRef<SessionProtocol.Message> session) {
             this.session = session;
@@ -83,9 +81,7 @@ final class OnlineResources {
         Resource r = new Resource(session);
         r.presence = presence;
         r.priority = presence == null ? 0 : priorityOf(presence);
-        r.interested = (flags & ResourceFlags.INTERESTED) != 0;
-        r.carbons = (flags & ResourceFlags.CARBONS) != 0;
-        r.blocklist = (flags & ResourceFlags.BLOCKLIST) != 0;
+        r.flags = flags;
         resources.put(resource, r);
         return Reattached.RESTORED;
     }
@@ -167,32 +163,16 @@ final class OnlineResources {
     /** A module's {@link ResourceFlags} change for a bound resource (nothing when it is not bound). */
     void setFlags(String resource, int set, int cleared) {
         Resource r = resources == null ? null : resources.get(resource);
-        if (r == null) return;
-        int flags = (flags(r) | set) & ~cleared;
-        r.interested = (flags & ResourceFlags.INTERESTED) != 0;
-        r.carbons = (flags & ResourceFlags.CARBONS) != 0;
-        r.blocklist = (flags & ResourceFlags.BLOCKLIST) != 0;
-    }
-
-    private static int flags(Resource r) {
-        return (r.interested ? ResourceFlags.INTERESTED : 0) | (r.carbons ? ResourceFlags.CARBONS : 0)
-                | (r.blocklist ? ResourceFlags.BLOCKLIST : 0);
+        if (r != null) r.flags = (r.flags | set) & ~cleared;
     }
 
     /** The bound resources as the modules see them. */
     List<io.rookery.node.ext.BoundResource> resources() {
         if (resources == null) return List.of();
         List<io.rookery.node.ext.BoundResource> all = new ArrayList<>(resources.size());
-        resources.forEach((name, r) -> all.add(new io.rookery.node.ext.BoundResource(name, r.available(), r.priority,
-                flags(r))));
+        resources.forEach((name, r) -> all.add(new io.rookery.node.ext.BoundResource(name, r.presence, r.priority,
+                r.flags)));
         return all;
-    }
-
-    /** Told which resources a message addressed to the user went to (the modules' STANZA_RECEIVED hook); null
-     * when no module listens. */
-    @FunctionalInterface
-    interface Delivered {
-        void to(Element message, List<String> resources);
     }
 
     int priority(String resource) {
@@ -200,33 +180,20 @@ final class OnlineResources {
         return r == null ? 0 : r.priority;
     }
 
-    /** XEP-0191 §3.3: sessions refuse the user's stanzas to blocked JIDs themselves, from this copy. */
-    void updateBlocklist(java.util.Set<String> blocklist) {
+    /** Tells every bound session (a copy of a filtered part, {@link SessionProtocol.PartMirrored}). */
+    void tellAll(SessionProtocol.Message message) {
         if (resources == null) return;
-        for (Resource r : resources.values()) r.session.tell(new SessionProtocol.BlocklistUpdated(blocklist));
+        for (Resource r : resources.values()) r.session.tell(message);
     }
 
     void markInterested(String resource) {
-        Resource r = resources == null ? null : resources.get(resource);
-        if (r != null) r.interested = true;
-    }
-
-    void markBlocklistInterested(String resource) {
-        Resource r = resources == null ? null : resources.get(resource);
-        if (r != null) r.blocklist = true;
-    }
-
-    void forEachBlocklistInterested(java.util.function.BiConsumer<String, ActorRef<SessionProtocol.Message>> action) {
-        if (resources == null) return;
-        resources.forEach((name, r) -> {
-            if (r.blocklist) action.accept(full(name), r.session);
-        });
+        setFlags(resource, ResourceFlags.INTERESTED, 0);
     }
 
     void forEachInterested(java.util.function.BiConsumer<String, ActorRef<SessionProtocol.Message>> action) {
         if (resources == null) return;
         resources.forEach((name, r) -> {
-            if (r.interested) action.accept(full(name), r.session);
+            if ((r.flags & ResourceFlags.INTERESTED) != 0) action.accept(full(name), r.session);
         });
     }
 
@@ -290,99 +257,37 @@ final class OnlineResources {
         return bare + "/" + resource;
     }
 
-    /** RFC 6121 §8.5: delivery of a stanza addressed to this user's bare or full JID. */
-    /** Returns true when a message found no resource and belongs in offline storage (XEP-0160). */
-    boolean deliver(Element stanza, Jid to, boolean accountExists, long routedAtMicros, Delivered delivered) {
-        String kind = stanza.name();
-        String type = stanza.attr("type");
-        if (!accountExists) {
-            // §8.5.1: no such user. Presence is dropped, errors are never answered with errors.
-            if (!"presence".equals(kind) && !"error".equals(type) && !"result".equals(type)) bounce(stanza);
-            return false;
-        }
-        if (to.isFull()) {
-            Resource r = resources == null ? null : resources.get(to.resource());
-            if (r != null) {
-                r.session.tell(new SessionProtocol.Deliver(stanza, routedAtMicros));
-                if ("message".equals(kind) && delivered != null) delivered.to(stanza, List.of(to.resource()));
-                return false;
-            }
-            switch (kind) {
-                case "message" -> {
-                    // §8.5.3.2.1: a message to an unavailable resource is handled as if sent to the bare JID,
-                    // except groupchat (error) and error (dropped).
-                    if ("groupchat".equals(type)) bounce(stanza);
-                    else if (!"error".equals(type)) return deliverToBare(stanza, type, routedAtMicros, delivered);
-                }
-                case "iq" -> {
-                    if ("get".equals(type) || "set".equals(type)) bounce(stanza);
-                }
-                default -> { } // §8.5.3.2.3: presence to an unavailable resource is dropped
-            }
-            return false;
-        }
-        switch (kind) {
-            case "message" -> {
-                return deliverToBare(stanza, type, routedAtMicros, delivered);
-            }
-            case "presence" -> {
-                // Directed presence to the bare JID reaches every available resource (§4.6).
-                if (resources != null) {
-                    for (Map.Entry<String, Resource> e : resources.entrySet()) {
-                        if (e.getValue().available()) {
-                            e.getValue().session.tell(new SessionProtocol.Deliver(stanza, routedAtMicros));
-                        }
-                    }
-                }
-            }
-            case "iq" -> {
-                // §8.5.2.1.3 / RFC 6120 §10.5.4: the server answers iq sent to the bare JID on the user's behalf;
-                // the entity has tried its own handlers and the modules' before it comes here.
-                if ("get".equals(type) || "set".equals(type)) bounce(stanza);
-            }
-            default -> { }
-        }
-        return false;
+    // ---- delivery, as DeliveryRules decided (RFC 6121 §8.5) -----------------------------------------------------
+
+    boolean bound(String resource) {
+        return resources != null && resources.containsKey(resource);
     }
 
-    private boolean deliverToBare(Element message, String type, long routedAtMicros, Delivered delivered) {
-        if ("groupchat".equals(type)) {
-            // §8.5.2.1.1 / §8.5.2.2.1: groupchat to a bare JID is an error, whoever is online.
-            bounce(message);
-            return false;
+    /** §8.5.3.1: to the session of that resource (bound: checked by the caller). */
+    void deliverTo(String resource, Element stanza, long routedAtMicros) {
+        resources.get(resource).session.tell(new SessionProtocol.Deliver(stanza, routedAtMicros));
+    }
+
+    /** §8.5.2.1.1: to the resources the rules pick; returns their names, empty when none took it. */
+    List<String> deliverMessage(Element message, long routedAtMicros) {
+        if (resources == null) return List.of();
+        List<Map.Entry<String, Resource>> targets = DeliveryRules.messageTargets(message.attr("type"),
+                resources.entrySet(), e -> e.getValue().available(), e -> e.getValue().priority);
+        if (targets.isEmpty()) return List.of();
+        List<String> names = new ArrayList<>(targets.size());
+        for (Map.Entry<String, Resource> e : targets) {
+            e.getValue().session.tell(new SessionProtocol.Deliver(message, routedAtMicros));
+            names.add(e.getKey());
         }
-        if ("error".equals(type)) return false;
-        List<Resource> targets = new ArrayList<>(2);
-        if (resources != null) {
-            if ("headline".equals(type)) {
-                // §8.5.2.1.1: headline goes to all resources with non-negative priority.
-                for (Resource r : resources.values()) if (r.available() && r.priority >= 0) targets.add(r);
-            } else {
-                // normal and chat: the available resource(s) with the highest non-negative priority.
-                int best = Integer.MIN_VALUE;
-                for (Resource r : resources.values()) {
-                    if (!r.available() || r.priority < 0) continue;
-                    if (r.priority > best) {
-                        best = r.priority;
-                        targets.clear();
-                    }
-                    if (r.priority == best) targets.add(r);
-                }
-            }
+        return names;
+    }
+
+    /** §8.5.2.1.2: presence to the bare JID reaches every available resource as addressed (directed, §4.6). */
+    void presenceToAvailable(Element presence, long routedAtMicros) {
+        if (resources == null) return;
+        for (Resource r : resources.values()) {
+            if (r.available()) r.session.tell(new SessionProtocol.Deliver(presence, routedAtMicros));
         }
-        if (targets.isEmpty()) {
-            // §8.5.2.2.1: normal and chat go to offline storage; headline is dropped; groupchat was bounced.
-            return "normal".equals(type) || "chat".equals(type) || type == null;
-        }
-        for (Resource r : targets) r.session.tell(new SessionProtocol.Deliver(message, routedAtMicros));
-        if (delivered != null) {
-            List<String> names = new ArrayList<>(targets.size());
-            resources.forEach((name, r) -> {
-                if (targets.contains(r)) names.add(name);
-            });
-            delivered.to(message, names);
-        }
-        return false;
     }
 
     void bounce(Element stanza) {

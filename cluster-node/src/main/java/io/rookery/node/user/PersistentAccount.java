@@ -1,6 +1,8 @@
 package io.rookery.node.user;
 
+import io.rookery.node.ext.AccountParts;
 import io.rookery.node.ext.AccountView;
+import io.rookery.node.ext.HookOutcome;
 import io.rookery.node.ext.BoundResource;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.ext.PartKey;
@@ -112,18 +114,66 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
         return persist(outcome.events).thenRun(s -> outcome.runAfter()).thenNoReply();
     }
 
-    /** A module's answer: its events persisted first, then the reply sent and its other stanzas routed. */
+    /**
+     * A module's answer: its events persisted first, then the reply sent and the pushes to the account's
+     * resources, then the sessions given fresh copies of the filtered parts the events changed, then its other
+     * stanzas routed.
+     */
     ReplyEffect<UserEvent, UserState> run(IqOutcome outcome, Consumer<Element> reply) {
-        Runnable send = () -> {
+        Runnable answer = () -> {
             reply.accept(outcome.reply());
-            outcome.route().forEach(router::route);
+            for (HookOutcome.ToResource t : outcome.toResources()) sendToResource(t.resource(), t.stanza());
         };
         if (outcome.persist().isEmpty()) {
-            send.run();
+            answer.run();
+            outcome.route().forEach(router::route);
             return Effect().noReply();
         }
-        return persist(outcome.persist()).thenRun(s -> send.run()).thenNoReply();
+        return persist(outcome.persist()).thenRun(s -> {
+            answer.run();
+            mirrorChanged(s, outcome.persist());
+            outcome.route().forEach(router::route);
+        }).thenNoReply();
     }
+
+    /** Persists a module's events; once stored, the sessions get a copy of each filtered part they changed. */
+    EffectBuilder<UserEvent, UserState> persistForModules(List<UserEvent> events) {
+        return persist(events).thenRun(state -> mirrorChanged(state, events));
+    }
+
+    private void mirrorChanged(UserState state, List<UserEvent> events) {
+        AccountParts parts = router.modules().parts();
+        for (PartKey<?> key : router.modules().mirroredParts()) {
+            int i = parts.indexOf(key);
+            for (UserEvent e : events) {
+                if (parts.indexForEvent(e.getClass()) == i) {
+                    tellSessions(mirrorOf(state, key));
+                    break;
+                }
+            }
+        }
+    }
+
+    /** A session's copy of one filtered part, as the account holds it now. */
+    SessionProtocol.PartMirrored mirrorOf(UserState state, PartKey<?> key) {
+        Object part = state.part(key);
+        AccountParts parts = router.modules().parts();
+        return new SessionProtocol.PartMirrored(key.name(),
+                part == null ? null : parts.part(parts.indexOf(key)).snapshot(part));
+    }
+
+    /** The filtered parts that hold something, for a session that just bound or registered again. */
+    void sendMirrors(UserState state, org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Message> session) {
+        for (PartKey<?> key : router.modules().mirroredParts()) {
+            if (state.part(key) != null) session.tell(mirrorOf(state, key));
+        }
+    }
+
+    /** A stanza for one bound resource (nothing when it is not bound). */
+    abstract void sendToResource(String resource, Element stanza);
+
+    /** Tells every bound session. */
+    abstract void tellSessions(SessionProtocol.Message message);
 
     /** What a module's handler may read of this account. */
     AccountView view(UserState state) {
@@ -141,6 +191,11 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
             @Override
             public RosterItem rosterItem(String bareJid) {
                 return state.rosterItem(bareJid);
+            }
+
+            @Override
+            public List<RosterItem> rosterItems() {
+                return state.rosterItems();
             }
 
             @Override

@@ -2,7 +2,6 @@ package io.rookery.node.user;
 
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.protocol.xml.Element;
-import java.util.Set;
 
 /**
  * What a user entity says to the sessions bound to it, wherever they are in the cluster: the narrow protocol the
@@ -29,8 +28,12 @@ public final class SessionProtocol {
     /** The user entity (or the node) ends this session. */
     public record Kicked(Kick reason) implements Message, KryoSerializable {}
 
-    /** The user's XEP-0191 blocklist, sent at bind when not empty and after each change. */
-    public record BlocklistUpdated(Set<String> jids) implements Message, KryoSerializable {}
+    /**
+     * A copy of one of the account's parts that a module filters stanzas by ({@code ext.StanzaFilter}, such as the
+     * XEP-0191 blocklist), sent at bind when not empty and after each change: part is its name, snapshot the part
+     * as written into snapshots (null: empty now).
+     */
+    public record PartMirrored(String part, KryoSerializable snapshot) implements Message, KryoSerializable {}
 
     /**
      * The user entity processed this session's unbind: nothing more will be delivered to it, so a session whose

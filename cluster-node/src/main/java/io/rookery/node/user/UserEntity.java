@@ -6,7 +6,9 @@ import io.rookery.persistence.user.AccountCreated;
 import io.rookery.persistence.user.AccountDeleted;
 import io.rookery.persistence.user.PasswordChanged;
 import io.rookery.persistence.user.UserEvent;
+import io.rookery.node.ext.AccountView;
 import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.StanzaFilter;
 import io.rookery.node.ext.BoundResource;
 import io.rookery.node.ext.Hook;
 import io.rookery.node.ext.HookOutcome;
@@ -159,7 +161,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private final AccountDirectory directory;
     private final OnlineResources online;
     private final Contacts contacts;
-    private final Blocking blocking;
     private boolean passivating;
 
     private UserEntity(Jid jid, ActorContext<Command> context, TimerScheduler<Command> timers,
@@ -173,7 +174,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         this.directory = directory;
         this.online = new OnlineResources(jid, router);
         this.contacts = new Contacts(jid, router, online);
-        this.blocking = new Blocking(jid, router, online, contacts);
         armPassivation();
     }
 
@@ -203,7 +203,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 .onCommand(OwnPresence.class, this::onOwnPresence)
                 .onCommand(OwnIq.class, this::onOwnIq)
                 .onCommand(OutboundSubscription.class, (state, cmd) -> {
-                    if (blocking.refuseOutbound(state, resourceOf(cmd.presence()), cmd.presence(), cmd.to())) {
+                    StanzaFilter.Verdict refused = router.modules().outbound(view(state), cmd.presence(), cmd.to());
+                    if (refused != null) {
+                        if (refused.reply() != null) online.sendTo(resourceOf(cmd.presence()), refused.reply());
                         return Effect().noReply();
                     }
                     return run(contacts.outbound(state, cmd.presence(), cmd.to()));
@@ -237,8 +239,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 // §4.2.2: probe the contacts whose presence the user may see.
                 Element probe = Element.builder("presence", Namespaces.CLIENT).attr("from", jid.toString())
                         .attr("type", "probe").build();
+                AccountView view = view(state);
                 for (Jid contact : contacts.subscriptions(state)) {
-                    if (!Blocking.blocks(state, contact)) router.route(probe.withAttr("to", contact.toString()), contact);
+                    Element to = probe.withAttr("to", contact.toString());
+                    if (router.modules().outbound(view, to, contact) == null) router.route(to, contact);
                 }
                 // §3.1.3: subscription requests that waited for the user.
                 for (String xml : state.pendingInRequests().values()) {
@@ -253,10 +257,12 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         return Effect().noReply();
     }
 
+    /** RFC 6121 §4.2.2, §4.4.2: to each contact allowed to see it, unless a module's filter keeps it back. */
     private void broadcastToSubscribers(UserState state, Element presence) {
+        AccountView view = view(state);
         for (Jid contact : contacts.subscribers(state)) {
-            // XEP-0191 §3.3: a blocked contact sees the user as offline.
-            if (!Blocking.blocks(state, contact)) router.route(presence.withAttr("to", contact.toString()), contact);
+            Element to = presence.withAttr("to", contact.toString());
+            if (router.modules().outbound(view, to, contact) == null) router.route(to, contact);
         }
     }
 
@@ -265,7 +271,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
 
     private ReplyEffect<UserEvent, UserState> onOwnIq(UserState state, OwnIq cmd) {
         Element iq = cmd.iq();
-        if (Blocking.isRequest(iq)) return run(blocking.command(state, cmd.resource(), iq));
         if (iq.child("query", Namespaces.ROSTER) != null) {
             if ("get".equals(iq.attr("type"))) return run(contacts.rosterGet(state, cmd.resource(), iq));
             if ("set".equals(iq.attr("type"))) return run(contacts.rosterSet(state, cmd.resource(), iq));
@@ -284,37 +289,67 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private ReplyEffect<UserEvent, UserState> onDeliver(UserState state, Deliver cmd) {
         armPassivation();
         Element stanza = cmd.stanza();
-        if (state.exists() && blocking.refuseInbound(state, stanza)) return Effect().noReply();
-        if (state.exists() && cmd.to().isBare() && "iq".equals(stanza.name())) {
-            // Answered by the server on the user's behalf (RFC 6121 §8.5.2.1.3), by the module that handles it.
-            IqOutcome handled = router.modules().handle(AddressKind.OTHER_ACCOUNT, stanza, view(state));
-            if (handled != null) return run(handled, router::route);
-        }
-        if (state.exists() && "presence".equals(stanza.name()) && cmd.to().isBare()) {
-            String type = stanza.attr("type");
-            if ("probe".equals(type)) {
-                contacts.answerProbe(state, stanza);
-                return Effect().noReply();
+        boolean exists = state.exists();
+        if (exists && filtered(state, stanza)) return Effect().noReply();
+        String resource = cmd.to().resource();
+        switch (DeliveryRules.decide(stanza.name(), stanza.attr("type"), exists, resource != null,
+                resource != null && online.bound(resource))) {
+            case DROP -> { }
+            case BOUNCE -> online.bounce(stanza);
+            case TO_RESOURCE -> {
+                online.deliverTo(resource, stanza, cmd.routedAtMicros());
+                if ("message".equals(stanza.name())) received(state, stanza, List.of(resource));
             }
-            if ("subscribe".equals(type) || "subscribed".equals(type) || "unsubscribe".equals(type)
-                    || "unsubscribed".equals(type)) {
+            case MESSAGE_TO_BARE -> {
+                List<String> delivered = online.deliverMessage(stanza, cmd.routedAtMicros());
+                if (!delivered.isEmpty()) {
+                    received(state, stanza, delivered);
+                } else if (DeliveryRules.storable(stanza.attr("type"))) {
+                    // §8.5.2.2.1: stored by a module (XEP-0160), or refused when none stores messages.
+                    if (!router.modules().hooked(Hook.MESSAGE_UNDELIVERABLE)) {
+                        online.bounce(stanza);
+                    } else {
+                        return run(router.modules().run(Hook.MESSAGE_UNDELIVERABLE,
+                                new Hook.MessageUndeliverable(view(state), stanza)));
+                    }
+                }
+            }
+            case PRESENCE_TO_AVAILABLE -> online.presenceToAvailable(stanza, cmd.routedAtMicros());
+            case PROBE -> contacts.answerProbe(state, stanza);
+            case SUBSCRIPTION -> {
                 return run(contacts.inbound(state, stanza));
             }
+            case ANSWER_ON_BEHALF -> {
+                // Answered by the module that handles it, else service-unavailable (RFC 6120 §8.4).
+                IqOutcome handled = router.modules().handle(AddressKind.OTHER_ACCOUNT, stanza, view(state));
+                if (handled != null) return run(handled, router::route);
+                online.bounce(stanza);
+            }
         }
-        // Only messages are told to the hook, and only where a module listens: nothing is allocated otherwise.
-        OnlineResources.Delivered delivered = !"message".equals(stanza.name())
-                || !router.modules().hooked(Hook.STANZA_RECEIVED) ? null
-                : (message, resources) -> apply(router.modules().run(Hook.STANZA_RECEIVED,
-                        new Hook.StanzaReceived(view(state), message, resources)));
-        if (!online.deliver(stanza, cmd.to(), state.exists(), cmd.routedAtMicros(), delivered)) {
-            return Effect().noReply();
+        return Effect().noReply();
+    }
+
+    /** The modules' STANZA_RECEIVED hook, for a message the user's resources got; nothing is built when none listens. */
+    private void received(UserState state, Element message, List<String> resources) {
+        if (router.modules().hooked(Hook.STANZA_RECEIVED)) {
+            apply(router.modules().run(Hook.STANZA_RECEIVED, new Hook.StanzaReceived(view(state), message, resources)));
         }
-        // §8.5.2.2.1: stored by a module (XEP-0160), or refused when none stores messages.
-        if (!router.modules().hooked(Hook.MESSAGE_UNDELIVERABLE)) {
-            online.bounce(stanza);
-            return Effect().noReply();
+    }
+
+    /** A stanza a module's filter keeps from the user: dropped, or answered on the user's behalf. */
+    private boolean filtered(UserState state, Element stanza) {
+        String from = stanza.attr("from");
+        if (from == null) return false;
+        Jid sender;
+        try {
+            sender = Jid.parse(from);
+        } catch (io.rookery.protocol.jid.InvalidJidException e) {
+            return false;
         }
-        return run(router.modules().run(Hook.MESSAGE_UNDELIVERABLE, new Hook.MessageUndeliverable(view(state), stanza)));
+        StanzaFilter.Verdict verdict = router.modules().inbound(view(state), stanza, sender);
+        if (verdict == null) return false;
+        if (verdict.reply() != null) router.route(verdict.reply());
+        return true;
     }
 
     /** The resource of the session that sent a stanza, from the full JID it stamped; null when there is none. */
@@ -338,7 +373,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     /** A hook's outcome: its stanzas sent, then its events persisted. */
     private ReplyEffect<UserEvent, UserState> run(HookOutcome outcome) {
         apply(outcome);
-        return outcome.persist().isEmpty() ? Effect().noReply() : persist(outcome.persist()).thenNoReply();
+        return outcome.persist().isEmpty() ? Effect().noReply() : persistForModules(outcome.persist()).thenNoReply();
     }
 
     // ---- accounts ----------------------------------------------------------------------------------------------
@@ -408,7 +443,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             default -> { }
         }
         watch(cmd.resource(), cmd.session());
-        if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionProtocol.BlocklistUpdated(state.blocklist()));
+        sendMirrors(state, cmd.session());
         timers.cancel(Passivate.INSTANCE);
         context.getLog().info("session-reattached jid={} resource={}", jid, cmd.resource());
         Bound bound = new Bound(cmd.resource(), context.getSelf());
@@ -417,7 +452,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         HookOutcome stored = online.available(cmd.resource()) ? offlineDelivery(state, cmd.resource()) : HookOutcome.NONE;
         apply(stored);
         if (stored.persist().isEmpty()) return Effect().reply(cmd.replyTo(), bound);
-        return persist(stored.persist()).thenReply(cmd.replyTo(), s -> bound);
+        return persistForModules(stored.persist()).thenReply(cmd.replyTo(), s -> bound);
     }
 
     /** Death watch on a bound session, so a session lost with its node (no unbind) is unbound all the same. */
@@ -436,7 +471,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         ActorRef<SessionProtocol.Message> replaced = online.bind(cmd.resource(), cmd.session());
         if (replaced != null) context.unwatch(replaced);
         watch(cmd.resource(), cmd.session());
-        if (!state.blocklist().isEmpty()) cmd.session().tell(new SessionProtocol.BlocklistUpdated(state.blocklist()));
+        sendMirrors(state, cmd.session());
         timers.cancel(Passivate.INSTANCE);
         hook(Hook.RESOURCE_BOUND, state, cmd.resource());
         return Effect().reply(cmd.replyTo(), new Bound(cmd.resource(), context.getSelf()));
@@ -450,6 +485,16 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 context.getLog().warn("account-index-write-failed jid={} error={}", jid, failure.toString());
             }
         });
+    }
+
+    @Override
+    void sendToResource(String resource, Element stanza) {
+        online.sendTo(resource, stanza);
+    }
+
+    @Override
+    void tellSessions(SessionProtocol.Message message) {
+        online.tellAll(message);
     }
 
     @Override

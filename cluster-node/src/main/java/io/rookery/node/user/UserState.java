@@ -2,7 +2,6 @@ package io.rookery.node.user;
 
 import io.rookery.node.ext.AccountParts;
 import io.rookery.node.ext.PartKey;
-import io.rookery.node.ext.blocking.BlockingModule;
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.RosterItemRemoved;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -78,11 +76,6 @@ public final class UserState {
         if (partStates == null) return null;
         int i = parts.indexOf(key);
         return i < 0 ? null : (S) partStates[i];
-    }
-
-    Set<String> blocklist() {
-        Set<String> b = part(BlockingModule.BLOCKLIST);
-        return b == null ? Set.of() : Set.copyOf(b);
     }
 
     UserState apply(UserEvent event) {

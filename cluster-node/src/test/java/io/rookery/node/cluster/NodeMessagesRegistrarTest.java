@@ -92,7 +92,9 @@ class NodeMessagesRegistrarTest {
                 new UserEntity.Superseded(),
                 new SessionProtocol.Deliver(STANZA),
                 new SessionProtocol.Kicked(SessionProtocol.Kick.SYSTEM_SHUTDOWN),
-                new SessionProtocol.BlocklistUpdated(Set.of("spam@example.org", "example.net")),
+                new SessionProtocol.PartMirrored("blocking",
+                        new io.rookery.persistence.blocking.Blocklist(List.of("spam@example.org", "example.net"))),
+                new SessionProtocol.PartMirrored("blocking", null),
                 UserEntity.Passivate.INSTANCE);
         for (Object m : messages) assertEquals(m, roundTrip(m), m.getClass().getName());
     }

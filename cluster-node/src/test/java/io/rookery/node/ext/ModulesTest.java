@@ -73,10 +73,34 @@ class ModulesTest {
     }
 
     @Test
-    void aModuleWhoseHandlingStillLivesInTheCoreRefusesToBeSwitchedOff() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> load(Map.of("rookery.modules.blocking.enabled", false)));
-        assertTrue(e.getMessage().contains("blocking"), e::getMessage);
+    void blockingRosterVersioningAndPreApprovalCanBeSwitchedOffLikeAnyOther() {
+        Modules all = load(Map.of());
+        assertTrue(all.mirroredParts().contains(io.rookery.node.ext.blocking.BlockingModule.BLOCKLIST));
+        assertTrue(all.enabled(CoreFeature.ROSTER_VERSIONING));
+        assertTrue(all.enabled(CoreFeature.SUBSCRIPTION_PRE_APPROVAL));
+        assertTrue(afterAuth(all).contains("urn:xmpp:features:rosterver"), afterAuth(all));
+
+        Modules none = load(Map.of("rookery.modules.blocking.enabled", false, "rookery.modules.rosterver.enabled",
+                false, "rookery.modules.preapproval.enabled", false));
+        assertFalse(none.discoFeatures(Discoverable.SERVER).contains("urn:xmpp:blocking"));
+        assertTrue(none.mirroredParts().isEmpty(), "no filter: sessions keep no copy of the blocklist");
+        assertFalse(none.enabled(CoreFeature.ROSTER_VERSIONING));
+        assertFalse(none.enabled(CoreFeature.SUBSCRIPTION_PRE_APPROVAL));
+        assertFalse(afterAuth(none).contains("urn:xmpp:features:rosterver"), afterAuth(none));
+        assertFalse(afterAuth(none).contains("urn:xmpp:features:pre-approval"), afterAuth(none));
+        // The blocklist is still kept in accounts, so switching the module on again finds it.
+        assertTrue(none.parts().indexOf(io.rookery.node.ext.blocking.BlockingModule.BLOCKLIST) >= 0);
+        TestAccount alice = TestAccount.of("alice@localhost");
+        Element listGet = Element.builder("iq", Namespaces.CLIENT).attr("type", "get").attr("id", "b")
+                .child(Element.of("blocklist", "urn:xmpp:blocking")).build();
+        assertNull(none.handle(AddressKind.OWN_ACCOUNT, listGet, alice), "nothing answers the blocklist get");
+        assertNotNull(all.handle(AddressKind.OWN_ACCOUNT, listGet, alice));
+    }
+
+    @Test
+    void aBlocklistLimitOutsideItsBoundsFailsTheStart() {
+        assertThrows(ConfigException.class, () -> load(Map.of("rookery.modules.blocking.max-items", 0)));
+        assertThrows(ConfigException.class, () -> load(Map.of("rookery.modules.blocking.max-items", 100_001)));
     }
 
     @Test

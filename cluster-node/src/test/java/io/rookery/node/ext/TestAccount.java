@@ -4,6 +4,8 @@ import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.Subscription;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.xml.Element;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +42,8 @@ public final class TestAccount implements AccountView {
     }
 
     public TestAccount bound(String resource, int flags) {
-        resources.add(new BoundResource(resource, true, 0, flags));
+        resources.add(new BoundResource(resource, Element.builder("presence", Namespaces.CLIENT)
+                .attr("from", jid + "/" + resource).build(), 0, flags));
         return this;
     }
 
@@ -64,6 +67,11 @@ public final class TestAccount implements AccountView {
     public RosterItem rosterItem(String bareJid) {
         Subscription s = roster.get(bareJid);
         return s == null ? null : new RosterItem(bareJid, null, List.of(), s, false, false);
+    }
+
+    @Override
+    public List<RosterItem> rosterItems() {
+        return roster.keySet().stream().map(this::rosterItem).toList();
     }
 
     @Override

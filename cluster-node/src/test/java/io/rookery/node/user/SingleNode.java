@@ -1,5 +1,7 @@
 package io.rookery.node.user;
 
+import io.rookery.node.ext.blocking.BlockingModule;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -213,19 +215,25 @@ public final class SingleNode implements AutoCloseable {
         Element nextStanza() {
             while (true) {
                 SessionProtocol.Message m = probe.receiveMessage();
-                if (m instanceof SessionProtocol.BlocklistUpdated || m == SessionProtocol.Unbound.INSTANCE) continue;
+                if (m instanceof SessionProtocol.PartMirrored || m == SessionProtocol.Unbound.INSTANCE) continue;
                 if (m instanceof SessionProtocol.Deliver d) return d.stanza();
                 throw new AssertionError("expected a stanza, got " + m);
             }
         }
 
         /** The next copy of the blocklist sent to this session, passing over stanzas. */
-        SessionProtocol.BlocklistUpdated nextBlocklist() {
+        MirroredBlocklist nextBlocklist() {
             while (true) {
                 SessionProtocol.Message m = probe.receiveMessage();
-                if (m instanceof SessionProtocol.BlocklistUpdated b) return b;
+                if (m instanceof SessionProtocol.PartMirrored p && p.part().equals(BlockingModule.BLOCKLIST.name())) {
+                    return new MirroredBlocklist(p.snapshot() == null ? Set.of()
+                            : Set.copyOf(((io.rookery.persistence.blocking.Blocklist) p.snapshot()).jids()));
+                }
             }
         }
+
+        /** The blocked JIDs a session's copy of the blocklist holds. */
+        record MirroredBlocklist(Set<String> jids) {}
 
         void expectPresenceFrom(Session sender) {
             Element presence = nextStanza();

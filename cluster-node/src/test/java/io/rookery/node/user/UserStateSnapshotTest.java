@@ -65,7 +65,7 @@ class UserStateSnapshotTest {
         assertEquals(ROMEO, s.rosterItem("romeo@example.net"));
         assertEquals(3L, s.rosterVersion);
         assertEquals(List.of(HELLO), List.copyOf(s.part(OfflineModule.QUEUE)));
-        assertEquals(Set.of("spam@example.org"), s.blocklist());
+        assertEquals(Set.of("spam@example.org"), Set.copyOf(s.part(io.rookery.node.ext.blocking.BlockingModule.BLOCKLIST)));
         assertEquals("<vCard xmlns='vcard-temp'><FN>Juliet</FN></vCard>", s.part(VCardModule.VCARD));
         assertEquals(Map.of("a b", "<a xmlns='b'/>"), s.part(PrivateXmlModule.ENTRIES));
     }
