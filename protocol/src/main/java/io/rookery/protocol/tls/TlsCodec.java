@@ -188,7 +188,7 @@ public final class TlsCodec {
     }
 
     /** Unwraps the leftover joined with new bytes in a borrowed buffer; returns how far into {@code b} it got. */
-    private int unwrapStaged(Call c, byte[] b, int pos, int end) throws SSLException {
+    private int unwrapStaged(Call c, byte[] b, int pos, int end) throws SSLException, TlsException {
         ByteBuffer in = c.stage = pool.acquire(leftover.length);
         in.put(leftover);
         leftover = null;
@@ -219,11 +219,12 @@ public final class TlsCodec {
     }
 
     /** Unwraps until {@code src} is empty, holds only part of a record, or the peer has closed. */
-    private void unwrapAll(Call c, ByteBuffer src) throws SSLException {
+    private void unwrapAll(Call c, ByteBuffer src) throws SSLException, TlsException {
         while (src.hasRemaining() && !inboundClosed) {
             SSLEngineResult r = engine.unwrap(src, c.appBuf());
             c.app.drain(c.appBuf);
             noteFinished(c, r);
+            if (renegotiating(r)) throw refuseRenegotiation(c);
             Status status = r.getStatus();
             if (status == Status.BUFFER_UNDERFLOW) return;
             if (status == Status.BUFFER_OVERFLOW) {
@@ -313,6 +314,47 @@ public final class TlsCodec {
             handshakeDone = true;
             c.finished = true;
         }
+    }
+
+    /**
+     * Whether the record just unwrapped starts a second handshake. On TLS 1.2 anything that puts the engine back into
+     * handshaking after the first handshake finished is a renegotiation (a ClientHello to a server, a HelloRequest to
+     * a client) except the peer's close_notify, after which the engine wants to send its own. TLS 1.3 has no
+     * renegotiation, and its post-handshake messages (tickets, KeyUpdate) are left to the engine. Checked before
+     * {@link #handshake} runs the engine's delegated task, which is where the new hello would be processed and
+     * answered, so a refused renegotiation costs no key exchange.
+     */
+    private boolean renegotiating(SSLEngineResult r) {
+        if (!handshakeDone || r.getHandshakeStatus() == HandshakeStatus.FINISHED) return false;
+        if (r.getStatus() == Status.CLOSED || engine.isInboundDone()) return false;
+        if (engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) return false;
+        return !"TLSv1.3".equals(engine.getSession().getProtocol());
+    }
+
+    /**
+     * Ends the session over a renegotiation attempt. Each renegotiation is a full handshake (key exchange, signature)
+     * the server pays for, one connection could ask for them without end, and XMPP needs none: Rookery never asks for
+     * client certificates. The JDK offers only a JVM-wide switch for this ({@code
+     * jdk.tls.rejectClientInitiatedRenegotiation}, read once), so the codec refuses on its own. The peer gets a
+     * close_notify, wrapped without running the engine's pending task, so the new hello is never answered.
+     */
+    private TlsException refuseRenegotiation(Call c) {
+        failed = true;
+        leftover = null;
+        pending = null;
+        return new TlsException(TlsException.Kind.RENEGOTIATION_REFUSED, "TLS renegotiation refused", null,
+                closeNotify(c));
+    }
+
+    /** This call's output plus a close_notify; only what was produced before, if the engine will not give one. */
+    private byte[] closeNotify(Call c) {
+        try {
+            engine.closeOutbound();
+            wrapOnce(c, ByteBuffer.wrap(EMPTY));
+        } catch (SSLException | RuntimeException e) {
+            // The close_notify is a courtesy; the caller closes the connection either way.
+        }
+        return c.net.toArray();
     }
 
     private void checkUsable() throws TlsException {

@@ -8,7 +8,10 @@
  * keeps only the engine and a partial record between calls (Pekko's stock TLS stage keeps four such buffers per
  * connection, about 120 KiB idle).
  *
- * <p>Not supported: tls-unique and tls-exporter bindings, refusing TLS 1.2 renegotiation (the JDK's
- * {@code jdk.tls.rejectClientInitiatedRenegotiation} system property governs that), SSLv2-format hellos.
+ * <p>TLS 1.2 renegotiation is refused by the codec whichever side starts it, without depending on the JVM-wide
+ * {@code jdk.tls.rejectClientInitiatedRenegotiation}: the connection is closed
+ * ({@link io.rookery.protocol.tls.TlsException.Kind#RENEGOTIATION_REFUSED}).
+ *
+ * <p>Not supported: tls-unique and tls-exporter bindings, renegotiation, SSLv2-format hellos.
  */
 package io.rookery.protocol.tls;
