@@ -16,10 +16,30 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
-/** SSLContexts and engines configured the one way Rookery serves TLS: 1.3 and 1.2, no client certificates. */
+/**
+ * SSLContexts and engines configured the one way Rookery serves TLS: 1.3 and 1.2, AEAD cipher suites with forward
+ * secrecy only, no client certificates.
+ */
 public final class TlsContexts {
     /** In order of preference; everything older is refused (RFC 8996). */
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    /**
+     * In order of preference: the TLS 1.3 suites, then TLS 1.2 with ECDHE and an AEAD cipher (RFC 9325 §4.2). The
+     * JDK's defaults also enable CBC suites (MAC-then-encrypt, with HMAC-SHA1 or SHA-2: padding oracles such as
+     * Lucky13) and static-RSA or DHE key exchange. TLS 1.2 clients an XMPP server meets today offer ECDHE with GCM or
+     * ChaCha20, so nothing else is offered.
+     */
+    static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     private TlsContexts() {}
 
@@ -38,13 +58,19 @@ public final class TlsContexts {
         return ctx;
     }
 
-    /** A server-mode engine: TLSv1.3 and TLSv1.2 only, no client authentication, no ALPN. */
+    /**
+     * A server-mode engine: TLSv1.3 and TLSv1.2 only, {@link #CIPHER_SUITES} only and in that order, no client
+     * authentication, no ALPN.
+     */
     public static SSLEngine serverEngine(SSLContext ctx) {
         SSLEngine engine = ctx.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters p = engine.getSSLParameters();
         List<String> supported = List.of(engine.getSupportedProtocols());
         p.setProtocols(PROTOCOLS.stream().filter(supported::contains).toArray(String[]::new));
+        List<String> suites = List.of(engine.getSupportedCipherSuites());
+        p.setCipherSuites(CIPHER_SUITES.stream().filter(suites::contains).toArray(String[]::new));
+        p.setUseCipherSuitesOrder(true);
         p.setNeedClientAuth(false);
         p.setWantClientAuth(false);
         engine.setSSLParameters(p);
