@@ -77,7 +77,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         io.rookery.node.metrics.NodeMetrics metrics();
     }
 
-    private static final org.slf4j.Logger TRACE = org.slf4j.LoggerFactory.getLogger(ConnectionStage.class);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionStage.class);
     private final Inlet<ByteString> in = Inlet.create("xmpp.in");
     private final Outlet<ByteString> out = Outlet.create("xmpp.out");
     private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
@@ -180,8 +180,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         }
 
         private void onCommand(Object msg) {
-            if (TRACE.isDebugEnabled()) {
-                TRACE.debug("stage-command {} credits={} pending={}", msg instanceof Out o
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("stage-command {} credits={} pending={}", msg instanceof Out o
                         ? "Out(" + o.xml().length() + "," + o.controls() + ")" : msg, credits, pendingInput.size());
             }
             if (msg instanceof Out o) {
@@ -228,7 +228,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         }
 
         private void onBytes(ByteString bytes) {
-            if (TRACE.isDebugEnabled()) TRACE.debug("stage-bytes {} credits={} tls={}", bytes.size(), credits, tls != null);
+            if (LOG.isDebugEnabled()) LOG.debug("stage-bytes {} credits={} tls={}", bytes.size(), credits, tls != null);
             clock.lastInput = System.nanoTime();
             clock.compacted = false;
             if (tls != null) {
@@ -237,7 +237,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                     byte[] arr = bytes.toArrayUnsafe();
                     r = tls.unwrap(arr, 0, arr.length);
                 } catch (TlsException e) {
-                    if (!tlsUp) context.metrics().tlsHandshake(false);
+                    if (e.kind() == TlsException.Kind.RENEGOTIATION_REFUSED) {
+                        context.metrics().tlsRenegotiationRefused();
+                        LOG.info("tls-renegotiation-refused listener={}", directTls ? "direct_tls" : "starttls");
+                    } else if (!tlsUp) {
+                        context.metrics().tlsHandshake(false);
+                    }
                     byte[] alert = e.alertBytes();
                     if (alert != null && alert.length > 0) enqueue(ByteString.fromArrayUnsafe(alert));
                     closing = true;
@@ -284,7 +289,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                     }
                     break;
                 }
-                if (TRACE.isDebugEnabled()) TRACE.debug("stage-event {}", ev.getClass().getSimpleName());
+                if (LOG.isDebugEnabled()) LOG.debug("stage-event {}", ev.getClass().getSimpleName());
                 if (ev instanceof ParserEvent.StreamOpened o) {
                     credits--;
                     session.tell(new SessionActor.StreamOpened(o.header()));

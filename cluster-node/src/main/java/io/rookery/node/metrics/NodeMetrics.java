@@ -55,6 +55,8 @@ public final class NodeMetrics {
             .help("Client sessions with a bound resource").labelNames("listener").register(registry);
     private final Counter tlsHandshakes = Counter.builder().name("xmpp_c2s_tls_handshakes_total")
             .help("TLS handshakes on client connections by outcome").labelNames("outcome").register(registry);
+    private final Counter tlsRenegotiationsRefused = Counter.builder().name("xmpp_c2s_tls_renegotiations_refused_total")
+            .help("Client connections closed for starting a TLS 1.2 renegotiation").register(registry);
     private final Counter saslAuth = Counter.builder().name("xmpp_sasl_auth_total")
             .help("SASL authentication attempts by mechanism and outcome").labelNames("mechanism", "outcome")
             .register(registry);
@@ -105,6 +107,10 @@ public final class NodeMetrics {
 
     public void tlsHandshake(boolean ok) {
         (ok ? tlsOk : tlsFailed).inc();
+    }
+
+    public void tlsRenegotiationRefused() {
+        tlsRenegotiationsRefused.inc();
     }
 
     /** Mechanism names come from the advertised set only (others count as "other"). */
