@@ -26,7 +26,8 @@ class TlsCipherSuitesTest {
             assertTrue(suite.startsWith("TLS_ECDHE_") || !suite.contains("_WITH_"), suite + " lacks forward secrecy");
         }
         assertTrue(enabled.containsAll(List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
-                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")), enabled::toString);
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),
+                enabled::toString);
     }
 
     @ParameterizedTest
