@@ -194,14 +194,13 @@ public final class RookeryNode implements AutoCloseable {
             }
             NodeHealth.get(system).listenersBound();
             String token = AdminToken.ensure(s.admin().tokenFile());
-            var adminBinding = await(AdminServer.start(system, s.admin().iface(), s.admin().port(), accounts, token)
+            var adminBinding = await(AdminServer.start(system, s.admin(), metrics, accounts, token)
                     .toCompletableFuture());
             int admin = adminBinding.localAddress().getPort();
             AdminToken.writePort(s.admin().tokenFile(), admin);
             MetricsServer metricsServer = null;
             if (s.metrics().enabled()) {
-                metricsServer = MetricsServer.start(metrics, system, UserEntity.TYPE_KEY, s.metrics().iface(),
-                        s.metrics().port());
+                metricsServer = MetricsServer.start(metrics, system, UserEntity.TYPE_KEY, s.metrics());
                 MetricsServer toClose = metricsServer;
                 CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
                         "close-metrics", () -> {

@@ -1,5 +1,8 @@
 package io.rookery.node.admin;
 
+import io.rookery.node.config.RookerySettings;
+import io.rookery.node.http.HttpGuard;
+import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.user.AccountService;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
@@ -40,10 +43,16 @@ public final class AdminServer extends AllDirectives {
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
-    public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String iface, int port,
-            AccountService accounts, String token) {
+    /**
+     * Binds the API with the settings' limits (pekko-http: a stalled request holds a connection, not a thread); a
+     * request that outlives request-timeout gets 503, counted and logged by an {@link HttpGuard}.
+     */
+    public static CompletionStage<ServerBinding> start(ActorSystem<?> system, RookerySettings.AdminSettings settings,
+            NodeMetrics metrics, AccountService accounts, String token) {
         AdminServer server = new AdminServer(system, accounts, token);
-        return Http.get(system).newServerAt(iface, port).bind(server.routes());
+        HttpGuard guard = new HttpGuard("admin", settings.limits(), metrics);
+        return Http.get(system).newServerAt(settings.iface(), settings.port())
+                .withSettings(guard.serverSettings(system)).bind(guard.route(server::routes));
     }
 
     Route routes() {
@@ -65,7 +74,7 @@ public final class AdminServer extends AllDirectives {
                                         names -> complete(String.join("\n", names) + (names.isEmpty() ? "" : "\n")))),
                                 post(() -> formFieldMap(form -> withUser(form.get("user"),
                                         jid -> status(() -> accounts.create(jid, require(form, "password")))))))),
-                        // Tens of thousands of accounts take longer than the default request timeout.
+                        // Tens of thousands of accounts take longer than the request timeout (within idle-timeout).
                         path("bulk", () -> withRequestTimeout(java.time.Duration.ofMinutes(30),
                                 () -> post(() -> formFieldMap(form -> bulk(form))))),
                         pathPrefix(segment -> concat(

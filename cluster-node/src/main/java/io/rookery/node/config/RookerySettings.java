@@ -17,7 +17,7 @@ public record RookerySettings(
         CassandraSettings cassandra,
         ClusterSettings cluster,
         boolean managementEnabled,
-        Listener metrics,
+        MetricsSettings metrics,
         AdminSettings admin) {
 
     public record ClusterSettings(boolean bootstrap, java.time.Duration lostSessionsDelay) {}
@@ -60,7 +60,17 @@ public record RookerySettings(
         }
     }
 
-    public record AdminSettings(String iface, int port, Path tokenFile) {}
+    /**
+     * Limits of one of the node's HTTP servers (metrics, admin): a connection passing no bytes either way for
+     * idleTimeout is closed (a request stalled half-way included), a request not answered in requestTimeout gets 503,
+     * and at most maxConnections are open at once.
+     */
+    public record HttpLimits(Duration idleTimeout, Duration requestTimeout, int maxConnections) {}
+
+    /** workers: threads that produce scrapes. */
+    public record MetricsSettings(boolean enabled, String iface, int port, HttpLimits limits, int workers) {}
+
+    public record AdminSettings(String iface, int port, Path tokenFile, HttpLimits limits) {}
 
     public static RookerySettings from(Config root) {
         Config c = root.getConfig("rookery");
@@ -100,10 +110,11 @@ public record RookerySettings(
                         cas.getBoolean("apply-schema")),
                 new ClusterSettings(c.getBoolean("cluster.bootstrap"), c.getDuration("cluster.lost-sessions-delay")),
                 c.getBoolean("management.enabled"),
-                listener(c.getConfig("metrics")),
+                metrics(c.getConfig("metrics")),
                 new AdminSettings(c.getString("admin.interface"),
                         range(c.getInt("admin.port"), 0, 65535, "rookery.admin.port"),
-                        Path.of(c.getString("admin.token-file"))));
+                        Path.of(c.getString("admin.token-file")),
+                        httpLimits(c.getConfig("admin"), "rookery.admin")));
         if (!s.keyspaceValid()) throw new IllegalArgumentException("rookery.cassandra.keyspace is not a valid name");
         if (s.c2s.sweepInterval().isNegative() || s.c2s.sweepInterval().isZero()) {
             throw new IllegalArgumentException("rookery.c2s.sweep-interval must be positive");
@@ -126,6 +137,23 @@ public record RookerySettings(
     private static Listener listener(Config l) {
         return new Listener(l.getBoolean("enabled"), l.getString("interface"),
                 range(l.getInt("port"), 0, 65535, "port"));
+    }
+
+    private static MetricsSettings metrics(Config m) {
+        Listener l = listener(m);
+        return new MetricsSettings(l.enabled(), l.iface(), l.port(), httpLimits(m, "rookery.metrics"),
+                range(m.getInt("workers"), 1, 16, "rookery.metrics.workers"));
+    }
+
+    private static HttpLimits httpLimits(Config c, String name) {
+        return new HttpLimits(positive(c.getDuration("idle-timeout"), name + ".idle-timeout"),
+                positive(c.getDuration("request-timeout"), name + ".request-timeout"),
+                range(c.getInt("max-connections"), 1, 4096, name + ".max-connections"));
+    }
+
+    private static Duration positive(Duration d, String name) {
+        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive");
+        return d;
     }
 
     private static int bytes(Config c, String path, int min, int max) {

@@ -77,6 +77,10 @@ public final class NodeMetrics {
             .classicUpperBounds(LATENCY_BOUNDS).register(registry);
     private final Counter persistenceFailures = Counter.builder().name("rookery_persistence_failures_total")
             .help("Journal writes and recoveries that failed").labelNames("kind").register(registry);
+    private final Counter httpRefused = Counter.builder().name("rookery_http_requests_refused_total")
+            .help("Requests the metrics and admin HTTP servers answered with 503, by server and reason (timeout: not"
+                    + " answered within request-timeout; busy: no scrape worker free)")
+            .labelNames("server", "reason").register(registry);
     private final Counter cassandraErrors = Counter.builder().name("rookery_cassandra_errors_total")
             .help("Cassandra requests of the node that failed, by operation").labelNames("operation")
             .register(registry);
@@ -164,6 +168,11 @@ public final class NodeMetrics {
     public void persistenceFailed(String kind) {
         persistenceFailures.labelValues(kind).inc();
         cassandraErrors.labelValues("journal-" + kind).inc();
+    }
+
+    /** server: "metrics" or "admin"; reason: "timeout" or "busy". */
+    public void httpRequestRefused(String server, String reason) {
+        httpRefused.labelValues(server, reason).inc();
     }
 
     public void cassandraError(String operation) {
