@@ -325,7 +325,11 @@ public final class TlsCodec {
      * answered, so a refused renegotiation costs no key exchange.
      */
     private boolean renegotiating(SSLEngineResult r) {
-        if (!handshakeDone || r.getHandshakeStatus() == HandshakeStatus.FINISHED) return false;
+        // Every record after the handshake passes here: the result's own status settles almost all of them.
+        if (!handshakeDone || r.getHandshakeStatus() == HandshakeStatus.FINISHED
+                || r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
+            return false;
+        }
         if (r.getStatus() == Status.CLOSED || engine.isInboundDone()) return false;
         if (engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) return false;
         return !"TLSv1.3".equals(engine.getSession().getProtocol());
