@@ -5,8 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** The command line of the Cassandra child JVM. */
+/**
+ * The command line of the Cassandra child JVM. Its main class is {@link ChildClasses#MAIN_CLASS}, which stops the
+ * child when the launching process is gone and otherwise runs {@link #MAIN_CLASS}.
+ */
 final class CassandraCommand {
 
     static final String MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
@@ -48,8 +52,8 @@ final class CassandraCommand {
     private CassandraCommand() {
     }
 
-    static List<String> build(CassandraLauncher.Options options, Path dataDir, List<Path> classpath, Path jamm,
-            Path yaml, Path logback, int jmxPort) {
+    static List<String> build(CassandraLauncher.Options options, Path dataDir, List<Path> classpath,
+            Path childClasses, Path jamm, Path yaml, Path logback, int jmxPort) {
         List<String> command = new ArrayList<>();
         command.add(options.javaExecutableOrDefault().toString());
         command.add("-Xms" + options.heapMb() + "m");
@@ -78,7 +82,10 @@ final class CassandraCommand {
             command.add("-Dcassandra.jmx.local.port=" + jmxPort);
         }
         command.add("-cp");
-        command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        // Last, so that nothing in it can shadow a class of Cassandra's.
+        command.add(Stream.concat(classpath.stream(), Stream.of(childClasses))
+                .map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        command.add(ChildClasses.MAIN_CLASS);
         command.add(MAIN_CLASS);
         return command;
     }
