@@ -38,9 +38,10 @@ public final class CassandraLauncher {
     /** The datacenter SimpleSnitch reports; give it to {@code CqlSessionBuilder#withLocalDatacenter}. */
     public static final String LOCAL_DATACENTER = "datacenter1";
 
-    private static final String MAIN_CLASS_NAME = CassandraCommand.MAIN_CLASS;
     private static final int LOG_LINES_ON_FAILURE = 50;
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(20);
+    /** A child whose launcher died stops within its own 20 s limit (ParentWatch); a little more for the JVM to end. */
+    private static final Duration ORPHAN_STOP = Duration.ofSeconds(30);
 
     private CassandraLauncher() {
     }
@@ -61,8 +62,7 @@ public final class CassandraLauncher {
             List<Path> classpath = options.classpath().isEmpty()
                     ? CassandraClasspath.resolve(options.runtimeDirOrDefault())
                     : options.classpath();
-            Path pidFile = dataDir.resolve("cassandra.pid");
-            refuseIfStillRunning(pidFile, dataDir);
+            CassandraPidFile.awaitNoEarlier(dataDir, ORPHAN_STOP);
             Path jamm = CassandraClasspath.jammJar(classpath);
             int[] ports = LoopbackPorts.pickFree(options.cqlPort(), options.storagePort(), options.jmxPort());
             int cqlPort = ports[0];
@@ -92,7 +92,7 @@ public final class CassandraLauncher {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()))
                     .start();
-            Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
+            CassandraPidFile.write(dataDir, process.pid(), ProcessHandle.current().pid());
             Handle handle = new Handle(process, dataDir, cqlPort, storagePort, jmxPort, consoleLog, systemLog);
             try {
                 awaitCql(handle, options.startupTimeout(), startedAt);
@@ -155,29 +155,6 @@ public final class CassandraLauncher {
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
                 .build();
-    }
-
-    /**
-     * Two Cassandra processes on one data dir corrupt it. A child from an older launcher, or one still stopping after
-     * its launcher died, may still run: look for one before starting another.
-     */
-    private static void refuseIfStillRunning(Path pidFile, Path dataDir) throws IOException {
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        String text = Files.readString(pidFile, StandardCharsets.UTF_8).strip();
-        ProcessHandle earlier;
-        try {
-            earlier = ProcessHandle.of(Long.parseLong(text)).orElse(null);
-        } catch (NumberFormatException e) {
-            earlier = null;
-        }
-        if (earlier != null && earlier.isAlive() && earlier.info().commandLine()
-                .map(cmd -> cmd.contains(MAIN_CLASS_NAME) && cmd.contains(dataDir.toString())).orElse(false)) {
-            throw new IllegalStateException("Cassandra (pid " + earlier.pid() + ") from an earlier run still uses "
-                    + dataDir + "; stop it first (kill " + earlier.pid() + ")");
-        }
-        Files.delete(pidFile);
     }
 
     /**
@@ -454,7 +431,7 @@ public final class CassandraLauncher {
             terminate(process);
             if (!process.isAlive()) {
                 try {
-                    Files.deleteIfExists(dataDir.resolve("cassandra.pid"));
+                    CassandraPidFile.delete(dataDir);
                 } catch (IOException e) {
                     // A stale pid file is checked and removed on the next start.
                 }
