@@ -52,10 +52,18 @@ final class CassandraCommand {
     private CassandraCommand() {
     }
 
+    /** The option that names the data dir; every launcher so far has passed it. */
+    static String storageDirOption(Path dataDir) {
+        return "-Dcassandra.storagedir=" + dataDir;
+    }
+
     static List<String> build(CassandraLauncher.Options options, Path dataDir, List<Path> classpath,
             Path childClasses, Path jamm, Path yaml, Path logback, int jmxPort) {
         List<String> command = new ArrayList<>();
         command.add(options.javaExecutableOrDefault().toString());
+        // First: a later start recognises this process by it (CassandraPidFile), and the JDK reports only the first
+        // 4096 bytes of another process's command line, which end long before the class path and the main class.
+        command.add(storageDirOption(dataDir));
         command.add("-Xms" + options.heapMb() + "m");
         command.add("-Xmx" + options.heapMb() + "m");
         // From jvm-server.options: Cassandra expects assertions on, except in chronicle which allocates by design.
@@ -67,7 +75,6 @@ final class CassandraCommand {
         command.add("-javaagent:" + jamm);
         command.add("-Dcassandra-foreground=yes");
         command.add("-Dcassandra.config=" + yaml.toUri());
-        command.add("-Dcassandra.storagedir=" + dataDir);
         command.add("-Dcassandra.logdir=" + dataDir.resolve("logs"));
         command.add("-Dcassandra.triggers_dir=" + dataDir.resolve("triggers"));
         command.add("-Dlogback.configurationFile=" + logback.toUri());

@@ -64,9 +64,14 @@ final class CassandraPidFile {
         Files.delete(file);
     }
 
+    /**
+     * By its storage dir option, followed by the space before the next argument (so that {@code /x/node1} does not
+     * match {@code /x/node10}). Not by the main class: the JDK cuts a command line at 4096 bytes, and Cassandra's
+     * class path alone is longer.
+     */
     private static boolean runsCassandraOn(ProcessHandle process, Path dataDir) {
         return process.info().commandLine()
-                .map(cmd -> cmd.contains(CassandraCommand.MAIN_CLASS) && cmd.contains(dataDir.toString()))
+                .map(cmd -> cmd.contains(CassandraCommand.storageDirOption(dataDir) + " "))
                 .orElse(false);
     }
 

@@ -3,6 +3,7 @@ package io.rookery.persistence.cassandra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -61,6 +62,10 @@ class CassandraChildEndsWithParentTest {
         long[] ready = awaitReady();
         ProcessHandle cassandra = ProcessHandle.of(ready[0]).orElseThrow();
         assertEquals(Optional.of(parent.pid()), cassandra.parent().map(ProcessHandle::pid));
+        // A start on this data dir now, while the launcher lives, must see this Cassandra and refuse.
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> CassandraPidFile.awaitNoEarlier(dataDir, Duration.ofSeconds(1)));
+        assertTrue(refused.getMessage().contains("pid " + cassandra.pid()), refused.getMessage());
         try (CqlSession session = session((int) ready[1])) {
             session.execute("CREATE KEYSPACE orphan_test WITH replication = "
                     + "{'class': 'SimpleStrategy', 'replication_factor': 1}");

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a start does with the pid file an earlier run left. Stand-ins for an earlier Cassandra are shell processes
- * whose command line names Cassandra's main class and the data dir, as a real one's does.
+ * whose command line looks like a real one's: the data dir option first, then a class path longer than the 4096
+ * bytes of it the JDK reports, then the main class.
  */
 class CassandraPidFileTest {
 
@@ -80,6 +81,16 @@ class CassandraPidFileTest {
     }
 
     @Test
+    void aCassandraOnAnotherDataDirWhoseNameStartsTheSameIsNotTakenForThisOnes() throws Exception {
+        Process other = standIn(600, dataDir.resolveSibling(dataDir.getFileName() + "0"));
+        CassandraPidFile.write(dataDir, other.pid(), ProcessHandle.current().pid());
+
+        CassandraPidFile.awaitNoEarlier(dataDir, GRACE);
+
+        assertFalse(Files.exists(dataDir.resolve("cassandra.pid")));
+    }
+
+    @Test
     void anUnrelatedProcessThatReusedThePidIsNotTakenForCassandra() throws Exception {
         Process unrelated = new ProcessBuilder("sleep", "600").start();
         started.add(unrelated);
@@ -92,8 +103,13 @@ class CassandraPidFileTest {
 
     /** A process that looks like Cassandra on this data dir and ends after {@code seconds}. */
     private Process standIn(int seconds) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", "sleep " + seconds + "; exit 0", CassandraCommand.MAIN_CLASS,
-                "-Dcassandra.storagedir=" + dataDir).start();
+        return standIn(seconds, dataDir);
+    }
+
+    private Process standIn(int seconds, Path dir) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", "sleep " + seconds + "; exit 0", "java",
+                CassandraCommand.storageDirOption(dir), "-cp", "/a/jar.jar:".repeat(500),
+                CassandraCommand.MAIN_CLASS).start();
         started.add(p);
         return p;
     }
