@@ -107,7 +107,9 @@ class CassandraPidFileTest {
     }
 
     private Process standIn(int seconds, Path dir) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", "sleep " + seconds + "; exit 0", "java",
+        // read -t waits in the shell itself (its standard input is a pipe nobody writes): a sleep would be a child
+        // process, which killing the shell leaves behind.
+        Process p = new ProcessBuilder("bash", "-c", "read -t " + seconds + "; exit 0", "java",
                 CassandraCommand.storageDirOption(dir), "-cp", "/a/jar.jar:".repeat(500),
                 CassandraCommand.MAIN_CLASS).start();
         started.add(p);
