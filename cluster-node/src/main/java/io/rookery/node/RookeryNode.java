@@ -214,8 +214,8 @@ public final class RookeryNode implements AutoCloseable {
 
             RookeryNode node = new RookeryNode(s, system, cassandra, cql, sweeper, accounts, bindings, starttls, direct, admin);
             node.registerShutdown(adminBinding);
-            log.info("node-started domain={} c2s-starttls={} c2s-direct-tls={} admin={}:{}", s.domain(), starttls,
-                    direct, s.admin().iface(), admin);
+            log.info("node-started domain={} c2s-starttls={} c2s-direct-tls={} admin={}:{} data-dir={}", s.domain(),
+                    starttls, direct, s.admin().iface(), admin, s.dataDir().toAbsolutePath().normalize());
             return node;
         } catch (Exception | Error e) {
             if (system != null) {

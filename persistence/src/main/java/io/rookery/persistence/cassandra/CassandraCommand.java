@@ -5,8 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** The command line of the Cassandra child JVM. */
+/**
+ * The command line of the Cassandra child JVM. Its main class is {@link ChildClasses#MAIN_CLASS}, which stops the
+ * child when the launching process is gone and otherwise runs {@link #MAIN_CLASS}.
+ */
 final class CassandraCommand {
 
     static final String MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
@@ -48,10 +52,18 @@ final class CassandraCommand {
     private CassandraCommand() {
     }
 
-    static List<String> build(CassandraLauncher.Options options, Path dataDir, List<Path> classpath, Path jamm,
-            Path yaml, Path logback, int jmxPort) {
+    /** The option that names the data dir; every launcher so far has passed it. */
+    static String storageDirOption(Path dataDir) {
+        return "-Dcassandra.storagedir=" + dataDir;
+    }
+
+    static List<String> build(CassandraLauncher.Options options, Path dataDir, List<Path> classpath,
+            Path childClasses, Path jamm, Path yaml, Path logback, int jmxPort) {
         List<String> command = new ArrayList<>();
         command.add(options.javaExecutableOrDefault().toString());
+        // First: a later start recognises this process by it (CassandraPidFile), and the JDK reports only the first
+        // 4096 bytes of another process's command line, which end long before the class path and the main class.
+        command.add(storageDirOption(dataDir));
         command.add("-Xms" + options.heapMb() + "m");
         command.add("-Xmx" + options.heapMb() + "m");
         // From jvm-server.options: Cassandra expects assertions on, except in chronicle which allocates by design.
@@ -63,7 +75,6 @@ final class CassandraCommand {
         command.add("-javaagent:" + jamm);
         command.add("-Dcassandra-foreground=yes");
         command.add("-Dcassandra.config=" + yaml.toUri());
-        command.add("-Dcassandra.storagedir=" + dataDir);
         command.add("-Dcassandra.logdir=" + dataDir.resolve("logs"));
         command.add("-Dcassandra.triggers_dir=" + dataDir.resolve("triggers"));
         command.add("-Dlogback.configurationFile=" + logback.toUri());
@@ -78,7 +89,10 @@ final class CassandraCommand {
             command.add("-Dcassandra.jmx.local.port=" + jmxPort);
         }
         command.add("-cp");
-        command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        // Last, so that nothing in it can shadow a class of Cassandra's.
+        command.add(Stream.concat(classpath.stream(), Stream.of(childClasses))
+                .map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        command.add(ChildClasses.MAIN_CLASS);
         command.add(MAIN_CLASS);
         return command;
     }

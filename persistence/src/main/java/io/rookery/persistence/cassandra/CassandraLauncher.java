@@ -28,17 +28,20 @@ import java.util.List;
  * and 17 only.
  *
  * <p>The data dir persists across starts. Everything binds to 127.0.0.1; JMX is off unless asked for, so parallel
- * instances do not clash. A JVM shutdown hook stops the child when the parent exits normally or on SIGTERM; a parent
- * killed with SIGKILL leaves the child running.
+ * instances do not clash. A JVM shutdown hook stops the child when the parent exits normally or on SIGTERM, after
+ * {@link Handle#deferShutdownUntil} if set. A parent that dies without running its hooks (SIGKILL, a crash, or
+ * OutOfMemoryError with {@code -XX:+ExitOnOutOfMemoryError}) is noticed by the child itself
+ * ({@link io.rookery.persistence.cassandra.child.ParentWatch}), which then stops as on SIGTERM.
  */
 public final class CassandraLauncher {
 
     /** The datacenter SimpleSnitch reports; give it to {@code CqlSessionBuilder#withLocalDatacenter}. */
     public static final String LOCAL_DATACENTER = "datacenter1";
 
-    private static final String MAIN_CLASS_NAME = CassandraCommand.MAIN_CLASS;
     private static final int LOG_LINES_ON_FAILURE = 50;
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(20);
+    /** A child whose launcher died stops within its own 20 s limit (ParentWatch); a little more for the JVM to end. */
+    private static final Duration ORPHAN_STOP = Duration.ofSeconds(30);
 
     private CassandraLauncher() {
     }
@@ -59,8 +62,7 @@ public final class CassandraLauncher {
             List<Path> classpath = options.classpath().isEmpty()
                     ? CassandraClasspath.resolve(options.runtimeDirOrDefault())
                     : options.classpath();
-            Path pidFile = dataDir.resolve("cassandra.pid");
-            refuseIfStillRunning(pidFile, dataDir);
+            CassandraPidFile.awaitNoEarlier(dataDir, ORPHAN_STOP);
             Path jamm = CassandraClasspath.jammJar(classpath);
             int[] ports = LoopbackPorts.pickFree(options.cqlPort(), options.storagePort(), options.jmxPort());
             int cqlPort = ports[0];
@@ -75,19 +77,22 @@ public final class CassandraLauncher {
                     CassandraConfigFiles.yaml(dataDir, options.clusterName(), storagePort, cqlPort));
             CassandraConfigFiles.write(logback, CassandraConfigFiles.logbackXml(systemLog));
 
-            List<String> command = CassandraCommand.build(options, dataDir, classpath, jamm, yaml, logback,
-                    jmxPort);
+            Path childClasses = ChildClasses.install(dataDir.resolve("child-classes"));
+            List<String> command = CassandraCommand.build(options, dataDir, classpath, childClasses, jamm, yaml,
+                    logback, jmxPort);
 
             Files.writeString(consoleLog, "==== " + Instant.now() + " starting: " + String.join(" ", command) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             long startedAt = System.nanoTime();
-            // Output goes straight to a file: a pipe nobody reads would fill up and block Cassandra.
+            // Output goes straight to a file: a pipe nobody reads would fill up and block Cassandra. Standard input
+            // stays a pipe from this process: the child stops when it closes (see Handle#lifeline).
             Process process = new ProcessBuilder(command)
                     .directory(dataDir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()))
                     .start();
-            Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
+            CassandraPidFile.write(dataDir, process.pid(), ProcessHandle.current().pid());
             Handle handle = new Handle(process, dataDir, cqlPort, storagePort, jmxPort, consoleLog, systemLog);
             try {
                 awaitCql(handle, options.startupTimeout(), startedAt);
@@ -150,29 +155,6 @@ public final class CassandraLauncher {
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
                 .build();
-    }
-
-    /**
-     * Two Cassandra processes on one data dir corrupt it. A child outlives its parent when the parent is killed with
-     * SIGKILL (a test run cut short, say), so look for one before starting another.
-     */
-    private static void refuseIfStillRunning(Path pidFile, Path dataDir) throws IOException {
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        String text = Files.readString(pidFile, StandardCharsets.UTF_8).strip();
-        ProcessHandle earlier;
-        try {
-            earlier = ProcessHandle.of(Long.parseLong(text)).orElse(null);
-        } catch (NumberFormatException e) {
-            earlier = null;
-        }
-        if (earlier != null && earlier.isAlive() && earlier.info().commandLine()
-                .map(cmd -> cmd.contains(MAIN_CLASS_NAME) && cmd.contains(dataDir.toString())).orElse(false)) {
-            throw new IllegalStateException("Cassandra (pid " + earlier.pid() + ") from an earlier run still uses "
-                    + dataDir + "; stop it first (kill " + earlier.pid() + ")");
-        }
-        Files.delete(pidFile);
     }
 
     /**
@@ -327,6 +309,12 @@ public final class CassandraLauncher {
     public static final class Handle implements AutoCloseable {
 
         private final Process process;
+        /**
+         * The writing end of the child's standard input, never written to. The child stops when it reads end of file:
+         * the kernel closes this end when this process dies, however it dies. Held for as long as the handle, since
+         * closing it (or letting it be collected) would stop the child too.
+         */
+        private final java.io.OutputStream lifeline;
         private final Path dataDir;
         private final int cqlPort;
         private final int storagePort;
@@ -343,6 +331,7 @@ public final class CassandraLauncher {
         private Handle(Process process, Path dataDir, int cqlPort, int storagePort, int jmxPort, Path consoleLog,
                 Path systemLog) {
             this.process = process;
+            this.lifeline = process.getOutputStream();
             this.dataDir = dataDir;
             this.cqlPort = cqlPort;
             this.storagePort = storagePort;
@@ -442,7 +431,7 @@ public final class CassandraLauncher {
             terminate(process);
             if (!process.isAlive()) {
                 try {
-                    Files.deleteIfExists(dataDir.resolve("cassandra.pid"));
+                    CassandraPidFile.delete(dataDir);
                 } catch (IOException e) {
                     // A stale pid file is checked and removed on the next start.
                 }
@@ -470,14 +459,17 @@ public final class CassandraLauncher {
             if (!process.isAlive()) {
                 return;
             }
-            process.destroy();
+            // Signals through the ProcessHandle: Process.destroy() would also close the child's standard input at
+            // once, which the child reads as its launcher gone and would log as such on every ordinary stop.
+            ProcessHandle handle = process.toHandle();
+            handle.destroy();
             try {
                 if (!process.waitFor(GRACEFUL_STOP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
+                    handle.destroyForcibly();
                     process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
-                process.destroyForcibly();
+                handle.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }

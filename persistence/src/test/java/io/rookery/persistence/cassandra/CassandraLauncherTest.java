@@ -171,9 +171,10 @@ class CassandraLauncherTest {
         Path orphanDir = work.resolve("orphan");
         deleteRecursively(orphanDir);
         Files.createDirectories(orphanDir);
-        // Stands in for a child left behind by a killed parent: its command line names the main class and the dir.
-        Process orphan = new ProcessBuilder("bash", "-c", "sleep 60; exit 0",
-                "org.apache.cassandra.service.CassandraDaemon", orphanDir.toAbsolutePath().toString()).start();
+        // Stands in for a child of a launcher that did not record itself: its command line names the data dir as a
+        // real one's does.
+        Process orphan = new ProcessBuilder("bash", "-c", "sleep 60; exit 0", "java",
+                CassandraCommand.storageDirOption(orphanDir.toAbsolutePath()), CassandraCommand.MAIN_CLASS).start();
         try {
             Files.writeString(orphanDir.resolve("cassandra.pid"), Long.toString(orphan.pid()));
             IllegalStateException e = assertThrows(IllegalStateException.class,
