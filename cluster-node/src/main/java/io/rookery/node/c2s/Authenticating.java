@@ -47,7 +47,8 @@ final class Authenticating extends SessionState {
                     if ("PLAIN".equals(mech) && !s.tlsActive) return failure(s, SaslCondition.ENCRYPTION_REQUIRED, false);
                     return failure(s, SaslCondition.INVALID_MECHANISM, false);
                 }
-                s.sasl = SaslMechanisms.create(mech, s.channelBinding, s.channelBinding != null);
+                boolean plus = AwaitingStreamHeader.bindingOffered(s);
+                s.sasl = SaslMechanisms.create(mech, plus ? s.channelBinding : null, plus);
                 byte[] initial = decode(e.text());
                 if (initial == null) return failure(s, SaslCondition.INCORRECT_ENCODING, true);
                 return step(s, s.sasl.start(initial));

@@ -51,7 +51,13 @@ final class AwaitingStreamHeader extends SessionState {
             for (String mech : advertisedMechanisms(s)) {
                 features.append("<mechanism>").append(mech).append("</mechanism>");
             }
-            features.append("</mechanisms>")
+            features.append("</mechanisms>");
+            if (bindingOffered(s)) {
+                // XEP-0440: the one channel-binding type the -PLUS mechanisms take here.
+                features.append("<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'>")
+                        .append("<channel-binding type='tls-server-end-point'/></sasl-channel-binding>");
+            }
+            features
                     .append(services.modules().streamFeatures(StreamFeature.Step.BEFORE_AUTHENTICATION, stream));
             next = Authenticating.INSTANCE;
         }
@@ -62,8 +68,13 @@ final class AwaitingStreamHeader extends SessionState {
     }
 
     static java.util.List<String> advertisedMechanisms(SessionActor s) {
-        return SaslMechanisms.advertised(s.tlsActive, s.channelBinding != null,
+        return SaslMechanisms.advertised(s.tlsActive, bindingOffered(s),
                 s.tlsActive || s.services.allowPlainWithoutTls());
+    }
+
+    /** Whether this stream offers the SCRAM -PLUS mechanisms: configured, and the binding data is known. */
+    static boolean bindingOffered(SessionActor s) {
+        return s.channelBinding != null && s.services.offerChannelBinding();
     }
 
     /** The parser delivers nothing before a header; should anything come, it is ignored as before. */

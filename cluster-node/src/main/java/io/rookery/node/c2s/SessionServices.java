@@ -46,6 +46,11 @@ public final class SessionServices {
         return settings.c2s().requireTls();
     }
 
+    /** SCRAM -PLUS offered (with tls-server-end-point, the only type computed). */
+    boolean offerChannelBinding() {
+        return settings.c2s().offerChannelBinding();
+    }
+
     boolean allowPlainWithoutTls() {
         return settings.c2s().allowPlainWithoutTls();
     }

@@ -29,6 +29,7 @@ public record RookerySettings(
             Listener directTls,
             boolean requireTls,
             boolean allowPlainWithoutTls,
+            boolean offerChannelBinding,
             int maxStanzaBytes,
             int maxOutboundBufferBytes,
             Duration negotiationTimeout,
@@ -72,6 +73,16 @@ public record RookerySettings(
 
     public record AdminSettings(String iface, int port, Path tokenFile, HttpLimits limits) {}
 
+    /** {@code rookery.c2s.channel-binding}: off, or the one type a JDK 17 server can compute. */
+    private static boolean channelBinding(String value) {
+        return switch (value) {
+            case "off" -> false;
+            case "tls-server-end-point" -> true;
+            default -> throw new com.typesafe.config.ConfigException.BadValue("rookery.c2s.channel-binding",
+                    "must be off or tls-server-end-point, not " + value);
+        };
+    }
+
     public static RookerySettings from(Config root) {
         Config c = root.getConfig("rookery");
         Config c2s = c.getConfig("c2s");
@@ -84,6 +95,7 @@ public record RookerySettings(
                         listener(c2s.getConfig("direct-tls")),
                         c2s.getBoolean("require-tls"),
                         c2s.getBoolean("allow-plain-without-tls"),
+                        channelBinding(c2s.getString("channel-binding")),
                         bytes(c2s, "max-stanza-bytes", 1024, 64 << 20),
                         bytes(c2s, "max-outbound-buffer-bytes", 16 << 10, 1 << 30),
                         c2s.getDuration("negotiation-timeout"),

@@ -4,8 +4,15 @@ import org.junit.jupiter.api.Test;
 
 /** RFC 6120 §5 as conversations: nothing but STARTTLS first, then the stream restarts inside TLS. */
 class NegotiatingTlsScriptTest {
+    private static final java.util.Map<String, Object> BINDING =
+            java.util.Map.of("rookery.c2s.channel-binding", "tls-server-end-point");
+
     private static Conversation offeredStartTls() {
-        return Scripts.conversation(true, Scripts.DEFAULTS).opensStream().receivesStreamHeader()
+        return offeredStartTls(Scripts.DEFAULTS);
+    }
+
+    private static Conversation offeredStartTls(java.util.Map<String, Object> settings) {
+        return Scripts.conversation(true, settings).opensStream().receivesStreamHeader()
                 .receives("<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
                         + "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>"
                         + "</stream:features>");
@@ -13,7 +20,7 @@ class NegotiatingTlsScriptTest {
 
     @Test
     void startTlsIsAnsweredWithProceedAndTheNewStreamInsideTlsOffersTheMechanisms() {
-        offeredStartTls()
+        offeredStartTls(BINDING)
                 .sends("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
                 .receives("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
                 .asksTheStageTo(ConnectionStage.Out.START_TLS)
@@ -26,7 +33,31 @@ class NegotiatingTlsScriptTest {
                         + "<mechanism>SCRAM-SHA-512-PLUS</mechanism><mechanism>SCRAM-SHA-256-PLUS</mechanism>"
                         + "<mechanism>SCRAM-SHA-1-PLUS</mechanism><mechanism>SCRAM-SHA-512</mechanism>"
                         + "<mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1</mechanism>"
-                        + "<mechanism>PLAIN</mechanism></mechanisms></stream:features>");
+                        + "<mechanism>PLAIN</mechanism></mechanisms>"
+                        // XEP-0440: the type those -PLUS mechanisms bind with.
+                        + "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'>"
+                        + "<channel-binding type='tls-server-end-point'/></sasl-channel-binding>"
+                        + "</stream:features>");
+    }
+
+    @Test
+    void byDefaultNoChannelBindingIsOfferedSoClientsThatBindOtherwiseStillLogIn() {
+        offeredStartTls()
+                .sends("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+                .receives("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+                .asksTheStageTo(ConnectionStage.Out.START_TLS)
+                .completesTls()
+                .opensStream()
+                .receivesStreamHeader()
+                .receives("<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
+                        + "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                        + "<mechanism>SCRAM-SHA-512</mechanism><mechanism>SCRAM-SHA-256</mechanism>"
+                        + "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms>"
+                        + "</stream:features>")
+                // A -PLUS name that was not offered is not taken (RFC 6120 §6.4.2 invalid-mechanism).
+                .sends("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256-PLUS'>"
+                        + "cD10bHMtdW5pcXVlLCxuPWFsaWNlLHI9YWJj</auth>")
+                .receives("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><invalid-mechanism/></failure>");
     }
 
     @Test
