@@ -43,7 +43,10 @@ final class Established extends SessionState {
                 to = Jid.parse(toAttr);
             } catch (InvalidJidException ex) {
                 if (!"error".equals(stanza.attr("type"))) {
-                    s.send(Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.JID_MALFORMED)));
+                    // RFC 6120 §8.3.1: the server generated this error, so it is 'from' the server; the malformed
+                    // string the client sent is not echoed back as an address.
+                    s.send(Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.JID_MALFORMED))
+                            .withAttr("from", s.services.domain()));
                 }
                 return s.processed();
             }
