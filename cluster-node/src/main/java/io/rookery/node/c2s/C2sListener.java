@@ -23,6 +23,7 @@ public final class C2sListener implements ConnectionStage.Context {
     private final Sweeper sweeper;
     private final SessionServices services;
     private final AtomicLong sessionIds = new AtomicLong();
+    private final Shaper shaper;
 
     public C2sListener(ActorSystem<?> system, RookerySettings.C2sSettings settings, SSLContext sslContext,
             Sweeper sweeper, SessionServices services) {
@@ -31,6 +32,8 @@ public final class C2sListener implements ConnectionStage.Context {
         this.sslContext = sslContext;
         this.sweeper = sweeper;
         this.services = services;
+        this.shaper = settings.shaperBytesPerSecond() == 0 ? null
+                : new Shaper(settings.shaperBytesPerSecond(), settings.shaperBurstBytes(), services.metrics());
     }
 
     public CompletionStage<Tcp.ServerBinding> bind(RookerySettings.Listener listener, boolean directTls) {
@@ -54,6 +57,11 @@ public final class C2sListener implements ConnectionStage.Context {
     @Override
     public int establishedWindow() {
         return settings.inboundWindow();
+    }
+
+    @Override
+    public Shaper shaper() {
+        return shaper;
     }
 
     @Override

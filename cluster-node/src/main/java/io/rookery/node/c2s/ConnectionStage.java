@@ -52,11 +52,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     }
 
     /** Signals from the node-wide sweep; like every message to the stage, they never leave this node. */
-    enum Sweep implements NoSerializationVerificationNeeded { KEEPALIVE, COMPACT, ABORT }
+    enum Sweep implements NoSerializationVerificationNeeded { KEEPALIVE, COMPACT, ABORT, RESUME }
 
     static final Object KEEPALIVE = Sweep.KEEPALIVE;
     static final Object COMPACT = Sweep.COMPACT;
     static final Object ABORT = Sweep.ABORT;
+    /** The shaper's pause is over: read the client again. */
+    static final Object RESUME = Sweep.RESUME;
 
     /** The listener's shared parts. */
     public interface Context {
@@ -75,6 +77,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 ActorRef stage, SessionClock clock, boolean directTls);
 
         io.rookery.node.metrics.NodeMetrics metrics();
+
+        /** How fast clients may send; null: as fast as they like. */
+        default Shaper shaper() {
+            return null;
+        }
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionStage.class);
@@ -111,6 +118,10 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private boolean parsing = true;
         private boolean closing;
         private boolean sessionNotified;
+        /** Shaper balance in bytes (may go negative: a client is read until it has overspent) and last refill. */
+        private long shaperBalance;
+        private long shaperRefilledAt;
+        private boolean shaped;
 
         Logic() {
             super(shape);
@@ -157,6 +168,10 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             });
             ActorRef self = stageActor.ref();
             clock = new SessionClock(self, System.nanoTime());
+            if (context.shaper() != null) {
+                shaperBalance = context.shaper().burst();
+                shaperRefilledAt = clock.acceptedAt;
+            }
             parser = new XmppStreamParser(context.maxStanzaBytes());
             if (directTls) tls = newTls();
             session = context.spawnSession(self, clock, directTls);
@@ -192,6 +207,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             } else if (msg == ABORT) {
                 lost();
                 completeStage();
+            } else if (msg == RESUME) {
+                shaped = false;
+                drive();
             } else if (msg == KEEPALIVE) {
                 if (!closing && pendingOutput.isEmpty()) write(" ");
             } else if (msg instanceof org.apache.pekko.actor.Terminated) {
@@ -229,8 +247,14 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         private void onBytes(ByteString bytes) {
             if (LOG.isDebugEnabled()) LOG.debug("stage-bytes {} credits={} tls={}", bytes.size(), credits, tls != null);
-            clock.lastInput = System.nanoTime();
+            long now = System.nanoTime();
+            clock.lastInput = now;
             clock.compacted = false;
+            Shaper shaper = context.shaper();
+            if (shaper != null) {
+                shaperBalance = shaper.refill(shaperBalance, now - shaperRefilledAt) - bytes.size();
+                shaperRefilledAt = now;
+            }
             if (tls != null) {
                 TlsCodec.Result r;
                 try {
@@ -302,7 +326,26 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                     return;
                 }
             }
-            if (parsing && !closing && pendingInput.isEmpty() && !hasBeenPulled(in) && !isClosed(in)) pull(in);
+            if (parsing && !closing && !shaped && pendingInput.isEmpty() && !hasBeenPulled(in) && !isClosed(in)) {
+                if (shaperBalance < 0 && context.shaper() != null) pause();
+                else pull(in);
+            }
+        }
+
+        /** The client sent more than the shaper allows: it is read again once the bucket has refilled. */
+        private void pause() {
+            Shaper shaper = context.shaper();
+            long now = System.nanoTime();
+            shaperBalance = shaper.refill(shaperBalance, now - shaperRefilledAt);
+            shaperRefilledAt = now;
+            if (shaperBalance >= 0) {
+                pull(in);
+                return;
+            }
+            shaped = true;
+            ActorRef self = clock.stage;
+            materializer().scheduleOnce(scala.concurrent.duration.FiniteDuration.apply(shaper.pauseNanos(shaperBalance),
+                    java.util.concurrent.TimeUnit.NANOSECONDS), () -> self.tell(RESUME, ActorRef.noSender()));
         }
 
         private void peerClosed() {

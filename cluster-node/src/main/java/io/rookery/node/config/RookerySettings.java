@@ -37,7 +37,9 @@ public record RookerySettings(
             Duration whitespaceKeepalive,
             Duration sweepInterval,
             int maxAuthFailures,
-            int inboundWindow) {}
+            int inboundWindow,
+            long shaperBytesPerSecond,
+            long shaperBurstBytes) {}
 
     public record TlsSettings(String keystore, String keystorePassword) {}
 
@@ -103,7 +105,9 @@ public record RookerySettings(
                         c2s.getDuration("whitespace-keepalive"),
                         c2s.getDuration("sweep-interval"),
                         range(c2s.getInt("max-auth-failures"), 1, 10, "rookery.c2s.max-auth-failures"),
-                        range(c2s.getInt("inbound-window"), 1, 1024, "rookery.c2s.inbound-window")),
+                        range(c2s.getInt("inbound-window"), 1, 1024, "rookery.c2s.inbound-window"),
+                        range(c2s.getBytes("shaper.rate"), 0, 1L << 30, "rookery.c2s.shaper.rate"),
+                        range(c2s.getBytes("shaper.burst"), 1024, 64L << 20, "rookery.c2s.shaper.burst")),
                 new TlsSettings(c.getString("tls.keystore"), c.getString("tls.keystore-password")),
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),
@@ -174,6 +178,11 @@ public record RookerySettings(
             throw new IllegalArgumentException("rookery.c2s." + path + " must be between " + min + " and " + max);
         }
         return (int) v;
+    }
+
+    private static long range(long v, long min, long max, String name) {
+        if (v < min || v > max) throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+        return v;
     }
 
     private static int range(int v, int min, int max, String name) {

@@ -57,6 +57,8 @@ public final class NodeMetrics {
             .help("TLS handshakes on client connections by outcome").labelNames("outcome").register(registry);
     private final Counter tlsRenegotiationsRefused = Counter.builder().name("xmpp_c2s_tls_renegotiations_refused_total")
             .help("Client connections closed for starting a TLS 1.2 renegotiation").register(registry);
+    private final Counter c2sShaped = Counter.builder().name("xmpp_c2s_shaped_total")
+            .help("Pauses in reading a client that sent faster than rookery.c2s.shaper allows").register(registry);
     private final Counter saslAuth = Counter.builder().name("xmpp_sasl_auth_total")
             .help("SASL authentication attempts by mechanism and outcome").labelNames("mechanism", "outcome")
             .register(registry);
@@ -111,6 +113,10 @@ public final class NodeMetrics {
 
     public void tlsHandshake(boolean ok) {
         (ok ? tlsOk : tlsFailed).inc();
+    }
+
+    public void c2sShaped() {
+        c2sShaped.inc();
     }
 
     public void tlsRenegotiationRefused() {
