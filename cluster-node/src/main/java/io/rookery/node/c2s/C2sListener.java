@@ -50,6 +50,11 @@ public final class C2sListener implements ConnectionStage.Context {
     }
 
     @Override
+    public int maxStanzaBytesBeforeAuth() {
+        return Math.min(settings.maxStanzaBytesBeforeAuth(), settings.maxStanzaBytes());
+    }
+
+    @Override
     public int maxOutboundBytes() {
         return settings.maxOutboundBufferBytes();
     }

@@ -62,7 +62,16 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
     /** The listener's shared parts. */
     public interface Context {
+        /** Largest top-level element of an authenticated stream. */
         int maxStanzaBytes();
+
+        /**
+         * Largest top-level element before SASL succeeds: nothing legitimate there (stream header, STARTTLS, SASL,
+         * an XEP-0077 form) is large, and a peer nobody knows yet should not make the node hold much.
+         */
+        default int maxStanzaBytesBeforeAuth() {
+            return maxStanzaBytes();
+        }
 
         int maxOutboundBytes();
 
@@ -172,7 +181,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 shaperBalance = context.shaper().burst();
                 shaperRefilledAt = clock.acceptedAt;
             }
-            parser = new XmppStreamParser(context.maxStanzaBytes());
+            parser = new XmppStreamParser(context.maxStanzaBytesBeforeAuth());
             if (directTls) tls = newTls();
             session = context.spawnSession(self, clock, directTls);
             context.metrics().listener(directTls).connectionOpened();
@@ -229,10 +238,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             if ((c & Out.START_TLS) != 0) {
                 // Bytes a client sent after <starttls/> but before <proceed/> are a protocol violation; drop them.
                 tls = newTls();
-                parser = new XmppStreamParser(context.maxStanzaBytes());
+                parser = new XmppStreamParser(context.maxStanzaBytesBeforeAuth());
                 pendingInput = ByteString.emptyByteString();
             }
             if ((c & Out.RESTART_STREAM) != 0) {
+                // Sent only after the SASL <success/> (RFC 6120 §6.4.6): the client is now known.
                 parser = new XmppStreamParser(context.maxStanzaBytes());
                 pendingInput = ByteString.emptyByteString();
             }

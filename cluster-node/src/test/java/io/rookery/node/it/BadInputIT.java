@@ -100,6 +100,36 @@ class BadInputIT {
     }
 
     @Test
+    void beforeAuthenticationTheSmallerLimitApplies() throws Exception {
+        // plainNode keeps the default limits: 256 KiB per element once authenticated, 16 KiB before.
+        try (RawClient c = new RawClient(plainNode.starttlsPort())) {
+            c.send(RawClient.HEADER).await("</stream:features>", WAIT);
+            c.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>" + "A".repeat(20_000)
+                    + "</auth>");
+            String got = c.awaitClose(WAIT);
+            assertTrue(got.contains(streamError("policy-violation")), got);
+        }
+        // Once authenticated, an element of that size is a stanza like any other.
+        XMPPTCPConnection alice = ItEnvironment.connectStartTls(plainNode, ItEnvironment.newUser(plainNode, "alice"),
+                ItEnvironment.PASSWORD, "desk");
+        XMPPTCPConnection bob = ItEnvironment.connectStartTls(plainNode, ItEnvironment.newUser(plainNode, "bob"),
+                ItEnvironment.PASSWORD, "phone");
+        try {
+            java.util.concurrent.BlockingQueue<org.jivesoftware.smack.packet.Stanza> inbox =
+                    new java.util.concurrent.LinkedBlockingQueue<>();
+            bob.addAsyncStanzaListener(inbox::add, org.jivesoftware.smack.filter.StanzaTypeFilter.MESSAGE);
+            String body = "b".repeat(20_000);
+            alice.sendStanza(alice.getStanzaFactory().buildMessageStanza().to(bob.getUser()).setBody(body).build());
+            var got = (org.jivesoftware.smack.packet.Message) inbox.poll(WAIT.toSeconds(),
+                    java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(got != null && body.equals(got.getBody()), "the 20 KB message arrived whole");
+        } finally {
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    @Test
     void aStanzaBeforeAuthenticationEndsTheStreamWithNotAuthorized() throws Exception {
         try (RawClient c = new RawClient(plainNode.starttlsPort())) {
             c.send(RawClient.HEADER).await("</stream:features>", WAIT);
