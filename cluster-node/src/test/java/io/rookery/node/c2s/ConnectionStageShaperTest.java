@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.rookery.node.config.RookerySettings;
 import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.user.SessionProtocol;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -76,7 +71,7 @@ class ConnectionStageShaperTest {
         client.expectRequest();
         client.sendNext(spaces(3000));
         client.expectRequest();
-        assertEquals(0.0, counter(metrics, "xmpp_c2s_shaped"));
+        assertEquals(0.0, TestStageContext.counter(metrics, "xmpp_c2s_shaped"));
     }
 
     @Test
@@ -92,7 +87,7 @@ class ConnectionStageShaperTest {
         client.sendNext(spaces(10));
 
         client.expectNoMessage(Duration.ofMillis(500));
-        assertEquals(1.0, counter(metrics, "xmpp_c2s_shaped"));
+        assertEquals(1.0, TestStageContext.counter(metrics, "xmpp_c2s_shaped"));
         client.expectRequest();
     }
 
@@ -107,31 +102,8 @@ class ConnectionStageShaperTest {
     }
 
     private static TestPublisher.Probe<ByteString> run(NodeMetrics metrics, Shaper shaper) {
-        RookerySettings.C2sSettings c2s = RookerySettings.from(ConfigFactory.load()).c2s();
         TestProbe<SessionProtocol.Message> session = kit.createTestProbe();
-        ConnectionStage.Context context = new ConnectionStage.Context() {
-            private final Sweeper sweeper = new Sweeper(c2s);
-
-            @Override public int maxStanzaBytes() { return c2s.maxStanzaBytes(); }
-
-            @Override public int maxOutboundBytes() { return c2s.maxOutboundBufferBytes(); }
-
-            @Override public int establishedWindow() { return c2s.inboundWindow(); }
-
-            @Override public SSLContext sslContext() { return null; }
-
-            @Override public Sweeper sweeper() { return sweeper; }
-
-            @Override
-            public ActorRef<SessionProtocol.Message> spawnSession(org.apache.pekko.actor.ActorRef stage,
-                    SessionClock clock, boolean directTls) {
-                return session.ref();
-            }
-
-            @Override public NodeMetrics metrics() { return metrics; }
-
-            @Override public Shaper shaper() { return shaper; }
-        };
+        ConnectionStage.Context context = new TestStageContext(metrics, session.ref(), null, shaper);
         Pair<TestPublisher.Probe<ByteString>, TestSubscriber.Probe<ByteString>> wire =
                 TestSource.<ByteString>create(kit.system())
                         // One element of buffer, so demand reaches the client only as the stage reads on.
@@ -141,16 +113,5 @@ class ConnectionStageShaperTest {
                         .run(kit.system());
         wire.second().request(1000);
         return wire.first();
-    }
-
-    /** A counter's value summed over its labels; counters are named without {@code _total} in snapshots. */
-    private static double counter(NodeMetrics metrics, String name) {
-        double sum = 0;
-        for (MetricSnapshot s : metrics.registry().scrape()) {
-            if (s.getMetadata().getName().equals(name) && s instanceof CounterSnapshot c) {
-                for (var p : c.getDataPoints()) sum += p.getValue();
-            }
-        }
-        return sum;
     }
 }

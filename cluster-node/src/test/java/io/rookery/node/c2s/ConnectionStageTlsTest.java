@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.typesafe.config.ConfigFactory;
-import io.rookery.node.config.RookerySettings;
 import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.tls.DevCertificate;
 import io.rookery.node.user.SessionProtocol;
@@ -15,8 +14,6 @@ import io.rookery.protocol.tls.TlsBufferPool;
 import io.rookery.protocol.tls.TlsCodec;
 import io.rookery.protocol.tls.TlsContexts;
 import io.rookery.protocol.tls.TlsException;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,8 +82,8 @@ class ConnectionStageTlsTest {
         assertEquals(ALERT, answer.apply(0), "a close_notify, not a ServerHello");
         wire.second().expectComplete();
         session.expectMessage(WAIT, SessionActor.ConnectionLost.INSTANCE);
-        assertEquals(1.0, counter(metrics, "xmpp_c2s_tls_renegotiations_refused"));
-        assertEquals(1.0, counter(metrics, "xmpp_c2s_tls_handshakes"), "one handshake, the successful first one");
+        assertEquals(1.0, TestStageContext.counter(metrics, "xmpp_c2s_tls_renegotiations_refused"));
+        assertEquals(1.0, TestStageContext.counter(metrics, "xmpp_c2s_tls_handshakes"), "one handshake, the successful first one");
         assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage()
                 .equals("tls-renegotiation-refused listener=direct_tls")), logs.list::toString);
     }
@@ -104,28 +101,7 @@ class ConnectionStageTlsTest {
 
     private static Pair<TestPublisher.Probe<ByteString>, TestSubscriber.Probe<ByteString>> run(NodeMetrics metrics,
             ActorRef<SessionProtocol.Message> session) {
-        RookerySettings.C2sSettings c2s = RookerySettings.from(ConfigFactory.load()).c2s();
-        ConnectionStage.Context context = new ConnectionStage.Context() {
-            private final Sweeper sweeper = new Sweeper(c2s);
-
-            @Override public int maxStanzaBytes() { return c2s.maxStanzaBytes(); }
-
-            @Override public int maxOutboundBytes() { return c2s.maxOutboundBufferBytes(); }
-
-            @Override public int establishedWindow() { return c2s.inboundWindow(); }
-
-            @Override public SSLContext sslContext() { return server; }
-
-            @Override public Sweeper sweeper() { return sweeper; }
-
-            @Override
-            public ActorRef<SessionProtocol.Message> spawnSession(org.apache.pekko.actor.ActorRef stage,
-                    SessionClock clock, boolean directTls) {
-                return session;
-            }
-
-            @Override public NodeMetrics metrics() { return metrics; }
-        };
+        ConnectionStage.Context context = new TestStageContext(metrics, session, server, null);
         Pair<TestPublisher.Probe<ByteString>, TestSubscriber.Probe<ByteString>> wire =
                 TestSource.<ByteString>create(kit.system())
                         .via(Flow.fromGraph(new ConnectionStage(context, true)))
@@ -140,16 +116,5 @@ class ConnectionStageTlsTest {
         appender.start();
         ((Logger) LoggerFactory.getLogger(ConnectionStage.class)).addAppender(appender);
         return appender;
-    }
-
-    /** A counter's value summed over its labels; counters are named without {@code _total} in snapshots. */
-    private static double counter(NodeMetrics metrics, String name) {
-        double sum = 0;
-        for (MetricSnapshot s : metrics.registry().scrape()) {
-            if (s.getMetadata().getName().equals(name) && s instanceof CounterSnapshot c) {
-                for (var p : c.getDataPoints()) sum += p.getValue();
-            }
-        }
-        return sum;
     }
 }
