@@ -135,6 +135,7 @@ final class Authenticating extends SessionState {
             // §6.4.6: the stream restarts; the next header opens resource binding.
             s.send("<success xmlns='" + Namespaces.SASL + "'>" + extra + "</success>");
             s.restartStream(ConnectionStage.Out.RESTART_STREAM);
+            s.control(ConnectionStage.Out.AUTHENTICATED);
             s.processed();
             return s.become(AwaitingStreamHeader.INSTANCE);
         }

@@ -37,7 +37,8 @@ public record RookerySettings(
             Duration whitespaceKeepalive,
             Duration sweepInterval,
             int maxAuthFailures,
-            int inboundWindow) {}
+            int inboundWindow,
+            int maxUnauthenticatedPerAddress) {}
 
     public record TlsSettings(String keystore, String keystorePassword) {}
 
@@ -103,7 +104,9 @@ public record RookerySettings(
                         c2s.getDuration("whitespace-keepalive"),
                         c2s.getDuration("sweep-interval"),
                         range(c2s.getInt("max-auth-failures"), 1, 10, "rookery.c2s.max-auth-failures"),
-                        range(c2s.getInt("inbound-window"), 1, 1024, "rookery.c2s.inbound-window")),
+                        range(c2s.getInt("inbound-window"), 1, 1024, "rookery.c2s.inbound-window"),
+                        range(c2s.getInt("max-unauthenticated-per-address"), 0, 1_000_000,
+                                "rookery.c2s.max-unauthenticated-per-address")),
                 new TlsSettings(c.getString("tls.keystore"), c.getString("tls.keystore-password")),
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),

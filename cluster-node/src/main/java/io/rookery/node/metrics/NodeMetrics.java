@@ -26,10 +26,17 @@ public final class NodeMetrics {
     public final class Listener {
         private final GaugeDataPoint connections;
         private final GaugeDataPoint sessions;
+        private final CounterDataPoint refusedUnauthenticated;
 
         private Listener(String name) {
             connections = connectionsGauge.labelValues(name);
             sessions = sessionsGauge.labelValues(name);
+            refusedUnauthenticated = connectionsRefused.labelValues(name, "unauthenticated-per-address");
+        }
+
+        /** A connection refused because its address had rookery.c2s.max-unauthenticated-per-address open already. */
+        public void refusedUnauthenticated() {
+            refusedUnauthenticated.inc();
         }
 
         public void connectionOpened() {
@@ -53,6 +60,10 @@ public final class NodeMetrics {
             .help("Open client connections").labelNames("listener").register(registry);
     private final Gauge sessionsGauge = Gauge.builder().name("xmpp_c2s_sessions")
             .help("Client sessions with a bound resource").labelNames("listener").register(registry);
+    private final Counter connectionsRefused = Counter.builder().name("xmpp_c2s_connections_refused_total")
+            .help("Client connections refused at accept by listener and reason (unauthenticated-per-address: the"
+                    + " address had as many connections without SASL open as allowed)")
+            .labelNames("listener", "reason").register(registry);
     private final Counter tlsHandshakes = Counter.builder().name("xmpp_c2s_tls_handshakes_total")
             .help("TLS handshakes on client connections by outcome").labelNames("outcome").register(registry);
     private final Counter tlsRenegotiationsRefused = Counter.builder().name("xmpp_c2s_tls_renegotiations_refused_total")

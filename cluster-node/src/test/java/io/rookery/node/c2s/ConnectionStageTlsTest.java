@@ -125,6 +125,8 @@ class ConnectionStageTlsTest {
             }
 
             @Override public NodeMetrics metrics() { return metrics; }
+
+            @Override public void unauthenticatedEnded(long address) {}
         };
         Pair<TestPublisher.Probe<ByteString>, TestSubscriber.Probe<ByteString>> wire =
                 TestSource.<ByteString>create(kit.system())

@@ -22,7 +22,13 @@ final class RawClient implements AutoCloseable {
     private boolean eof;
 
     RawClient(int port) throws IOException {
+        this("127.0.0.1", port);
+    }
+
+    /** A client whose socket is bound to this local address first: 127.0.0.2 is a second loopback source. */
+    RawClient(String localAddress, int port) throws IOException {
         socket = new Socket();
+        socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(200);
         in = socket.getInputStream();
