@@ -87,10 +87,11 @@ public final class C2sListener implements ConnectionStage.Context {
     }
 
     /**
-     * RFC 6120 §13.12 lets a server cap the connections it accepts from one address. On the STARTTLS port the
-     * refusal is a stream error, which §4.9.1.1 says follows our own stream header even before the client's:
-     * policy-violation (§4.9.3.12), with the policy in the text. On the direct TLS port nothing can be said
-     * without a TLS handshake, whose cost is what the cap saves: that connection is closed at once.
+     * XEP-0205 §4.1 (which RFC 6120 §13.12 points to): a connection past the limit must not proceed, and no XMPP
+     * error is required. On the STARTTLS port one costs nothing and tells a client why, so that it backs off rather
+     * than reconnecting at once: our stream header (RFC 6120 §4.9.1.1 wants it even before the client's) and
+     * policy-violation (§4.9.3.12) with the policy in the text. On the direct TLS port nothing can be said
+     * without a TLS handshake, whose cost is what the limit saves: that connection is closed at once.
      */
     private void refuse(Tcp.IncomingConnection connection, long address, boolean directTls) {
         NodeMetrics metrics = services.metrics();

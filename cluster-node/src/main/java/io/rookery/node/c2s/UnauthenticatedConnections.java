@@ -4,8 +4,9 @@ import io.rookery.node.limits.AddressKey;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How many connections of each client address have not completed SASL, node-wide, and the cap on them (RFC 6120
- * §13.12 lets a server limit the connections it accepts from one address). A slot is taken when a connection is
+ * How many connections of each client address have not completed SASL, node-wide, and the cap on them (XEP-0205
+ * §4.1, as RFC 6120 §13.12 recommends; only connections still negotiating count, so that many users behind one
+ * address are not limited once logged in). A slot is taken when a connection is
  * accepted and given back when it authenticates or closes, whichever comes first. Each address with at least one
  * such connection is one entry, so the map is never larger than the connections being negotiated; an
  * authenticated session keeps nothing here.
