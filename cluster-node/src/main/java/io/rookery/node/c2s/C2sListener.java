@@ -50,6 +50,7 @@ public final class C2sListener implements ConnectionStage.Context {
         this.sweeper = sweeper;
         this.services = services;
         this.unauthenticated = new UnauthenticatedConnections(settings.maxUnauthenticatedPerAddress());
+        sweeper.alsoSweep(services.authThrottle()::sweep);
     }
 
     public CompletionStage<Tcp.ServerBinding> bind(RookerySettings.Listener listener, boolean directTls) {

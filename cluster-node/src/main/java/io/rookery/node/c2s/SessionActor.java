@@ -60,6 +60,13 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
 
     record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Local {}
 
+    /** A throttled SASL attempt's wait is over (see {@link AuthThrottle}); hash: what to ask credentials for (null:
+     * the user name was unusable). */
+    record SaslAdmitted(io.rookery.protocol.sasl.ScramHash hash) implements Local {}
+
+    /** A failed SASL attempt's held answer is due (see {@link AuthThrottle}). */
+    record SaslFailureDue(io.rookery.protocol.sasl.SaslCondition condition) implements Local {}
+
     record BindAnswered(Element iq, UserEntity.BindResult result, Throwable failure) implements Local {}
 
     /** The user entity this session is registered with stopped: its shard moved or its node is gone. */

@@ -71,6 +71,10 @@ public final class NodeMetrics {
     private final Counter saslAuth = Counter.builder().name("xmpp_sasl_auth_total")
             .help("SASL authentication attempts by mechanism and outcome").labelNames("mechanism", "outcome")
             .register(registry);
+    private final Counter saslThrottled = Counter.builder().name("xmpp_sasl_throttled_total")
+            .help("SASL attempts made to wait by the password-guessing throttle (phase attempt: before it was"
+                    + " processed; answer: its failure answer held), by the count that asked for the wait (account or"
+                    + " address)").labelNames("phase", "by").register(registry);
     private final Counter stanzasIn = Counter.builder().name("xmpp_stanzas_in_total")
             .help("Stanzas received from clients by kind").labelNames("kind").register(registry);
     private final Counter stanzasOut = Counter.builder().name("xmpp_stanzas_out_total")
@@ -131,6 +135,11 @@ public final class NodeMetrics {
     /** Mechanism names come from the advertised set only (others count as "other"). */
     public void saslAttempt(String mechanism, boolean ok) {
         saslAuth.labelValues(mechanism, ok ? "success" : "failure").inc();
+    }
+
+    /** phase: "attempt" or "answer"; byAccount: the account's failures asked for the wait, not the address's. */
+    public void saslThrottled(String phase, boolean byAccount) {
+        saslThrottled.labelValues(phase, byAccount ? "account" : "address").inc();
     }
 
     public void stanzaIn(String name) {

@@ -56,6 +56,23 @@ final class RawClient implements AutoCloseable {
         return text();
     }
 
+    /** Reads until the text received so far holds the needle n times, or fails after the timeout. */
+    String awaitCount(String needle, int n, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (count(text(), needle) < n) {
+            if (eof) throw new AssertionError("connection closed before " + n + " x '" + needle + "'; got: " + text());
+            if (System.nanoTime() > deadline) throw new AssertionError(n + " x '" + needle + "' not in: " + text());
+            readSome();
+        }
+        return text();
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) n++;
+        return n;
+    }
+
     /** Reads until the server closes the connection; returns all text received. */
     String awaitClose(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
