@@ -5,6 +5,7 @@ import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.ext.IqType;
+import io.rookery.node.ext.UnauthenticatedStream;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
@@ -80,7 +81,8 @@ final class Authenticating extends SessionState {
      */
     private static Behavior<Message> streamIq(SessionActor s, Element iq) {
         if (IqType.of(iq.attr("type")) == null) return s.processed();
-        IqOutcome outcome = s.services.modules().handle(AddressKind.STREAM, iq, null);
+        IqOutcome outcome = s.services.modules().handleStream(iq,
+                new UnauthenticatedStream(s.clock.remoteAddress, s.registrations));
         if (outcome == null) {
             s.send(Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
             return s.processed();
@@ -91,6 +93,7 @@ final class Authenticating extends SessionState {
             return s;
         }
         s.send(outcome.reply());
+        s.streamIqAnswered(iq, outcome.reply());
         return s.processed();
     }
 

@@ -104,6 +104,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     String streamId;
     SaslServerMechanism sasl;
     int authFailures;
+    /** XEP-0077 accounts this connection registered before authenticating; a byte, so that it fits the object's
+     * existing padding: every session carries it. */
+    byte registrations;
     /** SASL succeeded (§6.4.6): the restarted stream offers binding. */
     boolean authenticated;
     /** The user (bare): the candidate while SASL looks up credentials, then the authenticated one; the bound full
@@ -234,12 +237,21 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         transport.write(new ConnectionStage.Out(xml, controls));
     }
 
-    /** A module answered an iq later; the stream goes on with the next element. */
+    /** A module answered an iq later (only iq addressed to the stream are); the stream goes on with the next one. */
     Behavior<Message> onIqAnswered(IqAnswered a) {
-        send(a.failure() != null || a.outcome() == null
+        Element reply = a.failure() != null || a.outcome() == null
                 ? Stanzas.errorReply(a.iq(), StanzaError.of(StanzaErrorCondition.INTERNAL_SERVER_ERROR))
-                : a.outcome().reply());
+                : a.outcome().reply();
+        send(reply);
+        streamIqAnswered(a.iq(), reply);
         return processed();
+    }
+
+    /** The only sets addressed to an unauthenticated stream are XEP-0077 registrations: a result is an account. */
+    void streamIqAnswered(Element iq, Element reply) {
+        if ("set".equals(iq.attr("type")) && "result".equals(reply.attr("type")) && registrations < Byte.MAX_VALUE) {
+            registrations++;
+        }
     }
 
     // ---- closing (RFC 6120 §4.4, §4.9) ------------------------------------------------------------------------

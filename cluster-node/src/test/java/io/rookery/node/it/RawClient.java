@@ -56,6 +56,17 @@ final class RawClient implements AutoCloseable {
         return text();
     }
 
+    /** Reads until the text received so far passes the test, or fails after the timeout. */
+    String awaitUntil(java.util.function.Predicate<String> done, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(text())) {
+            if (eof) throw new AssertionError("connection closed; got: " + text());
+            if (System.nanoTime() > deadline) throw new AssertionError("not there yet: " + text());
+            readSome();
+        }
+        return text();
+    }
+
     /** Reads until the text received so far holds the needle n times, or fails after the timeout. */
     String awaitCount(String needle, int n, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
