@@ -239,8 +239,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 close(o.xml());
                 return;
             }
-            if (!o.xml().isEmpty()) write(o.xml());
+            // Before the <success/> is written: a client that reconnects on reading it finds its slot free.
             if ((c & Out.AUTHENTICATED) != 0) authenticatedOrGone();
+            if (!o.xml().isEmpty()) write(o.xml());
             if ((c & Out.START_TLS) != 0) {
                 // Bytes a client sent after <starttls/> but before <proceed/> are a protocol violation; drop them.
                 tls = newTls();
