@@ -102,7 +102,11 @@ class PasswordGuessingIT {
             owner.send(RawClient.HEADER).await("</stream:features>", WAIT);
             long guessed = System.nanoTime();
             guesser.send(auth(user, "one more"));
-            while (NodeScrape.sample(on, HELD_ANSWERS) <= held) Thread.sleep(20);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (NodeScrape.sample(on, HELD_ANSWERS) <= held) {
+                assertTrue(System.nanoTime() < deadline, "the guess was never held");
+                Thread.sleep(20);
+            }
             owner.send(auth(user, ItEnvironment.PASSWORD)).await("<success", WAIT);
             long waited = System.nanoTime() - guessed;
             System.out.printf("the right password from another address during the attack: after %d ms (pending"
