@@ -178,7 +178,8 @@ public record RookerySettings(
         // The right password must still get through while an account is throttled: a wait as long as the
         // negotiation timeout would let the sweep close every stream before its attempt is processed.
         if (max.compareTo(negotiationTimeout.dividedBy(2)) > 0) {
-            throw new IllegalArgumentException(name + ".max-delay must be at most half of rookery.c2s.negotiation-timeout");
+            throw new IllegalArgumentException(
+                    name + ".max-delay must be at most half of rookery.c2s.negotiation-timeout");
         }
         return new AuthThrottleSettings(range(t.getInt("free-failures"), 0, 1000, name + ".free-failures"), base, max,
                 positive(t.getDuration("half-life"), name + ".half-life"),

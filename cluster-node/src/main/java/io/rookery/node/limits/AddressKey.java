@@ -38,7 +38,8 @@ public final class AddressKey {
     public static String format(long key) {
         if (key == UNKNOWN) return "unknown";
         if ((key & IPV4) == IPV4) {
-            return ((key >>> 24) & 0xFF) + "." + ((key >>> 16) & 0xFF) + "." + ((key >>> 8) & 0xFF) + "." + (key & 0xFF);
+            return ((key >>> 24) & 0xFF) + "." + ((key >>> 16) & 0xFF) + "." + ((key >>> 8) & 0xFF) + "."
+                    + (key & 0xFF);
         }
         StringBuilder sb = new StringBuilder(24);
         for (int i = 3; i >= 0; i--) {

@@ -65,7 +65,8 @@ class ConnectionStageAddressTest {
         assertNotNull(clock, "no session was spawned");
         assertEquals(address, clock.remoteAddress);
 
-        clock.write(new ConnectionStage.Out("", ConnectionStage.Out.RESTART_STREAM | ConnectionStage.Out.AUTHENTICATED));
+        clock.write(new ConnectionStage.Out("",
+                ConnectionStage.Out.RESTART_STREAM | ConnectionStage.Out.AUTHENTICATED));
         assertEquals(address, released.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         wire.first().sendComplete();
         wire.second().expectComplete();
