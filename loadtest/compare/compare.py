@@ -595,6 +595,9 @@ class Rookery(Server):
             # ejabberd and Prosody configurations do); PLAIN stays TLS-only.
             "-Drookery.c2s.require-tls=off",
             "-Drookery.c2s.allow-plain-without-tls=off",
+            # Every simulated user connects from 127.0.0.1: the per-address cap on connections still negotiating
+            # would refuse a login storm (ejabberd and Prosody run without such limits here too).
+            "-Drookery.c2s.max-unauthenticated-per-address=0",
             "-Drookery.tls.keystore=%s" % self.ctx.p12,
             "-Drookery.tls.keystore-password=changeit",
             "-Drookery.admin.port=0",

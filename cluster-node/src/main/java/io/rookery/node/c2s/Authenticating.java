@@ -5,12 +5,14 @@ import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.ext.IqType;
+import io.rookery.node.ext.UnauthenticatedStream;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.sasl.SaslCondition;
 import io.rookery.protocol.sasl.SaslMechanisms;
 import io.rookery.protocol.sasl.SaslStep;
+import io.rookery.protocol.sasl.ScramHash;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
@@ -18,15 +20,19 @@ import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xep.register.Register;
 import io.rookery.protocol.xml.Element;
+import io.rookery.node.limits.AddressKey;
+import java.time.Duration;
 import java.util.Base64;
 import org.apache.pekko.actor.typed.Behavior;
 
 /**
  * RFC 6120 §6: SASL, with STARTTLS still possible where it is optional (§5.3.1) and XEP-0077 registration where it
- * is enabled; any other stanza before authentication ends the stream (§4.9.3.12).
+ * is enabled; any other stanza before authentication ends the stream (§4.9.3.12). Password guessing is slowed by
+ * the node's {@link AuthThrottle}: an attempt may wait before it is processed, and a failure's answer may be held.
  */
 final class Authenticating extends SessionState {
     static final Authenticating INSTANCE = new Authenticating();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Authenticating.class);
 
     private Authenticating() {}
 
@@ -75,7 +81,8 @@ final class Authenticating extends SessionState {
      */
     private static Behavior<Message> streamIq(SessionActor s, Element iq) {
         if (IqType.of(iq.attr("type")) == null) return s.processed();
-        IqOutcome outcome = s.services.modules().handle(AddressKind.STREAM, iq, null);
+        IqOutcome outcome = s.services.modules().handleStream(iq,
+                new UnauthenticatedStream(s.clock.remoteAddress, s.registrations));
         if (outcome == null) {
             s.send(Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
             return s.processed();
@@ -86,6 +93,7 @@ final class Authenticating extends SessionState {
             return s;
         }
         s.send(outcome.reply());
+        s.streamIqAnswered(iq, outcome.reply());
         return s.processed();
     }
 
@@ -111,15 +119,20 @@ final class Authenticating extends SessionState {
             try {
                 candidate = Jid.of(n.username(), s.services.domain(), null);
             } catch (InvalidJidException | RuntimeException ex) {
-                // Unusable user names get the same answer as wrong passwords.
-                return step(s, s.sasl.credentials(null));
+                candidate = null;
             }
             s.user = candidate;
-            io.rookery.protocol.sasl.ScramHash hash = SaslMechanisms.hashFor(s.sasl.name());
-            s.context.ask(UserEntity.CredentialsResult.class, s.services.router().user(candidate),
-                    SessionActor.ASK_TIMEOUT, r -> new UserEntity.GetCredentials(hash, r),
-                    (ok, failure) -> new SessionActor.CredentialsLoaded(ok == null ? null : ok.credentials()));
-            return s;
+            ScramHash hash = candidate == null ? null : SaslMechanisms.hashFor(s.sasl.name());
+            // The attempt waits while its account or address is throttled, whatever stream the failures came on.
+            AuthThrottle.Wait wait = s.services.authThrottle().admission(candidate == null ? null
+                    : candidate.toString(), s.clock.remoteAddress);
+            if (wait.nanos() > 0) {
+                throttled(s, "attempt", wait);
+                s.context.scheduleOnce(Duration.ofNanos(wait.nanos()), s.context.getSelf(),
+                        new SessionActor.SaslAdmitted(hash));
+                return s;
+            }
+            return credentials(s, hash);
         }
         if (step instanceof SaslStep.Success ok) {
             s.metrics.saslAttempt(s.sasl.name(), true);
@@ -135,10 +148,60 @@ final class Authenticating extends SessionState {
             // §6.4.6: the stream restarts; the next header opens resource binding.
             s.send("<success xmlns='" + Namespaces.SASL + "'>" + extra + "</success>");
             s.restartStream(ConnectionStage.Out.RESTART_STREAM);
+            s.control(ConnectionStage.Out.AUTHENTICATED);
             s.processed();
             return s.become(AwaitingStreamHeader.INSTANCE);
         }
-        return failure(s, ((SaslStep.Failure) step).condition(), true);
+        return failedGuess(s, ((SaslStep.Failure) step).condition());
+    }
+
+    /** Asks the user entity for the candidate's credentials; an unusable user name fails like a wrong password. */
+    private static Behavior<Message> credentials(SessionActor s, ScramHash hash) {
+        Jid candidate = s.user;
+        if (candidate == null) return step(s, s.sasl.credentials(null));
+        s.context.ask(UserEntity.CredentialsResult.class, s.services.router().user(candidate),
+                SessionActor.ASK_TIMEOUT, r -> new UserEntity.GetCredentials(hash, r),
+                (ok, failure) -> new SessionActor.CredentialsLoaded(ok == null ? null : ok.credentials()));
+        return s;
+    }
+
+    @Override
+    Behavior<Message> onSaslAdmitted(SessionActor s, SessionActor.SaslAdmitted m) {
+        if (s.sasl == null) return s;
+        return credentials(s, m.hash());
+    }
+
+    /**
+     * A failed attempt of the mechanism: it counts against the account and the address, and past the free
+     * failures its answer is held (the next element is not read meanwhile). The attempt is over at once; only the
+     * answer waits.
+     */
+    private static Behavior<Message> failedGuess(SessionActor s, SaslCondition condition) {
+        AuthThrottle.Wait wait = s.services.authThrottle().failed(s.user == null ? null : s.user.toString(),
+                s.clock.remoteAddress);
+        if (wait.nanos() == 0) return failure(s, condition, true);
+        throttled(s, "answer", wait);
+        attemptOver(s);
+        s.context.scheduleOnce(Duration.ofNanos(wait.nanos()), s.context.getSelf(),
+                new SessionActor.SaslFailureDue(condition));
+        return s;
+    }
+
+    @Override
+    Behavior<Message> onSaslFailureDue(SessionActor s, SessionActor.SaslFailureDue m) {
+        return answerFailure(s, m.condition(), true);
+    }
+
+    /** Counted (xmpp_sasl_throttled_total) and logged, at most one line per interval for the whole node. */
+    private static void throttled(SessionActor s, String phase, AuthThrottle.Wait wait) {
+        s.metrics.saslThrottled(phase, wait.byAccount());
+        AuthThrottle throttle = s.services.authThrottle();
+        long lines = throttle.log().event(throttle.now());
+        if (lines > 0) {
+            LOG.info("sasl-throttled phase={} by={} account={} address={} delay-ms={} throttled-since-last-line={}",
+                    phase, wait.byAccount() ? "account" : "address", s.user == null ? "-" : s.user,
+                    AddressKey.format(s.clock.remoteAddress), wait.nanos() / 1_000_000, lines);
+        }
     }
 
     @Override
@@ -152,9 +215,17 @@ final class Authenticating extends SessionState {
     }
 
     private static Behavior<Message> failure(SessionActor s, SaslCondition condition, boolean counts) {
+        attemptOver(s);
+        return answerFailure(s, condition, counts);
+    }
+
+    private static void attemptOver(SessionActor s) {
         s.metrics.saslAttempt(s.sasl == null ? "other" : s.sasl.name(), false);
         s.sasl = null;
         s.user = null;
+    }
+
+    private static Behavior<Message> answerFailure(SessionActor s, SaslCondition condition, boolean counts) {
         s.send("<failure xmlns='" + Namespaces.SASL + "'><" + condition.elementName() + "/></failure>");
         if (counts && ++s.authFailures >= s.services.maxAuthFailures()) {
             // §6.4.5 allows a bounded number of retries; past it the stream ends.

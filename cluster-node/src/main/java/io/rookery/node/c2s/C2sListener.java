@@ -1,22 +1,38 @@
 package io.rookery.node.c2s;
 
-import io.rookery.node.user.SessionProtocol;
-
 import io.rookery.node.config.RookerySettings;
+import io.rookery.node.limits.AddressKey;
+import io.rookery.node.limits.RateLimitedLog;
+import io.rookery.node.metrics.NodeMetrics;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.StreamError;
+import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.xml.StreamHeader;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.util.ByteString;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Binds a client listener: each accepted connection gets one {@link ConnectionStage} and one session actor. */
+/**
+ * Binds a client listener: each accepted connection gets one {@link ConnectionStage} and one session actor, unless
+ * its address already has {@code rookery.c2s.max-unauthenticated-per-address} connections that have not completed
+ * SASL (both listeners of the node count together).
+ */
 public final class C2sListener implements ConnectionStage.Context {
+    private static final Logger LOG = LoggerFactory.getLogger(C2sListener.class);
+    static final String REFUSAL_TEXT = "too many unauthenticated connections from this address";
+
     private final ActorSystem<?> system;
     private final RookerySettings.C2sSettings settings;
     private final SSLContext sslContext;
@@ -24,6 +40,8 @@ public final class C2sListener implements ConnectionStage.Context {
     private final SessionServices services;
     private final AtomicLong sessionIds = new AtomicLong();
     private final Shaper shaper;
+    private final UnauthenticatedConnections unauthenticated;
+    private final RateLimitedLog refusedLog = new RateLimitedLog();
 
     public C2sListener(ActorSystem<?> system, RookerySettings.C2sSettings settings, SSLContext sslContext,
             Sweeper sweeper, SessionServices services) {
@@ -34,14 +52,76 @@ public final class C2sListener implements ConnectionStage.Context {
         this.services = services;
         this.shaper = settings.shaperBytesPerSecond() == 0 ? null
                 : new Shaper(settings.shaperBytesPerSecond(), settings.shaperBurstBytes(), services.metrics());
+        this.unauthenticated = new UnauthenticatedConnections(settings.maxUnauthenticatedPerAddress());
+        sweeper.alsoSweep(services.authThrottle()::sweep);
     }
 
     public CompletionStage<Tcp.ServerBinding> bind(RookerySettings.Listener listener, boolean directTls) {
-        // One immutable stage blueprint per listener; each connection materializes its own logic from it.
-        Flow<ByteString, ByteString, NotUsed> perConnection = Flow.fromGraph(new ConnectionStage(this, directTls));
+        // One stage blueprint per listener; each connection materializes its own logic from it.
+        ConnectionStage stage = new ConnectionStage(this, directTls);
+        Flow<ByteString, ByteString, NotUsed> perConnection = Flow.fromGraph(stage);
+        // Sink.foreach takes one connection at a time: the hand-over to the stage is never shared.
         return Tcp.get(system).bind(listener.iface(), listener.port())
-                .to(Sink.foreach(connection -> connection.handleWith(perConnection, system)))
+                .to(Sink.foreach(connection -> accept(connection, stage, perConnection, directTls)))
                 .run(system);
+    }
+
+    private void accept(Tcp.IncomingConnection connection, ConnectionStage stage,
+            Flow<ByteString, ByteString, NotUsed> perConnection, boolean directTls) {
+        java.net.InetAddress ip = connection.remoteAddress().getAddress();
+        long address = ip == null ? AddressKey.UNKNOWN : AddressKey.of(ip);
+        if (!unauthenticated.tryAcquire(address)) {
+            refuse(connection, address, directTls);
+            return;
+        }
+        stage.handOver(address);
+        try {
+            connection.handleWith(perConnection, system);
+        } catch (RuntimeException e) {
+            unauthenticated.release(address);
+            stage.unclaimed();
+            throw e;
+        }
+        if (stage.unclaimed() != AddressKey.UNKNOWN) {
+            // The materializer no longer creates logics inside handleWith: addresses would go to the wrong
+            // connections. Never seen with Pekko 1.2; the slot is given back so that the address is not locked out.
+            unauthenticated.release(address);
+            LOG.error("c2s-address-handover-failed address={}", AddressKey.format(address));
+        }
+    }
+
+    /**
+     * XEP-0205 §4.1 (which RFC 6120 §13.12 points to): a connection past the limit must not proceed, and no XMPP
+     * error is required. On the STARTTLS port one costs nothing and tells a client why, so that it backs off rather
+     * than reconnecting at once: our stream header (RFC 6120 §4.9.1.1 wants it even before the client's) and
+     * policy-violation (§4.9.3.12) with the policy in the text. On the direct TLS port nothing can be said
+     * without a TLS handshake, whose cost is what the limit saves: that connection is closed at once.
+     */
+    private void refuse(Tcp.IncomingConnection connection, long address, boolean directTls) {
+        NodeMetrics metrics = services.metrics();
+        metrics.listener(directTls).refusedUnauthenticated();
+        long lines = refusedLog.event(System.nanoTime());
+        if (lines > 0) {
+            LOG.warn("c2s-connection-refused listener={} address={} reason=unauthenticated-per-address limit={}"
+                    + " refused-since-last-line={}", directTls ? "direct_tls" : "starttls", AddressKey.format(address),
+                    unauthenticated.max(), lines);
+        }
+        Source<ByteString, NotUsed> answer = Source.empty();
+        if (!directTls) {
+            metrics.streamError(StreamErrorCondition.POLICY_VIOLATION.elementName());
+            answer = Source.single(ByteString.fromString(
+                    new StreamHeader(null, services.domain(), services.newStreamId(), "1.0", "en", Namespaces.CLIENT)
+                            .toOpeningXml()
+                            + new StreamError(StreamErrorCondition.POLICY_VIOLATION, REFUSAL_TEXT).toXml()
+                            + "</stream:stream>"));
+        }
+        // Whatever the client sends is read and dropped; the connection closes once the answer is written.
+        connection.handleWith(Flow.fromSinkAndSource(Sink.ignore(), answer), system);
+    }
+
+    @Override
+    public void unauthenticatedEnded(long address) {
+        unauthenticated.release(address);
     }
 
     @Override
@@ -80,7 +160,7 @@ public final class C2sListener implements ConnectionStage.Context {
     }
 
     @Override
-    public io.rookery.node.metrics.NodeMetrics metrics() {
+    public NodeMetrics metrics() {
         return services.metrics();
     }
 

@@ -1,5 +1,6 @@
 package io.rookery.node.c2s;
 
+import io.rookery.node.limits.AddressKey;
 import io.rookery.node.user.SessionProtocol;
 
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -39,8 +40,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
      * What the session actor produced while handling one message: write {@code xml} (already serialized, may be
      * empty), then apply the {@code controls} in this order: CLOSE (the xml was the last: close TLS and the
      * connection), START_TLS (switch to TLS after the `<proceed/>`; a new stream starts inside it, RFC 6120
-     * §5.4.3.3), RESTART_STREAM (after the SASL `<success/>`), ESTABLISHED (widen the credit window), PROCESSED (one
-     * more credit). One message, because a client may answer the bytes before a second message from the session
+     * §5.4.3.3), RESTART_STREAM (after the SASL `<success/>`), AUTHENTICATED (SASL succeeded: the connection no
+     * longer counts against its address's unauthenticated ones), ESTABLISHED (widen the credit window), PROCESSED
+     * (one more credit). One message, because a client may answer the bytes before a second message from the session
      * arrives: the `<proceed/>` and the switch to TLS, or the `<success/>` and the restart, take effect together.
      */
     public record Out(String xml, int controls) implements NoSerializationVerificationNeeded {
@@ -49,6 +51,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         public static final int RESTART_STREAM = 4;
         public static final int ESTABLISHED = 8;
         public static final int PROCESSED = 16;
+        public static final int AUTHENTICATED = 32;
     }
 
     /** Signals from the node-wide sweep; like every message to the stage, they never leave this node. */
@@ -91,6 +94,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         default Shaper shaper() {
             return null;
         }
+
+        /** A connection from this address authenticated or closed before it did: its unauthenticated slot is free. */
+        void unauthenticatedEnded(long address);
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionStage.class);
@@ -99,6 +105,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
     private final Context context;
     private final boolean directTls;
+    /** The client address of the connection being materialized: see {@link #handOver}. */
+    private long handedOver = AddressKey.UNKNOWN;
 
     public ConnectionStage(Context context, boolean directTls) {
         this.context = context;
@@ -110,13 +118,33 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         return shape;
     }
 
+    /**
+     * Pekko's Tcp gives the flow that handles a connection no way to learn the connection's address, and a stage
+     * object per connection to carry it would stay reachable from its logic for the connection's life (with its
+     * traversal builder, about a hundred bytes). The materializer creates the logic synchronously inside
+     * {@code IncomingConnection.handleWith}, so the listener hands the address over here right before that call, on
+     * the same thread, and checks with {@link #unclaimed} right after it that the logic took it.
+     */
+    void handOver(long address) {
+        handedOver = address;
+    }
+
+    /** An address handed over that no logic took (then the hand-over is broken), or UNKNOWN; resets. */
+    long unclaimed() {
+        long a = handedOver;
+        handedOver = AddressKey.UNKNOWN;
+        return a;
+    }
+
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
-        return new Logic();
+        long address = handedOver;
+        handedOver = AddressKey.UNKNOWN;
+        return new Logic(address);
     }
 
     private final class Logic extends GraphStageLogic {
-        private SessionClock clock;
+        private final SessionClock clock;
         private org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Message> session;
         private XmppStreamParser parser;
         private TlsCodec tls;
@@ -131,9 +159,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private long shaperBalance;
         private long shaperRefilledAt;
         private boolean shaped;
+        /** The connection still counts against its address's unauthenticated connections. */
+        private boolean unauthenticated = true;
 
-        Logic() {
+        Logic(long address) {
             super(shape);
+            clock = new SessionClock(System.nanoTime(), address);
             setHandler(in, new AbstractInHandler() {
                 @Override
                 public void onPush() {
@@ -176,7 +207,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 return BoxedUnit.UNIT;
             });
             ActorRef self = stageActor.ref();
-            clock = new SessionClock(self, System.nanoTime());
+            clock.stage = self;
             if (context.shaper() != null) {
                 shaperBalance = context.shaper().burst();
                 shaperRefilledAt = clock.acceptedAt;
@@ -193,6 +224,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         @Override
         public void postStop() {
+            authenticatedOrGone();
             context.metrics().listener(directTls).connectionClosed();
             context.sweeper().unregister(clock);
             clock.closed = true;
@@ -234,6 +266,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 close(o.xml());
                 return;
             }
+            // Before the <success/> is written: a client that reconnects on reading it finds its slot free.
+            if ((c & Out.AUTHENTICATED) != 0) authenticatedOrGone();
             if (!o.xml().isEmpty()) write(o.xml());
             if ((c & Out.START_TLS) != 0) {
                 // Bytes a client sent after <starttls/> but before <proceed/> are a protocol violation; drop them.
@@ -419,6 +453,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             clock.closedAt = System.nanoTime();
             clock.closed = true;
             flush();
+        }
+
+        private void authenticatedOrGone() {
+            if (!unauthenticated) return;
+            unauthenticated = false;
+            context.unauthenticatedEnded(clock.remoteAddress);
         }
 
         private void lost() {

@@ -60,6 +60,13 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
 
     record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Local {}
 
+    /** A throttled SASL attempt's wait is over (see {@link AuthThrottle}); hash: what to ask credentials for (null:
+     * the user name was unusable). */
+    record SaslAdmitted(io.rookery.protocol.sasl.ScramHash hash) implements Local {}
+
+    /** A failed SASL attempt's held answer is due (see {@link AuthThrottle}). */
+    record SaslFailureDue(io.rookery.protocol.sasl.SaslCondition condition) implements Local {}
+
     record BindAnswered(Element iq, UserEntity.BindResult result, Throwable failure) implements Local {}
 
     /** The user entity this session is registered with stopped: its shard moved or its node is gone. */
@@ -97,6 +104,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     String streamId;
     SaslServerMechanism sasl;
     int authFailures;
+    /** XEP-0077 accounts this connection registered before authenticating; a byte, so that it fits the object's
+     * existing padding: every session carries it. */
+    byte registrations;
     /** SASL succeeded (§6.4.6): the restarted stream offers binding. */
     boolean authenticated;
     /** The user (bare): the candidate while SASL looks up credentials, then the authenticated one; the bound full
@@ -227,12 +237,21 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         transport.write(new ConnectionStage.Out(xml, controls));
     }
 
-    /** A module answered an iq later; the stream goes on with the next element. */
+    /** A module answered an iq later (only iq addressed to the stream are); the stream goes on with the next one. */
     Behavior<Message> onIqAnswered(IqAnswered a) {
-        send(a.failure() != null || a.outcome() == null
+        Element reply = a.failure() != null || a.outcome() == null
                 ? Stanzas.errorReply(a.iq(), StanzaError.of(StanzaErrorCondition.INTERNAL_SERVER_ERROR))
-                : a.outcome().reply());
+                : a.outcome().reply();
+        send(reply);
+        streamIqAnswered(a.iq(), reply);
         return processed();
+    }
+
+    /** The only sets addressed to an unauthenticated stream are XEP-0077 registrations: a result is an account. */
+    void streamIqAnswered(Element iq, Element reply) {
+        if ("set".equals(iq.attr("type")) && "result".equals(reply.attr("type")) && registrations < Byte.MAX_VALUE) {
+            registrations++;
+        }
     }
 
     // ---- closing (RFC 6120 §4.4, §4.9) ------------------------------------------------------------------------

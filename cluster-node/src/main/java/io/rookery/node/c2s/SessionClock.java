@@ -9,9 +9,12 @@ import io.rookery.node.user.SessionProtocol;
  * Also the session's way to its TCP connection stage (the one object per connection both already share).
  */
 final class SessionClock implements SessionTransport {
-    final org.apache.pekko.actor.ActorRef stage;
+    /** Set once by the stage as it starts, before the sweeper or the session sees this clock. */
+    org.apache.pekko.actor.ActorRef stage;
     org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Message> session;
     final long acceptedAt;
+    /** The client's address ({@link io.rookery.node.limits.AddressKey}): what per-address limits count by. */
+    final long remoteAddress;
     volatile long lastInput;
     volatile long lastOutput;
     volatile boolean established;
@@ -21,9 +24,9 @@ final class SessionClock implements SessionTransport {
     /** When the session asked for the close; a connection still open long after is aborted by the sweeper. */
     volatile long closedAt;
 
-    SessionClock(org.apache.pekko.actor.ActorRef stage, long now) {
-        this.stage = stage;
+    SessionClock(long now, long remoteAddress) {
         this.acceptedAt = now;
+        this.remoteAddress = remoteAddress;
         this.lastInput = now;
         this.lastOutput = now;
     }

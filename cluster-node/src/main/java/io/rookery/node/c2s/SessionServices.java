@@ -15,6 +15,7 @@ public final class SessionServices {
     private final io.rookery.node.metrics.NodeMetrics metrics;
     private final io.rookery.node.cluster.OnlineSessions onlineSessions;
     private final SecureRandom random = new SecureRandom();
+    private final AuthThrottle authThrottle;
 
     public SessionServices(RookerySettings settings, Router router, boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics,
             io.rookery.node.cluster.OnlineSessions onlineSessions) {
@@ -23,6 +24,12 @@ public final class SessionServices {
         this.settings = settings;
         this.router = router;
         this.tlsAvailable = tlsAvailable;
+        this.authThrottle = new AuthThrottle(settings.c2s().authThrottle(), System::nanoTime);
+    }
+
+    /** The node's SASL failure counts (one per node: every session of the node shares them). */
+    AuthThrottle authThrottle() {
+        return authThrottle;
     }
 
     /** Where the node records its bound sessions (null: not recorded). */

@@ -29,6 +29,8 @@ abstract class SessionState {
             return s;
         }
         if (m instanceof SessionActor.CredentialsLoaded c) return onCredentials(s, c);
+        if (m instanceof SessionActor.SaslAdmitted a) return onSaslAdmitted(s, a);
+        if (m instanceof SessionActor.SaslFailureDue f) return onSaslFailureDue(s, f);
         if (m instanceof SessionActor.BindAnswered b) return onBindAnswered(s, b);
         if (m == SessionActor.EntityStopped.INSTANCE) return onEntityStopped(s);
         if (m == SessionProtocol.Unbound.INSTANCE) return s.onUnbound();
@@ -56,6 +58,15 @@ abstract class SessionState {
     }
 
     Behavior<Message> onCredentials(SessionActor s, SessionActor.CredentialsLoaded m) {
+        return s;
+    }
+
+    /** A throttled SASL step comes due; a stream that moved on (closed, timed out) ignores it. */
+    Behavior<Message> onSaslAdmitted(SessionActor s, SessionActor.SaslAdmitted m) {
+        return s;
+    }
+
+    Behavior<Message> onSaslFailureDue(SessionActor s, SessionActor.SaslFailureDue m) {
         return s;
     }
 

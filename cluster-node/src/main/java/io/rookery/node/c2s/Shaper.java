@@ -1,8 +1,8 @@
 package io.rookery.node.c2s;
 
+import io.rookery.node.limits.RateLimitedLog;
 import io.rookery.node.metrics.NodeMetrics;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,14 +15,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Shaper {
     private static final Logger log = LoggerFactory.getLogger(Shaper.class);
-    /** A flood of pauses must not flood the log: one line per interval, with how many it stands for. */
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final long bytesPerSecond;
     private final long burstBytes;
     private final NodeMetrics metrics;
-    private final AtomicLong unlogged = new AtomicLong();
-    private final AtomicLong nextLogAt = new AtomicLong(System.nanoTime());
+    /** A flood of pauses must not flood the log. */
+    private final RateLimitedLog pauses = new RateLimitedLog();
 
     Shaper(long bytesPerSecond, long burstBytes, NodeMetrics metrics) {
         if (bytesPerSecond <= 0 || burstBytes <= 0) throw new IllegalArgumentException("rate and burst must be > 0");
@@ -49,12 +47,9 @@ final class Shaper {
     /** How long a connection with this (negative) balance waits before it is read again; counted and logged. */
     long pauseNanos(long balance) {
         metrics.c2sShaped();
-        unlogged.incrementAndGet();
-        long now = System.nanoTime();
-        long at = nextLogAt.get();
-        if (now - at >= 0 && nextLogAt.compareAndSet(at, now + LOG_INTERVAL_NANOS)) {
-            log.info("c2s-shaped rate={}B/s burst={}B pauses-since-last-line={}", bytesPerSecond, burstBytes,
-                    unlogged.getAndSet(0));
+        long stands = pauses.event(System.nanoTime());
+        if (stands > 0) {
+            log.info("c2s-shaped rate={}B/s burst={}B pauses-since-last-line={}", bytesPerSecond, burstBytes, stands);
         }
         long deficit = -balance;
         return Math.max(TimeUnit.MILLISECONDS.toNanos(1),

@@ -19,6 +19,8 @@ public final class Sweeper {
     private static final long CLOSE_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private final Set<SessionClock> clocks = ConcurrentHashMap.newKeySet();
+    /** Node-wide state that forgets by itself but is trimmed here too (the SASL throttle). */
+    private final java.util.List<Runnable> housekeeping = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long negotiationNanos;
     private final long idleNanos;
     private final long keepaliveNanos;
@@ -41,6 +43,11 @@ public final class Sweeper {
         clocks.remove(clock);
     }
 
+    /** Runs this on every sweep too. */
+    void alsoSweep(Runnable task) {
+        housekeeping.add(task);
+    }
+
     /** Coordinated shutdown: every session ends with the system-shutdown stream error (RFC 6120 §4.9.3.17). */
     public void shutdownAll() {
         for (SessionClock c : clocks) {
@@ -57,6 +64,7 @@ public final class Sweeper {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
             return Behaviors.receiveMessage(msg -> {
                 sweep(System.nanoTime());
+                for (Runnable task : housekeeping) task.run();
                 return Behaviors.same();
             });
         }).narrow();

@@ -40,7 +40,21 @@ public record RookerySettings(
             int maxAuthFailures,
             int inboundWindow,
             long shaperBytesPerSecond,
-            long shaperBurstBytes) {}
+            long shaperBurstBytes,
+            int maxUnauthenticatedPerAddress,
+            AuthThrottleSettings authThrottle) {}
+
+    /**
+     * {@code rookery.c2s.auth-throttle}: failed SASL attempts per account and per client address beyond
+     * freeFailures make the next answers wait baseDelay, doubling per failure up to maxDelay; the counts halve every
+     * halfLife; at most maxEntries accounts and addresses are tracked. A zero baseDelay switches the throttle off.
+     */
+    public record AuthThrottleSettings(int freeFailures, Duration baseDelay, Duration maxDelay, Duration halfLife,
+            int maxEntries) {
+        public boolean enabled() {
+            return !baseDelay.isZero();
+        }
+    }
 
     public record TlsSettings(String keystore, String keystorePassword) {}
 
@@ -109,7 +123,10 @@ public record RookerySettings(
                         range(c2s.getInt("max-auth-failures"), 1, 10, "rookery.c2s.max-auth-failures"),
                         range(c2s.getInt("inbound-window"), 1, 1024, "rookery.c2s.inbound-window"),
                         range(c2s.getBytes("shaper.rate"), 0, 1L << 30, "rookery.c2s.shaper.rate"),
-                        range(c2s.getBytes("shaper.burst"), 1024, 64L << 20, "rookery.c2s.shaper.burst")),
+                        range(c2s.getBytes("shaper.burst"), 1024, 64L << 20, "rookery.c2s.shaper.burst"),
+                        range(c2s.getInt("max-unauthenticated-per-address"), 0, 1_000_000,
+                                "rookery.c2s.max-unauthenticated-per-address"),
+                        authThrottle(c2s.getConfig("auth-throttle"), c2s.getDuration("negotiation-timeout"))),
                 new TlsSettings(c.getString("tls.keystore"), c.getString("tls.keystore-password")),
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),
@@ -155,6 +172,24 @@ public record RookerySettings(
     private static Listener listener(Config l) {
         return new Listener(l.getBoolean("enabled"), l.getString("interface"),
                 range(l.getInt("port"), 0, 65535, "port"));
+    }
+
+    private static AuthThrottleSettings authThrottle(Config t, Duration negotiationTimeout) {
+        String name = "rookery.c2s.auth-throttle";
+        Duration base = t.getDuration("base-delay");
+        Duration max = t.getDuration("max-delay");
+        if (base.isNegative() || max.compareTo(base) < 0) {
+            throw new IllegalArgumentException(name + ".max-delay must be at least base-delay, and both >= 0");
+        }
+        // The right password must still get through while an account is throttled: a wait as long as the
+        // negotiation timeout would let the sweep close every stream before its attempt is processed.
+        if (max.compareTo(negotiationTimeout.dividedBy(2)) > 0) {
+            throw new IllegalArgumentException(
+                    name + ".max-delay must be at most half of rookery.c2s.negotiation-timeout");
+        }
+        return new AuthThrottleSettings(range(t.getInt("free-failures"), 0, 1000, name + ".free-failures"), base, max,
+                positive(t.getDuration("half-life"), name + ".half-life"),
+                range(t.getInt("max-entries"), 16, 10_000_000, name + ".max-entries"));
     }
 
     private static MetricsSettings metrics(Config m) {

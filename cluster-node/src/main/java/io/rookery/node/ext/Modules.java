@@ -190,11 +190,20 @@ public final class Modules implements ServerInfo {
      * one payload (RFC 6120 §8.2.3, checked by the caller).
      */
     public IqOutcome handle(AddressKind to, Element iq, AccountView account) {
+        return handle(to, iq, account, null);
+    }
+
+    /** The same for an iq addressed to a stream not yet authenticated, from this connection. */
+    public IqOutcome handleStream(Element iq, UnauthenticatedStream stream) {
+        return handle(AddressKind.STREAM, iq, null, stream);
+    }
+
+    private IqOutcome handle(AddressKind to, Element iq, AccountView account, UnauthenticatedStream stream) {
         IqType type = IqType.of(iq.attr("type"));
         if (type == null || iq.elements().size() != 1) return null;
         Element payload = iq.elements().get(0);
         IqHandler h = this.iq.get(new IqKey(to, type, payload.name(), payload.namespace()));
-        return h == null ? null : h.handle(new IqRequest(iq, to, account));
+        return h == null ? null : h.handle(new IqRequest(iq, to, account, stream));
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.rookery.node.http;
 
 import io.rookery.node.config.RookerySettings.HttpLimits;
+import io.rookery.node.limits.RateLimitedLog;
 import io.rookery.node.metrics.NodeMetrics;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -28,14 +27,12 @@ public final class HttpGuard {
     public static final String BUSY = "busy";
 
     private static final Logger log = LoggerFactory.getLogger(HttpGuard.class);
-    /** A flood of refusals must not flood the log: one line per interval, with how many it stands for. */
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String server;
     private final HttpLimits limits;
     private final NodeMetrics metrics;
-    private final AtomicLong unlogged = new AtomicLong();
-    private final AtomicLong nextLogAt = new AtomicLong(System.nanoTime());
+    /** A flood of refusals must not flood the log: one line per interval, with how many it stands for. */
+    private final RateLimitedLog refusals = new RateLimitedLog();
 
     /** server: "metrics" or "admin", the label of its refusals. */
     public HttpGuard(String server, HttpLimits limits, NodeMetrics metrics) {
@@ -64,12 +61,10 @@ public final class HttpGuard {
     /** Counts and logs a refusal; returns the 503 to answer with. */
     public HttpResponse refuse(String reason, HttpRequest request) {
         metrics.httpRequestRefused(server, reason);
-        unlogged.incrementAndGet();
-        long now = System.nanoTime();
-        long at = nextLogAt.get();
-        if (now - at >= 0 && nextLogAt.compareAndSet(at, now + LOG_INTERVAL_NANOS)) {
+        long stands = refusals.event(System.nanoTime());
+        if (stands > 0) {
             log.warn("http-request-refused server={} reason={} method={} path={} refused-since-last-line={}", server,
-                    reason, request.method().value(), request.getUri().path(), unlogged.getAndSet(0));
+                    reason, request.method().value(), request.getUri().path(), stands);
         }
         return HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE)
                 .withEntity(TIMEOUT.equals(reason) ? "request timed out\n" : "busy, try again\n");

@@ -26,10 +26,17 @@ public final class NodeMetrics {
     public final class Listener {
         private final GaugeDataPoint connections;
         private final GaugeDataPoint sessions;
+        private final CounterDataPoint refusedUnauthenticated;
 
         private Listener(String name) {
             connections = connectionsGauge.labelValues(name);
             sessions = sessionsGauge.labelValues(name);
+            refusedUnauthenticated = connectionsRefused.labelValues(name, "unauthenticated-per-address");
+        }
+
+        /** A connection refused because its address had rookery.c2s.max-unauthenticated-per-address open already. */
+        public void refusedUnauthenticated() {
+            refusedUnauthenticated.inc();
         }
 
         public void connectionOpened() {
@@ -53,6 +60,10 @@ public final class NodeMetrics {
             .help("Open client connections").labelNames("listener").register(registry);
     private final Gauge sessionsGauge = Gauge.builder().name("xmpp_c2s_sessions")
             .help("Client sessions with a bound resource").labelNames("listener").register(registry);
+    private final Counter connectionsRefused = Counter.builder().name("xmpp_c2s_connections_refused_total")
+            .help("Client connections refused at accept by listener and reason (unauthenticated-per-address: the"
+                    + " address had as many connections without SASL open as allowed)")
+            .labelNames("listener", "reason").register(registry);
     private final Counter tlsHandshakes = Counter.builder().name("xmpp_c2s_tls_handshakes_total")
             .help("TLS handshakes on client connections by outcome").labelNames("outcome").register(registry);
     private final Counter tlsRenegotiationsRefused = Counter.builder().name("xmpp_c2s_tls_renegotiations_refused_total")
@@ -62,6 +73,10 @@ public final class NodeMetrics {
     private final Counter saslAuth = Counter.builder().name("xmpp_sasl_auth_total")
             .help("SASL authentication attempts by mechanism and outcome").labelNames("mechanism", "outcome")
             .register(registry);
+    private final Counter saslThrottled = Counter.builder().name("xmpp_sasl_throttled_total")
+            .help("SASL attempts made to wait by the password-guessing throttle (phase attempt: before it was"
+                    + " processed; answer: its failure answer held), by the count that asked for the wait (account or"
+                    + " address)").labelNames("phase", "by").register(registry);
     private final Counter stanzasIn = Counter.builder().name("xmpp_stanzas_in_total")
             .help("Stanzas received from clients by kind").labelNames("kind").register(registry);
     private final Counter stanzasOut = Counter.builder().name("xmpp_stanzas_out_total")
@@ -126,6 +141,11 @@ public final class NodeMetrics {
     /** Mechanism names come from the advertised set only (others count as "other"). */
     public void saslAttempt(String mechanism, boolean ok) {
         saslAuth.labelValues(mechanism, ok ? "success" : "failure").inc();
+    }
+
+    /** phase: "attempt" or "answer"; byAccount: the account's failures asked for the wait, not the address's. */
+    public void saslThrottled(String phase, boolean byAccount) {
+        saslThrottled.labelValues(phase, byAccount ? "account" : "address").inc();
     }
 
     public void stanzaIn(String name) {

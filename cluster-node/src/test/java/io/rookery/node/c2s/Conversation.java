@@ -8,6 +8,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.rookery.node.config.RookerySettings;
 import io.rookery.node.ext.Modules;
+import io.rookery.node.limits.AddressKey;
 import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.routing.Router;
 import io.rookery.node.user.AccountService;
@@ -69,6 +70,11 @@ final class Conversation {
     }
 
     Conversation(SingleNode node, SessionServices services) {
+        this(node, services, AddressKey.UNKNOWN);
+    }
+
+    /** A conversation from a client at this address ({@link AddressKey}), for the per-address limits. */
+    Conversation(SingleNode node, SessionServices services, long remoteAddress) {
         SessionTransport transport = out -> {
             if (!out.xml().isEmpty()) parse(out.xml());
             if (out.controls() != 0) controls.add(out.controls());
@@ -77,7 +83,7 @@ final class Conversation {
                 serverParser = new XmppStreamParser(1 << 20);
             }
         };
-        SessionClock clock = new SessionClock(null, System.nanoTime());
+        SessionClock clock = new SessionClock(System.nanoTime(), remoteAddress);
         session = node.testKit.spawn(SessionActor.create(services, transport, clock,
                 services.metrics().listener(false)));
     }

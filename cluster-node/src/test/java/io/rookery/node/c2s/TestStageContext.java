@@ -48,6 +48,8 @@ final class TestStageContext implements ConnectionStage.Context {
 
     @Override public Shaper shaper() { return shaper; }
 
+    @Override public void unauthenticatedEnded(long address) {}
+
     /** A counter's value summed over its labels; counters are named without {@code _total} in snapshots. */
     static double counter(NodeMetrics metrics, String name) {
         double sum = 0;

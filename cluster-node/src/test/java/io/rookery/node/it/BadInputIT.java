@@ -29,7 +29,8 @@ class BadInputIT {
         node = ItEnvironment.startNode(Map.of("rookery.c2s.max-stanza-bytes", 4096));
         // A node configured like a plain-TCP benchmark target: TLS optional, PLAIN still refused without it.
         plainNode = ItEnvironment.startNode(Map.of("rookery.c2s.require-tls", false,
-                "rookery.c2s.negotiation-timeout", "3s", "rookery.c2s.sweep-interval", "250ms"));
+                "rookery.c2s.negotiation-timeout", "3s", "rookery.c2s.sweep-interval", "250ms",
+                "rookery.c2s.auth-throttle.max-delay", "1s"));
     }
 
     @AfterAll

@@ -22,7 +22,13 @@ final class RawClient implements AutoCloseable {
     private boolean eof;
 
     RawClient(int port) throws IOException {
+        this("127.0.0.1", port);
+    }
+
+    /** A client whose socket is bound to this local address first: 127.0.0.2 is a second loopback source. */
+    RawClient(String localAddress, int port) throws IOException {
         socket = new Socket();
+        socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(200);
         in = socket.getInputStream();
@@ -48,6 +54,34 @@ final class RawClient implements AutoCloseable {
             readSome();
         }
         return text();
+    }
+
+    /** Reads until the text received so far passes the test, or fails after the timeout. */
+    String awaitUntil(java.util.function.Predicate<String> done, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(text())) {
+            if (eof) throw new AssertionError("connection closed; got: " + text());
+            if (System.nanoTime() > deadline) throw new AssertionError("not there yet: " + text());
+            readSome();
+        }
+        return text();
+    }
+
+    /** Reads until the text received so far holds the needle n times, or fails after the timeout. */
+    String awaitCount(String needle, int n, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (count(text(), needle) < n) {
+            if (eof) throw new AssertionError("connection closed before " + n + " x '" + needle + "'; got: " + text());
+            if (System.nanoTime() > deadline) throw new AssertionError(n + " x '" + needle + "' not in: " + text());
+            readSome();
+        }
+        return text();
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) n++;
+        return n;
     }
 
     /** Reads until the server closes the connection; returns all text received. */

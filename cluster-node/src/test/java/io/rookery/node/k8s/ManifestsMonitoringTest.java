@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Test;
  * check and need).
  */
 class ManifestsMonitoringTest {
-    /** Metrics the dashboard must show: the node's own (issue 7) and two JVM ones. */
+    /** Metrics the dashboard must show: the node's own (issues 7 and 12) and two JVM ones. */
     private static final List<String> DASHBOARD_METRICS = List.of(
             "xmpp_c2s_connections", "xmpp_c2s_sessions", "xmpp_c2s_tls_handshakes_total", "xmpp_sasl_auth_total",
+            "xmpp_sasl_throttled_total", "xmpp_c2s_connections_refused_total", "xmpp_register_refused_total",
             "xmpp_stanzas_in_total", "xmpp_stanzas_out_total", "xmpp_routing_latency_seconds",
             "xmpp_stream_errors_total", "xmpp_offline_messages_stored_total", "xmpp_offline_queue_size",
             "rookery_user_entities", "rookery_shards", "rookery_cluster_members", "rookery_cluster_unreachable_members",
