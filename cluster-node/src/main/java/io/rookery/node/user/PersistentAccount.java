@@ -2,10 +2,12 @@ package io.rookery.node.user;
 
 import io.rookery.node.ext.AccountParts;
 import io.rookery.node.ext.AccountView;
-import io.rookery.node.ext.HookOutcome;
 import io.rookery.node.ext.BoundResource;
+import io.rookery.node.ext.Hook;
+import io.rookery.node.ext.HookOutcome;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.ext.PartKey;
+import io.rookery.node.ext.StanzaFilter;
 import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.user.UserEvent;
@@ -27,8 +29,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The persistence side of an account entity, apart from what it does with commands ({@link UserEntity}): the
- * state with the modules' parts, snapshots every 100 events, writes timed for the metrics, and how an outcome
- * (the entity's own or a module's) is persisted before what it sends.
+ * state with the modules' parts, snapshots every 100 events, writes timed for the metrics, how an outcome (the
+ * entity's own or a module's) is persisted before what it sends, and the modules' hooks and filters run for it.
  */
 abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedReplies<C, UserEvent, UserState> {
     final Jid jid;
@@ -152,6 +154,48 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
                 }
             }
         }
+    }
+
+    // ---- the modules' hooks and filters, run for the entity --------------------------------------------------
+
+    /** The modules' STANZA_RECEIVED hook, for a message the user's resources got; nothing is built when none listens. */
+    void received(UserState state, Element message, List<String> resources) {
+        if (router.modules().hooked(Hook.STANZA_RECEIVED)) {
+            apply(router.modules().run(Hook.STANZA_RECEIVED, new Hook.StanzaReceived(view(state), message, resources)));
+        }
+    }
+
+    /** A stanza a module's filter keeps from the user: dropped, or answered on the user's behalf. */
+    boolean filtered(UserState state, Element stanza) {
+        String from = stanza.attr("from");
+        if (from == null) return false;
+        Jid sender;
+        try {
+            sender = Jid.parse(from);
+        } catch (io.rookery.protocol.jid.InvalidJidException e) {
+            return false;
+        }
+        StanzaFilter.Verdict verdict = router.modules().inbound(view(state), stanza, sender);
+        if (verdict == null) return false;
+        if (verdict.reply() != null) router.route(verdict.reply());
+        return true;
+    }
+
+    /** A hook's outcome: its stanzas sent, then its events persisted. */
+    ReplyEffect<UserEvent, UserState> run(HookOutcome outcome) {
+        apply(outcome);
+        return outcome.persist().isEmpty() ? Effect().noReply() : persistForModules(outcome.persist()).thenNoReply();
+    }
+
+    /** What hook handlers decided: their stanzas to the user's resources and on. */
+    void apply(HookOutcome outcome) {
+        for (HookOutcome.ToResource t : outcome.toResources()) sendToResource(t.resource(), t.stanza());
+        outcome.route().forEach(router::route);
+    }
+
+    /** Tells the modules of a change to one of the account's resources, when any listens. */
+    void hook(Hook<Hook.ResourceChanged> hook, UserState state, String resource) {
+        if (router.modules().hooked(hook)) apply(router.modules().run(hook, new Hook.ResourceChanged(view(state), resource)));
     }
 
     /** A session's copy of one filtered part, as the account holds it now. */

@@ -329,29 +329,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         return Effect().noReply();
     }
 
-    /** The modules' STANZA_RECEIVED hook, for a message the user's resources got; nothing is built when none listens. */
-    private void received(UserState state, Element message, List<String> resources) {
-        if (router.modules().hooked(Hook.STANZA_RECEIVED)) {
-            apply(router.modules().run(Hook.STANZA_RECEIVED, new Hook.StanzaReceived(view(state), message, resources)));
-        }
-    }
-
-    /** A stanza a module's filter keeps from the user: dropped, or answered on the user's behalf. */
-    private boolean filtered(UserState state, Element stanza) {
-        String from = stanza.attr("from");
-        if (from == null) return false;
-        Jid sender;
-        try {
-            sender = Jid.parse(from);
-        } catch (io.rookery.protocol.jid.InvalidJidException e) {
-            return false;
-        }
-        StanzaFilter.Verdict verdict = router.modules().inbound(view(state), stanza, sender);
-        if (verdict == null) return false;
-        if (verdict.reply() != null) router.route(verdict.reply());
-        return true;
-    }
-
     /** The resource of the session that sent a stanza, from the full JID it stamped; null when there is none. */
     private static String resourceOf(Element stanza) {
         try {
@@ -368,12 +345,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private HookOutcome offlineDelivery(UserState state, String resource) {
         if (online.priority(resource) < 0 || !router.modules().hooked(Hook.OFFLINE_DELIVERY)) return HookOutcome.NONE;
         return router.modules().run(Hook.OFFLINE_DELIVERY, new Hook.ResourceChanged(view(state), resource));
-    }
-
-    /** A hook's outcome: its stanzas sent, then its events persisted. */
-    private ReplyEffect<UserEvent, UserState> run(HookOutcome outcome) {
-        apply(outcome);
-        return outcome.persist().isEmpty() ? Effect().noReply() : persistForModules(outcome.persist()).thenNoReply();
     }
 
     // ---- accounts ----------------------------------------------------------------------------------------------
@@ -500,17 +471,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     @Override
     List<BoundResource> boundResources() {
         return online.resources();
-    }
-
-    /** What hook handlers decided: their stanzas to the user's resources and on. */
-    private void apply(HookOutcome outcome) {
-        for (HookOutcome.ToResource t : outcome.toResources()) online.sendTo(t.resource(), t.stanza());
-        outcome.route().forEach(router::route);
-    }
-
-    /** Tells the modules of a change to one of the account's resources, when any listens. */
-    private void hook(Hook<Hook.ResourceChanged> hook, UserState state, String resource) {
-        if (router.modules().hooked(hook)) apply(router.modules().run(hook, new Hook.ResourceChanged(view(state), resource)));
     }
 
     @Override
