@@ -8,11 +8,28 @@ import javax.xml.stream.XMLStreamReader;
  * Builds the tree of one top-level element as its events arrive: one frame per open element, linked to its parent,
  * and one text buffer for the innermost element (text only ever goes there). Exists only while a top-level element
  * is open, so an idle stream holds none of it.
+ *
+ * <p>Keeps an estimate of the heap the tree holds, so that the parser can bound it: a few bytes of input can cost
+ * a hundred bytes of objects ({@code <x a='b'/>} is an Element, an attribute map, its array and a String). The
+ * costs below are JDK 17 object sizes with compressed references, checked against what PartialStanzaProbe
+ * measures; characters count two bytes, which also covers the text buffer's spare capacity for Latin-1 text.
  */
 final class ElementStack {
+    /** The Element, its slot in the parent's child list, and that list's spare capacity. */
+    static final int ELEMENT_BYTES = 48;
+    /** The attribute map and its array, once per element that has attributes. */
+    static final int ATTRIBUTE_MAP_BYTES = 32;
+    /** Two array slots and the value String with its array header; the characters come on top. */
+    static final int ATTRIBUTE_BYTES = 48;
+    /** The Text, its String and array header, and its slot in the child list; the characters come on top. */
+    static final int TEXT_BYTES = 64;
+    /** A text buffer that grew beyond this many characters is dropped after use rather than kept for the next. */
+    private static final int KEEP_TEXT_BUFFER_CHARS = 1024;
+
     private Frame top;
     private StringBuilder text;
     private int depth;
+    private long retainedBytes;
 
     private static final class Frame {
         final String name;
@@ -41,10 +58,16 @@ final class ElementStack {
         return depth;
     }
 
+    /** Estimated bytes of heap held by the tree so far, text not yet flushed included. */
+    long retainedBytes() {
+        return retainedBytes;
+    }
+
     void push(String name, String namespace, AttrMap attributes) {
         flushText();
         top = new Frame(name, namespace, attributes, top);
         depth++;
+        retainedBytes += ELEMENT_BYTES + attributes.retainedBytes();
     }
 
     void text(char[] chars, int start, int length) {
@@ -54,7 +77,11 @@ final class ElementStack {
         if (text == null) {
             text = new StringBuilder(Math.max(16, length));
         }
+        if (text.length() == 0) {
+            retainedBytes += TEXT_BYTES;
+        }
         text.append(chars, start, length);
+        retainedBytes += 2L * length;
     }
 
     /** Closes the innermost element; returns it when it was the outermost, else adds it to its parent. */
@@ -76,7 +103,11 @@ final class ElementStack {
     private void flushText() {
         if (text != null && text.length() > 0) {
             top.add(new Text(text.toString()));
-            text.setLength(0);
+            if (text.capacity() > KEEP_TEXT_BUFFER_CHARS) {
+                text = null; // its spare room would stay beside the copy just made
+            } else {
+                text.setLength(0);
+            }
         }
     }
 

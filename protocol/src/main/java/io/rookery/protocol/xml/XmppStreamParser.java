@@ -17,22 +17,37 @@ import javax.xml.stream.XMLStreamException;
  * then call {@link #next()} until it returns null. The parser reads the fed array in place until it has consumed
  * it, so the caller must not reuse that array before {@code needsInput()} is true again.
  *
- * <p>Limits: no top-level element (and no stream header, and no run of bytes between elements) may exceed {@code
- * maxStanzaBytes} of input. This is checked while bytes arrive, not when the element completes, and aalto is fed
- * at most {@value #SLICE_BYTES} bytes at a time, so a peer can make us hold at most about {@code maxStanzaBytes +
- * SLICE_BYTES} of its input. Elements nest at most {@value #MAX_NESTING} deep inside a top-level element.
+ * <p>Limits ({@link ParserLimits}): anything beyond them ends the stream with {@code policy-violation} (RFC 6120
+ * §4.9.3.14). All are checked while bytes arrive, not when an element completes, and aalto is fed at most {@value
+ * #SLICE_BYTES} bytes at a time, so a peer gets at most one such slice of input past a limit.
+ * <ul>
+ *   <li>{@code maxStanzaBytes}: bytes of input in one top-level element, in the stream header, or in the run of
+ *       bytes between two elements. Bounds what we hold of the peer's input.
+ *   <li>{@code maxRetainedBytes}: the heap an unfinished top-level element may hold, estimated as the tree built so
+ *       far (elements, attributes, text: see ElementStack for the costs) plus four bytes per byte of the token aalto
+ *       is still reading (a start tag, a CDATA section, a comment: aalto buffers those whole, in a char array that
+ *       doubles as it grows). Bytes alone do not bound memory: 250 KB of {@code <x a='b'/>} held 3.2 MiB, 250 KB
+ *       of {@code a<x/>} 5.2 MiB.
+ *   <li>{@code maxDepth}: elements open at once inside a top-level element.
+ * </ul>
  *
  * <p>After a stream error every further {@code next()} throws the same exception and nothing else is emitted;
  * after {@code </stream:stream>} it returns null and wants no more input.
  *
- * <p>Memory: nothing but aalto's reader is kept between elements, and {@link #compact()} drops that too while the
- * stream is idle.
+ * <p>Memory: nothing but aalto's reader is kept between elements; a reader that has just read a big element is
+ * replaced (see {@link #ROTATE_AFTER_BYTES}), and {@link #compact()} drops it while the stream is idle.
  */
 public final class XmppStreamParser {
     /** Bytes handed to aalto at once: bounds what it buffers internally beyond our own size checks. */
     static final int SLICE_BYTES = 2048;
-    /** Deeper trees are refused: nothing in XMPP nests this deep, and recursive writers need a bound. */
-    static final int MAX_NESTING = 128;
+    /** What aalto's buffers may cost per byte of a token it has not finished: chars in an array that doubles. */
+    static final int PENDING_BYTE_COST = 4;
+    /**
+     * After a top-level element or header at least this big the reader is replaced: aalto keeps the buffers a big
+     * token grew (an idle parser kept 1.2 MiB after one 250 KB attribute value), and a fresh reader costs about
+     * as much as parsing a small stanza.
+     */
+    static final int ROTATE_AFTER_BYTES = 8 * 1024;
     /** Element and attribute names read by one aalto reader before it is replaced at the next element boundary. */
     static final int ROTATE_AFTER_NAMES = 1024;
 
@@ -46,7 +61,7 @@ public final class XmppStreamParser {
 
     private static final AsyncXMLInputFactory FACTORY = AaltoFactory.create();
 
-    private final int maxStanzaBytes;
+    private final ParserLimits limits;
     private AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
     private byte state = HEADER;
     private boolean inputEnded;
@@ -69,12 +84,16 @@ public final class XmppStreamParser {
     private long posDelta;
     /** Our byte offset where the current unit (header, top-level element, or gap between elements) began. */
     private long unitStart;
+    /** Our byte offset where the last complete token ended: what aalto has read since is buffered inside it. */
+    private long tokenEnd;
 
+    /** A parser with {@link ParserLimits#forMaxStanzaBytes} limits. */
     public XmppStreamParser(int maxStanzaBytes) {
-        if (maxStanzaBytes <= 0) {
-            throw new IllegalArgumentException("maxStanzaBytes must be positive: " + maxStanzaBytes);
-        }
-        this.maxStanzaBytes = maxStanzaBytes;
+        this(ParserLimits.forMaxStanzaBytes(maxStanzaBytes));
+    }
+
+    public XmppStreamParser(ParserLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.reader = FACTORY.createAsyncForByteArray();
     }
 
@@ -197,9 +216,11 @@ public final class XmppStreamParser {
             case XMLStreamConstants.END_ELEMENT:
                 return endElement();
             case XMLStreamConstants.CHARACTERS:
-            case XMLStreamConstants.CDATA:
             case XMLStreamConstants.SPACE:
-                text();
+                text(false);
+                return null;
+            case XMLStreamConstants.CDATA:
+                text(true);
                 return null;
             // RFC 6120 §11.1 lets us answer these with restricted-xml or not-well-formed; restricted-xml names
             // the actual problem (the XML is well-formed, XMPP just forbids the feature). A DTD with an internal
@@ -237,7 +258,7 @@ public final class XmppStreamParser {
     }
 
     private ParserEvent openStream() throws XMLStreamException, XmppStreamException {
-        checkUnit();
+        tokenDone();
         if (!STREAM_NS.equals(reader.getNamespaceURI())) {
             throw new XmppStreamException(StreamErrorCondition.INVALID_NAMESPACE,
                     "stream element must be in " + STREAM_NS);
@@ -296,18 +317,19 @@ public final class XmppStreamParser {
         streamNamespaces = namespaces;
         depth = 1;
         state = OPEN;
-        unitStart = position();
+        endUnit();
         return new ParserEvent.StreamOpened(new StreamHeader(to, from, id, version, lang, defaultNamespace));
     }
 
     private ParserEvent startElement() throws XMLStreamException, XmppStreamException {
+        tokenDone();
         int attributeCount = reader.getAttributeCount();
         namesSinceRotation += 1 + attributeCount;
         if (depth == 1) {
             stack = new ElementStack();
-        } else if (stack.depth() >= MAX_NESTING) {
+        } else if (stack.depth() >= limits.maxDepth()) {
             throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
-                    "elements nested deeper than " + MAX_NESTING);
+                    "elements nested deeper than " + limits.maxDepth());
         }
         String ns = reader.getNamespaceURI();
         stack.push(reader.getLocalName(), ns == null ? "" : ns, ElementStack.attributes(reader, attributeCount));
@@ -324,26 +346,28 @@ public final class XmppStreamParser {
             buf = null;
             return new ParserEvent.StreamClosed();
         }
-        checkUnit();
+        tokenDone();
         depth--;
         Element done = stack.pop();
         if (done == null) {
             return null;
         }
         stack = null;
-        unitStart = position();
-        if (namesSinceRotation > ROTATE_AFTER_NAMES) {
-            rotate();
-        }
+        endUnit();
         return new ParserEvent.ElementParsed(done);
     }
 
-    private void text() throws XMLStreamException, XmppStreamException {
+    /** {@code buffered}: aalto read the whole token before reporting it (CDATA), not just the input at hand. */
+    private void text(boolean buffered) throws XMLStreamException, XmppStreamException {
         char[] chars = reader.getTextCharacters();
         int start = reader.getTextStart();
         int length = reader.getTextLength();
         if (depth >= 2) {
+            if (buffered) {
+                tokenDone();
+            }
             stack.text(chars, start, length);
+            tokenEnd = position();
             checkUnit();
             return;
         }
@@ -356,6 +380,7 @@ public final class XmppStreamParser {
         }
         if (depth == 1) {
             unitStart = position();
+            tokenEnd = unitStart;
         }
     }
 
@@ -367,11 +392,48 @@ public final class XmppStreamParser {
         return reader.getLocationInfo().getEndingByteOffset() + posDelta;
     }
 
+    /**
+     * Enforces the size limits on the current unit, counting what aalto has read since the last complete token as
+     * buffered inside it.
+     */
     private void checkUnit() throws XMLStreamException, XmppStreamException {
-        if (position() - unitStart > maxStanzaBytes) {
-            String what = depth == 0 ? "stream header" : depth == 1 ? "data between elements" : "element";
+        long pos = position();
+        if (pos - unitStart > limits.maxStanzaBytes()) {
             throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
-                    what + " larger than " + maxStanzaBytes + " bytes");
+                    unitName() + " larger than " + limits.maxStanzaBytes() + " bytes");
+        }
+        long retained = (stack == null ? 0 : stack.retainedBytes()) + PENDING_BYTE_COST * (pos - tokenEnd);
+        if (retained > limits.maxRetainedBytes()) {
+            throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
+                    unitName() + " would hold more than " + limits.maxRetainedBytes() + " bytes of memory");
+        }
+    }
+
+    /**
+     * A token other than text is complete. It is checked as if still buffered before the tree takes it over, so
+     * that the check at its end is never weaker than one in its middle: where input happens to be cut must not
+     * decide whether a stanza passes.
+     */
+    private void tokenDone() throws XMLStreamException, XmppStreamException {
+        checkUnit();
+        tokenEnd = position();
+    }
+
+    private String unitName() {
+        return depth == 0 ? "stream header" : depth == 1 ? "data between elements" : "element";
+    }
+
+    /**
+     * The header or a top-level element is complete: the next unit starts here. A fresh reader replaces one that
+     * has learned many names (see {@link #rotate}) or read a big unit (see {@link #ROTATE_AFTER_BYTES}).
+     */
+    private void endUnit() throws XMLStreamException {
+        long pos = position();
+        long size = pos - unitStart;
+        unitStart = pos;
+        tokenEnd = pos;
+        if (namesSinceRotation > ROTATE_AFTER_NAMES || size >= ROTATE_AFTER_BYTES) {
+            rotate();
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 public final class PartialStanzaProbe {
     static final int MAX_STANZA = 262_144;
     static final int BODY = 250_000;
+    static final int READ_BYTES = 1024;
 
     private PartialStanzaProbe() {}
 
@@ -49,10 +50,14 @@ public final class PartialStanzaProbe {
         shapes.put("open attribute value", "<x a='" + "a".repeat(BODY));
         shapes.put("open CDATA section", "<![CDATA[" + "a".repeat(BODY));
         shapes.put("open comment", "<!--" + "a".repeat(BODY));
-        System.out.printf("retained heap per parser holding a ~%d-byte partial stanza (%d parsers):%n", BODY, n);
+        System.out.printf("retained heap per parser holding a ~%d-byte partial stanza, or as much of it as the"
+                + " parser takes before it refuses (%d parsers):%n", BODY, n);
         for (Map.Entry<String, String> s : shapes.entrySet()) {
             byte[] input = (TestXml.HEADER + "<message>" + s.getValue()).getBytes(StandardCharsets.UTF_8);
-            System.out.printf("  %-48s %8.1f KiB  %s%n", s.getKey(), retained(input, n) / 1024.0, outcome(input));
+            int held = heldBytes(input);
+            byte[] prefix = Arrays.copyOf(input, held);
+            System.out.printf("  %-48s %8.1f KiB  %s%n", s.getKey(), retained(prefix, n) / 1024.0,
+                    held == input.length ? "held" : "refused after " + held + " bytes, " + outcome(input));
         }
     }
 
@@ -136,6 +141,28 @@ public final class PartialStanzaProbe {
         return per;
     }
 
+    /** How much of {@code input}, in whole reads, a parser takes without refusing it. */
+    private static int heldBytes(byte[] input) {
+        XmppStreamParser p = newParser();
+        int pos = 0;
+        try {
+            while (true) {
+                while (p.next() != null) {
+                    // drained
+                }
+                if (!p.needsInput() || pos >= input.length) {
+                    return pos;
+                }
+                int len = Math.min(READ_BYTES, input.length - pos);
+                p.feed(Arrays.copyOfRange(input, pos, pos + len), 0, len);
+                p.next();
+                pos += len;
+            }
+        } catch (XmppStreamException e) {
+            return pos - Math.min(READ_BYTES, pos);
+        }
+    }
+
     private static String outcome(byte[] input) {
         try {
             feed(newParser(), input);
@@ -149,7 +176,7 @@ public final class PartialStanzaProbe {
         return new XmppStreamParser(MAX_STANZA);
     }
 
-    /** Feeds a copy of {@code input} in 4 KiB reads, as a socket would, and drains the events. */
+    /** Feeds a copy of {@code input} in reads of {@value #READ_BYTES}, as a socket would, and drains the events. */
     static int feed(XmppStreamParser p, byte[] input) throws XmppStreamException {
         int events = 0;
         int pos = 0;
@@ -160,7 +187,7 @@ public final class PartialStanzaProbe {
             if (!p.needsInput() || pos >= input.length) {
                 return events;
             }
-            int len = Math.min(4096, input.length - pos);
+            int len = Math.min(READ_BYTES, input.length - pos);
             p.feed(Arrays.copyOfRange(input, pos, pos + len), 0, len);
             pos += len;
         }
