@@ -24,11 +24,17 @@ import javax.xml.stream.XMLStreamException;
  *   <li>{@code maxStanzaBytes}: bytes of input in one top-level element, in the stream header, or in the run of
  *       bytes between two elements. Bounds what we hold of the peer's input.
  *   <li>{@code maxRetainedBytes}: the heap an unfinished top-level element may hold, estimated as the tree built so
- *       far (elements, attributes, text: see ElementStack for the costs) plus four bytes per byte of the token aalto
- *       is still reading (a start tag, a CDATA section, a comment: aalto buffers those whole, in a char array that
+ *       far (elements, attributes, text: see ElementStack for the costs) plus {@value
+ *       UnitLimits#PENDING_BYTE_COST} bytes per byte of the token aalto is still reading (a start tag, a CDATA section, a comment: aalto buffers those whole, in a char array that
  *       doubles as it grows). Bytes alone do not bound memory: 250 KB of {@code <x a='b'/>} held 3.2 MiB, 250 KB
  *       of {@code a<x/>} 5.2 MiB.
  *   <li>{@code maxDepth}: elements open at once inside a top-level element.
+ *   <li>{@code maxAttributes}, {@code maxNamespaceDeclarations}: on one element, the stream header included.
+ *       Checked inside the start tag as aalto reads it ({@link AaltoCounts}), since aalto's own handling of a
+ *       tag costs CPU with the square of these counts; capped, parsing stays linear.
+ *   <li>{@code maxNewNames}: names one top-level element (or the header) teaches the reader. aalto files each new
+ *       name in a table that gets slower with its size; a reader is replaced at an element boundary after {@value
+ *       #ROTATE_AFTER_NAMES} names, and this bounds what one element adds in between.
  * </ul>
  *
  * <p>After a stream error every further {@code next()} throws the same exception and nothing else is emitted;
@@ -40,8 +46,6 @@ import javax.xml.stream.XMLStreamException;
 public final class XmppStreamParser {
     /** Bytes handed to aalto at once: bounds what it buffers internally beyond our own size checks. */
     static final int SLICE_BYTES = 2048;
-    /** What aalto's buffers may cost per byte of a token it has not finished: chars in an array that doubles. */
-    static final int PENDING_BYTE_COST = 4;
     /**
      * After a top-level element or header at least this big the reader is replaced: aalto keeps the buffers a big
      * token grew (an idle parser kept 1.2 MiB after one 250 KB attribute value), and a fresh reader costs about
@@ -51,8 +55,6 @@ public final class XmppStreamParser {
     /** Element and attribute names read by one aalto reader before it is replaced at the next element boundary. */
     static final int ROTATE_AFTER_NAMES = 1024;
 
-    private static final String STREAM_NS = StreamHeader.STREAM_NS;
-    private static final String CLIENT_NS = "jabber:client";
     private static final byte[] NO_BYTES = new byte[0];
     private static final byte HEADER = 0;
     private static final byte OPEN = 1;
@@ -60,8 +62,10 @@ public final class XmppStreamParser {
     private static final byte FAILED = 3;
 
     private static final AsyncXMLInputFactory FACTORY = AaltoFactory.create();
+    /** What a reader knows before it has read a name: the new names of the stream header count from here. */
+    private static final int FACTORY_NAMES = AaltoCounts.factoryNames(FACTORY);
 
-    private final ParserLimits limits;
+    private final UnitLimits unit;
     private AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
     private byte state = HEADER;
     private boolean inputEnded;
@@ -82,10 +86,6 @@ public final class XmppStreamParser {
     private long sliceStartPos;
     /** Added to aalto's offset gives ours: aalto counts a buffer's start offset and restarts on rotation. */
     private long posDelta;
-    /** Our byte offset where the current unit (header, top-level element, or gap between elements) began. */
-    private long unitStart;
-    /** Our byte offset where the last complete token ended: what aalto has read since is buffered inside it. */
-    private long tokenEnd;
 
     /** A parser with {@link ParserLimits#forMaxStanzaBytes} limits. */
     public XmppStreamParser(int maxStanzaBytes) {
@@ -93,7 +93,7 @@ public final class XmppStreamParser {
     }
 
     public XmppStreamParser(ParserLimits limits) {
-        this.limits = Objects.requireNonNull(limits, "limits");
+        this.unit = new UnitLimits(Objects.requireNonNull(limits, "limits"), FACTORY_NAMES);
         this.reader = FACTORY.createAsyncForByteArray();
     }
 
@@ -118,7 +118,7 @@ public final class XmppStreamParser {
         }
         if (reader == null) {
             try {
-                newReader(unitStart);
+                newReader(unit.unitStart());
             } catch (XMLStreamException e) {
                 throw new IllegalStateException("stream primer did not parse", e);
             }
@@ -140,7 +140,7 @@ public final class XmppStreamParser {
             return false;
         }
         try {
-            if (position() != unitStart) {
+            if (position() != unit.unitStart()) {
                 return false; // aalto holds the start of a token (a CR, a '<'...)
             }
         } catch (XMLStreamException e) {
@@ -176,7 +176,7 @@ public final class XmppStreamParser {
             for (;;) {
                 int ev = reader.next();
                 if (ev == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
-                    checkUnit();
+                    unit.waiting(position(), stack, depth, reader);
                     if (buf != null && sliceEnd < bufEnd) {
                         feedSlice();
                     } else if (inputEnded) {
@@ -258,83 +258,32 @@ public final class XmppStreamParser {
     }
 
     private ParserEvent openStream() throws XMLStreamException, XmppStreamException {
-        tokenDone();
-        if (!STREAM_NS.equals(reader.getNamespaceURI())) {
-            throw new XmppStreamException(StreamErrorCondition.INVALID_NAMESPACE,
-                    "stream element must be in " + STREAM_NS);
-        }
-        if (!"stream".equals(reader.getLocalName())) {
-            throw new XmppStreamException(StreamErrorCondition.BAD_FORMAT, "root element must be stream");
-        }
-        if (!"stream".equals(reader.getPrefix())) {
-            // §4.8.5: the stream namespace is written with the prefix "stream".
-            throw new XmppStreamException(StreamErrorCondition.BAD_NAMESPACE_PREFIX, "stream prefix must be stream");
-        }
-        int n = reader.getNamespaceCount();
-        String[] namespaces = new String[n * 2];
-        String defaultNamespace = null;
-        for (int i = 0; i < n; i++) {
-            String prefix = reader.getNamespacePrefix(i);
-            String uri = reader.getNamespaceURI(i);
-            namespaces[2 * i] = prefix == null ? "" : prefix;
-            namespaces[2 * i + 1] = uri == null ? "" : uri;
-            if (prefix == null || prefix.isEmpty()) {
-                defaultNamespace = uri;
-            }
-        }
-        if (!CLIENT_NS.equals(defaultNamespace)) {
-            // §4.9.3.10: the content namespace is not one we serve (this is a client-to-server stream).
-            throw new XmppStreamException(StreamErrorCondition.INVALID_NAMESPACE,
-                    "default namespace must be " + CLIENT_NS);
-        }
-        String to = null;
-        String from = null;
-        String id = null;
-        String version = null;
-        String lang = null;
-        for (int i = 0, count = reader.getAttributeCount(); i < count; i++) {
-            String prefix = reader.getAttributePrefix(i);
-            String local = reader.getAttributeLocalName(i);
-            String value = reader.getAttributeValue(i);
-            if (prefix == null || prefix.isEmpty()) {
-                switch (local) {
-                    case "to" -> to = value;
-                    case "from" -> from = value;
-                    case "id" -> id = value;
-                    case "version" -> version = value;
-                    default -> { }
-                }
-            } else if (prefix.equals("xml") && local.equals("lang")) {
-                lang = value;
-            }
-        }
-        if (!StreamHeader.isVersionOne(version)) {
-            // §4.7.5 reads a missing version as 0.9 (pre-RFC "jabber" streams); we serve only 1.x, so both that
-            // and any other major version get unsupported-version.
-            throw new XmppStreamException(StreamErrorCondition.UNSUPPORTED_VERSION,
-                    version == null ? "version attribute missing (0.9 is not supported)" : "version " + version);
-        }
-        streamNamespaces = namespaces;
+        unit.tokenDone(position(), stack, depth);
+        unit.checkTag(reader.getAttributeCount(), reader.getNamespaceCount());
+        unit.checkNewNames(AaltoCounts.names(reader), depth);
+        StreamOpenTag.Read open = StreamOpenTag.read(reader);
+        streamNamespaces = open.namespaces();
         depth = 1;
         state = OPEN;
         endUnit();
-        return new ParserEvent.StreamOpened(new StreamHeader(to, from, id, version, lang, defaultNamespace));
+        return new ParserEvent.StreamOpened(open.header());
     }
 
     private ParserEvent startElement() throws XMLStreamException, XmppStreamException {
-        tokenDone();
+        unit.tokenDone(position(), stack, depth);
         int attributeCount = reader.getAttributeCount();
-        namesSinceRotation += 1 + attributeCount;
+        int namespaceCount = reader.getNamespaceCount();
+        unit.checkTag(attributeCount, namespaceCount);
+        namesSinceRotation += 1 + attributeCount + namespaceCount;
         if (depth == 1) {
             stack = new ElementStack();
-        } else if (stack.depth() >= limits.maxDepth()) {
-            throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
-                    "elements nested deeper than " + limits.maxDepth());
+        } else {
+            unit.checkDepth(stack.depth());
         }
         String ns = reader.getNamespaceURI();
         stack.push(reader.getLocalName(), ns == null ? "" : ns, ElementStack.attributes(reader, attributeCount));
         depth++;
-        checkUnit();
+        unit.elementTaken(stack, depth);
         return null;
     }
 
@@ -346,7 +295,10 @@ public final class XmppStreamParser {
             buf = null;
             return new ParserEvent.StreamClosed();
         }
-        tokenDone();
+        unit.tokenDone(position(), stack, depth);
+        if (depth == 2) {
+            unit.checkNewNames(AaltoCounts.names(reader), depth);
+        }
         depth--;
         Element done = stack.pop();
         if (done == null) {
@@ -364,11 +316,10 @@ public final class XmppStreamParser {
         int length = reader.getTextLength();
         if (depth >= 2) {
             if (buffered) {
-                tokenDone();
+                unit.tokenDone(position(), stack, depth);
             }
             stack.text(chars, start, length);
-            tokenEnd = position();
-            checkUnit();
+            unit.textTaken(position(), stack, depth);
             return;
         }
         for (int i = start, end = start + length; i < end; i++) {
@@ -379,8 +330,7 @@ public final class XmppStreamParser {
             }
         }
         if (depth == 1) {
-            unitStart = position();
-            tokenEnd = unitStart;
+            unit.restartGap(position());
         }
     }
 
@@ -393,48 +343,15 @@ public final class XmppStreamParser {
     }
 
     /**
-     * Enforces the size limits on the current unit, counting what aalto has read since the last complete token as
-     * buffered inside it.
-     */
-    private void checkUnit() throws XMLStreamException, XmppStreamException {
-        long pos = position();
-        if (pos - unitStart > limits.maxStanzaBytes()) {
-            throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
-                    unitName() + " larger than " + limits.maxStanzaBytes() + " bytes");
-        }
-        long retained = (stack == null ? 0 : stack.retainedBytes()) + PENDING_BYTE_COST * (pos - tokenEnd);
-        if (retained > limits.maxRetainedBytes()) {
-            throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
-                    unitName() + " would hold more than " + limits.maxRetainedBytes() + " bytes of memory");
-        }
-    }
-
-    /**
-     * A token other than text is complete. It is checked as if still buffered before the tree takes it over, so
-     * that the check at its end is never weaker than one in its middle: where input happens to be cut must not
-     * decide whether a stanza passes.
-     */
-    private void tokenDone() throws XMLStreamException, XmppStreamException {
-        checkUnit();
-        tokenEnd = position();
-    }
-
-    private String unitName() {
-        return depth == 0 ? "stream header" : depth == 1 ? "data between elements" : "element";
-    }
-
-    /**
      * The header or a top-level element is complete: the next unit starts here. A fresh reader replaces one that
      * has learned many names (see {@link #rotate}) or read a big unit (see {@link #ROTATE_AFTER_BYTES}).
      */
     private void endUnit() throws XMLStreamException {
         long pos = position();
-        long size = pos - unitStart;
-        unitStart = pos;
-        tokenEnd = pos;
-        if (namesSinceRotation > ROTATE_AFTER_NAMES || size >= ROTATE_AFTER_BYTES) {
+        if (namesSinceRotation > ROTATE_AFTER_NAMES || pos - unit.unitStart() >= ROTATE_AFTER_BYTES) {
             rotate();
         }
+        unit.begin(pos, AaltoCounts.names(reader));
     }
 
     private void feedSlice() throws XMLStreamException {
@@ -489,6 +406,7 @@ public final class XmppStreamParser {
         } while (ev != XMLStreamConstants.START_ELEMENT);
         reader = fresh;
         namesSinceRotation = 0;
+        unit.readerReplaced(AaltoCounts.names(fresh));
         posDelta = pos - fresh.getLocationInfo().getEndingByteOffset();
     }
 

@@ -35,6 +35,9 @@ public final class PartialStanzaProbe {
         if (what.equals("all") || what.equals("cpu")) {
             cpu();
         }
+        if (what.equals("all") || what.equals("chat")) {
+            chat();
+        }
     }
 
     private static void partial(int n) throws Exception {
@@ -57,7 +60,7 @@ public final class PartialStanzaProbe {
             int held = heldBytes(input);
             byte[] prefix = Arrays.copyOf(input, held);
             System.out.printf("  %-48s %8.1f KiB  %s%n", s.getKey(), retained(prefix, n) / 1024.0,
-                    held == input.length ? "held" : "refused after " + held + " bytes, " + outcome(input));
+                    held == input.length ? "held" : "held " + held + " bytes, then " + outcome(input));
         }
     }
 
@@ -67,7 +70,7 @@ public final class PartialStanzaProbe {
         stanzas.put("small", "<message><body>hi</body></message>");
         stanzas.put("250 KB of text", "<message><body>" + "a".repeat(BODY) + "</body></message>");
         stanzas.put("250 KB attribute value", "<message id='" + "a".repeat(BODY) + "'/>");
-        stanzas.put("250 KB text and children", "<message>" + repeat("a<x/>") + "</message>");
+        stanzas.put("250 KB CDATA section", "<message><body><![CDATA[" + "a".repeat(BODY) + "]]></body></message>");
         for (Map.Entry<String, String> s : stanzas.entrySet()) {
             byte[] input = (TestXml.HEADER + s.getValue()).getBytes(StandardCharsets.UTF_8);
             System.out.printf("  %-48s %8.1f KiB  %s%n", s.getKey(), retained(input, n) / 1024.0, outcome(input));
@@ -75,14 +78,42 @@ public final class PartialStanzaProbe {
     }
 
     private static void cpu() {
-        System.out.println("CPU time to parse one complete stanza (median of 15, after warm-up):");
+        System.out.println("CPU time to parse one complete stanza (median of 21, after 20 to warm up):");
         cpu("25,000 distinct attributes", "<message" + attributes(25_000) + "/>");
         cpu("text of the same size", "<message>" + "a".repeat(attributes(25_000).length() - 10) + "</message>");
         cpu("25,000 distinct child names", "<message>" + numbered(25_000, "<e", "/>") + "</message>");
         cpu("25,000 children, one name", "<message>" + "<eeeee/>".repeat(25_000) + "</message>");
         cpu("20,000 distinct attributes, 8 a child", "<message>" + spread(20_000, 8) + "</message>");
+        cpu("250 children of 64 attributes each", "<message>"
+                + ("<x" + numbered(64, " a", "='v'") + "/>").repeat(250) + "</message>");
+        cpu("text of the same size", "<message>" + "a".repeat(("<x" + numbered(64, " a", "='v'") + "/>").length()
+                * 250) + "</message>");
+        cpu("1,000 new names", "<message>" + numbered(1_000, "<e", "/>") + "</message>");
         cpu("4,000 namespace declarations", "<message" + numbered(4_000, " xmlns:p", "='u'") + "/>");
         cpu("16,000 namespace declarations", "<message" + numbered(16_000, " xmlns:p", "='u'") + "/>");
+    }
+
+    /** CPU per stanza of a stream of one-to-one chats (loadtest's StreamParseBenchmark shape), in 1 KiB reads. */
+    private static void chat() throws XmppStreamException {
+        StringBuilder sb = new StringBuilder(TestXml.HEADER);
+        for (int i = 0; i < 1000; i++) {
+            sb.append("<message type='chat' to='load").append(1 + (i * 7919) % 1000).append("@localhost/loadtest' id='m")
+                    .append(i).append("'><body>lt1 ").append(i).append(' ').append(123456789012L + i * 1000L)
+                    .append("</body></message>");
+        }
+        byte[] input = sb.toString().getBytes(StandardCharsets.UTF_8);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long[] times = new long[200];
+        for (int round = -2000; round < times.length; round++) {
+            long t0 = mx.getCurrentThreadCpuTime();
+            feed(newParser(), input);
+            if (round >= 0) {
+                times[round] = mx.getCurrentThreadCpuTime() - t0;
+            }
+        }
+        Arrays.sort(times);
+        System.out.printf("  1,000 chat stanzas: %.0f ns a stanza (median of %d streams after warm-up)%n",
+                times[times.length / 2] / 1000.0, times.length);
     }
 
     interface Part {
@@ -197,8 +228,8 @@ public final class PartialStanzaProbe {
         byte[] input = (TestXml.HEADER + stanza).getBytes(StandardCharsets.UTF_8);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         String result = null;
-        long[] times = new long[15];
-        for (int round = -5; round < times.length; round++) {
+        long[] times = new long[21];
+        for (int round = -20; round < times.length; round++) {
             long t0 = mx.getCurrentThreadCpuTime();
             try {
                 result = feed(newParser(), input) + " events";

@@ -19,12 +19,15 @@ class XmppStreamParserLimitsTest {
 
     @Test
     void defaultsScaleWithTheStanzaLimitAndKeepTheOldConstructorsMeaning() {
-        assertEquals(new ParserLimits(256 * 1024, 1024 * 1024, 128), ParserLimits.DEFAULTS);
-        assertEquals(new ParserLimits(1000, 4000, 128), ParserLimits.forMaxStanzaBytes(1000));
+        assertEquals(new ParserLimits(256 * 1024, 1024 * 1024, 128, 64, 32, 1024), ParserLimits.DEFAULTS);
+        assertEquals(new ParserLimits(1000, 4000, 128, 64, 32, 1024), ParserLimits.forMaxStanzaBytes(1000));
         assertEquals(Integer.MAX_VALUE, ParserLimits.forMaxStanzaBytes(Integer.MAX_VALUE).maxRetainedBytes());
         assertThrows(IllegalArgumentException.class, () -> ParserLimits.forMaxStanzaBytes(0));
         assertThrows(IllegalArgumentException.class, () -> SMALL.withMaxRetainedBytes(-1));
         assertThrows(IllegalArgumentException.class, () -> SMALL.withMaxDepth(0));
+        assertThrows(IllegalArgumentException.class, () -> SMALL.withMaxAttributes(0));
+        assertThrows(IllegalArgumentException.class, () -> SMALL.withMaxNamespaceDeclarations(0));
+        assertThrows(IllegalArgumentException.class, () -> SMALL.withMaxNewNames(0));
         assertThrows(IllegalArgumentException.class, () -> new XmppStreamParser(0));
     }
 
@@ -109,14 +112,80 @@ class XmppStreamParserLimitsTest {
         assertPolicyViolation(HEADER + "<a><b><c><d/></c></b></a>", limits);
     }
 
+    // --- attributes, namespace declarations, names: aalto's costs grow with their square ---
+
+    @Test
+    void attributesPastTheLimitAreRefused() {
+        assertEquals(2, ParserDriver.inAnyChunking(HEADER + "<message" + numbered(64, " a", "=''") + "/>", SMALL)
+                .size());
+        assertPolicyViolation(HEADER + "<message" + numbered(65, " a", "=''") + "/>", SMALL);
+        assertPolicyViolation(HEADER + "<message><x" + numbered(65, " a", "=''") + "/></message>", SMALL);
+        assertPolicyViolation(XmppStreamParserRefusalTest.OPEN + numbered(65, " a", "=''") + " version='1.0'>",
+                SMALL);
+    }
+
+    @Test
+    void aStartTagWithTooManyAttributesIsRefusedBeforeItEnds() {
+        // no end to the tag: the refusal can only come from counting inside it
+        assertPolicyViolation(HEADER + "<message" + numbered(1500, " a", "=''"), SMALL, "attributes");
+        assertPolicyViolation(HEADER + "<message xmlns:a='u'" + numbered(1200, " a:x", "=''"), SMALL, "attributes");
+    }
+
+    @Test
+    void namespaceDeclarationsPastTheLimitAreRefused() {
+        assertEquals(2, ParserDriver.inAnyChunking(HEADER + "<message" + numbered(32, " xmlns:p", "='u'") + "/>",
+                SMALL).size());
+        assertPolicyViolation(HEADER + "<message" + numbered(33, " xmlns:p", "='u'") + "/>", SMALL);
+        assertPolicyViolation(HEADER + "<message" + numbered(800, " xmlns:p", "='u'"), SMALL,
+                "namespace declarations");
+    }
+
+    @Test
+    void namesNewToTheReaderAreLimitedPerTopLevelElement() {
+        ParserLimits limits = SMALL.withMaxNewNames(100);
+        assertEquals(2, ParserDriver.inAnyChunking(HEADER + "<message>" + numbered(100, "<e", "/>") + "</message>",
+                limits).size());
+        assertPolicyViolation(HEADER + "<message>" + numbered(101, "<e", "/>") + "</message>", limits);
+        assertPolicyViolation(HEADER + "<message><x" + numbered(50, " a", "=''") + "/><x"
+                + numbered(51, " b", "=''") + "/></message>", limits);
+        assertPolicyViolation(HEADER + "<message>" + numbered(1500, "<e", "/>"), SMALL, "new names");
+    }
+
+    @Test
+    void eachTopLevelElementMayBringItsOwnNewNames() {
+        StringBuilder sb = new StringBuilder(HEADER);
+        for (int i = 0; i < 12; i++) {
+            sb.append("<message>").append(numbered(100, "<e" + i + "_", "/>")).append("</message>");
+        }
+        List<Object> events = ParserDriver.inAnyChunking(sb.toString(), ParserLimits.forMaxStanzaBytes(8 * 1024)
+                .withMaxNewNames(100));
+        assertEquals(13, events.size(), () -> events.get(events.size() - 1).toString());
+    }
+
+    static String numbered(int count, String before, String after) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sb.append(before).append(i).append(after);
+        }
+        return sb.toString();
+    }
+
     static void assertPolicyViolation(String input, ParserLimits limits) {
         assertCondition(StreamErrorCondition.POLICY_VIOLATION, input.getBytes(StandardCharsets.UTF_8), limits);
     }
 
-    static void assertCondition(StreamErrorCondition expected, byte[] input, ParserLimits limits) {
+    /** As above, and the error's text names {@code what}: this limit and not another refused the input. */
+    static void assertPolicyViolation(String input, ParserLimits limits, String what) {
+        XmppStreamException x = assertCondition(StreamErrorCondition.POLICY_VIOLATION,
+                input.getBytes(StandardCharsets.UTF_8), limits);
+        assertTrue(x.text().contains(what), x::getMessage);
+    }
+
+    static XmppStreamException assertCondition(StreamErrorCondition expected, byte[] input, ParserLimits limits) {
         List<Object> events = ParserDriver.inAnyChunking(input, limits);
         Object last = events.get(events.size() - 1);
-        assertEquals(expected, assertInstanceOf(XmppStreamException.class, last, events::toString).condition(),
-                () -> ((XmppStreamException) last).getMessage());
+        XmppStreamException x = assertInstanceOf(XmppStreamException.class, last, events::toString);
+        assertEquals(expected, x.condition(), x::getMessage);
+        return x;
     }
 }

@@ -1,0 +1,92 @@
+package io.rookery.protocol.xml;
+
+import com.fasterxml.aalto.AsyncByteArrayFeeder;
+import com.fasterxml.aalto.AsyncXMLInputFactory;
+import com.fasterxml.aalto.AsyncXMLStreamReader;
+import com.fasterxml.aalto.async.AsyncByteScanner;
+import com.fasterxml.aalto.in.ByteBasedPNameTable;
+import com.fasterxml.aalto.in.XmlScanner;
+import com.fasterxml.aalto.stax.StreamReaderImpl;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * What aalto 1.4 is in the middle of, which StAX only tells once a start tag is complete. By then it is too late:
+ * aalto checks a tag's attributes for duplicates with a hash whose collisions (all attributes sharing a local name,
+ * or just many of them) it searches linearly and grows eight slots at a time, checks each namespace declaration
+ * against all earlier ones of the element, and files every new name in a table whose shared collision buckets it
+ * also searches linearly. Each is quadratic: one 239 KB tag of 25,000 attributes cost 171 ms of CPU, 16,000
+ * namespace declarations 660 ms, 25,000 distinct element names 101 ms. The parser reads these counts whenever aalto
+ * runs out of input, which is at least every {@value XmppStreamParser#SLICE_BYTES} bytes, and stops a peer before
+ * aalto's share of the work grows past a constant.
+ *
+ * <p>The counts come from aalto's internal classes (public methods, and one protected field read through a private
+ * lookup, which works on the class path and for aalto as an automatic module). XmppStreamParserLimitsTest fails if
+ * an aalto upgrade changes them; a missing field fails here, when the class loads, rather than disabling a check.
+ */
+final class AaltoCounts {
+    private static final VarHandle SYMBOLS;
+
+    static {
+        try {
+            SYMBOLS = MethodHandles.privateLookupIn(AsyncByteScanner.class, MethodHandles.lookup())
+                    .findVarHandle(AsyncByteScanner.class, "_symbols", ByteBasedPNameTable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private AaltoCounts() {
+    }
+
+    private static XmlScanner scanner(XMLStreamReader reader) {
+        return ((StreamReaderImpl) reader).getScanner();
+    }
+
+    /**
+     * Attributes of the start tag aalto is reading, so far; between tags, those of the last one (which the parser
+     * has already checked).
+     */
+    static int attributes(XMLStreamReader reader) {
+        return scanner(reader).getAttrCollector().getCount();
+    }
+
+    /**
+     * Namespace declarations of the start tag aalto is reading, so far, when asked while aalto waits for input;
+     * between tags, none.
+     */
+    static int namespaceDeclarations(XMLStreamReader reader) {
+        return scanner(reader).getNsCount();
+    }
+
+    /**
+     * Distinct element, attribute and prefixed names the reader knows, the factory's included; 0 until the reader
+     * has settled its encoding (after the XML declaration, or the first bytes without one), before any name.
+     */
+    static int names(XMLStreamReader reader) {
+        ByteBasedPNameTable symbols = (ByteBasedPNameTable) SYMBOLS.get((AsyncByteScanner) scanner(reader));
+        return symbols == null ? 0 : symbols.size();
+    }
+
+    /** The names every reader of {@code factory} starts with. */
+    static int factoryNames(AsyncXMLInputFactory factory) {
+        AsyncXMLStreamReader<AsyncByteArrayFeeder> r = factory.createAsyncForByteArray();
+        byte[] declaration = "<?xml version='1.0'?>".getBytes(StandardCharsets.US_ASCII);
+        try {
+            r.getInputFeeder().feedInput(declaration, 0, declaration.length);
+            while (r.next() != AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+                // START_DOCUMENT
+            }
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("aalto refused an XML declaration", e);
+        }
+        int n = names(r);
+        if (n == 0) {
+            throw new IllegalStateException("aalto's name table did not show up after the XML declaration");
+        }
+        return n;
+    }
+}
