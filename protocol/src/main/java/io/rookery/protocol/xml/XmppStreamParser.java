@@ -37,6 +37,9 @@ import javax.xml.stream.XMLStreamException;
  *       #ROTATE_AFTER_NAMES} names, and this bounds what one element adds in between.
  * </ul>
  *
+ * <p>Input must be well-formed UTF-8 (RFC 6120 §11.6, RFC 3629): anything else ends the stream with {@code
+ * not-well-formed} once what the bytes before it completed has been delivered (see {@link Utf8Input}).
+ *
  * <p>After a stream error every further {@code next()} throws the same exception and nothing else is emitted;
  * after {@code </stream:stream>} it returns null and wants no more input.
  *
@@ -66,6 +69,7 @@ public final class XmppStreamParser {
     private static final int FACTORY_NAMES = AaltoCounts.factoryNames(FACTORY);
 
     private final UnitLimits unit;
+    private final Utf8Input input = new Utf8Input();
     private AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
     private byte state = HEADER;
     private boolean inputEnded;
@@ -78,12 +82,12 @@ public final class XmppStreamParser {
     private String[] streamNamespaces;
     private XmppStreamException failure;
 
-    // The caller's array is handed to aalto in slices [sliceStart, sliceEnd) up to bufEnd.
-    private byte[] buf;
-    private int bufEnd;
-    private int sliceStart;
-    private int sliceEnd;
-    private long sliceStartPos;
+    // What aalto was last fed (a slice of the caller's array, or a character Utf8Input held back): fed[fedStart,
+    // fedEnd), starting at our offset fedStartPos.
+    private byte[] fed;
+    private int fedStart;
+    private int fedEnd;
+    private long fedStartPos;
     /** Added to aalto's offset gives ours: aalto counts a buffer's start offset and restarts on rotation. */
     private long posDelta;
 
@@ -99,7 +103,7 @@ public final class XmppStreamParser {
 
     /** True when the parser has consumed all it was given and wants more. */
     public boolean needsInput() {
-        return (state == HEADER || state == OPEN) && !inputEnded && buf == null
+        return (state == HEADER || state == OPEN) && !inputEnded && !input.hasBytes()
                 && (reader == null || reader.getInputFeeder().needMoreInput());
     }
 
@@ -123,9 +127,7 @@ public final class XmppStreamParser {
                 throw new IllegalStateException("stream primer did not parse", e);
             }
         }
-        this.buf = buf;
-        this.bufEnd = offset + length;
-        this.sliceEnd = offset;
+        input.give(buf, offset, length);
     }
 
     /**
@@ -136,7 +138,7 @@ public final class XmppStreamParser {
      * @return whether the reader was freed
      */
     public boolean compact() {
-        if (state != OPEN || depth != 1 || buf != null || inputEnded || reader == null) {
+        if (state != OPEN || depth != 1 || input.hasBytes() || input.holding() || inputEnded || reader == null) {
             return false;
         }
         try {
@@ -177,7 +179,11 @@ public final class XmppStreamParser {
                 int ev = reader.next();
                 if (ev == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
                     unit.waiting(position(), stack, depth, reader);
-                    if (buf != null && sliceEnd < bufEnd) {
+                    if (input.invalid()) {
+                        // RFC 6120 §11.6; what the bytes before it completed has been delivered
+                        throw new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED, "invalid UTF-8");
+                    }
+                    if (input.hasBytes()) {
                         feedSlice();
                     } else if (inputEnded) {
                         if (endSignalled) {
@@ -292,7 +298,8 @@ public final class XmppStreamParser {
             depth = 0;
             state = CLOSED;
             reader = null;
-            buf = null;
+            fed = null;
+            input.release();
             return new ParserEvent.StreamClosed();
         }
         unit.tokenDone(position(), stack, depth);
@@ -354,26 +361,28 @@ public final class XmppStreamParser {
         unit.begin(pos, AaltoCounts.names(reader));
     }
 
-    private void feedSlice() throws XMLStreamException {
-        int from = sliceEnd;
-        feedAt(position(), buf, from, Math.min(SLICE_BYTES, bufEnd - from));
-        sliceEnd = from + Math.min(SLICE_BYTES, bufEnd - from);
+    /** Hands aalto the next slice of the caller's bytes: whole characters, up to the first byte not UTF-8. */
+    private void feedSlice() throws XMLStreamException, XmppStreamException {
+        long pos = position();
+        input.take(pos, SLICE_BYTES);
+        feedAt(pos, input.slice, input.sliceOffset, input.sliceLength);
     }
 
     /** Feeds aalto and re-anchors our offset to {@code pos}, the offset of {@code b[off]}. */
     private void feedAt(long pos, byte[] b, int off, int len) throws XMLStreamException {
         reader.getInputFeeder().feedInput(b, off, len);
         posDelta = pos - reader.getLocationInfo().getEndingByteOffset();
-        sliceStart = off;
-        sliceStartPos = pos;
+        fed = b;
+        fedStart = off;
+        fedEnd = off + len;
+        fedStartPos = pos;
     }
 
     /** aalto keeps a reference to the last array fed; an idle stream should not pin the caller's buffer. */
     private void releaseInput() throws XMLStreamException {
-        if (buf != null) {
-            long pos = position();
-            buf = null;
-            feedAt(pos, NO_BYTES, 0, 0);
+        input.release();
+        if (fed != null && fed != NO_BYTES) {
+            feedAt(position(), NO_BYTES, 0, 0);
         }
     }
 
@@ -385,10 +394,12 @@ public final class XmppStreamParser {
      */
     private void rotate() throws XMLStreamException {
         long pos = position();
-        int rest = sliceStart + (int) (pos - sliceStartPos);
+        int rest = fedStart + (int) (pos - fedStartPos);
+        byte[] array = fed;
+        int arrayEnd = fedEnd;
         newReader(pos);
-        if (rest < sliceEnd) {
-            feedAt(pos, buf, rest, sliceEnd - rest);
+        if (rest < arrayEnd) {
+            feedAt(pos, array, rest, arrayEnd - rest);
         }
     }
 
@@ -424,7 +435,8 @@ public final class XmppStreamParser {
         failure = e;
         state = FAILED;
         reader = null;
-        buf = null;
+        fed = null;
+        input.release();
         stack = null;
         return e;
     }
