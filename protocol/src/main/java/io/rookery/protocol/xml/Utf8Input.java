@@ -1,5 +1,10 @@
 package io.rookery.protocol.xml;
 
+import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.stanza.XmppStreamException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The caller's bytes on their way to aalto: checked as UTF-8 (RFC 6120 §11.6 allows nothing else) and cut into
@@ -17,8 +22,17 @@ package io.rookery.protocol.xml;
  * as the code point: U+1D11E became U+D11E, U+10000 a syntax error). So no slice ends inside a character: a slice
  * is stretched to the character's end when the caller's bytes have it, and otherwise the up to three bytes begun
  * are held back here until the next feed completes them.
+ *
+ * <p>A stream in another encoding gets {@code unsupported-encoding} (§4.9.3.22): one that starts with a UTF-16 or
+ * UTF-32 byte order mark or has a zero byte among its first four (how a {@code <} looks in those encodings), or
+ * one whose XML declaration names an encoding aalto refuses (aalto reports that as a plain syntax error, so the
+ * first {@value #HEAD_BYTES} bytes are kept until the stream header is read, to look the declaration up).
  */
 final class Utf8Input {
+    static final int HEAD_BYTES = 256;
+    private static final Pattern DECLARED_ENCODING = Pattern.compile(
+            "<\\?xml\\s+version\\s*=\\s*(['\"])[^'\"]*\\1\\s+encoding\\s*=\\s*(['\"])([^'\"]*)\\2");
+
     // The caller's bytes not yet handed on: buf[next, end).
     private byte[] buf;
     private int next;
@@ -39,6 +53,9 @@ final class Utf8Input {
     private int low = 0x80;
     private int high = 0xBF;
     private boolean invalid;
+    /** The stream's first bytes, until its header is read; null after. */
+    private byte[] head = new byte[HEAD_BYTES];
+    private int headLength;
 
     /** Takes over the caller's bytes, which it must leave alone until {@link #hasBytes()} is false. */
     void give(byte[] b, int offset, int length) {
@@ -71,8 +88,10 @@ final class Utf8Input {
      * Sets {@link #slice} to the next whole characters for aalto, at most about {@code max} bytes, which begin at
      * our offset {@code pos} of the stream. The slice may be empty: when the caller's bytes ended inside a
      * character (now held back), or when the next byte is not UTF-8 (now {@link #invalid()}).
+     *
+     * @throws XmppStreamException unsupported-encoding when the stream starts in UTF-16 or UTF-32
      */
-    void take(long pos, int max) {
+    void take(long pos, int max) throws XmppStreamException {
         if (heldLength > 0) {
             completeHeld(pos);
             return;
@@ -97,7 +116,7 @@ final class Utf8Input {
     }
 
     /** Adds the caller's next bytes to the held character; the slice is the character once it is whole. */
-    private void completeHeld(long pos) {
+    private void completeHeld(long pos) throws XmppStreamException {
         int from = next;
         int to = check(pos + heldLength, from, Math.min(end, from + need));
         System.arraycopy(buf, from, held, heldLength, to - from);
@@ -113,7 +132,13 @@ final class Utf8Input {
     }
 
     /** Checks buf[from, to), which starts at our offset {@code pos}; returns where it stops being UTF-8, or to. */
-    private int check(long pos, int from, int to) {
+    private int check(long pos, int from, int to) throws XmppStreamException {
+        if (head != null) {
+            keepHead(pos, buf, from, to);
+        }
+        if (pos < 4) {
+            checkSignature(pos, buf, from, to);
+        }
         byte[] b = buf;
         int i = from;
         if (need == 0) {
@@ -148,5 +173,44 @@ final class Utf8Input {
             invalid = true;
         }
         return i;
+    }
+
+    /** The stream header has been read: its XML declaration was fine. */
+    void headerRead() {
+        head = null;
+    }
+
+    /**
+     * The encoding the stream's XML declaration names, when it is not UTF-8, or null; for when aalto refused the
+     * start of the stream.
+     */
+    String declaredOtherEncoding() {
+        if (head == null) {
+            return null;
+        }
+        Matcher m = DECLARED_ENCODING.matcher(new String(head, 0, headLength, StandardCharsets.ISO_8859_1));
+        if (!m.lookingAt() || m.group(3).equalsIgnoreCase("UTF-8")) {
+            return null;
+        }
+        return m.group(3);
+    }
+
+    private void keepHead(long pos, byte[] b, int from, int to) {
+        if (pos >= HEAD_BYTES) {
+            return; // a declaration longer than this is not one we could name the encoding of anyway
+        }
+        int n = (int) Math.min(to - from, HEAD_BYTES - pos);
+        System.arraycopy(b, from, head, (int) pos, n);
+        headLength = (int) pos + n;
+    }
+
+    private static void checkSignature(long pos, byte[] b, int from, int to) throws XmppStreamException {
+        for (int i = from; i < to && pos + (i - from) < 4; i++) {
+            int c = b[i] & 0xFF;
+            if (c == 0 || (pos + (i - from) == 0 && (c == 0xFE || c == 0xFF))) {
+                throw new XmppStreamException(StreamErrorCondition.UNSUPPORTED_ENCODING,
+                        "the stream is not in UTF-8 (UTF-16 or UTF-32?)");
+            }
+        }
     }
 }

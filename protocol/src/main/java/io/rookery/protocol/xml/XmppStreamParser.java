@@ -38,7 +38,8 @@ import javax.xml.stream.XMLStreamException;
  * </ul>
  *
  * <p>Input must be well-formed UTF-8 (RFC 6120 §11.6, RFC 3629): anything else ends the stream with {@code
- * not-well-formed} once what the bytes before it completed has been delivered (see {@link Utf8Input}).
+ * not-well-formed} once what the bytes before it completed has been delivered (see {@link Utf8Input}). A stream
+ * in UTF-16 or UTF-32, or declaring any encoding but UTF-8, gets {@code unsupported-encoding} (§4.9.3.22).
  *
  * <p>After a stream error every further {@code next()} throws the same exception and nothing else is emitted;
  * after {@code </stream:stream>} it returns null and wants no more input.
@@ -206,6 +207,11 @@ public final class XmppStreamParser {
         } catch (XmppStreamException e) {
             throw fail(e);
         } catch (XMLStreamException | RuntimeException e) {
+            String encoding = state == HEADER ? input.declaredOtherEncoding() : null;
+            if (encoding != null) {
+                // aalto refuses encodings other than UTF-8, US-ASCII and Latin-1 as a syntax error; §4.9.3.22
+                throw fail(new XmppStreamException(StreamErrorCondition.UNSUPPORTED_ENCODING, encoding, e));
+            }
             // aalto reports some bad input late and unchecked (a bad character surfaces from getText()), and its
             // end-of-input errors are plain XMLStreamExceptions: all of it is the peer's malformed XML.
             throw fail(new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED, firstLine(e.getMessage()), e));
@@ -268,6 +274,7 @@ public final class XmppStreamParser {
         unit.checkTag(reader.getAttributeCount(), reader.getNamespaceCount());
         unit.checkNewNames(AaltoCounts.names(reader), depth);
         StreamOpenTag.Read open = StreamOpenTag.read(reader);
+        input.headerRead();
         streamNamespaces = open.namespaces();
         depth = 1;
         state = OPEN;

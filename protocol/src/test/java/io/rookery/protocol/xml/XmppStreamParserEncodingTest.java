@@ -8,6 +8,7 @@ import io.rookery.protocol.stanza.XmppStreamException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** RFC 6120 §11.6: well-formed UTF-8 (RFC 3629) only. */
+/** RFC 6120 §11.6: UTF-8 only, and well-formed UTF-8 (RFC 3629) at that. */
 class XmppStreamParserEncodingTest {
     static final ParserLimits LIMITS = ParserLimits.forMaxStanzaBytes(4096);
     static final HexFormat HEX = HexFormat.ofDelimiter(" ").withUpperCase();
@@ -41,7 +42,9 @@ class XmppStreamParserEncodingTest {
             assertEquals(StreamErrorCondition.NOT_WELL_FORMED,
                     assertInstanceOf(XmppStreamException.class, events.get(2)).condition(), around[0]);
         }
-        assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(concat(bad, bytes(TestXml.HEADER))));
+        // first in the stream, FE and FF start the byte order marks of UTF-16 and UTF-32
+        assertEquals(hex.startsWith("F") && hex.length() == 2 ? StreamErrorCondition.UNSUPPORTED_ENCODING
+                : StreamErrorCondition.NOT_WELL_FORMED, refusal(concat(bad, bytes(TestXml.HEADER))));
     }
 
     @Test
@@ -133,6 +136,7 @@ class XmppStreamParserEncodingTest {
     /** Whether Utf8Input takes all of {@code b}, fed in pieces of {@code chunk}, as whole characters. */
     private static boolean wellFormed(byte[] b, int chunk) throws XmppStreamException {
         Utf8Input in = new Utf8Input();
+        in.headerRead();
         long pos = 1000;
         int handedOn = 0;
         for (int i = 0; i < b.length && !in.invalid(); i += chunk) {
@@ -144,6 +148,43 @@ class XmppStreamParserEncodingTest {
             }
         }
         return !in.invalid() && !in.holding() && handedOn == b.length;
+    }
+
+    // --- other encodings: §4.9.3.22 unsupported-encoding ---
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16", "utf-16", "UTF-16BE", "UTF-32", "ISO-8859-1", "windows-1252", "EBCDIC"})
+    void aDeclarationOfAnotherEncodingIsUnsupportedEncoding(String encoding) {
+        String stream = "<?xml version='1.0' encoding='" + encoding + "'?>" + XmppStreamParserRefusalTest.OPEN
+                + " version='1.0'>";
+        assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING, refusal(bytes(stream)));
+        assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING,
+                refusal(bytes(stream.replace("'1.0' encoding=", "\"1.0\"\n  encoding = "))));
+    }
+
+    @Test
+    void utf8DeclaredInAnyCaseIsFine() {
+        for (String encoding : List.of("UTF-8", "utf-8")) {
+            List<Object> events = ParserDriver.inAnyChunking(bytes("<?xml version='1.0' encoding=\"" + encoding
+                    + "\"?>" + XmppStreamParserRefusalTest.OPEN + " version='1.0'><presence/>"), LIMITS);
+            assertEquals(2, events.size(), events::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16", "UTF-16BE", "UTF-16LE", "UTF-32BE", "UTF-32LE"})
+    void aStreamInUtf16OrUtf32IsUnsupportedEncoding(String charset) {
+        String stream = "<?xml version='1.0'?>" + XmppStreamParserRefusalTest.OPEN + " version='1.0'>";
+        byte[] encoded = stream.getBytes(Charset.forName(charset)); // "UTF-16" writes a byte order mark
+        assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING, refusal(encoded));
+        assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING,
+                refusal(stream.replace("'1.0'?>", "'1.0' encoding='" + charset + "'?>").getBytes(Charset.forName(charset))));
+    }
+
+    @Test
+    void aZeroByteLaterIsNotAnEncodingMatter() {
+        byte[] input = concat(bytes(TestXml.HEADER + "<message><body>a"), new byte[] {0}, bytes("</body></message>"));
+        assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(input));
     }
 
     private static StreamErrorCondition refusal(byte[] input) {
