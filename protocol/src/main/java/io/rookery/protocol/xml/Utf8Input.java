@@ -2,9 +2,6 @@ package io.rookery.protocol.xml;
 
 import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.stanza.XmppStreamException;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The caller's bytes on their way to aalto: checked as UTF-8 (RFC 6120 §11.6 allows nothing else) and cut into
@@ -25,14 +22,12 @@ import java.util.regex.Pattern;
  *
  * <p>A stream in another encoding gets {@code unsupported-encoding} (§4.9.3.22): one that starts with a UTF-16 or
  * UTF-32 byte order mark or has a zero byte among its first four (how a {@code <} looks in those encodings), or
- * one whose XML declaration names an encoding aalto refuses (aalto reports that as a plain syntax error, so the
- * first {@value #HEAD_BYTES} bytes are kept until the stream header is read, to look the declaration up).
+ * one whose XML declaration names another encoding ({@link StreamStart}).
+ *
+ * <p>Every failure is tied to the byte where it shows, and aalto gets the bytes before it: so the first bad byte
+ * decides, whichever it is and however the input is cut (XmppStreamParserFuzzTest found two orders that did not).
  */
 final class Utf8Input {
-    static final int HEAD_BYTES = 256;
-    private static final Pattern DECLARED_ENCODING = Pattern.compile(
-            "<\\?xml\\s+version\\s*=\\s*(['\"])[^'\"]*\\1\\s+encoding\\s*=\\s*(['\"])([^'\"]*)\\2");
-
     // The caller's bytes not yet handed on: buf[next, end).
     private byte[] buf;
     private int next;
@@ -52,10 +47,10 @@ final class Utf8Input {
     private int need;
     private int low = 0x80;
     private int high = 0xBF;
-    private boolean invalid;
-    /** The stream's first bytes, until its header is read; null after. */
-    private byte[] head = new byte[HEAD_BYTES];
-    private int headLength;
+    /** Why the stream must end, once the bytes before the bad one have been handed on; null while all is well. */
+    private XmppStreamException failure;
+    /** Watches the stream's first bytes until its header is read; null after. */
+    private StreamStart start = new StreamStart();
 
     /** Takes over the caller's bytes, which it must leave alone until {@link #hasBytes()} is false. */
     void give(byte[] b, int offset, int length) {
@@ -79,30 +74,28 @@ final class Utf8Input {
         return heldLength > 0;
     }
 
-    /** Whether the byte after the last one handed on is not UTF-8; the stream must end. */
-    boolean invalid() {
-        return invalid;
+    /** The stream error the byte after the last one handed on calls for, or null. */
+    XmppStreamException failure() {
+        return failure;
     }
 
     /**
      * Sets {@link #slice} to the next whole characters for aalto, at most about {@code max} bytes, which begin at
      * our offset {@code pos} of the stream. The slice may be empty: when the caller's bytes ended inside a
-     * character (now held back), or when the next byte is not UTF-8 (now {@link #invalid()}).
-     *
-     * @throws XmppStreamException unsupported-encoding when the stream starts in UTF-16 or UTF-32
+     * character (now held back), or when the next byte calls for a stream error (now {@link #failure()}).
      */
-    void take(long pos, int max) throws XmppStreamException {
+    void take(long pos, int max) {
         if (heldLength > 0) {
             completeHeld(pos);
             return;
         }
         int from = next;
         int to = check(pos, from, Math.min(end, from + max));
-        if (need > 0 && !invalid && to < end) {
+        if (need > 0 && failure == null && to < end) {
             to = check(pos + (to - from), to, Math.min(end, to + need)); // stretch to the character's end
         }
         next = to;
-        int whole = invalid || need == 0 ? to : to - seen;
+        int whole = failure != null || need == 0 ? to : to - seen;
         if (whole < to) {
             if (held == null) {
                 held = new byte[4];
@@ -116,7 +109,7 @@ final class Utf8Input {
     }
 
     /** Adds the caller's next bytes to the held character; the slice is the character once it is whole. */
-    private void completeHeld(long pos) throws XmppStreamException {
+    private void completeHeld(long pos) {
         int from = next;
         int to = check(pos + heldLength, from, Math.min(end, from + need));
         System.arraycopy(buf, from, held, heldLength, to - from);
@@ -125,92 +118,83 @@ final class Utf8Input {
         slice = held;
         sliceOffset = 0;
         sliceLength = 0;
-        if (need == 0 && !invalid) {
+        if (need == 0 && failure == null) {
             sliceLength = heldLength;
             heldLength = 0;
         }
     }
 
-    /** Checks buf[from, to), which starts at our offset {@code pos}; returns where it stops being UTF-8, or to. */
-    private int check(long pos, int from, int to) throws XmppStreamException {
-        if (head != null) {
-            keepHead(pos, buf, from, to);
-        }
-        if (pos < 4) {
-            checkSignature(pos, buf, from, to);
-        }
+    /**
+     * Checks buf[from, to), which starts at our offset {@code pos}; returns where a bad byte is (then {@link
+     * #failure} says why), or to.
+     */
+    private int check(long pos, int from, int to) {
         byte[] b = buf;
+        if (start != null) {
+            long quote = start.look(pos, b, from, to);
+            if (quote >= pos && quote < pos + (to - from)) {
+                to = from + (int) (quote - pos);
+                failure = new XmppStreamException(StreamErrorCondition.UNSUPPORTED_ENCODING, start.otherEncoding());
+            }
+        }
         int i = from;
+        // The stream's first four bytes one at a time, so that the first bad byte decides, however they are cut.
+        for (; i < to && pos + (i - from) < 4; i++) {
+            int c = b[i] & 0xFF;
+            if (c == 0 || (pos + (i - from) == 0 && (c == 0xFE || c == 0xFF))) {
+                return fail(i, StreamErrorCondition.UNSUPPORTED_ENCODING, "the stream is not in UTF-8 (UTF-16 or UTF-32?)");
+            }
+            if (!accept(c)) {
+                return fail(i, StreamErrorCondition.NOT_WELL_FORMED, "invalid UTF-8");
+            }
+        }
         if (need == 0) {
             while (i < to && b[i] >= 0) {
                 i++; // ASCII, by far the most of XMPP's bytes
             }
         }
         for (; i < to; i++) {
-            int c = b[i] & 0xFF;
-            if (need == 0) {
-                if (c < 0x80) {
-                    continue;
-                }
-                if (c < 0xC2 || c > 0xF4) {
-                    break; // a continuation byte out of place, an overlong lead (C0, C1), or past U+10FFFF (F5-FF)
-                }
-                seen = 1;
-                need = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-                // The second byte's range rules out overlong forms (E0, F0), surrogates (ED) and U+110000+ (F4).
-                low = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-                high = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-            } else if (c < low || c > high) {
-                break;
-            } else {
-                seen++;
-                need--;
-                low = 0x80;
-                high = 0xBF;
+            if (!accept(b[i] & 0xFF)) {
+                return fail(i, StreamErrorCondition.NOT_WELL_FORMED, "invalid UTF-8");
             }
         }
-        if (i < to) {
-            invalid = true;
-        }
+        return to;
+    }
+
+    /** The byte at {@code i} calls for a stream error; one found further on (a declaration's quote) gives way. */
+    private int fail(int i, StreamErrorCondition condition, String text) {
+        failure = new XmppStreamException(condition, text);
         return i;
     }
 
-    /** The stream header has been read: its XML declaration was fine. */
-    void headerRead() {
-        head = null;
-    }
-
-    /**
-     * The encoding the stream's XML declaration names, when it is not UTF-8, or null; for when aalto refused the
-     * start of the stream.
-     */
-    String declaredOtherEncoding() {
-        if (head == null) {
-            return null;
-        }
-        Matcher m = DECLARED_ENCODING.matcher(new String(head, 0, headLength, StandardCharsets.ISO_8859_1));
-        if (!m.lookingAt() || m.group(3).equalsIgnoreCase("UTF-8")) {
-            return null;
-        }
-        return m.group(3);
-    }
-
-    private void keepHead(long pos, byte[] b, int from, int to) {
-        if (pos >= HEAD_BYTES) {
-            return; // a declaration longer than this is not one we could name the encoding of anyway
-        }
-        int n = (int) Math.min(to - from, HEAD_BYTES - pos);
-        System.arraycopy(b, from, head, (int) pos, n);
-        headLength = (int) pos + n;
-    }
-
-    private static void checkSignature(long pos, byte[] b, int from, int to) throws XmppStreamException {
-        for (int i = from; i < to && pos + (i - from) < 4; i++) {
-            int c = b[i] & 0xFF;
-            if (c == 0 || (pos + (i - from) == 0 && (c == 0xFE || c == 0xFF))) {
-                throw new XmppStreamException(StreamErrorCondition.UNSUPPORTED_ENCODING,
-                        "the stream is not in UTF-8 (UTF-16 or UTF-32?)");
+    /** Takes the next byte of the sequence being checked; false when it cannot be one (RFC 3629 §4). */
+    private boolean accept(int c) {
+        if (need == 0) {
+            if (c < 0x80) {
+                return true;
             }
+            if (c < 0xC2 || c > 0xF4) {
+                return false; // a continuation byte out of place, an overlong lead (C0, C1), or past U+10FFFF (F5-FF)
+            }
+            seen = 1;
+            need = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+            // The second byte's range rules out overlong forms (E0, F0), surrogates (ED) and U+110000+ (F4).
+            low = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+            high = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+            return true;
         }
+        if (c < low || c > high) {
+            return false;
+        }
+        seen++;
+        need--;
+        low = 0x80;
+        high = 0xBF;
+        return true;
+    }
+
+    /** The stream header has been read: nothing more to watch at the start of the stream. */
+    void headerRead() {
+        start = null;
     }
 }

@@ -180,9 +180,9 @@ public final class XmppStreamParser {
                 int ev = reader.next();
                 if (ev == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
                     unit.waiting(position(), stack, depth, reader);
-                    if (input.invalid()) {
-                        // RFC 6120 §11.6; what the bytes before it completed has been delivered
-                        throw new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED, "invalid UTF-8");
+                    if (input.failure() != null) {
+                        // RFC 6120 §11.6: not UTF-8; what the bytes before it completed has been delivered
+                        throw input.failure();
                     }
                     if (input.hasBytes()) {
                         feedSlice();
@@ -207,11 +207,6 @@ public final class XmppStreamParser {
         } catch (XmppStreamException e) {
             throw fail(e);
         } catch (XMLStreamException | RuntimeException e) {
-            String encoding = state == HEADER ? input.declaredOtherEncoding() : null;
-            if (encoding != null) {
-                // aalto refuses encodings other than UTF-8, US-ASCII and Latin-1 as a syntax error; §4.9.3.22
-                throw fail(new XmppStreamException(StreamErrorCondition.UNSUPPORTED_ENCODING, encoding, e));
-            }
             // aalto reports some bad input late and unchecked (a bad character surfaces from getText()), and its
             // end-of-input errors are plain XMLStreamExceptions: all of it is the peer's malformed XML.
             throw fail(new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED, firstLine(e.getMessage()), e));

@@ -139,15 +139,15 @@ class XmppStreamParserEncodingTest {
         in.headerRead();
         long pos = 1000;
         int handedOn = 0;
-        for (int i = 0; i < b.length && !in.invalid(); i += chunk) {
+        for (int i = 0; i < b.length && in.failure() == null; i += chunk) {
             in.give(b, i, Math.min(chunk, b.length - i));
-            while (in.hasBytes() && !in.invalid()) {
+            while (in.hasBytes() && in.failure() == null) {
                 in.take(pos, 2048);
                 pos += in.sliceLength;
                 handedOn += in.sliceLength;
             }
         }
-        return !in.invalid() && !in.holding() && handedOn == b.length;
+        return in.failure() == null && !in.holding() && handedOn == b.length;
     }
 
     // --- other encodings: §4.9.3.22 unsupported-encoding ---
@@ -163,8 +163,20 @@ class XmppStreamParserEncodingTest {
     }
 
     @Test
+    void whatIsWrongBeforeTheDeclaredEncodingDecidesFirst() {
+        // found by XmppStreamParserFuzzTest: aalto's error came before or after the encoding depending on the cuts
+        String open = XmppStreamParserRefusalTest.OPEN + " version='1.0'>";
+        assertEquals(StreamErrorCondition.NOT_WELL_FORMED,
+                refusal(bytes("<?xml version='1.0' encoding='UTF-\0\0\0\016'?>" + open)));
+        assertEquals(StreamErrorCondition.NOT_WELL_FORMED,
+                refusal(bytes("<?xml version='9.9' encoding='UTF-16'?>" + open)));
+        assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING,
+                refusal(bytes("<?xml version='1.0' encoding='UTF-16'?>\0" + open)));
+    }
+
+    @Test
     void utf8DeclaredInAnyCaseIsFine() {
-        for (String encoding : List.of("UTF-8", "utf-8")) {
+        for (String encoding : List.of("UTF-8", "utf-8", "UTF8")) {
             List<Object> events = ParserDriver.inAnyChunking(bytes("<?xml version='1.0' encoding=\"" + encoding
                     + "\"?>" + XmppStreamParserRefusalTest.OPEN + " version='1.0'><presence/>"), LIMITS);
             assertEquals(2, events.size(), events::toString);
@@ -179,6 +191,13 @@ class XmppStreamParserEncodingTest {
         assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING, refusal(encoded));
         assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING,
                 refusal(stream.replace("'1.0'?>", "'1.0' encoding='" + charset + "'?>").getBytes(Charset.forName(charset))));
+    }
+
+    @Test
+    void atTheStartOfTheStreamTheFirstBadByteDecidesHoweverTheBytesAreCut() {
+        // found by XmppStreamParserFuzzTest: fed whole, the zero byte was looked at before the stray A7
+        assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(hex("A7 3F 78 00 00 3C")));
+        assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING, refusal(hex("3C 00 A7 3F")));
     }
 
     @Test
