@@ -42,6 +42,10 @@ public final class ParserDriver {
                 ParserEvent e;
                 while ((e = parser.next()) != null) {
                     out.add(e);
+                    if (out.size() > input.length + 1) {
+                        // every event stands for bytes of input: more events than bytes is a parser that loops
+                        throw new AssertionError("more events than bytes of input: " + brief(out));
+                    }
                 }
                 if (compact) {
                     parser.compact();
@@ -120,7 +124,8 @@ public final class ParserDriver {
         return s.length() <= 2000 ? s : s.substring(0, 1000) + " ... " + s.substring(s.length() - 1000);
     }
 
-    private static void sameOutcome(List<Object> expected, List<Object> actual, String how) {
+    /** Equal events, and a stream error of the same condition at the same place; {@code how} names the run. */
+    static void sameOutcome(List<Object> expected, List<Object> actual, String how) {
         boolean same = expected.size() == actual.size();
         for (int i = 0; same && i < expected.size(); i++) {
             Object e = expected.get(i);
