@@ -101,8 +101,9 @@ final class Utf8Input {
             to = check(pos + (to - from), to, Math.min(end, to + need)); // stretch to the character's end
         }
         next = to;
-        int whole = failure != null || need == 0 ? to : to - seen;
-        if (whole < to) {
+        // Not even before a bad byte does aalto get part of a character: it would fail on some, in some cuts only.
+        int whole = need == 0 ? to : to - seen;
+        if (whole < to && failure == null) {
             if (held == null) {
                 held = new byte[4];
             }

@@ -198,6 +198,8 @@ class XmppStreamParserEncodingTest {
         // found by XmppStreamParserFuzzTest: fed whole, the zero byte was looked at before the stray A7
         assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(hex("A7 3F 78 00 00 3C")));
         assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING, refusal(hex("3C 00 A7 3F")));
+        // fed whole, aalto used to get the half character before the zero byte, and failed on it
+        assertEquals(StreamErrorCondition.UNSUPPORTED_ENCODING, refusal(hex("F0 9F 00 00 22")));
     }
 
     @Test
