@@ -58,8 +58,8 @@ final class UnitLimits {
      */
     void waiting(long pos, ElementStack stack, int depth, XMLStreamReader reader) throws XmppStreamException {
         checkSize(pos, stack, depth);
-        checkTag(AaltoCounts.attributes(reader), AaltoCounts.namespaceDeclarations(reader));
-        checkNewNames(AaltoCounts.names(reader), depth);
+        checkTag(AaltoInternals.attributes(reader), AaltoInternals.namespaceDeclarations(reader));
+        checkNewNames(AaltoInternals.names(reader), depth);
     }
 
     /**

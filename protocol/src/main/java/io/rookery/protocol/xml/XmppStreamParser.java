@@ -30,7 +30,7 @@ import javax.xml.stream.XMLStreamException;
  *       of {@code a<x/>} 5.2 MiB.
  *   <li>{@code maxDepth}: elements open at once inside a top-level element.
  *   <li>{@code maxAttributes}, {@code maxNamespaceDeclarations}: on one element, the stream header included.
- *       Checked inside the start tag as aalto reads it ({@link AaltoCounts}), since aalto's own handling of a
+ *       Checked inside the start tag as aalto reads it ({@link AaltoInternals}), since aalto's own handling of a
  *       tag costs CPU with the square of these counts; capped, parsing stays linear.
  *   <li>{@code maxNewNames}: names one top-level element (or the header) teaches the reader. aalto files each new
  *       name in a table that gets slower with its size; a reader is replaced at an element boundary after {@value
@@ -67,7 +67,7 @@ public final class XmppStreamParser {
 
     private static final AsyncXMLInputFactory FACTORY = AaltoFactory.create();
     /** What a reader knows before it has read a name: the new names of the stream header count from here. */
-    private static final int FACTORY_NAMES = AaltoCounts.factoryNames(FACTORY);
+    private static final int FACTORY_NAMES = AaltoInternals.factoryNames(FACTORY);
 
     private final UnitLimits unit;
     private final Utf8Input input = new Utf8Input();
@@ -266,8 +266,10 @@ public final class XmppStreamParser {
 
     private ParserEvent openStream() throws XMLStreamException, XmppStreamException {
         unit.tokenDone(position(), stack, depth);
-        unit.checkTag(reader.getAttributeCount(), reader.getNamespaceCount());
-        unit.checkNewNames(AaltoCounts.names(reader), depth);
+        int namespaceCount = reader.getNamespaceCount();
+        unit.checkTag(reader.getAttributeCount(), namespaceCount);
+        unit.checkNewNames(AaltoInternals.names(reader), depth);
+        checkNamespaceDeclarations(namespaceCount);
         StreamOpenTag.Read open = StreamOpenTag.read(reader);
         input.headerRead();
         streamNamespaces = open.namespaces();
@@ -282,6 +284,7 @@ public final class XmppStreamParser {
         int attributeCount = reader.getAttributeCount();
         int namespaceCount = reader.getNamespaceCount();
         unit.checkTag(attributeCount, namespaceCount);
+        checkNamespaceDeclarations(namespaceCount);
         namesSinceRotation += 1 + attributeCount + namespaceCount;
         if (depth == 1) {
             stack = new ElementStack();
@@ -295,6 +298,12 @@ public final class XmppStreamParser {
         return null;
     }
 
+    private void checkNamespaceDeclarations(int count) throws XmppStreamException {
+        if (count > 0 && AaltoInternals.declaresEmptyPrefix(reader, count)) {
+            throw new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED, "xmlns: without a prefix");
+        }
+    }
+
     private ParserEvent endElement() throws XMLStreamException, XmppStreamException {
         if (depth == 1) {
             depth = 0;
@@ -306,7 +315,7 @@ public final class XmppStreamParser {
         }
         unit.tokenDone(position(), stack, depth);
         if (depth == 2) {
-            unit.checkNewNames(AaltoCounts.names(reader), depth);
+            unit.checkNewNames(AaltoInternals.names(reader), depth);
         }
         depth--;
         Element done = stack.pop();
@@ -360,7 +369,7 @@ public final class XmppStreamParser {
         if (namesSinceRotation > ROTATE_AFTER_NAMES || pos - unit.unitStart() >= ROTATE_AFTER_BYTES) {
             rotate();
         }
-        unit.begin(pos, AaltoCounts.names(reader));
+        unit.begin(pos, AaltoInternals.names(reader));
     }
 
     /** Hands aalto the next slice of the caller's bytes: whole characters, up to the first byte not UTF-8. */
@@ -419,7 +428,7 @@ public final class XmppStreamParser {
         } while (ev != XMLStreamConstants.START_ELEMENT);
         reader = fresh;
         namesSinceRotation = 0;
-        unit.readerReplaced(AaltoCounts.names(fresh));
+        unit.readerReplaced(AaltoInternals.names(fresh));
         posDelta = pos - fresh.getLocationInfo().getEndingByteOffset();
     }
 
