@@ -375,7 +375,7 @@ public final class XmppStreamParser {
     /** Hands aalto the next slice of the caller's bytes: whole characters, up to the first byte not UTF-8. */
     private void feedSlice() throws XMLStreamException, XmppStreamException {
         long pos = position();
-        input.take(pos, SLICE_BYTES);
+        input.take(pos, AaltoInternals.bytesToFeed(reader, SLICE_BYTES));
         feedAt(pos, input.slice, input.sliceOffset, input.sliceLength);
     }
 
