@@ -1,5 +1,7 @@
 package io.rookery.protocol.xml;
 
+import io.rookery.protocol.stanza.StreamErrorCondition;
+import io.rookery.protocol.stanza.XmppStreamException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.stream.XMLStreamReader;
@@ -115,7 +117,7 @@ final class ElementStack {
      * The current start tag's attributes, keyed by qualified name. A prefix other than {@code xml} used by an
      * attribute keeps its binding as an {@code xmlns:p} attribute so the element can be written back well-formed.
      */
-    static AttrMap attributes(XMLStreamReader reader, int n) {
+    static AttrMap attributes(XMLStreamReader reader, int n) throws XmppStreamException {
         if (n == 0) {
             return AttrMap.EMPTY;
         }
@@ -131,6 +133,7 @@ final class ElementStack {
             } else if (prefix.equals("xml")) {
                 key = local.equals("lang") ? "xml:lang" : "xml:" + local;
             } else {
+                checkLocalPart(local);
                 key = prefix + ':' + local;
                 String decl = "xmlns:" + prefix;
                 if (decls == null) {
@@ -151,6 +154,21 @@ final class ElementStack {
             kv = all;
         }
         return AttrMap.wrap(kv);
+    }
+
+    /**
+     * Namespaces in XML 1.0 §4: the local part of a prefixed name is an NCName, which aalto does not check: it took
+     * {@code <stream:3x/>}, an element XmlWriter then wrote as {@code <3x xmlns='...'/>}, which no parser accepts
+     * (found by XmppStreamParserFuzzTest). aalto has checked the rest of the name; only its first character can be
+     * one that may follow a colon but not start a name.
+     */
+    static void checkLocalPart(String local) throws XmppStreamException {
+        char c = local.isEmpty() ? '0' : local.charAt(0);
+        if ((c >= '0' && c <= '9') || c == '-' || c == '.' || c == '\u00B7' || (c >= '\u0300' && c <= '\u036F')
+                || c == '\u203F' || c == '\u2040') {
+            throw new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED,
+                    "the local part of a prefixed name cannot start with " + c);
+        }
     }
 
     private static boolean contains(String[] kv, int count, String key) {

@@ -299,6 +299,10 @@ public final class XmppStreamParser {
             unit.checkDepth(stack.depth());
         }
         String ns = reader.getNamespaceURI();
+        String prefix = reader.getPrefix();
+        if (prefix != null && !prefix.isEmpty()) {
+            ElementStack.checkLocalPart(reader.getLocalName());
+        }
         stack.push(reader.getLocalName(), ns == null ? "" : ns, ElementStack.attributes(reader, attributeCount));
         depth++;
         unit.elementTaken(stack, depth);
