@@ -71,8 +71,16 @@ final class JidParts {
         } catch (IllegalArgumentException e) {
             throw new InvalidJidException("invalid domainpart: " + e.getMessage());
         }
-        // RFC 7622 §3.2.1: A-labels become U-labels; IDN leaves a label it cannot decode as it was.
-        String unicode = IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        // RFC 7622 §3.2.1: A-labels become U-labels; IDN leaves a label it cannot decode as it was. Nameprep has
+        // case-folded every label but the ASCII ones. Lower-casing the rest with today's Unicode turned Cherokee
+        // capitals (no case in Unicode 3.2) into small letters IDN does not know, a canonical form that no longer
+        // parsed (found by JidFuzzTest): so only ASCII is lower-cased, and the result must convert again.
+        String unicode = asciiLowerCase(IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES));
+        try {
+            IDN.toASCII(unicode, IDN.USE_STD3_ASCII_RULES);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJidException("invalid domainpart: " + e.getMessage());
+        }
         int start = 0;
         while (start <= unicode.length()) {
             int dot = unicode.indexOf('.', start);
@@ -163,6 +171,22 @@ final class JidParts {
             }
         }
         return n;
+    }
+
+    private static String asciiLowerCase(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] chars = s.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    if (chars[j] >= 'A' && chars[j] <= 'Z') {
+                        chars[j] += 'a' - 'A';
+                    }
+                }
+                return new String(chars);
+            }
+        }
+        return s;
     }
 
     private static boolean isAscii(String s) {

@@ -74,6 +74,18 @@ final class AttrMap extends AbstractMap<String, String> {
         return new AttrMap(next);
     }
 
+    /** Estimated heap of the map, its keys' characters counted as if none were shared (see ElementStack). */
+    long retainedBytes() {
+        if (kv.length == 0) {
+            return 0;
+        }
+        long bytes = ElementStack.ATTRIBUTE_MAP_BYTES;
+        for (int i = 0; i < kv.length; i += 2) {
+            bytes += ElementStack.ATTRIBUTE_BYTES + 2L * (kv[i].length() + kv[i + 1].length());
+        }
+        return bytes;
+    }
+
     private int indexOf(Object key) {
         for (int i = 0; i < kv.length; i += 2) {
             if (kv[i].equals(key)) {

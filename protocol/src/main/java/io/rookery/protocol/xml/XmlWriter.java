@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public final class XmlWriter {
     private static final char REPLACEMENT = '\uFFFD';
+    private static final String XML_NS = "http://www.w3.org/XML/1998/namespace";
 
     private XmlWriter() {
     }
@@ -30,8 +31,13 @@ public final class XmlWriter {
      */
     public static void write(Element e, String inheritedNamespace, StringBuilder out) {
         String inherited = inheritedNamespace == null ? "" : inheritedNamespace;
-        out.append('<').append(e.name());
-        if (!e.namespace().equals(inherited)) {
+        // Namespaces in XML 1.0 §3: the XML namespace is bound to the prefix xml and may not be declared as the
+        // default one; written that way, a peer's <xml:x/> would go out as XML its recipient must refuse
+        // (found by XmppStreamParserFuzzTest).
+        boolean xmlNamespace = e.namespace().equals(XML_NS);
+        String tag = xmlNamespace ? "xml:" + e.name() : e.name();
+        out.append('<').append(tag);
+        if (!xmlNamespace && !e.namespace().equals(inherited)) {
             out.append(" xmlns='");
             escapeAttr(e.namespace(), out);
             out.append('\'');
@@ -47,14 +53,15 @@ public final class XmlWriter {
             return;
         }
         out.append('>');
+        String childDefault = xmlNamespace ? inherited : e.namespace();
         for (Node n : children) {
             if (n instanceof Text t) {
                 escapeText(t.text(), out);
             } else {
-                write((Element) n, e.namespace(), out);
+                write((Element) n, childDefault, out);
             }
         }
-        out.append("</").append(e.name()).append('>');
+        out.append("</").append(tag).append('>');
     }
 
     /**

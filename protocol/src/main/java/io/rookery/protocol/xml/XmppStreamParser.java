@@ -17,27 +17,55 @@ import javax.xml.stream.XMLStreamException;
  * then call {@link #next()} until it returns null. The parser reads the fed array in place until it has consumed
  * it, so the caller must not reuse that array before {@code needsInput()} is true again.
  *
- * <p>Limits: no top-level element (and no stream header, and no run of bytes between elements) may exceed {@code
- * maxStanzaBytes} of input. This is checked while bytes arrive, not when the element completes, and aalto is fed
- * at most {@value #SLICE_BYTES} bytes at a time, so a peer can make us hold at most about {@code maxStanzaBytes +
- * SLICE_BYTES} of its input. Elements nest at most {@value #MAX_NESTING} deep inside a top-level element.
+ * <p>Limits ({@link ParserLimits}): anything beyond them ends the stream with {@code policy-violation} (RFC 6120
+ * §4.9.3.14). All are checked while bytes arrive, not when an element completes, and aalto is fed at most {@value
+ * #SLICE_BYTES} bytes at a time, so a peer gets at most one such slice of input past a limit.
+ * <ul>
+ *   <li>{@code maxStanzaBytes}: bytes of input in one top-level element, in the stream header, or in the run of
+ *       bytes between two elements. Bounds what we hold of the peer's input.
+ *   <li>{@code maxRetainedBytes}: the heap an unfinished top-level element may hold, estimated as the tree built so
+ *       far (elements, attributes, text: see ElementStack for the costs) plus {@value UnitLimits#PENDING_BYTE_COST}
+ *       bytes per byte of the token aalto is still reading (a start tag, a CDATA section, a comment: aalto buffers
+ *       those whole, in a char array that doubles as it grows). Bytes alone do not bound memory: 250 KB of {@code
+ *       <x a='b'/>} held 3.2 MiB, 250 KB of {@code a<x/>} 5.2 MiB.
+ *   <li>{@code maxDepth}: elements open at once inside a top-level element.
+ *   <li>{@code maxAttributes}, {@code maxNamespaceDeclarations}: on one element, the stream header included.
+ *       Checked inside the start tag as aalto reads it ({@link AaltoInternals}), since aalto's own handling of a
+ *       tag costs CPU with the square of these counts; capped, parsing stays linear.
+ *   <li>{@code maxNewNames}: names one top-level element (or the header) teaches the reader. aalto files each new
+ *       name in a table that gets slower with its size; a reader is replaced at an element boundary after {@value
+ *       #ROTATE_AFTER_NAMES} names, and this bounds what one element adds in between.
+ * </ul>
+ *
+ * <p>Input must be well-formed UTF-8 (RFC 6120 §11.6, RFC 3629): anything else ends the stream with {@code
+ * not-well-formed} once what the bytes before it completed has been delivered (see {@link Utf8Input}). A stream
+ * in UTF-16 or UTF-32, or declaring any encoding but UTF-8, gets {@code unsupported-encoding} (§4.9.3.22).
+ *
+ * <p>Not checked: {@code ]]>} in character data (XML 1.0 §2.4) is taken as text, because aalto finds it only in
+ * some cuts of the input (see Utf8Input); XmlWriter writes it back as {@code ]]&gt;}. Where aalto 1.4 has other
+ * bugs that depend on the cuts, the bytes are handed over so that they do not show (Utf8Input, AaltoInternals).
  *
  * <p>After a stream error every further {@code next()} throws the same exception and nothing else is emitted;
  * after {@code </stream:stream>} it returns null and wants no more input.
  *
- * <p>Memory: nothing but aalto's reader is kept between elements, and {@link #compact()} drops that too while the
- * stream is idle.
+ * <p>Memory: nothing but aalto's reader is kept between elements; a reader that has just read a big element is
+ * replaced (see {@link #ROTATE_AFTER_BYTES}), and {@link #compact()} drops it while the stream is idle.
  */
 public final class XmppStreamParser {
     /** Bytes handed to aalto at once: bounds what it buffers internally beyond our own size checks. */
     static final int SLICE_BYTES = 2048;
-    /** Deeper trees are refused: nothing in XMPP nests this deep, and recursive writers need a bound. */
-    static final int MAX_NESTING = 128;
-    /** Element and attribute names read by one aalto reader before it is replaced at the next element boundary. */
+    /**
+     * After a top-level element or header at least this big the reader is replaced: aalto keeps the buffers a big
+     * token grew (an idle parser kept 1.2 MiB after one 250 KB attribute value), and a fresh reader costs about
+     * as much as parsing a small stanza.
+     */
+    static final int ROTATE_AFTER_BYTES = 8 * 1024;
+    /**
+     * Element, attribute and namespace declaration names read by one aalto reader before it is replaced at the next
+     * element boundary.
+     */
     static final int ROTATE_AFTER_NAMES = 1024;
 
-    private static final String STREAM_NS = StreamHeader.STREAM_NS;
-    private static final String CLIENT_NS = "jabber:client";
     private static final byte[] NO_BYTES = new byte[0];
     private static final byte HEADER = 0;
     private static final byte OPEN = 1;
@@ -45,8 +73,11 @@ public final class XmppStreamParser {
     private static final byte FAILED = 3;
 
     private static final AsyncXMLInputFactory FACTORY = AaltoFactory.create();
+    /** What a reader knows before it has read a name: the new names of the stream header count from here. */
+    private static final int FACTORY_NAMES = AaltoInternals.factoryNames(FACTORY);
 
-    private final int maxStanzaBytes;
+    private final UnitLimits unit;
+    private final Utf8Input input = new Utf8Input();
     private AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
     private byte state = HEADER;
     private boolean inputEnded;
@@ -59,28 +90,28 @@ public final class XmppStreamParser {
     private String[] streamNamespaces;
     private XmppStreamException failure;
 
-    // The caller's array is handed to aalto in slices [sliceStart, sliceEnd) up to bufEnd.
-    private byte[] buf;
-    private int bufEnd;
-    private int sliceStart;
-    private int sliceEnd;
-    private long sliceStartPos;
+    // What aalto was last fed (a slice of the caller's array, or a character Utf8Input held back): fed[fedStart,
+    // fedEnd), starting at our offset fedStartPos.
+    private byte[] fed;
+    private int fedStart;
+    private int fedEnd;
+    private long fedStartPos;
     /** Added to aalto's offset gives ours: aalto counts a buffer's start offset and restarts on rotation. */
     private long posDelta;
-    /** Our byte offset where the current unit (header, top-level element, or gap between elements) began. */
-    private long unitStart;
 
+    /** A parser with {@link ParserLimits#forMaxStanzaBytes} limits. */
     public XmppStreamParser(int maxStanzaBytes) {
-        if (maxStanzaBytes <= 0) {
-            throw new IllegalArgumentException("maxStanzaBytes must be positive: " + maxStanzaBytes);
-        }
-        this.maxStanzaBytes = maxStanzaBytes;
+        this(ParserLimits.forMaxStanzaBytes(maxStanzaBytes));
+    }
+
+    public XmppStreamParser(ParserLimits limits) {
+        this.unit = new UnitLimits(Objects.requireNonNull(limits, "limits"), FACTORY_NAMES);
         this.reader = FACTORY.createAsyncForByteArray();
     }
 
     /** True when the parser has consumed all it was given and wants more. */
     public boolean needsInput() {
-        return (state == HEADER || state == OPEN) && !inputEnded && buf == null
+        return (state == HEADER || state == OPEN) && !inputEnded && !input.hasBytes()
                 && (reader == null || reader.getInputFeeder().needMoreInput());
     }
 
@@ -99,14 +130,12 @@ public final class XmppStreamParser {
         }
         if (reader == null) {
             try {
-                newReader(unitStart);
+                newReader(unit.unitStart());
             } catch (XMLStreamException e) {
                 throw new IllegalStateException("stream primer did not parse", e);
             }
         }
-        this.buf = buf;
-        this.bufEnd = offset + length;
-        this.sliceEnd = offset;
+        input.give(buf, offset, length);
     }
 
     /**
@@ -117,11 +146,11 @@ public final class XmppStreamParser {
      * @return whether the reader was freed
      */
     public boolean compact() {
-        if (state != OPEN || depth != 1 || buf != null || inputEnded || reader == null) {
+        if (state != OPEN || depth != 1 || input.hasBytes() || input.holding() || inputEnded || reader == null) {
             return false;
         }
         try {
-            if (position() != unitStart) {
+            if (position() != unit.unitStart()) {
                 return false; // aalto holds the start of a token (a CR, a '<'...)
             }
         } catch (XMLStreamException e) {
@@ -157,8 +186,12 @@ public final class XmppStreamParser {
             for (;;) {
                 int ev = reader.next();
                 if (ev == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
-                    checkUnit();
-                    if (buf != null && sliceEnd < bufEnd) {
+                    unit.waiting(position(), stack, depth, reader);
+                    if (input.failure() != null) {
+                        // RFC 6120 §11.6: not UTF-8; what the bytes before it completed has been delivered
+                        throw input.failure();
+                    }
+                    if (input.hasBytes()) {
                         feedSlice();
                     } else if (inputEnded) {
                         if (endSignalled) {
@@ -197,9 +230,11 @@ public final class XmppStreamParser {
             case XMLStreamConstants.END_ELEMENT:
                 return endElement();
             case XMLStreamConstants.CHARACTERS:
-            case XMLStreamConstants.CDATA:
             case XMLStreamConstants.SPACE:
-                text();
+                text(false);
+                return null;
+            case XMLStreamConstants.CDATA:
+                text(true);
                 return null;
             // RFC 6120 §11.1 lets us answer these with restricted-xml or not-well-formed; restricted-xml names
             // the actual problem (the XML is well-formed, XMPP just forbids the feature). A DTD with an internal
@@ -237,83 +272,47 @@ public final class XmppStreamParser {
     }
 
     private ParserEvent openStream() throws XMLStreamException, XmppStreamException {
-        checkUnit();
-        if (!STREAM_NS.equals(reader.getNamespaceURI())) {
-            throw new XmppStreamException(StreamErrorCondition.INVALID_NAMESPACE,
-                    "stream element must be in " + STREAM_NS);
-        }
-        if (!"stream".equals(reader.getLocalName())) {
-            throw new XmppStreamException(StreamErrorCondition.BAD_FORMAT, "root element must be stream");
-        }
-        if (!"stream".equals(reader.getPrefix())) {
-            // §4.8.5: the stream namespace is written with the prefix "stream".
-            throw new XmppStreamException(StreamErrorCondition.BAD_NAMESPACE_PREFIX, "stream prefix must be stream");
-        }
-        int n = reader.getNamespaceCount();
-        String[] namespaces = new String[n * 2];
-        String defaultNamespace = null;
-        for (int i = 0; i < n; i++) {
-            String prefix = reader.getNamespacePrefix(i);
-            String uri = reader.getNamespaceURI(i);
-            namespaces[2 * i] = prefix == null ? "" : prefix;
-            namespaces[2 * i + 1] = uri == null ? "" : uri;
-            if (prefix == null || prefix.isEmpty()) {
-                defaultNamespace = uri;
-            }
-        }
-        if (!CLIENT_NS.equals(defaultNamespace)) {
-            // §4.9.3.10: the content namespace is not one we serve (this is a client-to-server stream).
-            throw new XmppStreamException(StreamErrorCondition.INVALID_NAMESPACE,
-                    "default namespace must be " + CLIENT_NS);
-        }
-        String to = null;
-        String from = null;
-        String id = null;
-        String version = null;
-        String lang = null;
-        for (int i = 0, count = reader.getAttributeCount(); i < count; i++) {
-            String prefix = reader.getAttributePrefix(i);
-            String local = reader.getAttributeLocalName(i);
-            String value = reader.getAttributeValue(i);
-            if (prefix == null || prefix.isEmpty()) {
-                switch (local) {
-                    case "to" -> to = value;
-                    case "from" -> from = value;
-                    case "id" -> id = value;
-                    case "version" -> version = value;
-                    default -> { }
-                }
-            } else if (prefix.equals("xml") && local.equals("lang")) {
-                lang = value;
-            }
-        }
-        if (!StreamHeader.isVersionOne(version)) {
-            // §4.7.5 reads a missing version as 0.9 (pre-RFC "jabber" streams); we serve only 1.x, so both that
-            // and any other major version get unsupported-version.
-            throw new XmppStreamException(StreamErrorCondition.UNSUPPORTED_VERSION,
-                    version == null ? "version attribute missing (0.9 is not supported)" : "version " + version);
-        }
-        streamNamespaces = namespaces;
+        unit.tokenDone(position(), stack, depth);
+        int namespaceCount = reader.getNamespaceCount();
+        unit.checkTag(reader.getAttributeCount(), namespaceCount);
+        unit.checkNewNames(AaltoInternals.names(reader), depth);
+        checkNamespaceDeclarations(namespaceCount);
+        StreamOpenTag.Read open = StreamOpenTag.read(reader);
+        input.headerRead();
+        streamNamespaces = open.namespaces();
         depth = 1;
         state = OPEN;
-        unitStart = position();
-        return new ParserEvent.StreamOpened(new StreamHeader(to, from, id, version, lang, defaultNamespace));
+        endUnit();
+        return new ParserEvent.StreamOpened(open.header());
     }
 
     private ParserEvent startElement() throws XMLStreamException, XmppStreamException {
+        unit.tokenDone(position(), stack, depth);
         int attributeCount = reader.getAttributeCount();
-        namesSinceRotation += 1 + attributeCount;
+        int namespaceCount = reader.getNamespaceCount();
+        unit.checkTag(attributeCount, namespaceCount);
+        checkNamespaceDeclarations(namespaceCount);
+        namesSinceRotation += 1 + attributeCount + namespaceCount;
         if (depth == 1) {
             stack = new ElementStack();
-        } else if (stack.depth() >= MAX_NESTING) {
-            throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
-                    "elements nested deeper than " + MAX_NESTING);
+        } else {
+            unit.checkDepth(stack.depth());
         }
         String ns = reader.getNamespaceURI();
+        String prefix = reader.getPrefix();
+        if (prefix != null && !prefix.isEmpty()) {
+            ElementStack.checkLocalPart(reader.getLocalName());
+        }
         stack.push(reader.getLocalName(), ns == null ? "" : ns, ElementStack.attributes(reader, attributeCount));
         depth++;
-        checkUnit();
+        unit.elementTaken(stack, depth);
         return null;
+    }
+
+    private void checkNamespaceDeclarations(int count) throws XmppStreamException {
+        if (count > 0 && AaltoInternals.declaresEmptyPrefix(reader, count)) {
+            throw new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED, "xmlns: without a prefix");
+        }
     }
 
     private ParserEvent endElement() throws XMLStreamException, XmppStreamException {
@@ -321,30 +320,35 @@ public final class XmppStreamParser {
             depth = 0;
             state = CLOSED;
             reader = null;
-            buf = null;
+            fed = null;
+            input.release();
             return new ParserEvent.StreamClosed();
         }
-        checkUnit();
+        unit.tokenDone(position(), stack, depth);
+        if (depth == 2) {
+            unit.checkNewNames(AaltoInternals.names(reader), depth);
+        }
         depth--;
         Element done = stack.pop();
         if (done == null) {
             return null;
         }
         stack = null;
-        unitStart = position();
-        if (namesSinceRotation > ROTATE_AFTER_NAMES) {
-            rotate();
-        }
+        endUnit();
         return new ParserEvent.ElementParsed(done);
     }
 
-    private void text() throws XMLStreamException, XmppStreamException {
+    /** {@code buffered}: aalto read the whole token before reporting it (CDATA), not just the input at hand. */
+    private void text(boolean buffered) throws XMLStreamException, XmppStreamException {
         char[] chars = reader.getTextCharacters();
         int start = reader.getTextStart();
         int length = reader.getTextLength();
         if (depth >= 2) {
+            if (buffered) {
+                unit.tokenDone(position(), stack, depth);
+            }
             stack.text(chars, start, length);
-            checkUnit();
+            unit.textTaken(position(), stack, depth);
             return;
         }
         for (int i = start, end = start + length; i < end; i++) {
@@ -355,7 +359,7 @@ public final class XmppStreamParser {
             }
         }
         if (depth == 1) {
-            unitStart = position();
+            unit.restartGap(position());
         }
     }
 
@@ -367,34 +371,40 @@ public final class XmppStreamParser {
         return reader.getLocationInfo().getEndingByteOffset() + posDelta;
     }
 
-    private void checkUnit() throws XMLStreamException, XmppStreamException {
-        if (position() - unitStart > maxStanzaBytes) {
-            String what = depth == 0 ? "stream header" : depth == 1 ? "data between elements" : "element";
-            throw new XmppStreamException(StreamErrorCondition.POLICY_VIOLATION,
-                    what + " larger than " + maxStanzaBytes + " bytes");
+    /**
+     * The header or a top-level element is complete: the next unit starts here. A fresh reader replaces one that
+     * has learned many names (see {@link #rotate}) or read a big unit (see {@link #ROTATE_AFTER_BYTES}).
+     */
+    private void endUnit() throws XMLStreamException {
+        long pos = position();
+        if (namesSinceRotation > ROTATE_AFTER_NAMES || pos - unit.unitStart() >= ROTATE_AFTER_BYTES) {
+            rotate();
         }
+        unit.begin(pos, AaltoInternals.names(reader));
     }
 
-    private void feedSlice() throws XMLStreamException {
-        int from = sliceEnd;
-        feedAt(position(), buf, from, Math.min(SLICE_BYTES, bufEnd - from));
-        sliceEnd = from + Math.min(SLICE_BYTES, bufEnd - from);
+    /** Hands aalto the next slice of the caller's bytes: whole characters, up to the first byte not UTF-8. */
+    private void feedSlice() throws XMLStreamException, XmppStreamException {
+        long pos = position();
+        input.take(pos, AaltoInternals.bytesToFeed(reader, SLICE_BYTES));
+        feedAt(pos, input.slice, input.sliceOffset, input.sliceLength);
     }
 
     /** Feeds aalto and re-anchors our offset to {@code pos}, the offset of {@code b[off]}. */
     private void feedAt(long pos, byte[] b, int off, int len) throws XMLStreamException {
         reader.getInputFeeder().feedInput(b, off, len);
         posDelta = pos - reader.getLocationInfo().getEndingByteOffset();
-        sliceStart = off;
-        sliceStartPos = pos;
+        fed = b;
+        fedStart = off;
+        fedEnd = off + len;
+        fedStartPos = pos;
     }
 
     /** aalto keeps a reference to the last array fed; an idle stream should not pin the caller's buffer. */
     private void releaseInput() throws XMLStreamException {
-        if (buf != null) {
-            long pos = position();
-            buf = null;
-            feedAt(pos, NO_BYTES, 0, 0);
+        input.release();
+        if (fed != null && fed != NO_BYTES) {
+            feedAt(position(), NO_BYTES, 0, 0);
         }
     }
 
@@ -406,10 +416,12 @@ public final class XmppStreamParser {
      */
     private void rotate() throws XMLStreamException {
         long pos = position();
-        int rest = sliceStart + (int) (pos - sliceStartPos);
+        int rest = fedStart + (int) (pos - fedStartPos);
+        byte[] array = fed;
+        int arrayEnd = fedEnd;
         newReader(pos);
-        if (rest < sliceEnd) {
-            feedAt(pos, buf, rest, sliceEnd - rest);
+        if (rest < arrayEnd) {
+            feedAt(pos, array, rest, arrayEnd - rest);
         }
     }
 
@@ -427,6 +439,7 @@ public final class XmppStreamParser {
         } while (ev != XMLStreamConstants.START_ELEMENT);
         reader = fresh;
         namesSinceRotation = 0;
+        unit.readerReplaced(AaltoInternals.names(fresh));
         posDelta = pos - fresh.getLocationInfo().getEndingByteOffset();
     }
 
@@ -444,7 +457,8 @@ public final class XmppStreamParser {
         failure = e;
         state = FAILED;
         reader = null;
-        buf = null;
+        fed = null;
+        input.release();
         stack = null;
         return e;
     }

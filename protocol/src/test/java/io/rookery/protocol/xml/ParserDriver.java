@@ -26,7 +26,13 @@ public final class ParserDriver {
     /** As above; with {@code compact} the parser is compacted each time it runs out of input. */
     public static List<Object> run(byte[] input, int maxStanzaBytes, IntSupplier chunkSize, boolean endOfInput,
             boolean compact) {
-        XmppStreamParser parser = new XmppStreamParser(maxStanzaBytes);
+        return run(input, ParserLimits.forMaxStanzaBytes(maxStanzaBytes), chunkSize, endOfInput, compact);
+    }
+
+    /** As above, with all the limits given. */
+    public static List<Object> run(byte[] input, ParserLimits limits, IntSupplier chunkSize, boolean endOfInput,
+            boolean compact) {
+        XmppStreamParser parser = new XmppStreamParser(limits);
         List<Object> out = new ArrayList<>();
         Random pads = new Random(input.length);
         byte[] previous = null;
@@ -36,6 +42,10 @@ public final class ParserDriver {
                 ParserEvent e;
                 while ((e = parser.next()) != null) {
                     out.add(e);
+                    if (out.size() > input.length + 1) {
+                        // every event stands for bytes of input: more events than bytes is a parser that loops
+                        throw new AssertionError("more events than bytes of input: " + brief(out));
+                    }
                 }
                 if (compact) {
                     parser.compact();
@@ -82,8 +92,50 @@ public final class ParserDriver {
     }
 
     public static List<Object> randomChunks(String input, int max, long seed, boolean compact) {
+        return randomChunks(input.getBytes(StandardCharsets.UTF_8), ParserLimits.forMaxStanzaBytes(max), seed,
+                compact);
+    }
+
+    public static List<Object> randomChunks(byte[] input, ParserLimits limits, long seed, boolean compact) {
         Random r = new Random(seed);
-        return run(input.getBytes(StandardCharsets.UTF_8), max, () -> 1 + r.nextInt(r.nextBoolean() ? 16 : 5000),
-                false, compact);
+        return run(input, limits, () -> 1 + r.nextInt(r.nextBoolean() ? 16 : 5000), false, compact);
+    }
+
+    /**
+     * The events of {@code input} fed whole, after checking that byte-by-byte and random chunks (compacting or not)
+     * give the same: equal events, and a stream error of the same condition at the same place.
+     */
+    public static List<Object> inAnyChunking(byte[] input, ParserLimits limits) {
+        List<Object> whole = run(input, limits, () -> input.length, false, false);
+        sameOutcome(whole, run(input, limits, () -> 1, false, false), "byte by byte");
+        for (long seed = 1; seed <= 4; seed++) {
+            sameOutcome(whole, randomChunks(input, limits, seed, false), "seed " + seed);
+            sameOutcome(whole, randomChunks(input, limits, seed, true), "compacting, seed " + seed);
+        }
+        return whole;
+    }
+
+    public static List<Object> inAnyChunking(String input, ParserLimits limits) {
+        return inAnyChunking(input.getBytes(StandardCharsets.UTF_8), limits);
+    }
+
+    private static String brief(List<Object> events) {
+        String s = events.toString();
+        return s.length() <= 2000 ? s : s.substring(0, 1000) + " ... " + s.substring(s.length() - 1000);
+    }
+
+    /** Equal events, and a stream error of the same condition at the same place; {@code how} names the run. */
+    static void sameOutcome(List<Object> expected, List<Object> actual, String how) {
+        boolean same = expected.size() == actual.size();
+        for (int i = 0; same && i < expected.size(); i++) {
+            Object e = expected.get(i);
+            Object a = actual.get(i);
+            same = e instanceof XmppStreamException x
+                    ? a instanceof XmppStreamException y && x.condition() == y.condition()
+                    : e.equals(a);
+        }
+        if (!same) {
+            throw new AssertionError(how + ": expected " + brief(expected) + " but got " + brief(actual));
+        }
     }
 }

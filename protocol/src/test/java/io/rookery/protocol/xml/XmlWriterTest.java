@@ -31,6 +31,16 @@ class XmlWriterTest {
     }
 
     @Test
+    void anElementInTheXmlNamespaceIsWrittenWithItsPrefix() {
+        // a default declaration of the XML namespace is not namespace-well-formed (found by XmppStreamParserFuzzTest)
+        Element e = TestXml.parse("<message><xml:x a='1'><body>hi</body></xml:x></message>");
+        assertEquals("<message xmlns='jabber:client'><xml:x a='1'><body>hi</body></xml:x></message>",
+                XmlWriter.toXml(e));
+        assertEquals(e, TestXml.parse(XmlWriter.toXml(e)));
+        assertEquals("<xml:y/>", XmlWriter.toXml(Element.of("y", "http://www.w3.org/XML/1998/namespace")));
+    }
+
+    @Test
     void charactersIllegalInXmlAreReplacedAndPairsKept() {
         String in = "\u0000a\u0001\uD800b\uFFFE\uFFFF\uDC00c\uD834\uDD1E\u007f\uE000\uD83D";
         String expected = "\uFFFDa\uFFFD\uFFFDb\uFFFD\uFFFD\uFFFDc\uD834\uDD1E\u007f\uE000\uFFFD";

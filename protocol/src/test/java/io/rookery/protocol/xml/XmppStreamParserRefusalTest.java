@@ -57,6 +57,17 @@ class XmppStreamParserRefusalTest {
                 Arguments.of("mismatched end tag", HEADER + "<message></iq><presence/>",
                         StreamErrorCondition.NOT_WELL_FORMED, 1),
                 Arguments.of("undeclared prefix", HEADER + "<foo:bar/>", StreamErrorCondition.NOT_WELL_FORMED, 1),
+                // aalto takes xmlns: as declaring the prefix "" (found by XmppStreamParserFuzzTest)
+                Arguments.of("xmlns: without a prefix on the stream", "<stream:stream xmlns:='jabber:client'"
+                        + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>",
+                        StreamErrorCondition.NOT_WELL_FORMED, 0),
+                // aalto takes a prefixed name whose local part is no NCName (found by XmppStreamParserFuzzTest)
+                Arguments.of("local part starting with a digit", HEADER + "<message><p:3x xmlns:p='urn:p'/></message>",
+                        StreamErrorCondition.NOT_WELL_FORMED, 1),
+                Arguments.of("attribute local part starting with a dot", HEADER
+                        + "<message xmlns:p='urn:p' p:.a='1'/>", StreamErrorCondition.NOT_WELL_FORMED, 1),
+                Arguments.of("xmlns: without a prefix in a stanza", HEADER + "<message><x xmlns:='urn:x'/></message>",
+                        StreamErrorCondition.NOT_WELL_FORMED, 1),
                 Arguments.of("text between stanzas", HEADER + "<presence/>hello", StreamErrorCondition.BAD_FORMAT, 2),
                 // the stream header, RFC 6120 §4.7-4.8
                 Arguments.of("wrong stream namespace", "<stream:stream xmlns='jabber:client'"
