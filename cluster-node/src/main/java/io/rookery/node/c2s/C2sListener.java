@@ -11,6 +11,7 @@ import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xml.StreamHeader;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import io.rookery.protocol.xml.ParserLimits;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -40,6 +41,8 @@ public final class C2sListener implements ConnectionStage.Context {
     private final SessionServices services;
     private final AtomicLong sessionIds = new AtomicLong();
     private final Shaper shaper;
+    private final ParserLimits limitsBeforeAuth;
+    private final ParserLimits limitsAfterAuth;
     private final UnauthenticatedConnections unauthenticated;
     private final RateLimitedLog refusedLog = new RateLimitedLog();
 
@@ -50,6 +53,8 @@ public final class C2sListener implements ConnectionStage.Context {
         this.sslContext = sslContext;
         this.sweeper = sweeper;
         this.services = services;
+        this.limitsBeforeAuth = limits(maxStanzaBytesBeforeAuth());
+        this.limitsAfterAuth = limits(settings.maxStanzaBytes());
         this.shaper = settings.shaperBytesPerSecond() == 0 ? null
                 : new Shaper(settings.shaperBytesPerSecond(), settings.shaperBurstBytes(), services.metrics());
         this.unauthenticated = new UnauthenticatedConnections(settings.maxUnauthenticatedPerAddress());
@@ -132,6 +137,16 @@ public final class C2sListener implements ConnectionStage.Context {
     @Override
     public int maxStanzaBytesBeforeAuth() {
         return Math.min(settings.maxStanzaBytesBeforeAuth(), settings.maxStanzaBytes());
+    }
+
+    @Override
+    public ParserLimits parserLimits(boolean authenticated) {
+        return authenticated ? limitsAfterAuth : limitsBeforeAuth;
+    }
+
+    private ParserLimits limits(int maxStanzaBytes) {
+        return ParserLimits.forMaxStanzaBytes(maxStanzaBytes).withMaxAttributes(settings.maxAttributesPerElement())
+                .withMaxNamespaceDeclarations(settings.maxNamespaceDeclarationsPerElement());
     }
 
     @Override

@@ -76,6 +76,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             return maxStanzaBytes();
         }
 
+        /** What a parser of a stream before or after SASL succeeded lets the client make it hold or do. */
+        default io.rookery.protocol.xml.ParserLimits parserLimits(boolean authenticated) {
+            return io.rookery.protocol.xml.ParserLimits.forMaxStanzaBytes(
+                    authenticated ? maxStanzaBytes() : maxStanzaBytesBeforeAuth());
+        }
+
         int maxOutboundBytes();
 
         int establishedWindow();
@@ -212,7 +218,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 shaperBalance = context.shaper().burst();
                 shaperRefilledAt = clock.acceptedAt;
             }
-            parser = new XmppStreamParser(context.maxStanzaBytesBeforeAuth());
+            parser = new XmppStreamParser(context.parserLimits(false));
             if (directTls) tls = newTls();
             session = context.spawnSession(self, clock, directTls);
             context.metrics().listener(directTls).connectionOpened();
@@ -272,12 +278,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             if ((c & Out.START_TLS) != 0) {
                 // Bytes a client sent after <starttls/> but before <proceed/> are a protocol violation; drop them.
                 tls = newTls();
-                parser = new XmppStreamParser(context.maxStanzaBytesBeforeAuth());
+                parser = new XmppStreamParser(context.parserLimits(false));
                 pendingInput = ByteString.emptyByteString();
             }
             if ((c & Out.RESTART_STREAM) != 0) {
                 // Sent only after the SASL <success/> (RFC 6120 §6.4.6): the client is now known.
-                parser = new XmppStreamParser(context.maxStanzaBytes());
+                parser = new XmppStreamParser(context.parserLimits(true));
                 pendingInput = ByteString.emptyByteString();
             }
             if ((c & Out.ESTABLISHED) != 0) {

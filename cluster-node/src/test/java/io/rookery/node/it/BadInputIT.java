@@ -131,6 +131,19 @@ class BadInputIT {
     }
 
     @Test
+    void anElementWithMoreAttributesThanTheLimitEndsTheStreamWithPolicyViolation() throws Exception {
+        StringBuilder attrs = new StringBuilder();
+        for (int i = 0; i < 100; i++) attrs.append(" a").append(i).append("='x'");
+        try (RawClient c = new RawClient(plainNode.starttlsPort())) {
+            c.send(RawClient.HEADER).await("</stream:features>", WAIT);
+            // About 1 KB, far under the byte limits: the 65th attribute is what ends it.
+            c.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'" + attrs + "/>");
+            String got = c.awaitClose(WAIT);
+            assertTrue(got.contains(streamError("policy-violation")), got);
+        }
+    }
+
+    @Test
     void aStanzaBeforeAuthenticationEndsTheStreamWithNotAuthorized() throws Exception {
         try (RawClient c = new RawClient(plainNode.starttlsPort())) {
             c.send(RawClient.HEADER).await("</stream:features>", WAIT);
