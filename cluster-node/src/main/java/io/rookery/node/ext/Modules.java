@@ -38,6 +38,7 @@ public final class Modules implements ServerInfo {
     private final AccountParts parts = new AccountParts();
     private final Map<Hook<?>, List<HookHandler<?>>> hooks = new HashMap<>();
     private final List<Declarations.DeclaredFilter> filters = new ArrayList<>();
+    private final List<PartKey<?>> mirroredParts;
     private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
     private volatile AccountProvisioning accounts;
 
@@ -143,6 +144,9 @@ public final class Modules implements ServerInfo {
             identities.put(entity, List.copyOf(identities.get(entity)));
         }
         this.modules = Collections.unmodifiableMap(enabled);
+        List<PartKey<?>> mirrored = new ArrayList<>(filters.size());
+        for (Declarations.DeclaredFilter f : filters) if (!mirrored.contains(f.key())) mirrored.add(f.key());
+        this.mirroredParts = List.copyOf(mirrored);
     }
 
     /** Account creation, for the modules that offer it; set by the node once its account service runs. */
@@ -252,17 +256,9 @@ public final class Modules implements ServerInfo {
         return coreFeatures.contains(feature);
     }
 
-    /** Whether sessions keep a copy of this part: it is one an enabled module filters by. */
-    public boolean mirrored(PartKey<?> key) {
-        for (Declarations.DeclaredFilter f : filters) if (f.key() == key) return true;
-        return false;
-    }
-
-    /** The parts sessions keep a copy of, in module order. */
+    /** The parts sessions keep a copy of (those an enabled module filters by), in module order. */
     public List<PartKey<?>> mirroredParts() {
-        List<PartKey<?>> keys = new ArrayList<>(filters.size());
-        for (Declarations.DeclaredFilter f : filters) if (!keys.contains(f.key())) keys.add(f.key());
-        return keys;
+        return mirroredParts;
     }
 
     /** Whether any enabled module handles this hook: the core builds no event for a hook nobody listens to. */
