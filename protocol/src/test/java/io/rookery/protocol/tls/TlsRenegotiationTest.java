@@ -43,6 +43,10 @@ class TlsRenegotiationTest {
                 socket.addHandshakeCompletedListener(e -> handshakes.incrementAndGet());
                 socket.startHandshake();
                 assertArrayEquals(PING, roundTrip(socket), "the first handshake works");
+                // The JDK tells handshake listeners on a thread of its own: wait for the first to be counted.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (handshakes.get() == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+                assertEquals(1, handshakes.get(), "the first handshake is counted");
 
                 socket.startHandshake(); // on TLS 1.2 an established JDK socket sends a new ClientHello
                 clientEnd = outcome(() -> roundTrip(socket));
