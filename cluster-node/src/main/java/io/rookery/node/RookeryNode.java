@@ -22,7 +22,9 @@ import io.rookery.node.ext.Modules;
 import java.time.Clock;
 import java.time.Instant;
 import io.rookery.node.tls.DevCertificate;
+import io.rookery.node.ext.ModuleStores;
 import io.rookery.node.user.AccountDirectory;
+import io.rookery.persistence.offline.CassandraOfflineStore;
 import io.rookery.node.user.AccountService;
 import io.rookery.node.user.UserEntity;
 import io.rookery.persistence.cassandra.CassandraLauncher;
@@ -155,6 +157,8 @@ public final class RookeryNode implements AutoCloseable {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
 
+            // Before any account entity starts: offline messages and the like live in Cassandra tables.
+            modules.provide(new ModuleStores(new CassandraOfflineStore(cql, s.cassandra().keyspace())));
             Router router = new Router(ClusterSharding.get(system), s.domain(), modules);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
             UserEntity.init(system, router, directory,

@@ -19,7 +19,13 @@ public interface AccountPart<S> {
     /** An immutable copy for a snapshot, or null when there is nothing to keep. */
     KryoSerializable snapshot(S state);
 
+    /** Restores from {@link #snapshotType()} or one of {@link #legacySnapshotTypes()}. */
     S restore(KryoSerializable snapshot);
+
+    /** Records earlier releases wrote this part as, which {@link #restore} still reads. */
+    default java.util.Set<Class<? extends KryoSerializable>> legacySnapshotTypes() {
+        return java.util.Set.of();
+    }
 
     /** The part from a snapshot written before parts existed (one record for every feature), or null. */
     S fromV2(UserSnapshotV2 old);

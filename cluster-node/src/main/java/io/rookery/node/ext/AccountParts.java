@@ -28,9 +28,13 @@ public final class AccountParts {
                         + ", which another module's part applies already");
             }
         }
-        if (bySnapshot.putIfAbsent(part.snapshotType(), index) != null) {
-            throw new IllegalStateException("module '" + module + "' declares the snapshot part "
-                    + part.snapshotType().getName() + " twice");
+        List<Class<?>> snapshotTypes = new ArrayList<>(part.legacySnapshotTypes());
+        snapshotTypes.add(part.snapshotType());
+        for (Class<?> type : snapshotTypes) {
+            if (bySnapshot.putIfAbsent(type, index) != null) {
+                throw new IllegalStateException("module '" + module + "' declares the snapshot part "
+                        + type.getName() + " twice");
+            }
         }
         parts.add((AccountPart<Object>) part);
     }

@@ -29,6 +29,9 @@ public final class Hook<E> {
      */
     public static final Hook<ResourceChanged> OFFLINE_DELIVERY = new Hook<>("offline-delivery");
 
+    /** The account was deleted (its state is gone; what modules keep elsewhere for it should go too). */
+    public static final Hook<AccountChanged> ACCOUNT_DELETED = new Hook<>("account-deleted");
+
     /** The sender's resource and the message, 'from' stamped with its full JID. */
     public record StanzaSent(AccountView account, String resource, Element stanza) {}
 
@@ -36,6 +39,9 @@ public final class Hook<E> {
     public record StanzaReceived(AccountView account, Element stanza, List<String> deliveredTo) {}
 
     public record ResourceChanged(AccountView account, String resource) {}
+
+    /** The account as it was. */
+    public record AccountChanged(AccountView account) {}
 
     /** The message as addressed, 'from' stamped. */
     public record MessageUndeliverable(AccountView account, Element message) {}

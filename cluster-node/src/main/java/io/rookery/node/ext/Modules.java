@@ -41,6 +41,8 @@ public final class Modules implements ServerInfo {
     private final List<PartKey<?>> mirroredParts;
     private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
     private volatile AccountProvisioning accounts;
+    /** Heap stores until the node provides its Cassandra ones (tests never do). */
+    private volatile ModuleStores stores = ModuleStores.inMemory();
 
     /** The modules of {@code rookery.modules}, their metrics in a registry of their own (tests). */
     public static Modules fromConfig(Config root, Clock clock, Instant startedAt) {
@@ -105,7 +107,7 @@ public final class Modules implements ServerInfo {
         for (Map.Entry<String, XmppModule> e : named.entrySet()) {
             Declarations d = new Declarations();
             e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
-                    startedAt, this, metrics, this::accounts), d);
+                    startedAt, this, metrics, this::accounts, this::stores), d);
             for (Declarations.DeclaredPart part : d.accountParts()) {
                 parts.add(e.getKey(), part.key(), part.part(), part.events());
             }
@@ -152,6 +154,15 @@ public final class Modules implements ServerInfo {
     /** Account creation, for the modules that offer it; set by the node once its account service runs. */
     public void provide(AccountProvisioning accounts) {
         this.accounts = accounts;
+    }
+
+    /** The stores modules keep data in; set by the node before any account entity starts. */
+    public void provide(ModuleStores stores) {
+        this.stores = stores;
+    }
+
+    public ModuleStores stores() {
+        return stores;
     }
 
     private AccountProvisioning accounts() {

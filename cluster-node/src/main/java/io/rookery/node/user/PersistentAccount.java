@@ -14,7 +14,9 @@ import io.rookery.persistence.user.UserEvent;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.xml.Element;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -39,6 +41,8 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
     private final long startedNanos = System.nanoTime();
     /** When the write in progress started; 0 when none is. */
     private long persistStartedNanos;
+    /** A module's store work is in progress: other commands are stashed until it completes. */
+    boolean awaitingModules;
 
     PersistentAccount(PersistenceId id, Jid jid, StanzaRouter router, NodeMetrics metrics) {
         super(id);
@@ -181,13 +185,54 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
         return true;
     }
 
-    /** A hook's outcome: its stanzas sent, then its events persisted. */
+    /** A hook's outcome: its stanzas sent, then its events persisted, then its store work started. */
     ReplyEffect<UserEvent, UserState> run(HookOutcome outcome) {
-        apply(outcome);
-        return outcome.persist().isEmpty() ? Effect().noReply() : persistForModules(outcome.persist()).thenNoReply();
+        return effect(outcome).thenNoReply();
     }
 
-    /** What hook handlers decided: their stanzas to the user's resources and on. */
+    /**
+     * A hook's outcome as an effect to finish with a reply: its stanzas sent now, its events persisted, then (when
+     * it has any) its store work started, during which the entity stashes its other commands
+     * ({@link #awaitingModules}) until {@link #moduleWorkDone}.
+     */
+    EffectBuilder<UserEvent, UserState> effect(HookOutcome outcome) {
+        apply(outcome);
+        EffectBuilder<UserEvent, UserState> effect = outcome.persist().isEmpty() ? Effect().none()
+                : persistForModules(outcome.persist());
+        return outcome.then() == null ? effect : awaiting(effect, outcome.then());
+    }
+
+    /** After the effect, the modules' store work; commands wait from now on, in order. */
+    EffectBuilder<UserEvent, UserState> awaiting(EffectBuilder<UserEvent, UserState> effect,
+            Supplier<CompletionStage<HookOutcome>> work) {
+        awaitingModules = true;
+        return effect.thenRun(s -> startModuleWork(work));
+    }
+
+    /**
+     * The modules' store work completed: its outcome handled like any hook's, then the commands that waited are
+     * handled, unless the outcome has more store work.
+     */
+    ReplyEffect<UserEvent, UserState> moduleWorkDone(HookOutcome outcome, Throwable failure) {
+        awaitingModules = false;
+        if (failure != null) {
+            metrics.cassandraError("module-store");
+            logModuleFailure(failure);
+            return Effect().noReply().thenUnstashAll();
+        }
+        EffectBuilder<UserEvent, UserState> effect = effect(outcome);
+        return awaitingModules ? effect.thenNoReply() : effect.thenNoReply().thenUnstashAll();
+    }
+
+    /** Starts a module's store work; its outcome comes back as a command that calls {@link #moduleWorkDone}. */
+    abstract void startModuleWork(Supplier<CompletionStage<HookOutcome>> work);
+
+    abstract void logModuleFailure(Throwable failure);
+
+    /**
+     * What hook handlers decided: their stanzas to the user's resources and on. For hooks whose outcome may not
+     * persist or wait (a message passing through); see {@link #effect} for those that may.
+     */
     void apply(HookOutcome outcome) {
         for (HookOutcome.ToResource t : outcome.toResources()) sendToResource(t.resource(), t.stanza());
         outcome.route().forEach(router::route);

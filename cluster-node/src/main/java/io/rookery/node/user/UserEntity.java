@@ -109,6 +109,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     public record SessionStopped(String resource, ActorRef<SessionProtocol.Message> session) implements Command {}
 
 
+    /** Internal: a module's store work completed (see {@link HookOutcome#then}); local only, never serialized. */
+    public record ModuleWorkDone(HookOutcome outcome, Throwable failure)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
     /** Internal: the entity's own passivation timer. */
     public enum Passivate implements Command { INSTANCE }
 
@@ -185,6 +189,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     @Override
     public CommandHandlerWithReply<Command, UserEvent, UserState> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(ModuleWorkDone.class, (state, cmd) -> moduleWorkDone(cmd.outcome(), cmd.failure()))
+                // While a module waits for its store, everything else waits, in order (Pekko's stash).
+                .onCommand(c -> awaitingModules, (state, cmd) -> Effect().stash())
                 .onCommand(CreateAccount.class, this::onCreate)
                 .onCommand(ChangePassword.class, this::onChangePassword)
                 .onCommand(DeleteAccount.class, this::onDelete)
@@ -367,10 +374,14 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private ReplyEffect<UserEvent, UserState> onDelete(UserState state, DeleteAccount cmd) {
         armPassivation();
         if (!state.exists()) return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.NOT_FOUND));
-        return persist(new AccountDeleted(System.currentTimeMillis()))
+        // Asked before the state is gone: what the modules keep elsewhere for the account.
+        HookOutcome forget = router.modules().hooked(Hook.ACCOUNT_DELETED)
+                ? router.modules().run(Hook.ACCOUNT_DELETED, new Hook.AccountChanged(view(state))) : HookOutcome.NONE;
+        var deleted = persist(new AccountDeleted(System.currentTimeMillis()))
                 .thenRun(s -> online.closeAll(SessionProtocol.Kick.ACCOUNT_DELETED))
-                .thenRun(s -> indexed(false))
-                .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.DELETED));
+                .thenRun(s -> indexed(false));
+        if (forget.then() != null) deleted = awaiting(deleted, forget.then());
+        return deleted.thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.DELETED));
     }
 
     private ReplyEffect<UserEvent, UserState> unbind(UserState state, String resource,
@@ -421,9 +432,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         // Messages that arrived while no session was registered went to offline storage; an available resource
         // gets them now, as at initial presence.
         HookOutcome stored = online.available(cmd.resource()) ? offlineDelivery(state, cmd.resource()) : HookOutcome.NONE;
-        apply(stored);
-        if (stored.persist().isEmpty()) return Effect().reply(cmd.replyTo(), bound);
-        return persistForModules(stored.persist()).thenReply(cmd.replyTo(), s -> bound);
+        return effect(stored).thenReply(cmd.replyTo(), s -> bound);
     }
 
     /** Death watch on a bound session, so a session lost with its node (no unbind) is unbound all the same. */
@@ -456,6 +465,22 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 context.getLog().warn("account-index-write-failed jid={} error={}", jid, failure.toString());
             }
         });
+    }
+
+    @Override
+    void startModuleWork(java.util.function.Supplier<java.util.concurrent.CompletionStage<HookOutcome>> work) {
+        java.util.concurrent.CompletionStage<HookOutcome> stage;
+        try {
+            stage = work.get();
+        } catch (RuntimeException e) {
+            stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        context.pipeToSelf(stage, ModuleWorkDone::new);
+    }
+
+    @Override
+    void logModuleFailure(Throwable failure) {
+        context.getLog().warn("module-store-work-failed jid={} error={}", jid, failure.toString());
     }
 
     @Override

@@ -208,6 +208,25 @@ class UserEntityDeliveryTest {
     }
 
     @Test
+    void manyMessagesSpooledWhileTheStoreWritesKeepTheirOrderAndOnesArrivingDuringDeliveryComeAfter() {
+        // Each message waits for the store before the next is looked at; delivery reads the store in batches.
+        Jid carol = node.newAccount("carol-spool");
+        for (int i = 0; i < 300; i++) node.router.route(chat(bob.jid(), carol, "s" + i));
+        Session phone = node.bind(carol, "phone");
+        node.becomeAvailable(phone, 0);
+        // Sent while the stored ones are being handed over: the entity takes it only afterwards.
+        node.router.route(chat(bob.jid(), carol, "live"));
+        for (int i = 0; i < 300; i++) {
+            Element got = phone.nextStanza();
+            assertEquals("s" + i, got.attr("id"), got::toString);
+            org.junit.jupiter.api.Assertions.assertNotNull(got.child("delay", "urn:xmpp:delay"), got::toString);
+        }
+        Element live = phone.nextStanza();
+        assertEquals("live", live.attr("id"), live::toString);
+        org.junit.jupiter.api.Assertions.assertNull(live.child("delay", "urn:xmpp:delay"), live::toString);
+    }
+
+    @Test
     void anErrorMessageToABareJidWithNobodyOnlineIsDroppedWithoutABounce() {
         node.router.route(message(bob.jid(), alice, "error", "e1"));
         Element after = afterwards();

@@ -50,10 +50,11 @@ class UserEntityHooksTest {
         node.becomeAvailable(phone, 1);
         assertEquals("initial-presence phone", said(desk));
         assertEquals("initial-presence phone", said(phone));
-        // Modules run in the order of their names: the offline module hands over the stored message first.
-        assertEquals("while away", said(phone));
+        // Every module's immediate answer first; the offline module hands over the stored message once it has
+        // read it from the store.
         assertEquals("offline-delivery phone", said(desk));
         assertEquals("offline-delivery phone", said(phone));
+        assertEquals("while away", said(phone));
 
         node.unbind(phone);
         assertEquals("resource-unbound phone", said(desk));

@@ -54,6 +54,9 @@ class UserStateSnapshotTest {
         s.apply(new AccountCreated(List.of(KEYS), 0L))
                 .apply(new RosterItemSaved(ROMEO, 3L))
                 .apply(new OfflineMessageStored(HELLO))
+                .apply(new io.rookery.persistence.offline.OfflineMessageSpooled(7_000, 40))
+                .apply(new io.rookery.persistence.offline.OfflineMessageSpooled(7_001, 60))
+                .apply(new io.rookery.persistence.offline.OfflineSpoolDelivered(7_000, 40))
                 .apply(new JidsBlocked(List.of("spam@example.org")))
                 .apply(new VCardStored("<vCard xmlns='vcard-temp'><FN>Juliet</FN></vCard>"))
                 .apply(new PrivateXmlStored("a b", "<a xmlns='b'/>"));
@@ -64,7 +67,7 @@ class UserStateSnapshotTest {
         assertTrue(s.exists());
         assertEquals(ROMEO, s.rosterItem("romeo@example.net"));
         assertEquals(3L, s.rosterVersion);
-        assertEquals(List.of(HELLO), List.copyOf(s.part(OfflineModule.QUEUE)));
+        assertEquals(List.of(HELLO), s.part(OfflineModule.QUEUE).legacy());
         assertEquals(Set.of("spam@example.org"), Set.copyOf(s.part(io.rookery.node.ext.blocking.BlockingModule.BLOCKLIST)));
         assertEquals("<vCard xmlns='vcard-temp'><FN>Juliet</FN></vCard>", s.part(VCardModule.VCARD));
         assertEquals(Map.of("a b", "<a xmlns='b'/>"), s.part(PrivateXmlModule.ENTRIES));
@@ -74,7 +77,10 @@ class UserStateSnapshotTest {
     void aSnapshotHasOnePartPerModuleThatHoldsSomethingAndLoadsBack() {
         Modules modules = modules("");
         UserSnapshotV3 snapshot = filled(modules).toSnapshot();
-        assertEquals(Set.of(OfflineQueue.class, Blocklist.class, StoredVCard.class, PrivateXmlEntries.class),
+        // The spool's range and weight, not its messages (those are in the store).
+        assertTrue(snapshot.parts().contains(new io.rookery.persistence.offline.OfflineSpool(List.of(HELLO), 7_001,
+                7_002, 60)), snapshot::toString);
+        assertEquals(Set.of(io.rookery.persistence.offline.OfflineSpool.class, Blocklist.class, StoredVCard.class, PrivateXmlEntries.class),
                 Set.copyOf(snapshot.parts().stream().map(Object::getClass).toList()));
         assertHoldsEverything(UserState.fromSnapshot(modules.parts(), snapshot));
         // An account that used no module has no parts at all.
@@ -91,6 +97,19 @@ class UserStateSnapshotTest {
         UserState loaded = UserState.fromSnapshot(modules.parts(), old);
         assertHoldsEverything(loaded);
         assertHoldsEverything(UserState.fromSnapshot(modules.parts(), loaded.toSnapshot()));
+    }
+
+    @Test
+    void anOfflineQueueOfAnEarlierReleaseLoadsAsLegacyMessagesBeforeTheSpool() {
+        Modules modules = modules("");
+        UserSnapshotV3 old = new UserSnapshotV3(List.of(KEYS), true, List.of(), 0L, Map.of(),
+                List.of(new OfflineQueue(List.of(HELLO))));
+        UserState loaded = UserState.fromSnapshot(modules.parts(), old);
+        assertEquals(List.of(HELLO), loaded.part(OfflineModule.QUEUE).legacy());
+        assertEquals(1, loaded.part(OfflineModule.QUEUE).count());
+        // Written back in the new form, the old messages kept.
+        UserSnapshotV3 again = loaded.toSnapshot();
+        assertEquals(List.of(new io.rookery.persistence.offline.OfflineSpool(List.of(HELLO), 0, 0, 0)), again.parts());
     }
 
     @Test

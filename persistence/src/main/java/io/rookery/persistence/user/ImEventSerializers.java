@@ -24,6 +24,8 @@ import io.rookery.persistence.blocking.JidsUnblocked;
 import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineMessageStored;
 import io.rookery.persistence.offline.OfflineMessagesDelivered;
+import io.rookery.persistence.offline.OfflineMessageSpooled;
+import io.rookery.persistence.offline.OfflineSpoolDelivered;
 import io.rookery.persistence.privatexml.PrivateXmlStored;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.RosterItemRemoved;
@@ -219,6 +221,48 @@ final class ImEventSerializers {
         @Override
         public OfflineMessageStored read(Kryo kryo, Input input, Class<? extends OfflineMessageStored> type) {
             return new OfflineMessageStored(kryo.readObject(input, OfflineMessage.class));
+        }
+    }
+
+    /** seq (varlong), bytes (varint). */
+    static final class OfflineMessageSpooledSerializer extends Serializer<OfflineMessageSpooled> {
+        OfflineMessageSpooledSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, OfflineMessageSpooled e) {
+            output.writeVarLong(e.seq(), true);
+            output.writeVarInt(e.bytes(), true);
+        }
+
+        @Override
+        public OfflineMessageSpooled read(Kryo kryo, Input input, Class<? extends OfflineMessageSpooled> type) {
+            long seq = input.readVarLong(true);
+            int bytes = input.readVarInt(true);
+            if (seq < 0 || bytes < 0) throw new KryoException("corrupt spooled message: " + seq + ", " + bytes);
+            return new OfflineMessageSpooled(seq, bytes);
+        }
+    }
+
+    /** upToSeq, bytes (varlongs). */
+    static final class OfflineSpoolDeliveredSerializer extends Serializer<OfflineSpoolDelivered> {
+        OfflineSpoolDeliveredSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, OfflineSpoolDelivered e) {
+            output.writeVarLong(e.upToSeq(), true);
+            output.writeVarLong(e.bytes(), true);
+        }
+
+        @Override
+        public OfflineSpoolDelivered read(Kryo kryo, Input input, Class<? extends OfflineSpoolDelivered> type) {
+            long upTo = input.readVarLong(true);
+            long bytes = input.readVarLong(true);
+            if (upTo < 0 || bytes < 0) throw new KryoException("corrupt spool delivery: " + upTo + ", " + bytes);
+            return new OfflineSpoolDelivered(upTo, bytes);
         }
     }
 

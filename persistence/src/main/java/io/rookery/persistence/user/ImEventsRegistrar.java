@@ -9,6 +9,9 @@ import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineMessageStored;
 import io.rookery.persistence.offline.OfflineMessagesDelivered;
 import io.rookery.persistence.offline.OfflineQueue;
+import io.rookery.persistence.offline.OfflineMessageSpooled;
+import io.rookery.persistence.offline.OfflineSpool;
+import io.rookery.persistence.offline.OfflineSpoolDelivered;
 import io.rookery.persistence.privatexml.PrivateXmlEntries;
 import io.rookery.persistence.privatexml.PrivateXmlStored;
 import io.rookery.persistence.roster.RosterItem;
@@ -23,7 +26,7 @@ import io.rookery.persistence.vcard.VCardStored;
 /**
  * Kryo ids 106-119 of the user range: instant-messaging events (roster and subscriptions, offline messages,
  * blocking, vCard, private XML), {@link UserSnapshotV2}, then (120-124) {@link UserSnapshotV3} and the modules'
- * snapshot parts. Append only: the next free user id is 125; a line here is never removed or renumbered, and a
+ * snapshot parts, then (125-127) the offline spool. Append only: the next free user id is 128; a line here is never removed or renumbered, and a
  * registered class's serializer never changes its layout.
  */
 public final class ImEventsRegistrar implements KryoRegistrar {
@@ -52,5 +55,8 @@ public final class ImEventsRegistrar implements KryoRegistrar {
         registry.register(Blocklist.class, 122, new SnapshotPartSerializers.BlocklistSerializer());
         registry.register(StoredVCard.class, 123, new SnapshotPartSerializers.StoredVCardSerializer());
         registry.register(PrivateXmlEntries.class, 124, new SnapshotPartSerializers.PrivateXmlEntriesSerializer());
+        registry.register(OfflineMessageSpooled.class, 125, new ImEventSerializers.OfflineMessageSpooledSerializer());
+        registry.register(OfflineSpoolDelivered.class, 126, new ImEventSerializers.OfflineSpoolDeliveredSerializer());
+        registry.register(OfflineSpool.class, 127, new SnapshotPartSerializers.OfflineSpoolSerializer());
     }
 }

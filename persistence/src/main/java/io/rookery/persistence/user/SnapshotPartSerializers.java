@@ -23,6 +23,7 @@ import io.rookery.persistence.blocking.Blocklist;
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineQueue;
+import io.rookery.persistence.offline.OfflineSpool;
 import io.rookery.persistence.privatexml.PrivateXmlEntries;
 import io.rookery.persistence.vcard.StoredVCard;
 import java.util.ArrayList;
@@ -62,6 +63,35 @@ final class SnapshotPartSerializers {
                 parts.add(k);
             }
             return new UserSnapshotV3(a.credentials(), a.exists(), a.roster(), a.rosterVersion(), a.pendingIn(), parts);
+        }
+    }
+
+    /** legacy messages (count, then OfflineMessage layouts), first, next, bytes (varlongs). */
+    static final class OfflineSpoolSerializer extends Serializer<OfflineSpool> {
+        OfflineSpoolSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, OfflineSpool s) {
+            writeObjects(kryo, output, s.legacy(), MAX_ITEMS, "legacy offline messages");
+            output.writeVarLong(s.first(), true);
+            output.writeVarLong(s.next(), true);
+            output.writeVarLong(s.bytes(), true);
+        }
+
+        @Override
+        public OfflineSpool read(Kryo kryo, Input input, Class<? extends OfflineSpool> type) {
+            List<OfflineMessage> legacy = readObjects(kryo, input, OfflineMessage.class, MAX_ITEMS,
+                    "legacy offline messages");
+            long first = input.readVarLong(true);
+            long next = input.readVarLong(true);
+            long bytes = input.readVarLong(true);
+            try {
+                return new OfflineSpool(legacy, first, next, bytes);
+            } catch (IllegalArgumentException e) {
+                throw new KryoException("corrupt offline spool: " + e.getMessage());
+            }
         }
     }
 

@@ -11,6 +11,9 @@ import io.rookery.persistence.kryo.RookeryKryoSerializer;
 import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineMessageStored;
 import io.rookery.persistence.offline.OfflineMessagesDelivered;
+import io.rookery.persistence.offline.OfflineMessageSpooled;
+import io.rookery.persistence.offline.OfflineSpool;
+import io.rookery.persistence.offline.OfflineSpoolDelivered;
 import io.rookery.persistence.privatexml.PrivateXmlStored;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.RosterItemRemoved;
@@ -131,6 +134,15 @@ class ImEventsFrozenBytesTest {
     void offlineMessagesDeliveredKeepsItsBytes() {
         assertFrozen(new OfflineMessagesDelivered(0), "7400");
         assertFrozen(new OfflineMessagesDelivered(300), "74ac02");
+    }
+
+    @Test
+    void offlineSpoolRecordsKeepTheirBytes() {
+        assertFrozen(new OfflineMessageSpooled(5, 300), "7f05ac02");
+        assertFrozen(new OfflineSpoolDelivered(7, 1000), "800107e807");
+        assertFrozen(new OfflineSpool(List.of(HELLO), 3, 5, 40), "810101"
+                + "233c6d6573736167653e3c626f64793ec3a93c2f626f64793e3c2f6d6573736167653e7b68e5cf8b010000" + "030528");
+        assertFrozen(new OfflineSpool(List.of(), 0, 0, 0), "810100000000");
     }
 
     @Test

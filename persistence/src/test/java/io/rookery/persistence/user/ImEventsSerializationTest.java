@@ -12,6 +12,8 @@ import io.rookery.persistence.kryo.RookeryKryoSerializer;
 import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineMessageStored;
 import io.rookery.persistence.offline.OfflineMessagesDelivered;
+import io.rookery.persistence.offline.OfflineMessageSpooled;
+import io.rookery.persistence.offline.OfflineSpoolDelivered;
 import io.rookery.persistence.privatexml.PrivateXmlStored;
 import io.rookery.persistence.roster.RosterItem;
 import io.rookery.persistence.roster.RosterItemRemoved;
@@ -74,6 +76,9 @@ class ImEventsSerializationTest {
                 new OfflineMessageStored(new OfflineMessage("", -1L)),
                 new OfflineMessagesDelivered(0),
                 new OfflineMessagesDelivered(1_000_000),
+                new OfflineMessageSpooled(0, 0),
+                new OfflineMessageSpooled(Long.MAX_VALUE, Integer.MAX_VALUE),
+                new OfflineSpoolDelivered(12_345_678_901L, 262_144L),
                 new JidsBlocked(List.of("spam@example.org", "example.net", "x@y/z")),
                 new JidsBlocked(List.of()),
                 new JidsUnblocked(List.of("example.net")),
@@ -91,7 +96,8 @@ class ImEventsSerializationTest {
                         List.of(HELLO, new OfflineMessage("<message/>", 2L)), List.of("spam@example.org"),
                         "<vCard xmlns='vcard-temp'/>",
                         Map.of("storage storage:bookmarks", "<storage xmlns='storage:bookmarks'/>")),
-                new UserSnapshotV2(List.of(), false, List.of(), 0L, Map.of(), List.of(), List.of(), null, Map.of()));
+                new UserSnapshotV2(List.of(), false, List.of(), 0L, Map.of(), List.of(), List.of(), null, Map.of()),
+                new io.rookery.persistence.offline.OfflineSpool(List.of(HELLO), 1L << 40, (1L << 40) + 1000, 1L << 33));
     }
 
     @Test
