@@ -162,7 +162,7 @@ public final class RookeryNode implements AutoCloseable {
             Router router = new Router(ClusterSharding.get(system), s.domain(), modules);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
             UserEntity.init(system, router, directory,
-                    new UserEntity.Limits(s.userPassivateAfter()), metrics);
+                    UserEntity.Limits.from(config), metrics);
 
             SSLContext ssl = sslContext(s);
             Sweeper sweeper = new Sweeper(s.c2s());

@@ -31,11 +31,13 @@ final class Contacts {
     private final Jid user;
     private final StanzaRouter router;
     private final OnlineResources online;
+    private final UserEntity.Limits limits;
 
-    Contacts(Jid user, StanzaRouter router, OnlineResources online) {
+    Contacts(Jid user, StanzaRouter router, OnlineResources online, UserEntity.Limits limits) {
         this.user = user;
         this.router = router;
         this.online = online;
+        this.limits = limits;
     }
 
     // ---- §2.1.3 roster get ----------------------------------------------------------------------------------
@@ -199,8 +201,19 @@ final class Contacts {
                     out.then(() -> sendSubscription(from, "subscribed"));
                     out.then(() -> online.forEachAvailablePresence(p -> router.route(p.withAttr("to", jid), from)));
                 } else if (state.pendingIn(jid) == null) {
+                    if (state.pendingInCount() >= limits.maxPendingSubscriptionRequests()) {
+                        // Anyone may ask: the requests an account keeps are bounded, the sender told to retry later.
+                        out.then(() -> router.route(Stanzas.errorReply(presence,
+                                StanzaError.of(StanzaErrorCondition.RESOURCE_CONSTRAINT))));
+                        return out;
+                    }
                     // Kept until the user answers; delivered now to available resources, later at initial presence.
-                    out.persist(new SubscriptionRequestStored(jid, StoredXml.write(stamped)));
+                    String xml = StoredXml.write(stamped);
+                    if (xml.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.maxStoredSubscriptionRequestBytes()) {
+                        // A request too large to keep in the account is kept without its payload.
+                        xml = StoredXml.write(stamped.withChildren(java.util.List.of()));
+                    }
+                    out.persist(new SubscriptionRequestStored(jid, xml));
                     out.then(() -> online.deliverToAvailable(stamped));
                 }
             }

@@ -141,8 +141,32 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     // ---- wiring ---------------------------------------------------------------------------------------------
 
     /** Starts sharding of user entities on this node; directory may be null (tests without Cassandra). */
-    /** Per-account limits. */
-    public record Limits(Duration passivateAfter) {}
+    /**
+     * Per-account limits ({@code rookery.user}): how long an account with no session stays in memory; how many
+     * inbound subscription requests it keeps (anyone may send one: past it the sender gets resource-constraint), and
+     * the size past which a kept request loses its payload.
+     */
+    public record Limits(Duration passivateAfter, int maxPendingSubscriptionRequests,
+            int maxStoredSubscriptionRequestBytes) {
+        public Limits(Duration passivateAfter) {
+            this(passivateAfter, 1000, 4096);
+        }
+
+        public static Limits from(com.typesafe.config.Config root) {
+            com.typesafe.config.Config u = root.getConfig("rookery.user");
+            int pending = u.getInt("max-pending-subscription-requests");
+            long chars = u.getBytes("max-stored-subscription-request-bytes");
+            if (pending < 0 || pending > 100_000) {
+                throw new com.typesafe.config.ConfigException.BadValue("rookery.user.max-pending-subscription-requests",
+                        "must be between 0 and 100000");
+            }
+            if (chars < 256 || chars > (1 << 20)) {
+                throw new com.typesafe.config.ConfigException.BadValue(
+                        "rookery.user.max-stored-subscription-request-bytes", "must be between 256 B and 1 MiB");
+            }
+            return new Limits(u.getDuration("passivate-after"), pending, (int) chars);
+        }
+    }
 
     public static void init(ActorSystem<?> system, StanzaRouter router, AccountDirectory directory, Limits limits,
             NodeMetrics metrics) {
@@ -177,7 +201,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         this.passivateAfter = limits.passivateAfter();
         this.directory = directory;
         this.online = new OnlineResources(jid, router);
-        this.contacts = new Contacts(jid, router, online);
+        this.contacts = new Contacts(jid, router, online, limits);
         armPassivation();
     }
 

@@ -66,6 +66,10 @@ public final class UserState {
         return pendingIn == null ? null : pendingIn.get(bareJid);
     }
 
+    int pendingInCount() {
+        return pendingIn == null ? 0 : pendingIn.size();
+    }
+
     Map<String, String> pendingInRequests() {
         return pendingIn == null ? Map.of() : Map.copyOf(pendingIn);
     }

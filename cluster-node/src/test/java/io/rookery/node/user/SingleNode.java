@@ -82,7 +82,8 @@ public final class SingleNode implements AutoCloseable {
         });
         Router router = new Router(ClusterSharding.get(system), DOMAIN,
                 Modules.fromConfig(config, java.time.Clock.systemUTC(), java.time.Instant.now()));
-        UserEntity.init(system, router, null, new UserEntity.Limits(Duration.ofMinutes(5)),
+        UserEntity.init(system, router, null, UserEntity.Limits.from(
+                        ConfigFactory.parseString("rookery.user.passivate-after = 5m").withFallback(config)),
                 new io.rookery.node.metrics.NodeMetrics());
         return new SingleNode(testKit, router);
     }
