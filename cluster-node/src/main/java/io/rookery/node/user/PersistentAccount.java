@@ -218,16 +218,22 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
         if (failure != null) {
             metrics.cassandraError("module-store");
             logModuleFailure(failure);
+            unstashing();
             return Effect().noReply().thenUnstashAll();
         }
         EffectBuilder<UserEvent, UserState> effect = effect(outcome);
-        return awaitingModules ? effect.thenNoReply() : effect.thenNoReply().thenUnstashAll();
+        if (awaitingModules) return effect.thenNoReply();
+        unstashing();
+        return effect.thenNoReply().thenUnstashAll();
     }
 
     /** Starts a module's store work; its outcome comes back as a command that calls {@link #moduleWorkDone}. */
     abstract void startModuleWork(Supplier<CompletionStage<HookOutcome>> work);
 
     abstract void logModuleFailure(Throwable failure);
+
+    /** The stashed commands are about to be handled again (and stashed again if the account waits once more). */
+    abstract void unstashing();
 
     /**
      * What hook handlers decided: their stanzas to the user's resources and on. For hooks whose outcome may not

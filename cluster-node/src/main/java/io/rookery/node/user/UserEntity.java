@@ -144,12 +144,13 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     /**
      * Per-account limits ({@code rookery.user}): how long an account with no session stays in memory; how many
      * inbound subscription requests it keeps (anyone may send one: past it the sender gets resource-constraint), and
-     * the size past which a kept request loses its payload.
+     * the size past which a kept request loses its payload; and the stanzas (estimated bytes) that may wait while the
+     * account waits for a store, past which they are bounced with resource-constraint.
      */
     public record Limits(Duration passivateAfter, int maxPendingSubscriptionRequests,
-            int maxStoredSubscriptionRequestBytes) {
+            int maxStoredSubscriptionRequestBytes, long maxWaitingBytes) {
         public Limits(Duration passivateAfter) {
-            this(passivateAfter, 1000, 4096);
+            this(passivateAfter, 1000, 4096, 4L << 20);
         }
 
         public static Limits from(com.typesafe.config.Config root) {
@@ -164,7 +165,12 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 throw new com.typesafe.config.ConfigException.BadValue(
                         "rookery.user.max-stored-subscription-request-bytes", "must be between 256 B and 1 MiB");
             }
-            return new Limits(u.getDuration("passivate-after"), pending, (int) chars);
+            long waiting = u.getBytes("max-waiting-bytes");
+            if (waiting < (64 << 10) || waiting > (1L << 30)) {
+                throw new com.typesafe.config.ConfigException.BadValue("rookery.user.max-waiting-bytes",
+                        "must be between 64 KiB and 1 GiB");
+            }
+            return new Limits(u.getDuration("passivate-after"), pending, (int) chars, waiting);
         }
     }
 
@@ -190,6 +196,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private final OnlineResources online;
     private final Contacts contacts;
     private boolean passivating;
+    /** Estimated size of the stanzas stashed while a module waits for its store. */
+    private long stashedBytes;
+    private final long maxWaitingBytes;
 
     private UserEntity(Jid jid, ActorContext<Command> context, TimerScheduler<Command> timers,
             ActorRef<ClusterSharding.ShardCommand> shard, StanzaRouter router, AccountDirectory directory, Limits limits,
@@ -199,6 +208,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         this.timers = timers;
         this.shard = shard;
         this.passivateAfter = limits.passivateAfter();
+        this.maxWaitingBytes = limits.maxWaitingBytes();
         this.directory = directory;
         this.online = new OnlineResources(jid, router);
         this.contacts = new Contacts(jid, router, online, limits);
@@ -214,8 +224,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     public CommandHandlerWithReply<Command, UserEvent, UserState> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(ModuleWorkDone.class, (state, cmd) -> moduleWorkDone(cmd.outcome(), cmd.failure()))
-                // While a module waits for its store, everything else waits, in order (Pekko's stash).
-                .onCommand(c -> awaitingModules, (state, cmd) -> Effect().stash())
+                // While a module waits for its store, everything else waits, in order (Pekko's stash), up to a
+                // byte budget: stanzas past it go back to their senders (they may be large, the stash counts items).
+                .onCommand(c -> awaitingModules, (state, cmd) -> waitFor(cmd))
                 .onCommand(CreateAccount.class, this::onCreate)
                 .onCommand(ChangePassword.class, this::onChangePassword)
                 .onCommand(DeleteAccount.class, this::onDelete)
@@ -258,6 +269,24 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                     return Effect().noReply();
                 })
                 .build();
+    }
+
+    /** Stashes a command while a module waits for its store; a stanza past the byte budget is bounced instead. */
+    private ReplyEffect<UserEvent, UserState> waitFor(Command cmd) {
+        if (cmd instanceof Deliver d) {
+            long size = StanzaSize.estimate(d.stanza());
+            if (stashedBytes + size > maxWaitingBytes) {
+                OverloadReply.bounce(d.stanza(), router, metrics);
+                return Effect().noReply();
+            }
+            stashedBytes += size;
+        }
+        return Effect().stash();
+    }
+
+    @Override
+    void unstashing() {
+        stashedBytes = 0;
     }
 
     // ---- presence (RFC 6121 §4) -----------------------------------------------------------------------------
