@@ -84,6 +84,9 @@ public final class NodeMetrics {
     private final Histogram routingLatency = Histogram.builder().name("xmpp_routing_latency_seconds")
             .help("From the router taking a stanza to the recipient's session writing it, across nodes (wall clock)")
             .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
+    private final Counter bouncedOverload = Counter.builder().name("xmpp_stanzas_bounced_overload_total")
+            .help("Stanzas an overloaded account entity dropped (its stash was full, rookery.user.stash-capacity) and"
+                    + " the node answered with resource-constraint, by kind").labelNames("kind").register(registry);
     private final Counter streamErrors = Counter.builder().name("xmpp_stream_errors_total")
             .help("Stream errors sent to clients by condition").labelNames("condition").register(registry);
     private final Histogram persistenceWrite = Histogram.builder().name("rookery_persistence_write_seconds")
@@ -113,6 +116,9 @@ public final class NodeMetrics {
     private final CounterDataPoint presenceOut = stanzasOut.labelValues("presence");
     private final CounterDataPoint iqOut = stanzasOut.labelValues("iq");
     private final DistributionDataPoint routing = routingLatency;
+    private final CounterDataPoint bouncedMessages = bouncedOverload.labelValues("message");
+    private final CounterDataPoint bouncedPresence = bouncedOverload.labelValues("presence");
+    private final CounterDataPoint bouncedIq = bouncedOverload.labelValues("iq");
 
     public NodeMetrics() {
         JvmMetrics.builder().register(registry);
@@ -176,6 +182,11 @@ public final class NodeMetrics {
     public static long nowMicros() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    /** A stanza of this kind ("message", "presence" or "iq") bounced for an overloaded account entity. */
+    public void bouncedOverload(String kind) {
+        kind(kind, bouncedMessages, bouncedPresence, bouncedIq).inc();
     }
 
     public void streamError(String condition) {
