@@ -70,6 +70,12 @@ public final class NodeMetrics {
             .help("Client connections closed for starting a TLS 1.2 renegotiation").register(registry);
     private final Counter c2sShaped = Counter.builder().name("xmpp_c2s_shaped_total")
             .help("Pauses in reading a client that sent faster than rookery.c2s.shaper allows").register(registry);
+    private final Counter c2sOutputDropped = Counter.builder().name("xmpp_c2s_output_dropped_total")
+            .help("Client connections closed because the client stopped reading: their queued output passed"
+                    + " rookery.c2s.max-outbound-buffer-bytes").register(registry);
+    private final Counter c2sHandedBack = Counter.builder().name("xmpp_c2s_messages_handed_back_total")
+            .help("Messages a client connection ended before writing, routed to the account again (to another"
+                    + " resource, offline storage or back to the sender)").register(registry);
     private final Counter saslAuth = Counter.builder().name("xmpp_sasl_auth_total")
             .help("SASL authentication attempts by mechanism and outcome").labelNames("mechanism", "outcome")
             .register(registry);
@@ -138,6 +144,14 @@ public final class NodeMetrics {
 
     public void c2sShaped() {
         c2sShaped.inc();
+    }
+
+    public void c2sOutputDropped() {
+        c2sOutputDropped.inc();
+    }
+
+    public void c2sMessagesHandedBack(int count) {
+        c2sHandedBack.inc(count);
     }
 
     public void tlsRenegotiationRefused() {
