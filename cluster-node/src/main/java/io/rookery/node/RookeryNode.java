@@ -17,6 +17,7 @@ import io.rookery.node.c2s.SessionServices;
 import io.rookery.node.c2s.Sweeper;
 import io.rookery.node.config.RookerySettings;
 import io.rookery.node.routing.DeadLetterRescue;
+import io.rookery.node.routing.OverloadBounce;
 import io.rookery.node.routing.Router;
 import io.rookery.node.ext.Modules;
 import java.time.Clock;
@@ -135,7 +136,9 @@ public final class RookeryNode implements AutoCloseable {
             SaslMechanisms.useUnknownUserSecret(
                     ClusterSecrets.getOrCreate(cql, s.cassandra().keyspace(), ClusterSecrets.UNKNOWN_USER_SALT));
             Config full = config
-                    .withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(contactPoints));
+                    .withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(contactPoints))
+                    .withValue("pekko.persistence.typed.stash-capacity",
+                            ConfigValueFactory.fromAnyRef(s.userStashCapacity()));
             if (!s.cassandra().username().isEmpty()) {
                 // The journal and snapshot plugin's own driver session logs in the same way.
                 full = full.withValue("datastax-java-driver.advanced.auth-provider", ConfigValueFactory.fromMap(Map.of(
@@ -178,6 +181,7 @@ public final class RookeryNode implements AutoCloseable {
                             .thenApply(v -> Done.getInstance()));
             system.systemActorOf(LostSessions.create(onlineSessions, router, s.cluster().lostSessionsDelay()), "lost-sessions", Props.empty());
             system.systemActorOf(DeadLetterRescue.create(router), "dead-letter-rescue", Props.empty());
+            system.systemActorOf(OverloadBounce.create(router, metrics), "overload-bounce", Props.empty());
             AccountService accounts = new AccountService(system, router, directory, s.scramIterations());
             // Before the listeners open: XEP-0077 registration creates accounts through it.
             modules.provide(accounts);

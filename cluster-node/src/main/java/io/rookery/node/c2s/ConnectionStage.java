@@ -11,7 +11,10 @@ import io.rookery.protocol.tls.TlsContexts;
 import io.rookery.protocol.tls.TlsException;
 import io.rookery.protocol.xml.XmppStreamParser;
 import io.rookery.protocol.xml.ParserEvent;
+import io.rookery.protocol.xml.Element;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -42,16 +45,26 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
      * connection), START_TLS (switch to TLS after the `<proceed/>`; a new stream starts inside it, RFC 6120
      * §5.4.3.3), RESTART_STREAM (after the SASL `<success/>`), AUTHENTICATED (SASL succeeded: the connection no
      * longer counts against its address's unauthenticated ones), ESTABLISHED (widen the credit window), PROCESSED
-     * (one more credit). One message, because a client may answer the bytes before a second message from the session
-     * arrives: the `<proceed/>` and the switch to TLS, or the `<success/>` and the restart, take effect together.
+     * (one more credit), DRAIN (after {@link SessionActor.OutputDropped}: the session writes nothing more). One
+     * message, because a client may answer the bytes before a second message from the session arrives: the
+     * `<proceed/>` and the switch to TLS, or the `<success/>` and the restart, take effect together.
+     *
+     * <p>{@code messages}: the message stanzas in {@code xml} that the account would deliver elsewhere or store if this
+     * client never got them (see {@link SessionActor#handedBackIfUnwritten}); null when there are none. The stage keeps
+     * them while their bytes wait for the socket, and hands them back to the session when the connection ends first.
      */
-    public record Out(String xml, int controls) implements NoSerializationVerificationNeeded {
+    public record Out(String xml, int controls, List<Element> messages) implements NoSerializationVerificationNeeded {
         public static final int CLOSE = 1;
         public static final int START_TLS = 2;
         public static final int RESTART_STREAM = 4;
         public static final int ESTABLISHED = 8;
         public static final int PROCESSED = 16;
         public static final int AUTHENTICATED = 32;
+        public static final int DRAIN = 64;
+
+        public Out(String xml, int controls) {
+            this(xml, controls, null);
+        }
     }
 
     /** Signals from the node-wide sweep; like every message to the stage, they never leave this node. */
@@ -167,6 +180,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private boolean shaped;
         /** The connection still counts against its address's unauthenticated connections. */
         private boolean unauthenticated = true;
+        /** The messages whose bytes are in pendingOutput, not yet pushed to the socket; null when there are none. */
+        private ArrayList<Element> unwritten;
+        /**
+         * The client stopped reading and its connection is closed ({@link #dropUnreadOutput}); the stage lives on,
+         * collecting the messages of the session's last writes, until the session's DRAIN.
+         */
+        private boolean dropped;
 
         Logic(long address) {
             super(shape);
@@ -234,6 +254,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             context.metrics().listener(directTls).connectionClosed();
             context.sweeper().unregister(clock);
             clock.closed = true;
+            if (dropped) {
+                // The answer to the session's DRAIN (or to whatever else ended the stage first).
+                session.tell(new SessionActor.Undelivered(unwritten == null ? List.of() : unwritten));
+                unwritten = null;
+            }
             lost();
         }
 
@@ -268,6 +293,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         private void onOut(Out o) {
             int c = o.controls();
+            if (dropped) {
+                // Written by the session before it learnt the connection was gone: its messages go back to it.
+                if (o.messages() != null) keepUnwritten(o.messages());
+                if ((c & Out.DRAIN) != 0) completeStage();
+                return;
+            }
+            if (o.messages() != null && !closing) keepUnwritten(o.messages());
             if ((c & Out.CLOSE) != 0) {
                 close(o.xml());
                 return;
@@ -423,14 +455,39 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         }
 
         private void enqueue(ByteString bytes) {
+            if (dropped) return;
             pendingOutput = pendingOutput.concat(bytes);
-            if (pendingOutput.size() > context.maxOutboundBytes()) {
-                // A client that does not read: drop it rather than buffer without bound.
-                pendingOutput = ByteString.emptyByteString();
-                closing = true;
+            if (pendingOutput.size() > context.maxOutboundBytes()) dropUnreadOutput();
+        }
+
+        private void keepUnwritten(List<Element> messages) {
+            if (unwritten == null) unwritten = new ArrayList<>(messages.size() + 4);
+            unwritten.addAll(messages);
+        }
+
+        /**
+         * A client that does not read: its connection is closed rather than its output buffered without bound. The
+         * messages among the bytes dropped must not be lost with them (XEP-0198 §4 asks the same for the unhandled
+         * stanzas of a stream that ends): the stage keeps them, and those of the writes the session makes before it
+         * learns of the drop, until the session's DRAIN, then hands them all back to it; the session, unbound by
+         * then, routes them to the account again.
+         */
+        private void dropUnreadOutput() {
+            pendingOutput = ByteString.emptyByteString();
+            closing = true;
+            parsing = false;
+            context.metrics().c2sOutputDropped();
+            if (sessionNotified || session == null) {
                 lost();
                 completeStage();
+                return;
             }
+            sessionNotified = true;
+            dropped = true;
+            setKeepGoing(true);
+            cancel(in);
+            complete(out);
+            session.tell(SessionActor.OutputDropped.INSTANCE);
         }
 
         private void flush() {
@@ -438,6 +495,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             if (!pendingOutput.isEmpty() && isAvailable(out)) {
                 push(out, pendingOutput.compact());
                 pendingOutput = ByteString.emptyByteString();
+                unwritten = null;
                 clock.lastOutput = System.nanoTime();
             }
             if (closing && pendingOutput.isEmpty()) completeStage();
@@ -467,9 +525,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             context.unauthenticatedEnded(clock.remoteAddress);
         }
 
+        /** Tells the session its connection is gone, after handing back the messages that never reached the socket. */
         private void lost() {
             if (!sessionNotified && session != null) {
                 sessionNotified = true;
+                if (unwritten != null) session.tell(new SessionActor.Undelivered(unwritten));
+                unwritten = null;
                 session.tell(SessionActor.ConnectionLost.INSTANCE);
             }
         }

@@ -13,7 +13,6 @@ import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.stanza.StreamErrorCondition;
-import io.rookery.protocol.xep.carbons.Carbons;
 import io.rookery.protocol.xml.Element;
 import org.apache.pekko.actor.typed.Behavior;
 
@@ -160,11 +159,7 @@ final class Established extends SessionState {
      * not kept; presence and iq to a gone resource are dropped or answered by the account as usual.
      */
     static void handBack(SessionActor s, Element stanza) {
-        if (!"message".equals(stanza.name()) || "error".equals(stanza.attr("type"))) return;
-        for (Element child : stanza.elements()) {
-            if (Carbons.NS.equals(child.namespace())) return;
-        }
-        s.services.router().route(stanza);
+        if (SessionActor.handedBackIfUnwritten(stanza)) s.services.router().route(stanza);
     }
 
     // ---- the user entity moved (cluster rebalance, graceful leave, crash of its node) ------------------------

@@ -56,6 +56,16 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
 
     enum ConnectionLost implements Local { INSTANCE }
 
+    /**
+     * The stage closed the connection of a client that stopped reading (its output passed
+     * rookery.c2s.max-outbound-buffer-bytes). Answered with a DRAIN write once the session writes nothing more; the
+     * stage then hands back the messages it never wrote ({@link Undelivered}).
+     */
+    enum OutputDropped implements Local { INSTANCE }
+
+    /** Messages this session wrote that never reached the socket: the connection ended first. */
+    record Undelivered(java.util.List<Element> messages) implements Local {}
+
     enum TimedOut implements Local { NEGOTIATION, IDLE }
 
     record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Local {}
@@ -125,9 +135,13 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     /** Unbind sent, its confirmation not yet received: stanzas may still arrive and are handed back. */
     boolean unbinding;
     private boolean connectionGone;
+    /** The stage dropped the connection; it has not yet handed back the messages it never wrote. */
+    private boolean draining;
     /** Output and stage controls produced while handling the current message; see {@link #flush}. */
     private StringBuilder pendingXml;
     private int pendingControls;
+    /** The messages among pendingXml that are handed back if never written; null when there are none. */
+    private java.util.List<Element> pendingMessages;
 
     private SessionActor(ActorContext<Message> context, SessionServices services, SessionTransport transport,
             SessionClock clock, NodeMetrics.Listener listener) {
@@ -202,9 +216,27 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
 
     void send(Element stanza) {
         if ((pendingControls & ConnectionStage.Out.CLOSE) != 0) return; // nothing follows the closing tag
-        if (established()) metrics.stanzaOut(stanza.name());
+        if (established()) {
+            metrics.stanzaOut(stanza.name());
+            if (handedBackIfUnwritten(stanza)) {
+                if (pendingMessages == null) pendingMessages = new java.util.ArrayList<>(2);
+                pendingMessages.add(stanza);
+            }
+        }
         if (pendingXml == null) pendingXml = new StringBuilder(256);
         XmlWriter.write(stanza, Namespaces.CLIENT, pendingXml);
+    }
+
+    /**
+     * What the account delivers elsewhere or stores when this session cannot take it (RFC 6121 §8.5.3.2.1): messages,
+     * but not errors, nor carbon copies (XEP-0280), which are copies of what the user already has elsewhere.
+     */
+    static boolean handedBackIfUnwritten(Element stanza) {
+        if (!"message".equals(stanza.name()) || "error".equals(stanza.attr("type"))) return false;
+        for (Element child : stanza.elements()) {
+            if (io.rookery.protocol.xep.carbons.Carbons.NS.equals(child.namespace())) return false;
+        }
+        return true;
     }
 
     void send(String xml) {
@@ -232,9 +264,11 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         if (pendingXml == null && pendingControls == 0) return;
         String xml = pendingXml == null ? "" : pendingXml.toString();
         int controls = pendingControls;
+        java.util.List<Element> messages = pendingMessages;
         pendingXml = null;
         pendingControls = 0;
-        transport.write(new ConnectionStage.Out(xml, controls));
+        pendingMessages = null;
+        transport.write(new ConnectionStage.Out(xml, controls, messages));
     }
 
     /** A module answered an iq later (only iq addressed to the stream are); the stream goes on with the next one. */
@@ -293,17 +327,52 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         leave();
         // Nothing more can be written: stanzas still on their way are handed back to the account (Closed does).
         state = Closed.INSTANCE;
-        if (unbinding) {
-            // Stanzas the entity sent before it processed the unbind are still on their way: stop once it confirms.
-            connectionGone = true;
-            return this;
+        connectionGone = true;
+        return stopWhenDone();
+    }
+
+    /** The client stopped reading: as a lost connection, and the stage is told this session writes nothing more. */
+    Behavior<Message> onOutputDropped() {
+        draining = true;
+        pendingControls |= ConnectionStage.Out.DRAIN;
+        return onConnectionLost();
+    }
+
+    /**
+     * Messages the connection ended before writing go to the account again, which finds this resource unbound (the
+     * unbind went first, along the same way) and delivers them to another resource, stores them or bounces them.
+     */
+    Behavior<Message> onUndelivered(Undelivered u) {
+        boolean wasDropped = draining;
+        draining = false;
+        // Sent before ConnectionLost when the connection simply ended: nothing more may be delivered here.
+        leave();
+        state = Closed.INSTANCE;
+        int count = u.messages().size();
+        if (count > 0 && user != null) {
+            for (Element m : u.messages()) services.router().user(user).tell(new UserEntity.Deliver(m, user.bare()));
+            metrics.c2sMessagesHandedBack(count);
         }
-        return Behaviors.stopped();
+        if (wasDropped) {
+            long events = services.outputDrops().event(System.nanoTime());
+            if (events > 0) {
+                context.getLog().warn("c2s-output-dropped jid={} handed-back={} events={}", user, count, events);
+            }
+        }
+        return stopWhenDone();
     }
 
     Behavior<Message> onUnbound() {
         unbinding = false;
-        return connectionGone ? Behaviors.stopped() : this;
+        return stopWhenDone();
+    }
+
+    /**
+     * Once the connection is gone the session stops when nothing more can come back to it: the account confirmed the
+     * unbind (stanzas it sent before are in), and a stage that dropped the connection handed back what it held.
+     */
+    private Behavior<Message> stopWhenDone() {
+        return connectionGone && !unbinding && !draining ? Behaviors.stopped() : this;
     }
 
     /** RFC 6121 §4.6.3: those who got directed presence learn the session became unavailable. */

@@ -16,6 +16,7 @@ public final class SessionServices {
     private final io.rookery.node.cluster.OnlineSessions onlineSessions;
     private final SecureRandom random = new SecureRandom();
     private final AuthThrottle authThrottle;
+    private final io.rookery.node.limits.RateLimitedLog outputDrops = new io.rookery.node.limits.RateLimitedLog();
 
     public SessionServices(RookerySettings settings, Router router, boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics,
             io.rookery.node.cluster.OnlineSessions onlineSessions) {
@@ -30,6 +31,11 @@ public final class SessionServices {
     /** The node's SASL failure counts (one per node: every session of the node shares them). */
     AuthThrottle authThrottle() {
         return authThrottle;
+    }
+
+    /** One c2s-output-dropped line per interval for the whole node. */
+    io.rookery.node.limits.RateLimitedLog outputDrops() {
+        return outputDrops;
     }
 
     /** Where the node records its bound sessions (null: not recorded). */

@@ -41,6 +41,8 @@ abstract class SessionState {
         if (m instanceof SessionActor.TimedOut) return s.streamError(StreamErrorCondition.CONNECTION_TIMEOUT, null);
         if (m == SessionActor.PeerClosedStream.INSTANCE) return s.onPeerClosed();
         if (m == SessionActor.ConnectionLost.INSTANCE) return s.onConnectionLost();
+        if (m == SessionActor.OutputDropped.INSTANCE) return s.onOutputDropped();
+        if (m instanceof SessionActor.Undelivered u) return s.onUndelivered(u);
         return s;
     }
 

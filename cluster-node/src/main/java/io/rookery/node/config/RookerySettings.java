@@ -14,6 +14,7 @@ public record RookerySettings(
         int scramIterations,
         boolean registrationEnabled,
         Duration userPassivateAfter,
+        int userStashCapacity,
         CassandraSettings cassandra,
         ClusterSettings cluster,
         boolean managementEnabled,
@@ -137,6 +138,7 @@ public record RookerySettings(
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),
                 c.getDuration("user.passivate-after"),
+                range(c.getInt("user.stash-capacity"), 16, 1_000_000, "rookery.user.stash-capacity"),
                 new CassandraSettings(
                         cas.getBoolean("embedded.enabled"),
                         range(cas.getInt("embedded.cql-port"), 0, 65535, "rookery.cassandra.embedded.cql-port"),

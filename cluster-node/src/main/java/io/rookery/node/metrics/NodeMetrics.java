@@ -70,6 +70,12 @@ public final class NodeMetrics {
             .help("Client connections closed for starting a TLS 1.2 renegotiation").register(registry);
     private final Counter c2sShaped = Counter.builder().name("xmpp_c2s_shaped_total")
             .help("Pauses in reading a client that sent faster than rookery.c2s.shaper allows").register(registry);
+    private final Counter c2sOutputDropped = Counter.builder().name("xmpp_c2s_output_dropped_total")
+            .help("Client connections closed because the client stopped reading: their queued output passed"
+                    + " rookery.c2s.max-outbound-buffer-bytes").register(registry);
+    private final Counter c2sHandedBack = Counter.builder().name("xmpp_c2s_messages_handed_back_total")
+            .help("Messages a client connection ended before writing, routed to the account again (to another"
+                    + " resource, offline storage or back to the sender)").register(registry);
     private final Counter saslAuth = Counter.builder().name("xmpp_sasl_auth_total")
             .help("SASL authentication attempts by mechanism and outcome").labelNames("mechanism", "outcome")
             .register(registry);
@@ -84,6 +90,9 @@ public final class NodeMetrics {
     private final Histogram routingLatency = Histogram.builder().name("xmpp_routing_latency_seconds")
             .help("From the router taking a stanza to the recipient's session writing it, across nodes (wall clock)")
             .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
+    private final Counter bouncedOverload = Counter.builder().name("xmpp_stanzas_bounced_overload_total")
+            .help("Stanzas an overloaded account entity dropped (its stash was full, rookery.user.stash-capacity) and"
+                    + " the node answered with resource-constraint, by kind").labelNames("kind").register(registry);
     private final Counter streamErrors = Counter.builder().name("xmpp_stream_errors_total")
             .help("Stream errors sent to clients by condition").labelNames("condition").register(registry);
     private final Histogram persistenceWrite = Histogram.builder().name("rookery_persistence_write_seconds")
@@ -113,6 +122,9 @@ public final class NodeMetrics {
     private final CounterDataPoint presenceOut = stanzasOut.labelValues("presence");
     private final CounterDataPoint iqOut = stanzasOut.labelValues("iq");
     private final DistributionDataPoint routing = routingLatency;
+    private final CounterDataPoint bouncedMessages = bouncedOverload.labelValues("message");
+    private final CounterDataPoint bouncedPresence = bouncedOverload.labelValues("presence");
+    private final CounterDataPoint bouncedIq = bouncedOverload.labelValues("iq");
 
     public NodeMetrics() {
         JvmMetrics.builder().register(registry);
@@ -132,6 +144,14 @@ public final class NodeMetrics {
 
     public void c2sShaped() {
         c2sShaped.inc();
+    }
+
+    public void c2sOutputDropped() {
+        c2sOutputDropped.inc();
+    }
+
+    public void c2sMessagesHandedBack(int count) {
+        c2sHandedBack.inc(count);
     }
 
     public void tlsRenegotiationRefused() {
@@ -176,6 +196,11 @@ public final class NodeMetrics {
     public static long nowMicros() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    /** A stanza of this kind ("message", "presence" or "iq") bounced for an overloaded account entity. */
+    public void bouncedOverload(String kind) {
+        kind(kind, bouncedMessages, bouncedPresence, bouncedIq).inc();
     }
 
     public void streamError(String condition) {

@@ -77,7 +77,7 @@ public final class DeadLetterRescue {
     }
 
     /** Messages (not errors, not carbon copies) and subscription requests and answers. */
-    private static boolean worthRescuing(Element stanza) {
+    static boolean worthRescuing(Element stanza) {
         String type = stanza.attr("type");
         if ("message".equals(stanza.name())) {
             if ("error".equals(type)) return false;

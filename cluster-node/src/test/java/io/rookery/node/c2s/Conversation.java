@@ -57,6 +57,8 @@ final class Conversation {
     private final ActorRef<io.rookery.node.user.SessionProtocol.Message> session;
     private final BlockingQueue<Said> said = new LinkedBlockingQueue<>();
     private final BlockingQueue<Integer> controls = new LinkedBlockingQueue<>();
+    /** The messages the session marked in its writes as to be handed back if never written. */
+    private final BlockingQueue<Element> messagesOut = new LinkedBlockingQueue<>();
     private XmppStreamParser serverParser = new XmppStreamParser(1 << 20);
 
     /** Services of a node with these settings over the node's router; tls: whether a TLS context exists. */
@@ -78,6 +80,7 @@ final class Conversation {
         SessionTransport transport = out -> {
             if (!out.xml().isEmpty()) parse(out.xml());
             if (out.controls() != 0) controls.add(out.controls());
+            if (out.messages() != null) messagesOut.addAll(out.messages());
             // After these the server's next words open a new stream.
             if ((out.controls() & (ConnectionStage.Out.START_TLS | ConnectionStage.Out.RESTART_STREAM)) != 0) {
                 serverParser = new XmppStreamParser(1 << 20);
@@ -130,6 +133,25 @@ final class Conversation {
     Conversation completesTls() {
         session.tell(new SessionActor.TlsEstablished(new byte[] {1, 2, 3}));
         return this;
+    }
+
+    /** The stage dropped the connection: the client stopped reading and its output passed the limit. */
+    Conversation stageDropsOutput() {
+        session.tell(SessionActor.OutputDropped.INSTANCE);
+        return this;
+    }
+
+    /** The stage hands back the messages whose bytes never reached the socket. */
+    Conversation stageHandsBack(List<Element> messages) {
+        session.tell(new SessionActor.Undelivered(messages));
+        return this;
+    }
+
+    /** The messages the session's writes so far carried for a hand-back, taken. */
+    List<Element> messagesWritten() {
+        List<Element> taken = new ArrayList<>();
+        messagesOut.drainTo(taken);
+        return taken;
     }
 
     // ---- the server's side -----------------------------------------------------------------------------------

@@ -27,7 +27,14 @@ final class RawClient implements AutoCloseable {
 
     /** A client whose socket is bound to this local address first: 127.0.0.2 is a second loopback source. */
     RawClient(String localAddress, int port) throws IOException {
+        this(localAddress, port, 0);
+    }
+
+    /** A client with a receive buffer of this size (0: the system's), so that a client that stops reading fills the
+     * path from the server sooner. */
+    RawClient(String localAddress, int port, int receiveBufferBytes) throws IOException {
         socket = new Socket();
+        if (receiveBufferBytes > 0) socket.setReceiveBufferSize(receiveBufferBytes);
         socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(200);
@@ -91,6 +98,17 @@ final class RawClient implements AutoCloseable {
             if (System.nanoTime() > deadline) throw new AssertionError("connection still open; got: " + text());
             readSome();
         }
+        return text();
+    }
+
+    /** The server closed the connection (as far as read so far). */
+    boolean closed() {
+        return eof;
+    }
+
+    /** Reads what has arrived, waiting at most the socket's 200 ms; returns all text received so far. */
+    String readAvailable() throws IOException {
+        if (!eof) readSome();
         return text();
     }
 
