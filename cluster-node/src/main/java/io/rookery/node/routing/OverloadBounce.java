@@ -2,10 +2,8 @@ package io.rookery.node.routing;
 
 import io.rookery.node.limits.RateLimitedLog;
 import io.rookery.node.metrics.NodeMetrics;
+import io.rookery.node.user.OverloadReply;
 import io.rookery.node.user.UserEntity;
-import io.rookery.protocol.stanza.StanzaError;
-import io.rookery.protocol.stanza.StanzaErrorCondition;
-import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.xml.Element;
 import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.typed.Behavior;
@@ -36,7 +34,7 @@ public final class OverloadBounce {
                         if (!(command instanceof UserEntity.Command)) return Behaviors.same();
                         Element bounced = null;
                         if (command instanceof UserEntity.Deliver deliver) {
-                            bounced = bounce(deliver.stanza());
+                            bounced = OverloadReply.of(deliver.stanza());
                             if (bounced != null) {
                                 metrics.bouncedOverload(deliver.stanza().name());
                                 router.route(bounced);
@@ -63,22 +61,5 @@ public final class OverloadBounce {
             return p.productElement(0);
         }
         return dropped;
-    }
-
-    /** The resource-constraint answer to a dropped stanza, or null for one that is not answered. */
-    static Element bounce(Element stanza) {
-        if (!worthAnswering(stanza)) return null;
-        return Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.RESOURCE_CONSTRAINT));
-    }
-
-    /** What DeadLetterRescue rescues (messages that are neither errors nor carbons, subscription presence), and iq
-     * requests, which always get an answer (RFC 6120 §8.2.3). */
-    private static boolean worthAnswering(Element stanza) {
-        if (stanza.attr("from") == null) return false;
-        if ("iq".equals(stanza.name())) {
-            String type = stanza.attr("type");
-            return "get".equals(type) || "set".equals(type);
-        }
-        return DeadLetterRescue.worthRescuing(stanza);
     }
 }

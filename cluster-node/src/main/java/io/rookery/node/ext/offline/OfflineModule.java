@@ -183,8 +183,14 @@ public final class OfflineModule implements XmppModule {
         }
     }
 
-    /** XEP-0203: when the server received it. */
-    private static Element withDelay(Element stanza, String domain, long millis) {
+    /**
+     * XEP-0203: when the server received it. A message that was stored already (handed back by a session that could
+     * not write it) keeps its first stamp.
+     */
+    static Element withDelay(Element stanza, String domain, long millis) {
+        for (Element child : stanza.children("delay", Delay.NS)) {
+            if (domain.equals(child.attr("from"))) return stanza;
+        }
         List<Node> children = new ArrayList<>(stanza.children());
         children.add(Element.builder("delay", Delay.NS).attr("from", domain)
                 .attr("stamp", Instant.ofEpochMilli(millis).toString()).build());

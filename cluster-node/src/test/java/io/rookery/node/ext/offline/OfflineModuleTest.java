@@ -111,6 +111,16 @@ class OfflineModuleTest {
     }
 
     @Test
+    void aMessageStoredBeforeKeepsItsFirstStamp() {
+        Element once = OfflineModule.withDelay(chat("hi"), "localhost", 1_000L);
+        Element twice = OfflineModule.withDelay(once, "localhost", 2_000L);
+        assertEquals(once, twice);
+        // Another server's stamp is kept, and ours added.
+        Element remote = OfflineModule.withDelay(chat("hi"), "example.net", 1_000L);
+        assertEquals(2, OfflineModule.withDelay(remote, "localhost", 2_000L).children("delay", Delay.NS).size());
+    }
+
+    @Test
     void aFullQueueAnswersTheSenderWithServiceUnavailable() {
         Modules modules = modules(2);
         OfflineSpool two = spool(modules, null, "1", "2");
