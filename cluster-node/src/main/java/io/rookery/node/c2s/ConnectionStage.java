@@ -408,7 +408,10 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                     return;
                 }
             }
-            if (parsing && !closing && !shaped && pendingInput.isEmpty() && !hasBeenPulled(in) && !isClosed(in)) {
+            // A client that does not read what it is sent is not read either, until it does (its requests would
+            // only add to what it does not read): past a quarter of the outbound limit, input waits for output.
+            if (parsing && !closing && !shaped && pendingInput.isEmpty() && !hasBeenPulled(in) && !isClosed(in)
+                    && pendingOutput.size() <= context.maxOutboundBytes() / 4) {
                 if (shaperBalance < 0 && context.shaper() != null) pause();
                 else pull(in);
             }
@@ -493,10 +496,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private void flush() {
             if (isClosed(out)) return;
             if (!pendingOutput.isEmpty() && isAvailable(out)) {
+                boolean backlogged = pendingOutput.size() > context.maxOutboundBytes() / 4;
                 push(out, pendingOutput.compact());
                 pendingOutput = ByteString.emptyByteString();
                 unwritten = null;
                 clock.lastOutput = System.nanoTime();
+                // Input waited for this output: read again.
+                if (backlogged && !closing) drive();
             }
             if (closing && pendingOutput.isEmpty()) completeStage();
         }

@@ -42,6 +42,8 @@ class AbuseIT {
     private static final int OFFLINE_USERS = 3;
     /** Fits rookery.c2s.max-stanza-bytes (256 KiB) with the message around it. */
     private static final int LARGE_BODY = 260_000;
+    /** How many of those fit the default rookery.user.max-offline-bytes (10 MiB). */
+    private static final int STORABLE = (10 << 20) / LARGE_BODY;
     private static NodeProcess node;
     private static int port;
 
@@ -170,8 +172,16 @@ class AbuseIT {
             String to = offline.get(s);
             int k = s;
             attacks.add(thread("large-" + s, failures, () -> {
+                String prefix = "LG-" + k + "-";
                 for (int n = 0; n < LARGE && running.get(); n++) {
-                    w.send("<message to='" + to + "@localhost' type='chat' id='LG-" + k + "-" + n + "'><body>" + body
+                    // A client that reads its answers: past what offline storage can hold (10 MiB, about 40 of
+                    // these), at most two unanswered at a time, so that the bounces (each as large as the message)
+                    // never exceed the node's outbound buffer for it (1 MiB). Not waiting more than 5 s for one.
+                    long waitUntil = System.nanoTime() + 5_000_000_000L;
+                    while (n - w.ids("error", prefix).size() > STORABLE + 2 && System.nanoTime() < waitUntil) {
+                        Thread.sleep(2);
+                    }
+                    w.send("<message to='" + to + "@localhost' type='chat' id='" + prefix + n + "'><body>" + body
                             + "</body></message>");
                 }
             }));
