@@ -23,6 +23,8 @@ final class UnitLimits {
     private long tokenEnd;
     /** How many names the reader knew when the current unit began. */
     private int namesAtStart;
+    /** The current unit's retained heap as last checked; 0 when a unit begins. */
+    private long retained;
 
     UnitLimits(ParserLimits limits, int names) {
         this.limits = limits;
@@ -38,12 +40,19 @@ final class UnitLimits {
         unitStart = pos;
         tokenEnd = pos;
         namesAtStart = names;
+        retained = 0;
     }
 
     /** Whitespace between elements is done with: the gap counts from here. */
     void restartGap(long pos) {
         unitStart = pos;
         tokenEnd = pos;
+        retained = 0;
+    }
+
+    /** The heap the current unit holds, as last checked against {@link ParserLimits#maxRetainedBytes()}. */
+    long retained() {
+        return retained;
     }
 
     /** A fresh reader takes over in the middle of the unit, knowing {@code names} names. */
@@ -119,7 +128,7 @@ final class UnitLimits {
     }
 
     private void checkRetained(ElementStack stack, long pendingBytes, int depth) throws XmppStreamException {
-        long retained = (stack == null ? 0 : stack.retainedBytes()) + PENDING_BYTE_COST * pendingBytes;
+        retained = (stack == null ? 0 : stack.retainedBytes()) + PENDING_BYTE_COST * pendingBytes;
         if (retained > limits.maxRetainedBytes()) {
             throw policy(unitName(depth) + " would hold more than " + limits.maxRetainedBytes() + " bytes of memory");
         }

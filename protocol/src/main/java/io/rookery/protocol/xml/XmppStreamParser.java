@@ -109,6 +109,15 @@ public final class XmppStreamParser {
         this.reader = FACTORY.createAsyncForByteArray();
     }
 
+    /**
+     * Estimated heap the unfinished unit holds (its tree so far and what aalto buffers of an unfinished token), as
+     * last checked against {@link ParserLimits#maxRetainedBytes()}: whenever the parser waits for input and at each
+     * token. 0 once a top-level element is complete and between elements. For a node-wide budget of parse state.
+     */
+    public long retainedBytes() {
+        return unit.retained();
+    }
+
     /** True when the parser has consumed all it was given and wants more. */
     public boolean needsInput() {
         return (state == HEADER || state == OPEN) && !inputEnded && !input.hasBytes()

@@ -1,6 +1,7 @@
 package io.rookery.protocol.xml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,6 +43,21 @@ class XmppStreamParserLimitsTest {
         List<Object> roomy = ParserDriver.inAnyChunking(HEADER + "<message>" + children + "</message>",
                 SMALL.withMaxRetainedBytes(1 << 20));
         assertEquals(1600, assertInstanceOf(ParserEvent.ElementParsed.class, roomy.get(1)).element().children().size());
+    }
+
+    @Test
+    void theHeapAnUnfinishedElementHoldsIsReportedAndFallsToZeroWhenItCompletes() throws Exception {
+        XmppStreamParser parser = new XmppStreamParser(SMALL.withMaxRetainedBytes(1 << 20));
+        byte[] open = (HEADER + "<message>" + "<x a='b'/>".repeat(500)).getBytes(StandardCharsets.UTF_8);
+        parser.feed(open, 0, open.length);
+        assertInstanceOf(ParserEvent.StreamOpened.class, parser.next());
+        assertNull(parser.next());
+        long held = parser.retainedBytes();
+        assertTrue(held >= 500L * ElementStack.ELEMENT_BYTES, "held " + held);
+        byte[] close = "</message>".getBytes(StandardCharsets.UTF_8);
+        parser.feed(close, 0, close.length);
+        assertInstanceOf(ParserEvent.ElementParsed.class, parser.next());
+        assertEquals(0, parser.retainedBytes());
     }
 
     @Test
