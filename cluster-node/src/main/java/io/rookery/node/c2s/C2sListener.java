@@ -45,6 +45,7 @@ public final class C2sListener implements ConnectionStage.Context {
     private final ParserLimits limitsAfterAuth;
     private final UnauthenticatedConnections unauthenticated;
     private final RateLimitedLog refusedLog = new RateLimitedLog();
+    private final ParseBudget parseBudget;
 
     public C2sListener(ActorSystem<?> system, RookerySettings.C2sSettings settings, SSLContext sslContext,
             Sweeper sweeper, SessionServices services) {
@@ -58,6 +59,10 @@ public final class C2sListener implements ConnectionStage.Context {
         this.shaper = settings.shaperBytesPerSecond() == 0 ? null
                 : new Shaper(settings.shaperBytesPerSecond(), settings.shaperBurstBytes(), services.metrics());
         this.unauthenticated = new UnauthenticatedConnections(settings.maxUnauthenticatedPerAddress());
+        this.parseBudget = ParseBudget.of(settings.parseBudgetBytes());
+        services.metrics().gauge("xmpp_c2s_parse_budget_used_bytes", "Heap reserved by connections' unfinished "
+                + "stanzas beyond their free share, out of rookery.c2s.parse-budget", null,
+                cb -> cb.call(parseBudget.used()));
         sweeper.alsoSweep(services.authThrottle()::sweep);
     }
 
@@ -147,6 +152,11 @@ public final class C2sListener implements ConnectionStage.Context {
     private ParserLimits limits(int maxStanzaBytes) {
         return ParserLimits.forMaxStanzaBytes(maxStanzaBytes).withMaxAttributes(settings.maxAttributesPerElement())
                 .withMaxNamespaceDeclarations(settings.maxNamespaceDeclarationsPerElement());
+    }
+
+    @Override
+    public ParseBudget parseBudget() {
+        return parseBudget;
     }
 
     @Override

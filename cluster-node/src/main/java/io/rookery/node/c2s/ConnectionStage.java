@@ -97,6 +97,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         int maxOutboundBytes();
 
+        /** What all connections' unfinished stanzas may hold together. */
+        default ParseBudget parseBudget() {
+            return ParseBudget.UNLIMITED;
+        }
+
         int establishedWindow();
 
         javax.net.ssl.SSLContext sslContext();
@@ -119,6 +124,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionStage.class);
+    private static final io.rookery.node.limits.RateLimitedLog BUDGET_LOG = new io.rookery.node.limits.RateLimitedLog();
     private final Inlet<ByteString> in = Inlet.create("xmpp.in");
     private final Outlet<ByteString> out = Outlet.create("xmpp.out");
     private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
@@ -178,6 +184,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private long shaperBalance;
         private long shaperRefilledAt;
         private boolean shaped;
+        /** This connection's part of the node's parse budget. */
+        private final ParseBudget.Share parseShare = context.parseBudget().share();
         /** The connection still counts against its address's unauthenticated connections. */
         private boolean unauthenticated = true;
         /** The messages whose bytes are in pendingOutput, not yet pushed to the socket; null when there are none. */
@@ -250,6 +258,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         @Override
         public void postStop() {
+            parseShare.close();
             authenticatedOrGone();
             context.metrics().listener(directTls).connectionClosed();
             context.sweeper().unregister(clock);
@@ -407,6 +416,19 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                     peerClosed();
                     return;
                 }
+            }
+            if (parsing && !parseShare.hold(parser.retainedBytes())) {
+                parsing = false;
+                context.metrics().parseBudgetRefused();
+                long events = BUDGET_LOG.event(System.nanoTime());
+                if (events > 0) {
+                    LOG.warn("c2s-parse-budget-exhausted budget={} used={} address={} refused-since-last-line={}",
+                            context.parseBudget().capacity(), context.parseBudget().used(), clock.remoteAddress,
+                            events);
+                }
+                session.tell(new SessionActor.ParseFailed(io.rookery.protocol.stanza.StreamErrorCondition.RESOURCE_CONSTRAINT,
+                        "the server holds too much unfinished input; try again later"));
+                return;
             }
             // A client that does not read what it is sent is not read either, until it does (its requests would
             // only add to what it does not read): past a quarter of the outbound limit, input waits for output.

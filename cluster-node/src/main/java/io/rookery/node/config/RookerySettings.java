@@ -45,7 +45,8 @@ public record RookerySettings(
             long shaperBytesPerSecond,
             long shaperBurstBytes,
             int maxUnauthenticatedPerAddress,
-            AuthThrottleSettings authThrottle) {}
+            AuthThrottleSettings authThrottle,
+            long parseBudgetBytes) {}
 
     /**
      * {@code rookery.c2s.auth-throttle}: failed SASL attempts per account and per client address beyond
@@ -133,7 +134,8 @@ public record RookerySettings(
                         range(c2s.getBytes("shaper.burst"), 1024, 64L << 20, "rookery.c2s.shaper.burst"),
                         range(c2s.getInt("max-unauthenticated-per-address"), 0, 1_000_000,
                                 "rookery.c2s.max-unauthenticated-per-address"),
-                        authThrottle(c2s.getConfig("auth-throttle"), c2s.getDuration("negotiation-timeout"))),
+                        authThrottle(c2s.getConfig("auth-throttle"), c2s.getDuration("negotiation-timeout")),
+                        range(c2s.getBytes("parse-budget"), 0, 1L << 40, "rookery.c2s.parse-budget")),
                 new TlsSettings(c.getString("tls.keystore"), c.getString("tls.keystore-password")),
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),

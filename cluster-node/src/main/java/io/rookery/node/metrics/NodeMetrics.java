@@ -93,6 +93,9 @@ public final class NodeMetrics {
     private final Counter bouncedOverload = Counter.builder().name("xmpp_stanzas_bounced_overload_total")
             .help("Stanzas an overloaded account entity dropped (its stash was full, rookery.user.stash-capacity) and"
                     + " the node answered with resource-constraint, by kind").labelNames("kind").register(registry);
+    private final Counter parseBudgetRefused = Counter.builder().name("xmpp_c2s_parse_budget_refused_total")
+            .help("Connections closed with resource-constraint because all connections' unfinished stanzas together "
+                    + "held rookery.c2s.parse-budget").register(registry);
     private final Counter streamErrors = Counter.builder().name("xmpp_stream_errors_total")
             .help("Stream errors sent to clients by condition").labelNames("condition").register(registry);
     private final Histogram persistenceWrite = Histogram.builder().name("rookery_persistence_write_seconds")
@@ -201,6 +204,11 @@ public final class NodeMetrics {
     /** A stanza of this kind ("message", "presence" or "iq") bounced for an overloaded account entity. */
     public void bouncedOverload(String kind) {
         kind(kind, bouncedMessages, bouncedPresence, bouncedIq).inc();
+    }
+
+    /** A connection closed because the node's parse budget was spent. */
+    public void parseBudgetRefused() {
+        parseBudgetRefused.inc();
     }
 
     public void streamError(String condition) {

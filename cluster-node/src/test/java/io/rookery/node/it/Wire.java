@@ -39,8 +39,14 @@ final class Wire implements AutoCloseable {
     final AtomicLong bytesRead = new AtomicLong();
 
     private Wire(String user, String localAddress, int port) throws IOException {
+        this(user, localAddress, port, 0);
+    }
+
+    /** receiveBuffer: the socket's SO_RCVBUF, 0 for the system's (a small one makes the kernel hold little). */
+    private Wire(String user, String localAddress, int port, int receiveBuffer) throws IOException {
         this.user = user;
         socket = new Socket();
+        if (receiveBuffer > 0) socket.setReceiveBufferSize(receiveBuffer);
         socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(200);
@@ -56,7 +62,12 @@ final class Wire implements AutoCloseable {
     /** Logged in as user with password, resource bound; presence sent when asked. */
     static Wire login(int port, String user, String password, String resource, boolean available)
             throws IOException {
-        Wire w = new Wire(user, "127.0.0.1", port);
+        return login(port, user, password, resource, available, 0);
+    }
+
+    static Wire login(int port, String user, String password, String resource, boolean available, int receiveBuffer)
+            throws IOException {
+        Wire w = new Wire(user, "127.0.0.1", port, receiveBuffer);
         try {
             w.send(RawClient.HEADER).awaitText("</stream:features>", Duration.ofSeconds(20));
             w.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + Base64.getEncoder()
