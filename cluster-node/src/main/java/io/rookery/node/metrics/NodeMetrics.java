@@ -93,6 +93,11 @@ public final class NodeMetrics {
     private final Counter bouncedOverload = Counter.builder().name("xmpp_stanzas_bounced_overload_total")
             .help("Stanzas an overloaded account entity dropped (its stash was full, rookery.user.stash-capacity) and"
                     + " the node answered with resource-constraint, by kind").labelNames("kind").register(registry);
+    private final Counter subscriptionRequestsLimited = Counter.builder()
+            .name("xmpp_subscription_requests_limited_total")
+            .help("Inbound subscription requests refused because the account keeps rookery.user."
+                    + "max-pending-subscription-requests (reason=count), or kept without their payload (reason=size)")
+            .labelNames("reason").register(registry);
     private final Counter parseBudgetRefused = Counter.builder().name("xmpp_c2s_parse_budget_refused_total")
             .help("Connections closed with resource-constraint because all connections' unfinished stanzas together "
                     + "held rookery.c2s.parse-budget").register(registry);
@@ -204,6 +209,11 @@ public final class NodeMetrics {
     /** A stanza of this kind ("message", "presence" or "iq") bounced for an overloaded account entity. */
     public void bouncedOverload(String kind) {
         kind(kind, bouncedMessages, bouncedPresence, bouncedIq).inc();
+    }
+
+    /** An inbound subscription request refused ("count") or kept without its payload ("size"). */
+    public void subscriptionRequestLimited(String reason) {
+        subscriptionRequestsLimited.labelValues(reason).inc();
     }
 
     /** A connection closed because the node's parse budget was spent. */

@@ -32,12 +32,15 @@ final class Contacts {
     private final StanzaRouter router;
     private final OnlineResources online;
     private final UserEntity.Limits limits;
+    private final io.rookery.node.metrics.NodeMetrics metrics;
 
-    Contacts(Jid user, StanzaRouter router, OnlineResources online, UserEntity.Limits limits) {
+    Contacts(Jid user, StanzaRouter router, OnlineResources online, UserEntity.Limits limits,
+            io.rookery.node.metrics.NodeMetrics metrics) {
         this.user = user;
         this.router = router;
         this.online = online;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     // ---- §2.1.3 roster get ----------------------------------------------------------------------------------
@@ -178,6 +181,18 @@ final class Contacts {
         return out;
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Contacts.class);
+    private static final io.rookery.node.limits.RateLimitedLog LIMITED_LOG = new io.rookery.node.limits.RateLimitedLog();
+
+    /** Metric and (at most every ten seconds) a log line for a request the account's limits refused or trimmed. */
+    private void limited(String reason, String from) {
+        if (metrics != null) metrics.subscriptionRequestLimited(reason);
+        long events = LIMITED_LOG.event(System.nanoTime());
+        if (events > 0) {
+            LOG.warn("subscription-request-limited jid={} from={} reason={} events={}", user, from, reason, events);
+        }
+    }
+
     // ---- §3 subscriptions arriving from a contact ------------------------------------------------------------
 
     Outcome inbound(UserState state, Element presence) {
@@ -203,6 +218,7 @@ final class Contacts {
                 } else if (state.pendingIn(jid) == null) {
                     if (state.pendingInCount() >= limits.maxPendingSubscriptionRequests()) {
                         // Anyone may ask: the requests an account keeps are bounded, the sender told to retry later.
+                        limited("count", jid);
                         out.then(() -> router.route(Stanzas.errorReply(presence,
                                 StanzaError.of(StanzaErrorCondition.RESOURCE_CONSTRAINT))));
                         return out;
@@ -211,6 +227,7 @@ final class Contacts {
                     String xml = StoredXml.write(stamped);
                     if (xml.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.maxStoredSubscriptionRequestBytes()) {
                         // A request too large to keep in the account is kept without its payload.
+                        limited("size", jid);
                         xml = StoredXml.write(stamped.withChildren(java.util.List.of()));
                     }
                     out.persist(new SubscriptionRequestStored(jid, xml));

@@ -211,7 +211,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         this.maxWaitingBytes = limits.maxWaitingBytes();
         this.directory = directory;
         this.online = new OnlineResources(jid, router);
-        this.contacts = new Contacts(jid, router, online, limits);
+        this.contacts = new Contacts(jid, router, online, limits, metrics);
         armPassivation();
     }
 
@@ -271,12 +271,19 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 .build();
     }
 
+    private static final io.rookery.node.limits.RateLimitedLog WAITING_LOG = new io.rookery.node.limits.RateLimitedLog();
+
     /** Stashes a command while a module waits for its store; a stanza past the byte budget is bounced instead. */
     private ReplyEffect<UserEvent, UserState> waitFor(Command cmd) {
         if (cmd instanceof Deliver d) {
             long size = StanzaSize.estimate(d.stanza());
             if (stashedBytes + size > maxWaitingBytes) {
                 OverloadReply.bounce(d.stanza(), router, metrics);
+                long events = WAITING_LOG.event(System.nanoTime());
+                if (events > 0) {
+                    context.getLog().warn("entity-waiting-full jid={} waiting-bytes={} events={}", jid, stashedBytes,
+                            events);
+                }
                 return Effect().noReply();
             }
             stashedBytes += size;
