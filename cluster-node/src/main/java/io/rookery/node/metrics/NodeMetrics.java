@@ -98,6 +98,9 @@ public final class NodeMetrics {
             .help("Inbound subscription requests refused because the account keeps rookery.user."
                     + "max-pending-subscription-requests (reason=count), or kept without their payload (reason=size)")
             .labelNames("reason").register(registry);
+    private final Counter rosterItemsRefused = Counter.builder().name("xmpp_roster_items_refused_total")
+            .help("Roster sets and outbound subscriptions refused because the roster would pass "
+                    + "rookery.user.max-roster-items or max-roster-bytes").register(registry);
     private final Counter parseBudgetRefused = Counter.builder().name("xmpp_c2s_parse_budget_refused_total")
             .help("Connections closed with resource-constraint because all connections' unfinished stanzas together "
                     + "held rookery.c2s.parse-budget").register(registry);
@@ -214,6 +217,11 @@ public final class NodeMetrics {
     /** An inbound subscription request refused ("count") or kept without its payload ("size"). */
     public void subscriptionRequestLimited(String reason) {
         subscriptionRequestsLimited.labelValues(reason).inc();
+    }
+
+    /** A roster item refused: the roster is full. */
+    public void rosterItemRefused() {
+        rosterItemsRefused.inc();
     }
 
     /** A connection closed because the node's parse budget was spent. */

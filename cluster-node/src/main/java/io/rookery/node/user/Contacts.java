@@ -114,6 +114,7 @@ final class Contacts {
         RosterItem updated = existing == null
                 ? new RosterItem(jid, name, groups, Subscription.NONE, false, false)
                 : existing.withNameAndGroups(name, groups);
+        if (!fits(state, existing, updated)) return error(resource, iq, StanzaErrorCondition.NOT_ALLOWED);
         out.persist(new RosterItemSaved(updated, version));
         Element push = pushOf(itemElement(updated), version);
         return out.then(() -> online.sendTo(resource, Stanzas.iqResult(iq, null))).then(() -> push(push));
@@ -129,6 +130,15 @@ final class Contacts {
         RosterItem item = state.rosterItem(jid);
         RosterItem base = item != null ? item : new RosterItem(jid, null, List.of(), Subscription.NONE, false, false);
         Outcome out = new Outcome();
+        if (item == null && !fits(state, null, base) && presence.attr("from") != null) {
+            // A subscription would add an item to a full roster: refused, the user's client told.
+            String resource = presence.attr("from").contains("/")
+                    ? presence.attr("from").substring(presence.attr("from").indexOf('/') + 1) : null;
+            Element refused = Stanzas.errorReply(presence.withAttr("to", jid),
+                    StanzaError.of(StanzaErrorCondition.NOT_ALLOWED));
+            if (resource != null) out.then(() -> online.sendTo(resource, refused));
+            return out;
+        }
         Element stamped = presence.withAttr("from", user.toString()).withAttr("to", jid);
         switch (type) {
             case "subscribe" -> {
@@ -364,6 +374,19 @@ final class Contacts {
     private static Element removedItem(String jid) {
         return Element.builder("item", Namespaces.ROSTER).attr("jid", jid).attr("subscription", "remove").build();
     }
+
+    /** Whether the roster stays within its limits with {@code updated} in place of {@code existing} (null: new). */
+    private boolean fits(UserState state, RosterItem existing, RosterItem updated) {
+        int count = state.rosterCount() + (existing == null ? 1 : 0);
+        long bytes = state.rosterBytes() - (existing == null ? 0 : UserState.sizeOf(existing)) + UserState.sizeOf(updated);
+        if (count <= limits.maxRosterItems() && bytes <= limits.maxRosterBytes()) return true;
+        if (metrics != null) metrics.rosterItemRefused();
+        long events = ROSTER_LOG.event(System.nanoTime());
+        if (events > 0) LOG.warn("roster-full jid={} items={} bytes={} events={}", user, count - 1, bytes, events);
+        return false;
+    }
+
+    private static final io.rookery.node.limits.RateLimitedLog ROSTER_LOG = new io.rookery.node.limits.RateLimitedLog();
 
     private Outcome error(String resource, Element iq, StanzaErrorCondition c) {
         Element reply = Stanzas.errorReply(iq, StanzaError.of(c));

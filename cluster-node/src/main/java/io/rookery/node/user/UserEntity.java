@@ -145,12 +145,12 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
      * Per-account limits ({@code rookery.user}): how long an account with no session stays in memory; how many
      * inbound subscription requests it keeps (anyone may send one: past it the sender gets resource-constraint), and
      * the size past which a kept request loses its payload; and the stanzas (estimated bytes) that may wait while the
-     * account waits for a store, past which they are bounced with resource-constraint.
+     * account waits for a store, past which they are bounced with resource-constraint; the roster's items and size.
      */
     public record Limits(Duration passivateAfter, int maxPendingSubscriptionRequests,
-            int maxStoredSubscriptionRequestBytes, long maxWaitingBytes) {
+            int maxStoredSubscriptionRequestBytes, long maxWaitingBytes, int maxRosterItems, long maxRosterBytes) {
         public Limits(Duration passivateAfter) {
-            this(passivateAfter, 1000, 4096, 4L << 20);
+            this(passivateAfter, 1000, 4096, 4L << 20, 5000, 2L << 20);
         }
 
         public static Limits from(com.typesafe.config.Config root) {
@@ -170,7 +170,14 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 throw new com.typesafe.config.ConfigException.BadValue("rookery.user.max-waiting-bytes",
                         "must be between 64 KiB and 1 GiB");
             }
-            return new Limits(u.getDuration("passivate-after"), pending, (int) chars, waiting);
+            int rosterItems = u.getInt("max-roster-items");
+            long rosterBytes = u.getBytes("max-roster-bytes");
+            if (rosterItems < 1 || rosterItems > 1_000_000 || rosterBytes < 1024 || rosterBytes > (1L << 30)) {
+                throw new com.typesafe.config.ConfigException.BadValue("rookery.user.max-roster-items",
+                        "max-roster-items must be between 1 and 1000000, max-roster-bytes between 1 KiB and 1 GiB");
+            }
+            return new Limits(u.getDuration("passivate-after"), pending, (int) chars, waiting, rosterItems,
+                    rosterBytes);
         }
     }
 

@@ -34,6 +34,8 @@ public final class UserState {
     private final AccountParts parts;
     List<ScramCredentials> credentials;
     private Map<String, RosterItem> roster;
+    /** {@link #sizeOf} summed over the roster. */
+    private long rosterBytes;
     long rosterVersion;
     private Map<String, String> pendingIn;
     /** The modules' parts by number; null until one holds something. */
@@ -56,6 +58,21 @@ public final class UserState {
 
     RosterItem rosterItem(String bareJid) {
         return roster == null ? null : roster.get(bareJid);
+    }
+
+    int rosterCount() {
+        return roster == null ? 0 : roster.size();
+    }
+
+    long rosterBytes() {
+        return rosterBytes;
+    }
+
+    /** What a roster item weighs for the roster's byte limit: its JID, name and groups, in characters. */
+    static long sizeOf(RosterItem item) {
+        long size = 16 + item.jid().length() + (item.name() == null ? 0 : item.name().length());
+        for (String g : item.groups()) size += 8 + g.length();
+        return size;
     }
 
     List<RosterItem> rosterItems() {
@@ -92,10 +109,12 @@ public final class UserState {
             return new UserState(parts);
         } else if (event instanceof RosterItemSaved e) {
             if (roster == null) roster = new LinkedHashMap<>();
-            roster.put(e.item().jid(), e.item());
+            RosterItem old = roster.put(e.item().jid(), e.item());
+            rosterBytes += sizeOf(e.item()) - (old == null ? 0 : sizeOf(old));
             rosterVersion = e.rosterVersion();
         } else if (event instanceof RosterItemRemoved e) {
-            if (roster != null) roster.remove(e.jid());
+            RosterItem old = roster == null ? null : roster.remove(e.jid());
+            if (old != null) rosterBytes -= sizeOf(old);
             rosterVersion = e.rosterVersion();
         } else if (event instanceof SubscriptionRequestStored e) {
             if (pendingIn == null) pendingIn = new LinkedHashMap<>();

@@ -28,7 +28,8 @@ import java.util.Set;
  * The user stores elements under their qualified name and reads them back; nobody else may do either (§2.3,
  * forbidden). Refused with not-acceptable (§2.3): a query without a child, children in the reserved namespaces
  * {@code jabber:client}, {@code jabber:server} and {@code jabber:iq:private} (which is also what a child written
- * without its own xmlns inherits), and a set larger than {@link #MAX_BYTES}.
+ * without its own xmlns inherits), a set larger than {@link #MAX_BYTES}, and one after which the account would store
+ * more than {@code rookery.modules.privatexml.max-total-bytes} in all.
  */
 public final class PrivateXmlModule implements XmppModule {
     public static final PartKey<LinkedHashMap<String, String>> ENTRIES = new PartKey<>("privatexml");
@@ -43,11 +44,20 @@ public final class PrivateXmlModule implements XmppModule {
 
     @Override
     public void declare(ModuleContext context, Declarations d) {
-        d.implementsXep(Xep.xep(49, "1.2", "private XML storage (64 KiB per element)"))
+        long maxTotal = context.config().getBytes("max-total-bytes");
+        if (maxTotal < MAX_BYTES || maxTotal > (64L << 20)) {
+            throw new com.typesafe.config.ConfigException.BadValue("rookery.modules.privatexml.max-total-bytes",
+                    "must be between 64 KiB and 64 MiB");
+        }
+        io.prometheus.metrics.core.metrics.Counter refused = io.prometheus.metrics.core.metrics.Counter.builder()
+                .name("xmpp_private_xml_refused_total")
+                .help("Private XML sets refused because the account's storage would pass max-total-bytes")
+                .register(context.metrics());
+        d.implementsXep(Xep.xep(49, "1.2", "private XML storage (64 KiB per set, 1 MiB per account)"))
                 .kryoRegistrar(ImEventsRegistrar.class)
                 .accountPart(ENTRIES, new PrivateXmlPart(), List.of(PrivateXmlStored.class))
-                .iq(AddressKind.OWN_ACCOUNT, IqType.GET, "query", PrivateStorage.NS, PrivateXmlModule::own)
-                .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "query", PrivateStorage.NS, PrivateXmlModule::own);
+                .iq(AddressKind.OWN_ACCOUNT, IqType.GET, "query", PrivateStorage.NS, r -> own(r, maxTotal, refused))
+                .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "query", PrivateStorage.NS, r -> own(r, maxTotal, refused));
         // Private data belongs to its owner alone: anyone else asking at the user's bare JID is refused.
         for (IqType type : IqType.values()) {
             d.iq(AddressKind.OTHER_ACCOUNT, type, "query", PrivateStorage.NS,
@@ -59,7 +69,7 @@ public final class PrivateXmlModule implements XmppModule {
         return e.name() + " " + e.namespace();
     }
 
-    private static IqOutcome own(IqRequest r) {
+    private static IqOutcome own(IqRequest r, long maxTotal, io.prometheus.metrics.core.metrics.Counter full) {
         List<Element> children = r.payload().elements();
         StanzaErrorCondition refused = check(r.type() == IqType.SET, children);
         if (refused != null) return IqOutcome.error(r.iq(), refused);
@@ -75,7 +85,25 @@ public final class PrivateXmlModule implements XmppModule {
         }
         List<UserEvent> events = new ArrayList<>(children.size());
         for (Element e : children) events.add(new PrivateXmlStored(key(e), StoredXml.write(e)));
+        if (totalAfter(r.account().part(ENTRIES), events) > maxTotal) {
+            full.inc();
+            return IqOutcome.error(r.iq(), StanzaErrorCondition.NOT_ACCEPTABLE);
+        }
         return new IqOutcome(Stanzas.iqResult(r.iq(), null), events, List.of());
+    }
+
+    /** What the account would store in all, in characters, once these are stored (each replacing its key's). */
+    static long totalAfter(java.util.Map<String, String> stored, List<UserEvent> events) {
+        java.util.Map<String, String> after = stored == null ? new java.util.HashMap<>() : new java.util.HashMap<>(stored);
+        for (UserEvent e : events) {
+            PrivateXmlStored p = (PrivateXmlStored) e;
+            after.put(p.key(), p.xml());
+        }
+        long total = 0;
+        for (java.util.Map.Entry<String, String> entry : after.entrySet()) {
+            total += entry.getKey().length() + (entry.getValue() == null ? 0 : entry.getValue().length());
+        }
+        return total;
     }
 
     private static StanzaErrorCondition check(boolean set, List<Element> children) {
