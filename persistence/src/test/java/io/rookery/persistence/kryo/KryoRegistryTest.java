@@ -106,7 +106,7 @@ class KryoRegistryTest {
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
                 "io.rookery.persistence.user.ImEventsRegistrar"), settings.registrars());
         assertEquals(4096, settings.bufferSize());
-        assertEquals(16 * 1024 * 1024, settings.maxBufferSize());
+        assertEquals(32 * 1024 * 1024, settings.maxBufferSize());
     }
 
     @Test
