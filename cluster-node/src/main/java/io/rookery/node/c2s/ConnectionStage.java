@@ -184,8 +184,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private long shaperBalance;
         private long shaperRefilledAt;
         private boolean shaped;
-        /** This connection's part of the node's parse budget. */
-        private final ParseBudget.Share parseShare = context.parseBudget().share();
+        /** What this connection has reserved of the node's parse budget. */
+        private long parseReserved;
         /** The connection still counts against its address's unauthenticated connections. */
         private boolean unauthenticated = true;
         /** The messages whose bytes are in pendingOutput, not yet pushed to the socket; null when there are none. */
@@ -258,7 +258,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         @Override
         public void postStop() {
-            parseShare.close();
+            context.parseBudget().release(parseReserved);
+            parseReserved = 0;
             authenticatedOrGone();
             context.metrics().listener(directTls).connectionClosed();
             context.sweeper().unregister(clock);
@@ -417,7 +418,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                     return;
                 }
             }
-            if (parsing && !parseShare.hold(parser.retainedBytes())) {
+            long held = parsing ? context.parseBudget().hold(parseReserved, parser.retainedBytes()) : parseReserved;
+            if (held >= 0) parseReserved = held;
+            if (held < 0) {
                 parsing = false;
                 context.metrics().parseBudgetRefused();
                 long events = BUDGET_LOG.event(System.nanoTime());

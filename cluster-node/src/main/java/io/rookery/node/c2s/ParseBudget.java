@@ -48,36 +48,21 @@ public final class ParseBudget {
     }
 
     void release(long bytes) {
-        used.addAndGet(-bytes);
+        if (bytes > 0) used.addAndGet(-bytes);
     }
 
     /**
-     * One connection's share: what it holds beyond {@link #FREE_BYTES} is kept reserved. Used by the connection's
-     * stage only (one thread at a time).
+     * One connection's reservation follows its parser: given what it has reserved and what its parser now holds,
+     * the new reservation (what it holds beyond {@link #FREE_BYTES}), or -1 when growing to it would pass the budget
+     * (nothing is taken then). Kept by the connection as a plain long: no object per connection.
      */
-    final class Share {
-        private long reserved;
-
-        /** Follows the parser's current holding; false when growing it would pass the budget. */
-        boolean hold(long retained) {
-            long want = Math.max(0, retained - FREE_BYTES);
-            if (want > reserved) {
-                if (!reserve(want - reserved)) return false;
-            } else if (want < reserved) {
-                release(reserved - want);
-            }
-            reserved = want;
-            return true;
+    long hold(long reserved, long retained) {
+        long want = Math.max(0, retained - FREE_BYTES);
+        if (want > reserved) {
+            if (!reserve(want - reserved)) return -1;
+        } else if (want < reserved) {
+            release(reserved - want);
         }
-
-        /** The connection ended: everything back. */
-        void close() {
-            if (reserved > 0) release(reserved);
-            reserved = 0;
-        }
-    }
-
-    Share share() {
-        return new Share();
+        return want;
     }
 }

@@ -198,14 +198,13 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
-    private final Duration passivateAfter;
+    private final Limits limits;
     private final AccountDirectory directory;
     private final OnlineResources online;
     private final Contacts contacts;
     private boolean passivating;
     /** Estimated size of the stanzas stashed while a module waits for its store. */
     private long stashedBytes;
-    private final long maxWaitingBytes;
 
     private UserEntity(Jid jid, ActorContext<Command> context, TimerScheduler<Command> timers,
             ActorRef<ClusterSharding.ShardCommand> shard, StanzaRouter router, AccountDirectory directory, Limits limits,
@@ -214,8 +213,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         this.context = context;
         this.timers = timers;
         this.shard = shard;
-        this.passivateAfter = limits.passivateAfter();
-        this.maxWaitingBytes = limits.maxWaitingBytes();
+        this.limits = limits;
         this.directory = directory;
         this.online = new OnlineResources(jid, router);
         this.contacts = new Contacts(jid, router, online, limits, metrics);
@@ -284,7 +282,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private ReplyEffect<UserEvent, UserState> waitFor(Command cmd) {
         if (cmd instanceof Deliver d) {
             long size = StanzaSize.estimate(d.stanza());
-            if (stashedBytes + size > maxWaitingBytes) {
+            if (stashedBytes + size > limits.maxWaitingBytes()) {
                 OverloadReply.bounce(d.stanza(), router, metrics);
                 long events = WAITING_LOG.event(System.nanoTime());
                 if (events > 0) {
@@ -575,6 +573,6 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
      * carry this one timer, so idle online users cost no scheduler work.
      */
     private void armPassivation() {
-        if (online.isEmpty()) timers.startSingleTimer(Passivate.INSTANCE, passivateAfter);
+        if (online.isEmpty()) timers.startSingleTimer(Passivate.INSTANCE, limits.passivateAfter());
     }
 }

@@ -1,8 +1,6 @@
 package io.rookery.node.c2s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,21 +11,24 @@ class ParseBudgetTest {
     @Test
     void aConnectionReservesOnlyWhatItHoldsBeyondItsFreeShareAndGivesItBack() {
         ParseBudget budget = new ParseBudget(100_000);
-        ParseBudget.Share a = budget.share();
-        assertTrue(a.hold(FREE));
+        long a = budget.hold(0, FREE);
+        assertEquals(0, a);
         assertEquals(0, budget.used());
-        assertTrue(a.hold(FREE + 60_000));
+        a = budget.hold(a, FREE + 60_000);
+        assertEquals(60_000, a);
         assertEquals(60_000, budget.used());
         // A second connection finds only 40,000 left.
-        ParseBudget.Share b = budget.share();
-        assertFalse(b.hold(FREE + 50_000));
+        assertEquals(-1, budget.hold(0, FREE + 50_000));
         assertEquals(60_000, budget.used(), "a refusal takes nothing");
-        assertTrue(b.hold(FREE + 40_000));
+        long b = budget.hold(0, FREE + 40_000);
+        assertEquals(40_000, b);
         assertEquals(100_000, budget.used());
         // The first one's stanza completes: its reservation is free again.
-        assertTrue(a.hold(0));
+        a = budget.hold(a, 0);
+        assertEquals(0, a);
         assertEquals(40_000, budget.used());
-        b.close();
+        // The second connection ends: everything back.
+        budget.release(b);
         assertEquals(0, budget.used());
     }
 
