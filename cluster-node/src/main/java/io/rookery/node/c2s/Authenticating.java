@@ -160,7 +160,7 @@ final class Authenticating extends SessionState {
         Jid candidate = s.user;
         if (candidate == null) return step(s, s.sasl.credentials(null));
         s.context.ask(UserEntity.CredentialsResult.class, s.services.router().user(candidate),
-                SessionActor.ASK_TIMEOUT, r -> new UserEntity.GetCredentials(hash, r),
+                s.services.accountLookupTimeout(), r -> new UserEntity.GetCredentials(hash, r),
                 (ok, failure) -> new SessionActor.CredentialsLoaded(ok == null ? null : ok.credentials()));
         return s;
     }
@@ -204,11 +204,19 @@ final class Authenticating extends SessionState {
         }
     }
 
+    private static final io.rookery.node.limits.RateLimitedLog LOOKUP_LOG = new io.rookery.node.limits.RateLimitedLog();
+
     @Override
     Behavior<Message> onCredentials(SessionActor s, SessionActor.CredentialsLoaded m) {
         if (s.sasl == null) return s;
         if (m.credentials() == null) {
-            // The account service did not answer in time: §6.5.13 temporary-auth-failure.
+            // The account service did not answer in time: §6.5.13 temporary-auth-failure, which a client retries.
+            s.metrics.saslLookupTimeout();
+            long lines = LOOKUP_LOG.event(System.nanoTime());
+            if (lines > 0) {
+                LOG.warn("sasl-lookup-timeout account={} timeout-ms={} since-last-line={}", s.user,
+                        s.services.accountLookupTimeout().toMillis(), lines);
+            }
             return failure(s, SaslCondition.TEMPORARY_AUTH_FAILURE, false);
         }
         return step(s, s.sasl.credentials(m.credentials().orElse(null)));

@@ -44,7 +44,7 @@ final class AwaitingBind extends SessionState {
             return s.processed();
         }
         s.full = bound;
-        s.context.ask(UserEntity.BindResult.class, s.services.router().user(s.user), SessionActor.ASK_TIMEOUT,
+        s.context.ask(UserEntity.BindResult.class, s.services.router().user(s.user), s.services.accountLookupTimeout(),
                 r -> new UserEntity.BindResource(bound.resource(), s.context.getSelf(), r),
                 (ok, failure) -> new SessionActor.BindAnswered(e, ok, failure));
         return s;

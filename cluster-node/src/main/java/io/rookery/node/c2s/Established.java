@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.Behavior;
 final class Established extends SessionState {
     static final Established INSTANCE = new Established();
 
-    /** Registering again after the user entity moved is retried this often (each waits ASK_TIMEOUT) before the
+    /** Registering again after the user entity moved is retried this often (each waits rookery.c2s.account-lookup-timeout) before the
      * stream is closed with internal-server-error, so the client logs in afresh. */
     private static final int MAX_REATTACH_ATTEMPTS = 6;
 
@@ -169,7 +169,7 @@ final class Established extends SessionState {
         Jid bound = s.full;
         Element presence = s.ownPresence;
         int flags = s.resourceFlags;
-        s.context.ask(UserEntity.BindResult.class, s.services.router().user(s.user), SessionActor.ASK_TIMEOUT,
+        s.context.ask(UserEntity.BindResult.class, s.services.router().user(s.user), s.services.accountLookupTimeout(),
                 r -> new UserEntity.Reattach(bound.resource(), s.context.getSelf(), presence, flags, r),
                 SessionActor.ReattachAnswered::new);
         return s;

@@ -87,12 +87,10 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     /** A module's answer that came later ({@link IqOutcome#later}); failure: the stage failed. */
     record IqAnswered(Element iq, IqOutcome outcome, Throwable failure) implements Local {}
 
-    /**
-     * The asks to the user entity go through the actor context (the reply completes a Scala future in place), not
-     * through EntityRef.ask's CompletionStage: Scala's CompletionStage adapter runs every callback asynchronously on
-     * the common pool, which on a machine with two cores or fewer starts a new thread for each one.
-     */
-    static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+    // The asks to the user entity (waiting rookery.c2s.account-lookup-timeout) go through the actor context (the
+    // reply completes a Scala future in place), not through EntityRef.ask's CompletionStage: Scala's CompletionStage
+    // adapter runs every callback asynchronously on the common pool, which on a machine with two cores or fewer
+    // starts a new thread for each one.
 
     public static Behavior<Message> create(SessionServices services, SessionTransport transport, SessionClock clock,
             NodeMetrics.Listener listener) {

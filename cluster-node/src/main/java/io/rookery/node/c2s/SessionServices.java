@@ -68,6 +68,11 @@ public final class SessionServices {
         return settings.c2s().allowPlainWithoutTls();
     }
 
+    /** How long a session waits for the user's entity (credentials, bind) before giving up. */
+    java.time.Duration accountLookupTimeout() {
+        return settings.c2s().accountLookupTimeout();
+    }
+
     int maxAuthFailures() {
         return settings.c2s().maxAuthFailures();
     }

@@ -46,7 +46,8 @@ public record RookerySettings(
             long shaperBurstBytes,
             int maxUnauthenticatedPerAddress,
             AuthThrottleSettings authThrottle,
-            long parseBudgetBytes) {}
+            long parseBudgetBytes,
+            Duration accountLookupTimeout) {}
 
     /**
      * {@code rookery.c2s.auth-throttle}: failed SASL attempts per account and per client address beyond
@@ -135,7 +136,9 @@ public record RookerySettings(
                         range(c2s.getInt("max-unauthenticated-per-address"), 0, 1_000_000,
                                 "rookery.c2s.max-unauthenticated-per-address"),
                         authThrottle(c2s.getConfig("auth-throttle"), c2s.getDuration("negotiation-timeout")),
-                        range(c2s.getBytes("parse-budget"), 0, 1L << 40, "rookery.c2s.parse-budget")),
+                        range(c2s.getBytes("parse-budget"), 0, 1L << 40, "rookery.c2s.parse-budget"),
+                        durationRange(c2s.getDuration("account-lookup-timeout"), Duration.ofMillis(100),
+                                Duration.ofMinutes(5), "rookery.c2s.account-lookup-timeout")),
                 new TlsSettings(c.getString("tls.keystore"), c.getString("tls.keystore-password")),
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),
@@ -235,5 +238,12 @@ public record RookerySettings(
     private static int range(int v, int min, int max, String name) {
         if (v < min || v > max) throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
         return v;
+    }
+
+    private static Duration durationRange(Duration d, Duration min, Duration max, String path) {
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new com.typesafe.config.ConfigException.BadValue(path, "must be between " + min + " and " + max);
+        }
+        return d;
     }
 }

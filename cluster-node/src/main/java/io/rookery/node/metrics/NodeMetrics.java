@@ -101,6 +101,9 @@ public final class NodeMetrics {
     private final Counter rosterItemsRefused = Counter.builder().name("xmpp_roster_items_refused_total")
             .help("Roster sets and outbound subscriptions refused because the roster would pass "
                     + "rookery.user.max-roster-items or max-roster-bytes").register(registry);
+    private final Counter saslLookupTimeouts = Counter.builder().name("xmpp_sasl_lookup_timeouts_total")
+            .help("Logins answered temporary-auth-failure because the account's credentials did not arrive within "
+                    + "rookery.c2s.account-lookup-timeout").register(registry);
     private final Counter parseBudgetRefused = Counter.builder().name("xmpp_c2s_parse_budget_refused_total")
             .help("Connections closed with resource-constraint because all connections' unfinished stanzas together "
                     + "held rookery.c2s.parse-budget").register(registry);
@@ -222,6 +225,11 @@ public final class NodeMetrics {
     /** A roster item refused: the roster is full. */
     public void rosterItemRefused() {
         rosterItemsRefused.inc();
+    }
+
+    /** A login whose credentials lookup timed out. */
+    public void saslLookupTimeout() {
+        saslLookupTimeouts.inc();
     }
 
     /** A connection closed because the node's parse budget was spent. */

@@ -67,6 +67,27 @@ class AuthenticatingScriptTest {
     }
 
     @Test
+    void anAccountThatDoesNotAnswerInTimeGetsTemporaryAuthFailureCountedAndTheStreamStaysOpen() throws Exception {
+        Map<String, Object> settings = new java.util.HashMap<>(Scripts.PLAIN_TCP);
+        settings.put("rookery.c2s.account-lookup-timeout", "300ms");
+        SessionServices services = Conversation.services(Scripts.node(), false, settings);
+        Conversation c = new Conversation(Scripts.node(), services);
+        // The account's first recovery fails, so its entity stops without answering the credentials lookup.
+        Jid user = Jid.of("slow-" + System.nanoTime(), "localhost", null);
+        org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(Scripts.node().testKit.system())
+                .failNextRead("User|" + user);
+        offered(c)
+                .sends(auth(user, "pw"))
+                .receives(FAILURE + "<temporary-auth-failure/></failure>");
+        assertEquals(1.0, services.metrics().registry().scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("xmpp_sasl_lookup_timeouts"))
+                .mapToDouble(m -> ((CounterSnapshot) m).getDataPoints().get(0).getValue()).sum());
+        // Not a guess: the same stream may try again, and once the account answers, logs in.
+        Jid alice = Scripts.node().newAccount("alice");
+        c.sends(auth(alice, "pw")).receives("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    }
+
+    @Test
     void theRightPasswordSucceedsAndTheStreamRestartsIntoBinding() {
         Jid alice = Scripts.node().newAccount("alice");
         offeredMechanisms()
