@@ -53,6 +53,7 @@ final class Options {
         {"threads", "", "I/O threads (default: half the cores, 1 to 4)"},
         {"resource", "loadtest", "resource asked for at bind"},
         {"presence", "", "on | off: send initial presence after bind (default: off for login-storm, on otherwise)"},
+        {"roster", "off", "login-storm, idle, chat: on | off: fetch the roster after bind, before initial presence, as clients do; a login counts once the roster arrived"},
         {"body-size", "0", "chat: extra characters of padding in each message body"},
         {"grace", "10s", "chat, presence-churn: how long to wait for stanzas in flight after sending stops"},
         {"contacts", "", "presence-churn, roster: roster size K of every user, mutual 'both' subscriptions with"
@@ -90,6 +91,7 @@ final class Options {
     final int threads;
     final String resource;
     final boolean presence;
+    final boolean roster;
     final int bodySize;
     final Duration grace;
     final Duration loginTimeout;
@@ -143,6 +145,7 @@ final class Options {
         threads = v.get("threads").isEmpty() ? Math.max(1, Math.min(4, cores / 2)) : intIn(v, "threads", 1, 64);
         resource = nonEmpty(v, "resource");
         presence = v.get("presence").isEmpty() ? scenario != Scenario.LOGIN_STORM : onOff(v, "presence");
+        roster = onOff(v, "roster");
         if (scenario == Scenario.PRESENCE_CHURN && !presence) {
             throw new IllegalArgumentException("presence-churn needs --presence=on");
         }

@@ -30,7 +30,7 @@ import java.util.Locale;
 class Session extends Connection {
     enum State {
         CONNECTING, AWAIT_FEATURES, AWAIT_PROCEED, AWAIT_REGISTER_FORM, AWAIT_REGISTERED, AWAIT_SASL, AWAIT_BIND,
-        AWAIT_SESSION, ONLINE, CLOSED
+        AWAIT_SESSION, AWAIT_ROSTER, ONLINE, CLOSED
     }
 
     /** Largest element accepted from the server; the parser holds at most about this much. */
@@ -147,6 +147,7 @@ class Session extends Connection {
             case AWAIT_SASL -> onSasl(e);
             case AWAIT_BIND -> onBindResult(e);
             case AWAIT_SESSION -> onSessionResult(e);
+            case AWAIT_ROSTER -> onRosterResult(e);
             case ONLINE -> onStanza(e);
             default -> unexpected(e);
         }
@@ -322,7 +323,7 @@ class Session extends Connection {
                         .append("'/></iq>"));
                 state = State.AWAIT_SESSION;
             } else {
-                online();
+                rosterThenOnline();
             }
         } else {
             fail("bind:" + Replies.stanzaErrorCondition(iq), iq.toString());
@@ -333,9 +334,31 @@ class Session extends Connection {
         if (!iq.is("iq", null) || !"sess".equals(iq.attr("id"))) {
             unexpected(iq);
         } else if ("result".equals(iq.attr("type"))) {
-            online();
+            rosterThenOnline();
         } else {
             fail("session:" + Replies.stanzaErrorCondition(iq), iq.toString());
+        }
+    }
+
+    /** With --roster=on, the roster first (RFC 6121 §2.2: a client asks for it before its initial presence). */
+    private void rosterThenOnline() {
+        if (!loop.options.roster) {
+            online();
+            return;
+        }
+        send(text().append("<iq type='get' id='roster'><query xmlns='").append(Namespaces.ROSTER)
+                .append("'/></iq>"));
+        state = State.AWAIT_ROSTER;
+    }
+
+    private void onRosterResult(Element e) {
+        if (!e.is("iq", null) || !"roster".equals(e.attr("id"))) {
+            // Anything else meanwhile (a request to answer, a presence) is handled as when online.
+            onStanza(e);
+        } else if ("result".equals(e.attr("type"))) {
+            online();
+        } else {
+            fail("roster:" + Replies.stanzaErrorCondition(e), e.toString());
         }
     }
 

@@ -104,6 +104,21 @@ class LoadTestEndToEndTest {
     }
 
     @Test
+    void aLoginWithRosterOnFetchesTheRosterBeforeItCounts() throws Exception {
+        try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, false)) {
+            LoadTestRun run = run(server, "--scenario=login-storm", "--users=20", "--tls=off", "--mechanism=PLAIN",
+                    "--rate=1000", "--roster=on", "--presence=on");
+
+            assertEquals(20.0, run.at("logins", "ok"));
+            assertEquals(20, server.rosterGets.get());
+        }
+        try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, false)) {
+            run(server, "--scenario=login-storm", "--users=5", "--tls=off", "--mechanism=PLAIN", "--rate=1000");
+            assertEquals(0, server.rosterGets.get(), "no roster asked by default");
+        }
+    }
+
+    @Test
     void severalHostsShareTheUsers() throws Exception {
         try (TinyXmppServer one = new TinyXmppServer("localhost", PASSWORD, null, false);
                 TinyXmppServer two = new TinyXmppServer("localhost", PASSWORD, null, false,

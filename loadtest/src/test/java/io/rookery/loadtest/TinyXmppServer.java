@@ -51,6 +51,7 @@ final class TinyXmppServer implements AutoCloseable {
     private static final byte[] SALT = "tiny-server-salt".getBytes(StandardCharsets.US_ASCII);
 
     final AtomicInteger binds = new AtomicInteger();
+    final AtomicInteger rosterGets = new AtomicInteger();
     final AtomicInteger routed = new AtomicInteger();
     final AtomicInteger registered = new AtomicInteger();
     final AtomicInteger registrationForms = new AtomicInteger();
@@ -369,6 +370,7 @@ final class TinyXmppServer implements AutoCloseable {
                 send("<iq type='result' id='" + id + "'><bind xmlns='" + Namespaces.BIND + "'><jid>" + jid
                         + "</jid></bind></iq>");
             } else if (jid != null && "get".equals(type) && iq.child("query", Namespaces.ROSTER) != null) {
+                rosterGets.incrementAndGet();
                 rosters.rosterGet(this, iq);
             } else {
                 send("<iq type='result' id='" + id + "'/>");
