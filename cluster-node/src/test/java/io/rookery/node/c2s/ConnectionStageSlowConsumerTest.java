@@ -3,7 +3,6 @@ package io.rookery.node.c2s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
-import io.rookery.node.config.RookerySettings;
 import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.user.SessionProtocol;
 import io.rookery.protocol.stanza.Namespaces;
@@ -13,12 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -41,7 +37,8 @@ class ConnectionStageSlowConsumerTest {
     private static final int MAX_OUTBOUND = 16 << 10;
     private static ActorTestKit kit;
 
-    private final BlockingQueue<SessionClock> clocks = new LinkedBlockingQueue<>();
+    /** The clocks of the stages run(), from their context. */
+    private BlockingQueue<SessionClock> clocks;
     private final NodeMetrics metrics = new NodeMetrics();
     private TestProbe<SessionProtocol.Message> session;
 
@@ -132,30 +129,13 @@ class ConnectionStageSlowConsumerTest {
     }
 
     private ConnectionStage.Context context() {
-        RookerySettings.C2sSettings c2s = RookerySettings.from(ConfigFactory.load()).c2s();
-        return new ConnectionStage.Context() {
-            private final Sweeper sweeper = new Sweeper(c2s);
-
-            @Override public int maxStanzaBytes() { return c2s.maxStanzaBytes(); }
-
-            @Override public int maxOutboundBytes() { return MAX_OUTBOUND; }
-
-            @Override public int establishedWindow() { return c2s.inboundWindow(); }
-
-            @Override public SSLContext sslContext() { return null; }
-
-            @Override public Sweeper sweeper() { return sweeper; }
-
+        TestStageContext context = new TestStageContext(metrics, session.ref(), null, null) {
             @Override
-            public ActorRef<SessionProtocol.Message> spawnSession(org.apache.pekko.actor.ActorRef stage,
-                    SessionClock clock, boolean directTls) {
-                clocks.add(clock);
-                return session.ref();
+            public int maxOutboundBytes() {
+                return MAX_OUTBOUND;
             }
-
-            @Override public NodeMetrics metrics() { return metrics; }
-
-            @Override public void unauthenticatedEnded(long a) { }
         };
+        clocks = context.clocks;
+        return context;
     }
 }

@@ -11,9 +11,12 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * A connection stage's listener parts for a test that runs the stage alone: the reference settings, one session
- * given beforehand, and the TLS context and shaper the test chooses (either may be null).
+ * given beforehand, and the TLS context and shaper the test chooses (either may be null). The clock of each stage
+ * that asks for its session is kept in {@link #clocks}; a test overrides a method for another setting.
  */
-final class TestStageContext implements ConnectionStage.Context {
+class TestStageContext implements ConnectionStage.Context {
+    /** The clocks of the stages that asked for a session, in order. */
+    final java.util.concurrent.BlockingQueue<SessionClock> clocks = new java.util.concurrent.LinkedBlockingQueue<>();
     private final RookerySettings.C2sSettings c2s = RookerySettings.from(ConfigFactory.load()).c2s();
     private final Sweeper sweeper = new Sweeper(c2s);
     private final NodeMetrics metrics;
@@ -41,6 +44,7 @@ final class TestStageContext implements ConnectionStage.Context {
     @Override
     public ActorRef<SessionProtocol.Message> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock,
             boolean directTls) {
+        clocks.add(clock);
         return session;
     }
 
