@@ -80,10 +80,11 @@ public final class OfflineModule implements XmppModule {
                     long count = spool == null ? 0 : spool.count();
                     long bytes = spool == null ? 0 : spool.bytes();
                     long now = context.clock().millis();
-                    String xml = StoredXml.write(withDelay(e.message(), context.domain(), now));
-                    int size = utf8Length(xml);
-                    String limit = count >= settings.maxMessages() ? "messages"
-                            : bytes + size > settings.maxBytes() ? "bytes" : null;
+                    // A full queue refuses before the message is serialized (a flood is mostly refusals).
+                    String xml = count >= settings.maxMessages() ? null
+                            : StoredXml.write(withDelay(e.message(), context.domain(), now));
+                    int size = xml == null ? 0 : utf8Length(xml);
+                    String limit = xml == null ? "messages" : bytes + size > settings.maxBytes() ? "bytes" : null;
                     if (limit != null) {
                         refused.labelValues(limit).inc();
                         long events = fullLog.event(System.nanoTime());
