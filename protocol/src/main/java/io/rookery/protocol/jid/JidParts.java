@@ -24,12 +24,7 @@ final class JidParts {
 
     static String localpart(String raw) throws InvalidJidException {
         checkRaw(raw, "localpart");
-        String prepared;
-        try {
-            prepared = PrecisProfiles.USERNAME_CASE_MAPPED.enforce(raw);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidJidException("invalid localpart: " + e.getMessage());
-        }
+        String prepared = isPrintableAscii(raw, '!') ? asciiLowerCase(raw) : enforceLocalpart(raw);
         // Checked after enforcement: width mapping can turn e.g. FULLWIDTH COMMERCIAL AT into '@'.
         for (int i = 0; i < prepared.length(); i++) {
             if (FORBIDDEN_IN_LOCALPART.indexOf(prepared.charAt(i)) >= 0) {
@@ -42,14 +37,63 @@ final class JidParts {
 
     static String resourcepart(String raw) throws InvalidJidException {
         checkRaw(raw, "resourcepart");
-        String prepared;
+        String prepared = isPrintableAscii(raw, ' ') ? raw : enforceResourcepart(raw);
+        checkLength(prepared, "resourcepart");
+        return prepared;
+    }
+
+    /*
+     * Fast paths. Printable ASCII is what nearly every JID is made of, and PRECIS does nothing to it but what is done
+     * here (JidPartsFastPathTest compares both ways on every such string it draws): in the IdentifierClass of the
+     * UsernameCaseMapped profile (RFC 8265 §3.3) the characters U+0021 to U+007E are valid (ASCII7, RFC 8264 §9.11),
+     * width mapping and NFC leave them as they are, and case mapping is ASCII lower-casing; the FreeformClass of the
+     * OpaqueString profile (RFC 8265 §4.2) also allows U+0020 and maps nothing in ASCII. Anything else takes the full
+     * path.
+     */
+
+    static String enforceLocalpart(String raw) throws InvalidJidException {
         try {
-            prepared = PrecisProfiles.OPAQUE_STRING.enforce(raw);
+            return PrecisProfiles.USERNAME_CASE_MAPPED.enforce(raw);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJidException("invalid localpart: " + e.getMessage());
+        }
+    }
+
+    static String enforceResourcepart(String raw) throws InvalidJidException {
+        try {
+            return PrecisProfiles.OPAQUE_STRING.enforce(raw);
         } catch (IllegalArgumentException e) {
             throw new InvalidJidException("invalid resourcepart: " + e.getMessage());
         }
-        checkLength(prepared, "resourcepart");
-        return prepared;
+    }
+
+    /** Every character between {@code lowest} and U+007E. */
+    static boolean isPrintableAscii(String s, char lowest) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < lowest || c > '~') return false;
+        }
+        return true;
+    }
+
+    /**
+     * A domain of NR-LDH labels only (RFC 5890 §2.3.1: letters, digits and inner hyphens, 1 to 63 characters, no
+     * "??--"), lower-cased, which is what IDNA's conversions make of it; null when the full path must decide.
+     */
+    static String ldhDomain(String s) {
+        int labelStart = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : '.';
+            if (c == '.') {
+                int len = i - labelStart;
+                if (len == 0 || len > 63 || s.charAt(labelStart) == '-' || s.charAt(i - 1) == '-') return null;
+                if (len >= 4 && s.charAt(labelStart + 2) == '-' && s.charAt(labelStart + 3) == '-') return null;
+                labelStart = i + 1;
+            } else if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c >= 'A' && c <= 'Z')) {
+                return null;
+            }
+        }
+        return asciiLowerCase(s);
     }
 
     static String domainpart(String raw) throws InvalidJidException {
@@ -65,6 +109,15 @@ final class JidParts {
         if (s.isEmpty() || s.endsWith(".")) {
             throw new InvalidJidException("empty domainpart or label");
         }
+        String ldh = ldhDomain(s);
+        if (ldh != null) {
+            checkLength(ldh, "domainpart");
+            return ldh;
+        }
+        return idnDomain(s);
+    }
+
+    static String idnDomain(String s) throws InvalidJidException {
         String ascii;
         try {
             ascii = IDN.toASCII(s, IDN.USE_STD3_ASCII_RULES);
