@@ -51,7 +51,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
-import org.apache.pekko.stream.javadsl.Tcp;
+import io.rookery.node.net.TcpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,13 +65,13 @@ public final class RookeryNode implements AutoCloseable {
     private final CqlSession cql;
     private final Sweeper sweeper;
     private final AccountService accounts;
-    private final List<Tcp.ServerBinding> bindings;
+    private final List<TcpServer.Binding> bindings;
     private final int starttlsPort;
     private final int directTlsPort;
     private final int adminPort;
 
     private RookeryNode(RookerySettings settings, ActorSystem<Void> system, CassandraLauncher.Handle cassandra,
-            CqlSession cql, Sweeper sweeper, AccountService accounts, List<Tcp.ServerBinding> bindings, int starttlsPort, int directTlsPort,
+            CqlSession cql, Sweeper sweeper, AccountService accounts, List<TcpServer.Binding> bindings, int starttlsPort, int directTlsPort,
             int adminPort) {
         this.settings = settings;
         this.system = system;
@@ -187,16 +187,22 @@ public final class RookeryNode implements AutoCloseable {
             modules.provide(accounts);
             SessionServices services = new SessionServices(s, router, ssl != null, metrics, onlineSessions);
             C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);
-            List<Tcp.ServerBinding> bindings = new ArrayList<>();
+            // Last: the sessions have closed their streams by then; whatever is still connected is closed.
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseActorSystemTerminate(), "close-c2s-transport",
+                    () -> {
+                        listener.close();
+                        return CompletableFuture.completedFuture(Done.getInstance());
+                    });
+            List<TcpServer.Binding> bindings = new ArrayList<>();
             int starttls = -1;
             int direct = -1;
             if (s.c2s().starttls().enabled()) {
-                Tcp.ServerBinding b = await(listener.bind(s.c2s().starttls(), false).toCompletableFuture());
+                TcpServer.Binding b = listener.bind(s.c2s().starttls(), false);
                 bindings.add(b);
                 starttls = b.localAddress().getPort();
             }
             if (s.c2s().directTls().enabled() && ssl != null) {
-                Tcp.ServerBinding b = await(listener.bind(s.c2s().directTls(), true).toCompletableFuture());
+                TcpServer.Binding b = listener.bind(s.c2s().directTls(), true);
                 bindings.add(b);
                 direct = b.localAddress().getPort();
             }
@@ -282,7 +288,7 @@ public final class RookeryNode implements AutoCloseable {
         CoordinatedShutdown cs = CoordinatedShutdown.get(system);
         cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-c2s", () -> {
             List<CompletableFuture<?>> unbinds = new ArrayList<>();
-            for (Tcp.ServerBinding b : bindings) unbinds.add(b.unbind().toCompletableFuture());
+            for (TcpServer.Binding b : bindings) unbinds.add(b.unbind().toCompletableFuture());
             unbinds.add(admin.unbind().toCompletableFuture());
             return CompletableFuture.allOf(unbinds.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
         });

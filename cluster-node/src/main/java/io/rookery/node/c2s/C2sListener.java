@@ -9,7 +9,6 @@ import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.stanza.StreamError;
 import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xml.StreamHeader;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import io.rookery.protocol.xml.ParserLimits;
 import javax.net.ssl.SSLContext;
@@ -20,7 +19,9 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.stream.javadsl.RunnableGraph;
+import org.apache.pekko.stream.Materializer;
+import io.rookery.node.net.TcpServer;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +47,13 @@ public final class C2sListener implements ConnectionStage.Context {
     private final UnauthenticatedConnections unauthenticated;
     private final RateLimitedLog refusedLog = new RateLimitedLog();
     private final ParseBudget parseBudget;
+    private final TcpServer transport;
 
     public C2sListener(ActorSystem<?> system, RookerySettings.C2sSettings settings, SSLContext sslContext,
-            Sweeper sweeper, SessionServices services) {
+            Sweeper sweeper, SessionServices services) throws java.io.IOException {
         this.system = system;
+        this.transport = new TcpServer("rookery-c2s-io", settings.ioThreads(), Materializer.matFromSystem(system),
+                settings.closeTimeout());
         this.settings = settings;
         this.sslContext = sslContext;
         this.sweeper = sweeper;
@@ -66,19 +70,27 @@ public final class C2sListener implements ConnectionStage.Context {
         sweeper.alsoSweep(services.authThrottle()::sweep);
     }
 
-    public CompletionStage<Tcp.ServerBinding> bind(RookerySettings.Listener listener, boolean directTls) {
-        // One stage blueprint per listener; each connection materializes its own logic from it.
+    /**
+     * Listens for clients: every connection runs the same graph, this listener's {@link ConnectionStage} joined with
+     * the transport's socket stage, built once here and materialized per connection.
+     */
+    public TcpServer.Binding bind(RookerySettings.Listener listener, boolean directTls) throws java.io.IOException {
         ConnectionStage stage = new ConnectionStage(this, directTls);
-        Flow<ByteString, ByteString, NotUsed> perConnection = Flow.fromGraph(stage);
-        // Sink.foreach takes one connection at a time: the hand-over to the stage is never shared.
-        return Tcp.get(system).bind(listener.iface(), listener.port())
-                .to(Sink.foreach(connection -> accept(connection, stage, perConnection, directTls)))
-                .run(system);
+        RunnableGraph<NotUsed> perConnection = transport.graph(Flow.fromGraph(stage));
+        return transport.bind(listener.iface(), listener.port(), settings.acceptBacklog(),
+                connection -> accept(connection, stage, perConnection, directTls));
     }
 
-    private void accept(Tcp.IncomingConnection connection, ConnectionStage stage,
-            Flow<ByteString, ByteString, NotUsed> perConnection, boolean directTls) {
-        java.net.InetAddress ip = connection.remoteAddress().getAddress();
+    /** Stops the transport's threads and closes what is still connected; at the very end of a shutdown. */
+    public void close() {
+        transport.close();
+    }
+
+    /** On the accepting thread, one connection at a time: the hand-overs to the stages are never shared. */
+    private void accept(TcpServer.Accepted connection, ConnectionStage stage, RunnableGraph<NotUsed> perConnection,
+            boolean directTls) {
+        java.net.InetSocketAddress remote = connection.remoteAddress();
+        java.net.InetAddress ip = remote == null ? null : remote.getAddress();
         long address = ip == null ? AddressKey.UNKNOWN : AddressKey.of(ip);
         if (!unauthenticated.tryAcquire(address)) {
             refuse(connection, address, directTls);
@@ -86,15 +98,15 @@ public final class C2sListener implements ConnectionStage.Context {
         }
         stage.handOver(address);
         try {
-            connection.handleWith(perConnection, system);
+            connection.run(perConnection);
         } catch (RuntimeException e) {
             unauthenticated.release(address);
             stage.unclaimed();
             throw e;
         }
         if (stage.unclaimed() != AddressKey.UNKNOWN) {
-            // The materializer no longer creates logics inside handleWith: addresses would go to the wrong
-            // connections. Never seen with Pekko 1.2; the slot is given back so that the address is not locked out.
+            // The materializer no longer creates logics inside run: addresses would go to the wrong connections.
+            // Never seen with Pekko 1.2; the slot is given back so that the address is not locked out.
             unauthenticated.release(address);
             LOG.error("c2s-address-handover-failed address={}", AddressKey.format(address));
         }
@@ -107,7 +119,7 @@ public final class C2sListener implements ConnectionStage.Context {
      * policy-violation (§4.9.3.12) with the policy in the text. On the direct TLS port nothing can be said
      * without a TLS handshake, whose cost is what the limit saves: that connection is closed at once.
      */
-    private void refuse(Tcp.IncomingConnection connection, long address, boolean directTls) {
+    private void refuse(TcpServer.Accepted connection, long address, boolean directTls) {
         NodeMetrics metrics = services.metrics();
         metrics.listener(directTls).refusedUnauthenticated();
         long lines = refusedLog.event(System.nanoTime());
@@ -116,17 +128,18 @@ public final class C2sListener implements ConnectionStage.Context {
                     + " refused-since-last-line={}", directTls ? "direct_tls" : "starttls", AddressKey.format(address),
                     unauthenticated.max(), lines);
         }
-        Source<ByteString, NotUsed> answer = Source.empty();
-        if (!directTls) {
-            metrics.streamError(StreamErrorCondition.POLICY_VIOLATION.elementName());
-            answer = Source.single(ByteString.fromString(
-                    new StreamHeader(null, services.domain(), services.newStreamId(), "1.0", "en", Namespaces.CLIENT)
-                            .toOpeningXml()
-                            + new StreamError(StreamErrorCondition.POLICY_VIOLATION, REFUSAL_TEXT).toXml()
-                            + "</stream:stream>"));
+        if (directTls) {
+            connection.close();
+            return;
         }
+        metrics.streamError(StreamErrorCondition.POLICY_VIOLATION.elementName());
+        Source<ByteString, NotUsed> answer = Source.single(ByteString.fromString(
+                new StreamHeader(null, services.domain(), services.newStreamId(), "1.0", "en", Namespaces.CLIENT)
+                        .toOpeningXml()
+                        + new StreamError(StreamErrorCondition.POLICY_VIOLATION, REFUSAL_TEXT).toXml()
+                        + "</stream:stream>"));
         // Whatever the client sends is read and dropped; the connection closes once the answer is written.
-        connection.handleWith(Flow.fromSinkAndSource(Sink.ignore(), answer), system);
+        connection.run(transport.graph(Flow.fromSinkAndSource(Sink.ignore(), answer)));
     }
 
     @Override

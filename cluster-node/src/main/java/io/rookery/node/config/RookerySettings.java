@@ -47,7 +47,10 @@ public record RookerySettings(
             int maxUnauthenticatedPerAddress,
             AuthThrottleSettings authThrottle,
             long parseBudgetBytes,
-            Duration accountLookupTimeout) {}
+            Duration accountLookupTimeout,
+            int ioThreads,
+            int acceptBacklog,
+            Duration closeTimeout) {}
 
     /**
      * {@code rookery.c2s.auth-throttle}: failed SASL attempts per account and per client address beyond
@@ -138,7 +141,11 @@ public record RookerySettings(
                         authThrottle(c2s.getConfig("auth-throttle"), c2s.getDuration("negotiation-timeout")),
                         range(c2s.getBytes("parse-budget"), 0, 1L << 40, "rookery.c2s.parse-budget"),
                         durationRange(c2s.getDuration("account-lookup-timeout"), Duration.ofMillis(100),
-                                Duration.ofMinutes(5), "rookery.c2s.account-lookup-timeout")),
+                                Duration.ofMinutes(5), "rookery.c2s.account-lookup-timeout"),
+                        range(c2s.getInt("io-threads"), 1, 64, "rookery.c2s.io-threads"),
+                        range(c2s.getInt("accept-backlog"), 1, 65535, "rookery.c2s.accept-backlog"),
+                        durationRange(c2s.getDuration("close-timeout"), Duration.ofMillis(100),
+                                Duration.ofMinutes(5), "rookery.c2s.close-timeout")),
                 new TlsSettings(c.getString("tls.keystore"), c.getString("tls.keystore-password")),
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),
