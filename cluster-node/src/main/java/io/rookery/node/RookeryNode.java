@@ -170,8 +170,10 @@ public final class RookeryNode implements AutoCloseable {
             SSLContext ssl = sslContext(s);
             Sweeper sweeper = new Sweeper(s.c2s());
             system.systemActorOf(sweeper.behavior(), "c2s-sweeper", Props.empty());
+            Duration flushInterval = s.cluster().onlineSessionsFlush();
             OnlineSessions onlineSessions = new OnlineSessions(cql, s.cassandra().keyspace(),
-                    LostSessions.incarnation(cluster.selfMember().uniqueAddress()), metrics);
+                    LostSessions.incarnation(cluster.selfMember().uniqueAddress()), metrics,
+                    flushLater(system, flushInterval));
             onlineSessions.started();
             // A node that leaves cleanly closed its sessions: it forgets its own record (a crashed one is forgotten
             // by the survivor that cleans up after it).
@@ -243,6 +245,11 @@ public final class RookeryNode implements AutoCloseable {
     }
 
     /** pekko-management (health, membership, Cluster Bootstrap's contact point) when enabled; -1 otherwise. */
+    private static io.rookery.node.cluster.OnlineSessionWrites.Scheduler flushLater(ActorSystem<Void> system,
+            Duration interval) {
+        return flush -> system.scheduler().scheduleOnce(interval, flush, system.executionContext());
+    }
+
     private static int startManagement(ActorSystem<Void> system, RookerySettings s) throws Exception {
         if (!s.managementEnabled() && !s.cluster().bootstrap()) return -1;
         org.apache.pekko.http.javadsl.model.Uri uri =

@@ -66,7 +66,7 @@ final class AwaitingBind extends SessionState {
         s.send(Stanzas.iqResult(m.iq(), payload));
         s.become(Established.INSTANCE);
         s.listener.sessionEstablished();
-        if (s.services.onlineSessions() != null) s.services.onlineSessions().bound(s.full);
+        if (s.services.onlineSessions() != null) s.onlineBucket = (byte) s.services.onlineSessions().bound(s.full);
         s.clock.established = true;
         s.control(ConnectionStage.Out.ESTABLISHED);
         return s.processed();

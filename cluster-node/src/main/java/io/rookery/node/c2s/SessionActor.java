@@ -115,6 +115,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     /** XEP-0077 accounts this connection registered before authenticating; a byte, so that it fits the object's
      * existing padding: every session carries it. */
     byte registrations;
+    /** The bucket of this session's record among the node's online sessions (see OnlineSessions). */
+    byte onlineBucket;
     /** SASL succeeded (§6.4.6): the restarted stream offers binding. */
     boolean authenticated;
     /** The user (bare): the candidate while SASL looks up credentials, then the authenticated one; the bound full
@@ -387,7 +389,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     private void leave() {
         if (full != null && established()) {
             listener.sessionEnded();
-            if (services.onlineSessions() != null) services.onlineSessions().unbound(full);
+            if (services.onlineSessions() != null) services.onlineSessions().unbound(full, onlineBucket);
             endDirectedPresence();
             services.router().user(user).tell(new UserEntity.UnbindResource(full.resource(), context.getSelf()));
             unbinding = true;

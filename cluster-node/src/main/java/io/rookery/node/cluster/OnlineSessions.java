@@ -2,6 +2,10 @@ package io.rookery.node.cluster;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.rookery.node.metrics.NodeMetrics;
@@ -14,9 +18,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The sessions each node incarnation holds, in Cassandra (tables online_sessions and online_nodes). A session's node
- * writes its row when the resource is bound and deletes it when it is unbound, without waiting for either; after a
- * node is lost, a survivor reads what it held ({@link LostSessions}). One write per login and one per logout: the
- * price of contacts learning that a crashed node's users went offline.
+ * writes its row when the resource is bound and deletes it when it is unbound, without waiting for either, in
+ * batches ({@link OnlineSessionWrites}: one write per bucket and flush window, not one per login); after a node is
+ * lost, a survivor reads what it held ({@link LostSessions}). The price of contacts learning that a crashed node's
+ * users went offline.
  */
 public final class OnlineSessions {
     static final int BUCKETS = 64;
@@ -34,49 +39,60 @@ public final class OnlineSessions {
     private final PreparedStatement nodeStarted;
     private final PreparedStatement nodeGone;
     private final PreparedStatement nodes;
+    private final OnlineSessionWrites writes;
 
-    /** {@code self}: this node's incarnation (address and uid), so a restarted node never mixes with its past. */
-    public OnlineSessions(CqlSession session, String keyspace, String self, NodeMetrics metrics) {
+    /**
+     * {@code self}: this node's incarnation (address and uid), so a restarted node never mixes with its past;
+     * {@code scheduler}: runs a flush of the queued writes after the flush interval.
+     */
+    public OnlineSessions(CqlSession session, String keyspace, String self, NodeMetrics metrics,
+            OnlineSessionWrites.Scheduler scheduler) {
         this.session = session;
         this.metrics = metrics;
         this.self = self;
         String t = keyspace + ".online_sessions";
-        this.insert = session.prepare("INSERT INTO " + t + " (node, bucket, jid, resource) VALUES (?, ?, ?, ?)");
-        this.delete = session.prepare("DELETE FROM " + t + " WHERE node = ? AND bucket = ? AND jid = ? AND resource = ?");
+        this.insert = session.prepare("INSERT INTO " + t + " (node, bucket, jid, resource) VALUES (?, ?, ?, ?)"
+                + " USING TIMESTAMP ?");
+        this.delete = session.prepare("DELETE FROM " + t + " USING TIMESTAMP ? WHERE node = ? AND bucket = ?"
+                + " AND jid = ? AND resource = ?");
         this.listBucket = session.prepare("SELECT jid, resource FROM " + t + " WHERE node = ? AND bucket = ?");
         this.dropBucket = session.prepare("DELETE FROM " + t + " WHERE node = ? AND bucket = ?");
         this.nodeStarted = session.prepare("INSERT INTO " + keyspace + ".online_nodes (node, started_at) VALUES (?, ?)");
         this.nodeGone = session.prepare("DELETE FROM " + keyspace + ".online_nodes WHERE node = ?");
         this.nodes = session.prepare("SELECT node FROM " + keyspace + ".online_nodes");
+        this.writes = new OnlineSessionWrites(BUCKETS, this::write, scheduler,
+                failure -> metrics.cassandraError("online-session-write"));
     }
 
     public String self() {
         return self;
     }
 
-    static int bucket(Jid bare) {
-        return Math.floorMod(bare.toString().hashCode(), BUCKETS);
-    }
 
     /** Registers this node incarnation; called once at start, before any session binds. */
     public void started() {
         session.execute(nodeStarted.bind(self, Instant.now()));
     }
 
-    public void bound(Jid full) {
-        Jid bare = full.bare();
-        session.executeAsync(insert.bind(self, bucket(bare), bare.toString(), full.resource()))
-                .whenComplete((rs, failure) -> failed(failure, "online-session-write"));
+    /** Records a bound resource; returns the bucket of its record, for {@link #unbound}. */
+    public int bound(Jid full) {
+        return writes.bound(full.bare().toString(), full.resource());
     }
 
-    public void unbound(Jid full) {
-        Jid bare = full.bare();
-        session.executeAsync(delete.bind(self, bucket(bare), bare.toString(), full.resource()))
-                .whenComplete((rs, failure) -> failed(failure, "online-session-delete"));
+    public void unbound(Jid full, int bucket) {
+        writes.unbound(bucket, full.bare().toString(), full.resource());
     }
 
-    private void failed(Throwable failure, String operation) {
-        if (failure != null) metrics.cassandraError(operation);
+    private CompletionStage<?> write(int bucket, List<OnlineSessionWrites.Op> ops) {
+        List<BatchableStatement<?>> statements = new ArrayList<>(ops.size());
+        for (OnlineSessionWrites.Op op : ops) {
+            statements.add(op.insert()
+                    ? insert.bind(self, bucket, op.jid(), op.resource(), op.micros())
+                    : delete.bind(op.micros(), self, bucket, op.jid(), op.resource()));
+        }
+        // One partition: an unlogged batch is a single write of all its rows.
+        return session.executeAsync(statements.size() == 1 ? (Statement<?>) statements.get(0)
+                : BatchStatement.newInstance(DefaultBatchType.UNLOGGED, statements));
     }
 
     /** Node incarnations that registered and were not cleaned up after. */
@@ -98,8 +114,9 @@ public final class OnlineSessions {
         });
     }
 
-    /** Forgets a lost node incarnation once its sessions were dealt with. */
+    /** Forgets a lost node incarnation once its sessions were dealt with; this node's own when it leaves. */
     public CompletionStage<Void> forget(String node) {
+        if (node.equals(self)) writes.close();
         List<CompletableFuture<?>> parts = new ArrayList<>(BUCKETS + 1);
         for (int b = 0; b < BUCKETS; b++) parts.add(session.executeAsync(dropBucket.bind(node, b)).toCompletableFuture());
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))

@@ -21,7 +21,8 @@ public record RookerySettings(
         MetricsSettings metrics,
         AdminSettings admin) {
 
-    public record ClusterSettings(boolean bootstrap, java.time.Duration lostSessionsDelay) {}
+    public record ClusterSettings(boolean bootstrap, java.time.Duration lostSessionsDelay,
+            java.time.Duration onlineSessionsFlush) {}
 
     public record Listener(boolean enabled, String iface, int port) {}
 
@@ -163,7 +164,9 @@ public record RookerySettings(
                         cas.getString("keyspace"),
                         cas.getString("replication"),
                         cas.getBoolean("apply-schema")),
-                new ClusterSettings(c.getBoolean("cluster.bootstrap"), c.getDuration("cluster.lost-sessions-delay")),
+                new ClusterSettings(c.getBoolean("cluster.bootstrap"), c.getDuration("cluster.lost-sessions-delay"),
+                        durationRange(c.getDuration("cluster.online-sessions-flush-interval"), Duration.ofMillis(1),
+                                Duration.ofSeconds(10), "rookery.cluster.online-sessions-flush-interval")),
                 c.getBoolean("management.enabled"),
                 metrics(c.getConfig("metrics")),
                 new AdminSettings(c.getString("admin.interface"),
