@@ -144,11 +144,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     }
 
     /**
-     * Pekko's Tcp gives the flow that handles a connection no way to learn the connection's address, and a stage
-     * object per connection to carry it would stay reachable from its logic for the connection's life (with its
-     * traversal builder, about a hundred bytes). The materializer creates the logic synchronously inside
-     * {@code IncomingConnection.handleWith}, so the listener hands the address over here right before that call, on
-     * the same thread, and checks with {@link #unclaimed} right after it that the logic took it.
+     * Every connection of a listener runs the same pre-built graph, so the client's address cannot be built into it,
+     * and a stage object per connection to carry it would stay reachable from its logic for the connection's life
+     * (with its traversal builder, about a hundred bytes). The materializer creates the logic synchronously inside
+     * the graph's {@code run}, so the listener hands the address over here right before that call, on the same
+     * thread, and checks with {@link #unclaimed} right after it that the logic took it.
      */
     void handOver(long address) {
         handedOver = address;

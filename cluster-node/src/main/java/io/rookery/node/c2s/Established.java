@@ -139,9 +139,10 @@ final class Established extends SessionState {
         }
         if (refusedByFilters(s, message, to)) return;
         s.services.router().route(message, to);
-        if ("chat".equals(message.attr("type")) && !s.user.equals(to.bare())) {
-            // XEP-0280 §7: the account copies it to the user's other carbons-enabled resources, if any. Messages
-            // to the user's own JIDs are copied on receipt instead.
+        if (s.sentCopies && "chat".equals(message.attr("type")) && !s.user.equals(to.bare())) {
+            // XEP-0280 §7: the account copies it to the user's other carbons-enabled resources. Messages to the
+            // user's own JIDs are copied on receipt instead. Only while the account said it wants them: without
+            // another carbons-enabled resource the message costs no hop to the sender's own entity.
             s.services.router().user(s.user).tell(new UserEntity.SentMessage(s.full.resource(), message));
         }
     }
@@ -166,6 +167,8 @@ final class Established extends SessionState {
 
     @Override
     Behavior<Message> onEntityStopped(SessionActor s) {
+        // The restarted entity tells again whether it wants this session's sent messages.
+        s.sentCopies = false;
         Jid bound = s.full;
         Element presence = s.ownPresence;
         int flags = s.resourceFlags;

@@ -117,6 +117,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     byte registrations;
     /** The bucket of this session's record among the node's online sessions (see OnlineSessions). */
     byte onlineBucket;
+    /** The account wants the chat messages this session sends (SessionProtocol.SentCopies). */
+    boolean sentCopies;
     /** SASL succeeded (§6.4.6): the restarted stream offers binding. */
     boolean authenticated;
     /** The user (bare): the candidate while SASL looks up credentials, then the authenticated one; the bound full

@@ -28,6 +28,10 @@ abstract class SessionState {
             s.mirror(p);
             return s;
         }
+        if (m instanceof SessionProtocol.SentCopies c) {
+            s.sentCopies = c == SessionProtocol.SentCopies.WANTED;
+            return s;
+        }
         if (m instanceof SessionActor.CredentialsLoaded c) return onCredentials(s, c);
         if (m instanceof SessionActor.SaslAdmitted a) return onSaslAdmitted(s, a);
         if (m instanceof SessionActor.SaslFailureDue f) return onSaslFailureDue(s, f);

@@ -47,5 +47,6 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(UserEntity.SessionLost.class, 227);
         registry.register(SessionProtocol.Unbound.class, 228);
         registry.register(SessionProtocol.PartMirrored.class, 229);
+        registry.register(SessionProtocol.SentCopies.class, 230);
     }
 }

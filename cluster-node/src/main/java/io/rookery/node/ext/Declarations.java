@@ -10,6 +10,7 @@ import java.util.Map;
 
 /** What one module declared; filled by {@link XmppModule#declare}, read by the core. */
 public final class Declarations {
+    private int sentWhenOthersHave;
     private final Map<IqKey, IqHandler> iq = new LinkedHashMap<>();
     private final List<Xep> xeps = new ArrayList<>();
     private final List<StreamFeature> streamFeatures = new ArrayList<>();
@@ -102,7 +103,27 @@ public final class Declarations {
     /** The module is told of every event of this hook. */
     public <E> Declarations on(Hook<E> hook, HookHandler<E> handler) {
         hooks.computeIfAbsent(hook, h -> new ArrayList<>()).add(handler);
+        if (hook == Hook.STANZA_SENT) sentWhenOthersHave = ALL_SENT;
         return this;
+    }
+
+    /**
+     * The module is told of the messages a resource sends ({@link Hook#STANZA_SENT}) only while another resource of
+     * the account has one of these {@link ResourceFlags} (XEP-0280 sent carbons: {@link ResourceFlags#CARBONS}).
+     * Otherwise the sessions do not tell the account of their messages at all: a hop less per message.
+     */
+    public Declarations onSent(int otherResourceFlags, HookHandler<Hook.StanzaSent> handler) {
+        hooks.computeIfAbsent(Hook.STANZA_SENT, h -> new ArrayList<>()).add(handler);
+        if (sentWhenOthersHave != ALL_SENT) sentWhenOthersHave |= otherResourceFlags;
+        return this;
+    }
+
+    /** Every sent message is wanted (a module declared STANZA_SENT with {@link #on}). */
+    static final int ALL_SENT = -1;
+
+    /** The other resources' flags for which sent messages are wanted, {@link #ALL_SENT}, or 0 for none. */
+    int sentWhenOthersHave() {
+        return sentWhenOthersHave;
     }
 
     Map<Hook<?>, List<HookHandler<?>>> hooks() {

@@ -24,6 +24,7 @@ import java.util.TreeSet;
  * Built once at start; afterwards read-only and shared by every session and entity of the node.
  */
 public final class Modules implements ServerInfo {
+    private int sentCopiesMask;
     /** XEPs the core implements itself, outside any module (the README's table lists them too). */
     public static final List<Xep> CORE_XEPS = List.of(new Xep("XEP-0368", "", "direct TLS on port 5223"),
             new Xep("XEP-0440", "1.0.0", "channel-binding types announced (tls-server-end-point) when"
@@ -130,6 +131,12 @@ public final class Modules implements ServerInfo {
                 filters.add(f);
             }
             coreFeatures.addAll(d.coreFeatures());
+            int sent = d.sentWhenOthersHave();
+            if (sent == Declarations.ALL_SENT || sentCopiesMask == Declarations.ALL_SENT) {
+                sentCopiesMask = sent == 0 ? sentCopiesMask : Declarations.ALL_SENT;
+            } else {
+                sentCopiesMask |= sent;
+            }
             d.hooks().forEach((hook, handlers) -> hooks.computeIfAbsent(hook, h -> new ArrayList<>()).addAll(handlers));
             xeps.addAll(d.xeps());
             for (StreamFeature f : d.streamFeatures()) {
@@ -270,6 +277,14 @@ public final class Modules implements ServerInfo {
     /** The parts sessions keep a copy of (those an enabled module filters by), in module order. */
     public List<PartKey<?>> mirroredParts() {
         return mirroredParts;
+    }
+
+    /**
+     * When the account wants the chat messages a resource sends (see {@link Declarations#onSent}): -1 always, 0
+     * never, else while another resource has one of these {@link ResourceFlags}.
+     */
+    public int sentCopiesMask() {
+        return sentCopiesMask;
     }
 
     /** Whether any enabled module handles this hook: the core builds no event for a hook nobody listens to. */

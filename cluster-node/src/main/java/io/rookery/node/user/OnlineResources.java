@@ -25,6 +25,8 @@ final class OnlineResources {
         Element presence;
         int priority;
         int flags; // ResourceFlags
+        /** What this resource's session was last told with {@link SessionProtocol.SentCopies}. */
+        boolean sentCopies;
 
         Resource(ActorRef<SessionProtocol.Message> session) {
             this.session = session;
@@ -164,6 +166,28 @@ final class OnlineResources {
     void setFlags(String resource, int set, int cleared) {
         Resource r = resources == null ? null : resources.get(resource);
         if (r != null) r.flags = (r.flags | set) & ~cleared;
+    }
+
+    /**
+     * Tells each session whose answer changed whether the account wants the chat messages it sends: {@code mask}
+     * as {@link io.rookery.node.ext.Modules#sentCopiesMask}. Call after every bind, unbind and flag change.
+     */
+    void refreshSentCopies(int mask) {
+        if (resources == null || mask == 0) return;
+        resources.forEach((name, r) -> {
+            boolean wanted = mask == -1 || othersHave(name, mask);
+            if (wanted != r.sentCopies) {
+                r.sentCopies = wanted;
+                r.session.tell(wanted ? SessionProtocol.SentCopies.WANTED : SessionProtocol.SentCopies.NOT_WANTED);
+            }
+        });
+    }
+
+    private boolean othersHave(String resource, int mask) {
+        for (Map.Entry<String, Resource> e : resources.entrySet()) {
+            if ((e.getValue().flags & mask) != 0 && !e.getKey().equals(resource)) return true;
+        }
+        return false;
     }
 
     /** The bound resources as the modules see them. */

@@ -40,4 +40,12 @@ public final class SessionProtocol {
      * connection is gone may stop.
      */
     public enum Unbound implements Message, KryoSerializable { INSTANCE }
+
+    /**
+     * Whether the account wants the chat messages this session sends (for the modules' STANZA_SENT hook: another
+     * resource has carbons on, or a module takes every sent message). A session starts without and tells its
+     * account of sent messages only while wanted, so that a message costs no hop to the sender's own entity when
+     * nothing there would use it. Sent at bind when wanted, and whenever it changes.
+     */
+    public enum SentCopies implements Message, KryoSerializable { WANTED, NOT_WANTED }
 }

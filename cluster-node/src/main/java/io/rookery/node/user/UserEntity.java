@@ -350,6 +350,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         IqOutcome handled = router.modules().handle(AddressKind.OWN_ACCOUNT, iq, view(state));
         if (handled != null) {
             online.setFlags(cmd.resource(), handled.flagsSet(), handled.flagsCleared());
+            if ((handled.flagsSet() | handled.flagsCleared()) != 0) refreshSentCopies();
             return run(handled, reply -> online.sendTo(cmd.resource(), reply));
         }
         online.sendTo(cmd.resource(), Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
@@ -453,7 +454,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             ActorRef<SessionProtocol.Message> session) {
         boolean bound = session.equals(online.sessionOf(resource));
         if (online.unbind(resource, session)) broadcastToSubscribers(state, online.unavailableOf(resource));
-        if (bound) hook(Hook.RESOURCE_UNBOUND, state, resource);
+        if (bound) {
+            refreshSentCopies();
+            hook(Hook.RESOURCE_UNBOUND, state, resource);
+        }
         armPassivation();
         return Effect().noReply();
     }
@@ -491,6 +495,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         }
         watch(cmd.resource(), cmd.session());
         sendMirrors(state, cmd.session());
+        refreshSentCopies();
         timers.cancel(Passivate.INSTANCE);
         context.getLog().info("session-reattached jid={} resource={}", jid, cmd.resource());
         Bound bound = new Bound(cmd.resource(), context.getSelf());
@@ -498,6 +503,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         // gets them now, as at initial presence.
         HookOutcome stored = online.available(cmd.resource()) ? offlineDelivery(state, cmd.resource()) : HookOutcome.NONE;
         return effect(stored).thenReply(cmd.replyTo(), s -> bound);
+    }
+
+    private void refreshSentCopies() {
+        online.refreshSentCopies(router.modules().sentCopiesMask());
     }
 
     /** Death watch on a bound session, so a session lost with its node (no unbind) is unbound all the same. */
@@ -517,6 +526,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         if (replaced != null) context.unwatch(replaced);
         watch(cmd.resource(), cmd.session());
         sendMirrors(state, cmd.session());
+        refreshSentCopies();
         timers.cancel(Passivate.INSTANCE);
         hook(Hook.RESOURCE_BOUND, state, cmd.resource());
         return Effect().reply(cmd.replyTo(), new Bound(cmd.resource(), context.getSelf()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.rookery.node.user.SingleNode.Session;
+import io.rookery.node.user.SessionProtocol;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.Namespaces;
 import io.rookery.protocol.xml.Element;
@@ -188,5 +189,46 @@ class CarbonsTest {
         List<io.rookery.protocol.xml.Node> children = new ArrayList<>(message.children());
         children.add(child);
         return message.withChildren(children);
+    }
+
+    /** The next message the session's probe gets, whatever it is (nothing is passed over). */
+    private static SessionProtocol.Message next(Session s) {
+        return s.probe().receiveMessage();
+    }
+
+    private void ownIq(Jid user, Session s, String what) {
+        Element iq = Element.builder("iq", Namespaces.CLIENT).attr("from", s.jid().toString()).attr("type", "set")
+                .attr("id", what).child(Element.of(what, CARBONS)).build();
+        node.router.user(user).tell(new UserEntity.OwnIq(s.jid().resource(), iq));
+    }
+
+    private static void expectResult(Session s) {
+        SessionProtocol.Message m = next(s);
+        assertEquals("result", ((SessionProtocol.Deliver) m).stanza().attr("type"), m::toString);
+    }
+
+    @Test
+    void aSessionIsToldToReportItsSentMessagesOnlyWhileAnotherResourceHasCarbons() {
+        Jid carol = node.newAccount("carol");
+        Session x = node.bind(carol, "x");
+        Session y = node.bind(carol, "y");
+        // Nobody has carbons: neither session is told anything, so neither sends its messages to the account.
+        ownIq(carol, x, "enable");
+        expectResult(x);
+        // x enabled carbons: y's messages are now wanted (to copy them to x), x's own still are not.
+        assertEquals(SessionProtocol.SentCopies.WANTED, next(y));
+        ownIq(carol, y, "enable");
+        // The entity tells before it answers: x's sent messages are wanted now that y has carbons too.
+        assertEquals(SessionProtocol.SentCopies.WANTED, next(x));
+        expectResult(y);
+        ownIq(carol, x, "disable");
+        // Only x had something to change for y (x no longer has carbons); y keeps carbons, so x is still wanted.
+        assertEquals(SessionProtocol.SentCopies.NOT_WANTED, next(y));
+        expectResult(x);
+        Session z = node.bind(carol, "z");
+        assertEquals(SessionProtocol.SentCopies.WANTED, next(z), "a new resource is told at bind");
+        node.unbind(y);
+        assertEquals(SessionProtocol.SentCopies.NOT_WANTED, next(x));
+        assertEquals(SessionProtocol.SentCopies.NOT_WANTED, next(z));
     }
 }

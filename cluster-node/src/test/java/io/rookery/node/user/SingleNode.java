@@ -216,7 +216,10 @@ public final class SingleNode implements AutoCloseable {
         Element nextStanza() {
             while (true) {
                 SessionProtocol.Message m = probe.receiveMessage();
-                if (m instanceof SessionProtocol.PartMirrored || m == SessionProtocol.Unbound.INSTANCE) continue;
+                if (m instanceof SessionProtocol.PartMirrored || m == SessionProtocol.Unbound.INSTANCE
+                        || m instanceof SessionProtocol.SentCopies) {
+                    continue;
+                }
                 if (m instanceof SessionProtocol.Deliver d) return d.stanza();
                 throw new AssertionError("expected a stanza, got " + m);
             }

@@ -38,7 +38,7 @@ public final class CarbonsModule implements XmppModule {
                 .discoFeature(Discoverable.SERVER, Carbons.NS)
                 .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "enable", Carbons.NS, r -> toggle(r, true))
                 .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "disable", Carbons.NS, r -> toggle(r, false))
-                .on(Hook.STANZA_SENT, e -> counted(copies, copies("sent", e.account(), e.stanza(),
+                .onSent(ResourceFlags.CARBONS, e -> counted(copies, copies("sent", e.account(), e.stanza(),
                         List.of(e.resource())), "sent"))
                 .on(Hook.STANZA_RECEIVED, e -> counted(copies, copies("received", e.account(), e.stanza(),
                         e.deliveredTo()), "received"));
