@@ -40,6 +40,8 @@ public final class OnlineSessions {
     private final PreparedStatement nodeGone;
     private final PreparedStatement nodes;
     private final OnlineSessionWrites writes;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OnlineSessions.class);
+    private final io.rookery.node.limits.RateLimitedLog failureLog = new io.rookery.node.limits.RateLimitedLog();
 
     /**
      * {@code self}: this node's incarnation (address and uid), so a restarted node never mixes with its past;
@@ -60,8 +62,7 @@ public final class OnlineSessions {
         this.nodeStarted = session.prepare("INSERT INTO " + keyspace + ".online_nodes (node, started_at) VALUES (?, ?)");
         this.nodeGone = session.prepare("DELETE FROM " + keyspace + ".online_nodes WHERE node = ?");
         this.nodes = session.prepare("SELECT node FROM " + keyspace + ".online_nodes");
-        this.writes = new OnlineSessionWrites(BUCKETS, this::write, scheduler,
-                failure -> metrics.cassandraError("online-session-write"));
+        this.writes = new OnlineSessionWrites(BUCKETS, this::write, scheduler, this::writeFailed);
     }
 
     public String self() {
@@ -72,6 +73,15 @@ public final class OnlineSessions {
     /** Registers this node incarnation; called once at start, before any session binds. */
     public void started() {
         session.execute(nodeStarted.bind(self, Instant.now()));
+    }
+
+    private void writeFailed(Throwable failure) {
+        metrics.cassandraError("online-session-write");
+        long lines = failureLog.event(System.nanoTime());
+        if (lines > 0) {
+            LOG.warn("online-session-write-failed node={} failures-since-last-line={} error={}", self, lines,
+                    failure.toString());
+        }
     }
 
     /** Records a bound resource; returns the bucket of its record, for {@link #unbound}. */
