@@ -114,11 +114,11 @@ public final class Declarations {
      */
     public Declarations onSent(int otherResourceFlags, HookHandler<Hook.StanzaSent> handler) {
         hooks.computeIfAbsent(Hook.STANZA_SENT, h -> new ArrayList<>()).add(handler);
-        if (sentWhenOthersHave != ALL_SENT) sentWhenOthersHave |= otherResourceFlags;
+        sentWhenOthersHave |= otherResourceFlags;
         return this;
     }
 
-    /** Every sent message is wanted (a module declared STANZA_SENT with {@link #on}). */
+    /** Every sent message is wanted (a module declared STANZA_SENT with {@link #on}); every bit set, so a union stays it. */
     static final int ALL_SENT = -1;
 
     /** The other resources' flags for which sent messages are wanted, {@link #ALL_SENT}, or 0 for none. */

@@ -131,12 +131,8 @@ public final class Modules implements ServerInfo {
                 filters.add(f);
             }
             coreFeatures.addAll(d.coreFeatures());
-            int sent = d.sentWhenOthersHave();
-            if (sent == Declarations.ALL_SENT || sentCopiesMask == Declarations.ALL_SENT) {
-                sentCopiesMask = sent == 0 ? sentCopiesMask : Declarations.ALL_SENT;
-            } else {
-                sentCopiesMask |= sent;
-            }
+            // ALL_SENT is every bit set, so one module that wants every sent message makes the union all of them.
+            sentCopiesMask |= d.sentWhenOthersHave();
             d.hooks().forEach((hook, handlers) -> hooks.computeIfAbsent(hook, h -> new ArrayList<>()).addAll(handlers));
             xeps.addAll(d.xeps());
             for (StreamFeature f : d.streamFeatures()) {

@@ -57,6 +57,19 @@ class ModulesTest {
     }
 
     @Test
+    void sentMessagesAreWantedAsTheModulesDeclare() {
+        // Carbons: only while another resource has carbons on.
+        assertEquals(io.rookery.node.ext.ResourceFlags.CARBONS, load(Map.of()).sentCopiesMask());
+        assertEquals(0, load(Map.of("rookery.modules.carbons.enabled", false)).sentCopiesMask());
+        // A module that takes every sent message makes them all wanted, whatever the order of the modules.
+        Map<String, Object> archive = new java.util.HashMap<>(ProbeModule.enabledWith("archive"));
+        archive.put("rookery.modules.probe.every-sent-message", true);
+        assertEquals(-1, load(archive).sentCopiesMask());
+        archive.put("rookery.modules.carbons.enabled", false);
+        assertEquals(-1, load(archive).sentCopiesMask());
+    }
+
+    @Test
     void aModuleSwitchedOffAnswersNothingAndIsNotAdvertised() {
         Modules off = load(Map.of("rookery.modules.version.enabled", false));
         Element reply = off.answer(AddressKind.SERVER, get("query", SoftwareVersion.NS));

@@ -30,6 +30,10 @@ public final class ProbeModule implements XmppModule {
                 throw new IllegalArgumentException(e);
             }
         }
+        if (context.config().hasPath("every-sent-message") && context.config().getBoolean("every-sent-message")) {
+            // As an archive would: every message the user's resources send, whatever the other resources asked.
+            d.on(io.rookery.node.ext.Hook.STANZA_SENT, e -> io.rookery.node.ext.HookOutcome.NONE);
+        }
         d.discoFeature(Discoverable.SERVER, NS)
                 .streamFeature(StreamFeature.always(StreamFeature.Step.AFTER_AUTHENTICATION,
                         "<probe xmlns='" + NS + "'/>"))
