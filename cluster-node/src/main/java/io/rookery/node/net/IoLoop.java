@@ -122,6 +122,17 @@ public final class IoLoop {
         }
     }
 
+    /** Connections whose sockets are still registered here (asked on the loop thread; for tests). */
+    java.util.concurrent.CompletableFuture<Integer> openConnections() {
+        java.util.concurrent.CompletableFuture<Integer> count = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> {
+            int n = 0;
+            for (SelectionKey key : selector.keys()) if (key.isValid() && key.attachment() instanceof NioConnection) n++;
+            count.complete(n);
+        });
+        return count;
+    }
+
     /** Stops the loop and closes every channel still registered with it; waits at most five seconds. */
     public void close() {
         stopping = true;

@@ -73,6 +73,8 @@ public final class SocketStage extends GraphStage<FlowShape<ByteString, ByteStri
         private ByteBuffer unwritten;
         private boolean closing;
         private boolean closed;
+        /** The client's end (or a read error) has been seen: there is nothing left to wait for when closing. */
+        private boolean inputEnded;
 
         Logic(NioConnection socket) {
             super(shape);
@@ -122,11 +124,13 @@ public final class SocketStage extends GraphStage<FlowShape<ByteString, ByteStri
             } else if (event == NioConnection.Signal.WRITABLE) {
                 flush();
             } else if (event == NioConnection.Signal.END_OF_INPUT) {
+                inputEnded = true;
                 if (closing) closeSocket(false);
                 else if (!isClosed(out)) complete(out);
             } else if (event == NioConnection.Signal.CLOSE_TIMEOUT) {
                 closeSocket(false);
             } else if (event instanceof IOException e) {
+                inputEnded = true;
                 if (closing) closeSocket(false);
                 else if (!isClosed(out)) fail(out, e);
             }
@@ -159,6 +163,11 @@ public final class SocketStage extends GraphStage<FlowShape<ByteString, ByteStri
             if (closing || closed) return;
             closing = true;
             if (!isClosed(out)) complete(out);
+            if (inputEnded) {
+                // The client closed first (the usual end of a stream): both ends are done.
+                closeSocket(false);
+                return;
+            }
             socket.shutdownOutput();
             socket.discardInput();
             AsyncCallback<Object> timeout = createAsyncCallback(this::event);

@@ -112,6 +112,13 @@ public final class TcpServer implements AutoCloseable {
         return listening;
     }
 
+    /** Connections whose sockets are still open, over all loops (for tests). */
+    int openConnections() throws Exception {
+        int n = 0;
+        for (IoLoop loop : loops) n += loop.openConnections().get(5, TimeUnit.SECONDS);
+        return n;
+    }
+
     @Override
     public void close() {
         for (IoLoop loop : loops) loop.close();

@@ -65,7 +65,12 @@ class TcpServerTest {
     }
 
     private TcpServer.Binding serve(Flow<ByteString, ByteString, NotUsed> handler) throws IOException {
-        server = new TcpServer("test-io", 2, materializer, Duration.ofSeconds(2));
+        return serve(handler, Duration.ofSeconds(2));
+    }
+
+    private TcpServer.Binding serve(Flow<ByteString, ByteString, NotUsed> handler, Duration closeTimeout)
+            throws IOException {
+        server = new TcpServer("test-io", 2, materializer, closeTimeout);
         RunnableGraph<NotUsed> graph = server.graph(handler);
         return server.bind("127.0.0.1", 0, 128, accepted -> accepted.run(graph));
     }
@@ -143,6 +148,22 @@ class TcpServerTest {
             s.shutdownOutput();
             assertEquals("received 12345", new String(readToEnd(s.getInputStream()), StandardCharsets.US_ASCII));
         }
+    }
+
+    @Test
+    void aClientThatClosedFirstIsNotKeptWaitingForTheCloseTimeout() throws Exception {
+        TcpServer.Binding binding = serve(Flow.<ByteString>create()
+                .fold(0L, (n, b) -> n + b.size())
+                .map(n -> ByteString.fromString("received " + n)), Duration.ofSeconds(60));
+        try (Socket s = connect(binding)) {
+            s.getOutputStream().write(new byte[10]);
+            s.shutdownOutput();
+            assertEquals("received 10", new String(readToEnd(s.getInputStream()), StandardCharsets.US_ASCII));
+        }
+        // The client's end came before ours: the socket is closed at once, not after the 60 s close timeout.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.openConnections() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+        assertEquals(0, server.openConnections());
     }
 
     @Test
