@@ -74,12 +74,17 @@ public final class RookeryCassandraJournal extends CassandraJournal {
     @Override
     public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
         Future<Seq<Try<BoxedUnit>>> written = super.asyncWriteMessages(messages);
+        java.util.List<String> ids = new java.util.ArrayList<>(messages.size());
         scala.collection.Iterator<AtomicWrite> it = messages.iterator();
         while (it.hasNext()) {
             String id = it.next().persistenceId();
+            ids.add(id);
             writing.put(id, written);
-            FutureConverters.asJava(written).whenComplete((r, failure) -> writing.remove(id, written));
         }
+        // One callback for the whole call: every write passes through here.
+        FutureConverters.asJava(written).whenComplete((r, failure) -> {
+            for (String id : ids) writing.remove(id, written);
+        });
         return written;
     }
 
