@@ -84,6 +84,47 @@ class CassandraLauncherTest {
         }
     }
 
+    /**
+     * Cassandra's approximate clock, left to itself, is refreshed by a task on its ScheduledFastTasks thread every
+     * 2 ms: 500 wake-ups a second on a node that has nothing to do. The launcher switches it to the precise clock. Its
+     * thread's context switches over two seconds count the wake-ups: about 1,000 with the task, a handful without.
+     */
+    @Test
+    @Order(1)
+    void noTaskWakesTheIdleChildEveryFewMilliseconds() throws Exception {
+        Path tasks = Path.of("/proc", Long.toString(cassandra.pid()), "task");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(tasks), "needs Linux's /proc");
+        long before = fastTaskSwitches(tasks);
+        Thread.sleep(2_000);
+        long after = fastTaskSwitches(tasks);
+        System.out.printf("ScheduledFastTasks woke %d times in 2 s%n", after - before);
+        assertTrue(after - before < 100, "ScheduledFastTasks woke " + (after - before) + " times in 2 s");
+    }
+
+    /** Voluntary context switches of the child's ScheduledFastTasks threads (their names are cut to 15 chars). */
+    private static long fastTaskSwitches(Path tasks) throws IOException {
+        long switches = 0;
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String name;
+                List<String> status;
+                try {
+                    name = Files.readString(thread.resolve("comm")).trim();
+                    status = Files.readAllLines(thread.resolve("status"));
+                } catch (IOException ended) {
+                    continue; // the thread ended between the listing and the read
+                }
+                if (!name.startsWith("ScheduledFastTa")) continue;
+                for (String line : status) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) {
+                        switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+            }
+        }
+        return switches;
+    }
+
     @Test
     @Order(2)
     void appliesTheSchemaOnceAndRecordsEachVersionOnce() {
