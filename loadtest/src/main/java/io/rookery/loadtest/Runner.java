@@ -359,7 +359,8 @@ final class Runner {
             messages = new RunResult.Messages(options.rate, sendSeconds, sent,
                     sendSeconds > 0 ? sent / sendSeconds : 0, received,
                     sendSeconds > 0 ? received / sendSeconds : 0, sent - received, metrics.bounced.sum(),
-                    metrics.bounceConditions(), metrics.duplicates.sum(), reporter.messageLatency());
+                    metrics.bounceConditions(), metrics.duplicates.sum(), reporter.messageLatency(),
+                    reporter.messageLatencyFromDue());
         }
         RunResult.Presences presences = null;
         if (options.scenario == Options.Scenario.PRESENCE_CHURN) {
