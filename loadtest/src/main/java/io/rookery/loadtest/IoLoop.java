@@ -183,6 +183,7 @@ final class IoLoop implements Runnable {
 
     private void sendDueMessages(long now) {
         long n = Math.min(sendPacer.due(now), MAX_PER_TICK);
+        long first = sendPacer.done();
         for (long i = 0; i < n && !online.isEmpty(); i++) {
             Session from = online.get(random.nextInt(online.size()));
             if (targets == null) {
@@ -192,7 +193,7 @@ final class IoLoop implements Runnable {
             String to = pickTarget(from.jid);
             if (to == null) break;
             long seq = localSeq++ * loopCount + index; // disjoint across loops without sharing a counter
-            from.sendChat(to, seq);
+            from.sendChat(to, seq, sendPacer.dueAt(first + i));
         }
         // Messages that found no sender count as offered and not sent: the achieved rate shows them.
         sendPacer.took(n);

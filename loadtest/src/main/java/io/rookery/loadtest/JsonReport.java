@@ -126,6 +126,7 @@ final class JsonReport {
         j.endObject();
         j.field("duplicates", m.duplicates());
         latency(j.name("latencyMs"), m.latency());
+        latency(j.name("latencyFromDueMs"), m.latencyFromDue());
         j.endObject();
     }
 

@@ -64,6 +64,8 @@ final class Metrics {
 
     private final Recorder[] phases = new Recorder[Phase.values().length];
     final Recorder messageLatency = new Recorder(HIGHEST_MICROS, DIGITS);
+    /** The same messages timed from when the pacer meant them to leave: the generator's own lateness included. */
+    final Recorder messageLatencyFromDue = new Recorder(HIGHEST_MICROS, DIGITS);
     private final ConcurrentHashMap<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> failureExamples = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> bounceConditions = new ConcurrentHashMap<>();
@@ -116,9 +118,18 @@ final class Metrics {
 
     /** A message of ours arrived; sentNanos is the System.nanoTime() its sender wrote into the body. */
     void messageReceived(long seq, long sentNanos, long nowNanos) {
+        messageReceived(seq, sentNanos, 0, nowNanos);
+    }
+
+    /**
+     * A message of ours arrived that its sender wrote lateNanos after it was due; latency from the write goes to
+     * {@link #messageLatency}, from when it was due to {@link #messageLatencyFromDue}.
+     */
+    void messageReceived(long seq, long sentNanos, long lateNanos, long nowNanos) {
         if (seen.add(seq)) {
             received.increment();
             record(messageLatency, nowNanos - sentNanos);
+            record(messageLatencyFromDue, nowNanos - sentNanos + Math.max(0, lateNanos));
         } else {
             duplicates.increment();
         }

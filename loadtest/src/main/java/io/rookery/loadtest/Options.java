@@ -56,6 +56,8 @@ final class Options {
         {"roster", "off", "login-storm, idle, chat: on | off: fetch the roster after bind, before initial presence, as clients do; a login counts once the roster arrived"},
         {"body-size", "0", "chat: extra characters of padding in each message body"},
         {"grace", "10s", "chat, presence-churn: how long to wait for stanzas in flight after sending stops"},
+        {"settle", "0s", "chat: how long to wait after the logins before sending, so that the server's work on the"
+                + " login storm stays out of the latency"},
         {"contacts", "", "presence-churn, roster: roster size K of every user, mutual 'both' subscriptions with"
                 + " the K/2 users before and after it (default: 100, at most --users - 1)"},
         {"roster-setup", "on", "presence-churn, roster: on | off: establish the subscriptions before measuring (off:"
@@ -94,6 +96,7 @@ final class Options {
     final boolean roster;
     final int bodySize;
     final Duration grace;
+    final Duration settle;
     final Duration loginTimeout;
     final Duration timeout;
     final Duration progress;
@@ -176,6 +179,7 @@ final class Options {
         }
         bodySize = intIn(v, "body-size", 0, 100_000);
         grace = duration(v, "grace");
+        settle = duration(v, "settle");
         loginTimeout = duration(v, "login-timeout");
         if (loginTimeout.isZero()) throw new IllegalArgumentException("--login-timeout must be positive");
         progress = duration(v, "progress");
@@ -269,7 +273,7 @@ final class Options {
         double pace = scenario == Scenario.LOGIN_STORM ? rate : ramp;
         long loginSeconds = pace > 0 ? (long) Math.ceil(users / pace) : 0;
         if (scenario == Scenario.LOGIN_STORM) loginSeconds = Math.min(loginSeconds, duration.toSeconds());
-        Duration t = duration.plus(grace).plus(loginTimeout).plusSeconds(loginSeconds + 120);
+        Duration t = duration.plus(grace).plus(settle).plus(loginTimeout).plusSeconds(loginSeconds + 120);
         // Each extra round: its logins (or registrations) and one login timeout for the stragglers, plus a minute
         // for its own work. A large roster setup can take longer: pass --timeout then.
         if (create != Create.NONE) t = t.plus(loginTimeout).plusSeconds(60);

@@ -25,6 +25,8 @@ final class Reporter implements Runnable {
 
     private final List<Sample> samples = new ArrayList<>();
     private final Histogram messageTotal = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
+    private final Histogram messageFromDueTotal = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
+    private Histogram messageFromDueInterval;
     private final Map<Metrics.Phase, Histogram> phaseTotals = new EnumMap<>(Metrics.Phase.class);
     private Histogram messageInterval;
     private final Map<Metrics.Phase, Histogram> phaseIntervals = new EnumMap<>(Metrics.Phase.class);
@@ -92,6 +94,8 @@ final class Reporter implements Runnable {
     private synchronized void sample(long now) {
         messageInterval = metrics.messageLatency.getIntervalHistogram(messageInterval);
         messageTotal.add(messageInterval);
+        messageFromDueInterval = metrics.messageLatencyFromDue.getIntervalHistogram(messageFromDueInterval);
+        messageFromDueTotal.add(messageFromDueInterval);
         for (Metrics.Phase p : Metrics.Phase.values()) {
             Histogram h = metrics.phase(p).getIntervalHistogram(phaseIntervals.get(p));
             phaseIntervals.put(p, h);
@@ -173,6 +177,10 @@ final class Reporter implements Runnable {
 
     synchronized LatencySummary messageLatency() {
         return LatencySummary.of(messageTotal);
+    }
+
+    synchronized LatencySummary messageLatencyFromDue() {
+        return LatencySummary.of(messageFromDueTotal);
     }
 
     synchronized Map<Metrics.Phase, LatencySummary> phaseLatencies() {

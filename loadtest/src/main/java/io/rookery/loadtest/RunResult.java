@@ -25,10 +25,13 @@ record RunResult(String scenario, Map<String, String> options, String startedAt,
      * @param achievedRate messages actually sent per second of the send phase
      * @param lost         sent but not received by the end of the grace period (bounced ones included)
      * @param bounced      answered with an error stanza
+     * @param latency      from the sender's write to the receiver's parse
+     * @param latencyFromDue from when the pacer meant the message to leave to the receiver's parse: the generator's
+     *                     own lateness included (corrected for coordinated omission)
      */
     record Messages(double offeredRate, double sendSeconds, long sent, double achievedRate, long received,
             double deliveredRate, long lost, long bounced, Map<String, Long> bounceConditions, long duplicates,
-            LatencySummary latency) {}
+            LatencySummary latency, LatencySummary latencyFromDue) {}
 
     /**
      * Present for the presence-churn scenario only.

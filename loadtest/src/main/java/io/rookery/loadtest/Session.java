@@ -417,7 +417,12 @@ class Session extends Connection {
         try {
             long seq = Long.parseLong(body, BODY_PREFIX.length(), sp, 10);
             long sentNanos = Long.parseLong(body, sp + 1, end < 0 ? body.length() : end, 10);
-            loop.metrics.messageReceived(seq, sentNanos, now);
+            long lateNanos = 0;
+            if (end > 0 && end + 1 < body.length() && Character.isDigit(body.charAt(end + 1))) {
+                int lateEnd = body.indexOf(' ', end + 1);
+                lateNanos = Long.parseLong(body, end + 1, lateEnd < 0 ? body.length() : lateEnd, 10);
+            }
+            loop.metrics.messageReceived(seq, sentNanos, lateNanos, now);
         } catch (NumberFormatException ignored) {
             // not one of ours after all
         }
@@ -445,13 +450,17 @@ class Session extends Connection {
         }
     }
 
-    /** A chat message to {@code to} carrying seq and the send time (read by whichever session receives it). */
-    void sendChat(String to, long seq) {
+    /**
+     * A chat message to {@code to} carrying seq, the send time and how late the send is against dueNanos, the time
+     * the pacer meant it to leave (read by whichever session receives it): {@code lt1 SEQ NANOTIME LATENANOS}.
+     */
+    void sendChat(String to, long seq, long dueNanos) {
         if (state != State.ONLINE) return;
         StringBuilder sb = text().append("<message type='chat' to='");
         XmlWriter.escapeAttr(to, sb);
         sb.append("' id='m").append(seq).append("'><body>").append(BODY_PREFIX).append(seq).append(' ');
-        sb.append(System.nanoTime());
+        long now = System.nanoTime();
+        sb.append(now).append(' ').append(Math.max(0, now - dueNanos));
         int pad = loop.options.bodySize;
         if (pad > 0) {
             sb.append(' ');

@@ -36,6 +36,9 @@ final class TextSummary {
             line(sb, "  end-to-end latency ms: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (mean %s, %d samples)",
                     ms(s.p50Ms()), ms(s.p90Ms()), ms(s.p99Ms()), ms(s.p999Ms()), ms(s.maxMs()), ms(s.meanMs()),
                     s.count());
+            LatencySummary d = m.latencyFromDue();
+            line(sb, "  from when each was due ms: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (mean %s)",
+                    ms(d.p50Ms()), ms(d.p90Ms()), ms(d.p99Ms()), ms(d.p999Ms()), ms(d.maxMs()), ms(d.meanMs()));
         }
         RunResult.Presences p = r.presences();
         if (p != null) {

@@ -66,6 +66,12 @@ class LoadTestEndToEndTest {
             for (String field : List.of("p50", "p90", "p99", "p99_9", "max", "mean", "min")) {
                 assertTrue(run.at("messages", "latencyMs", field) instanceof Double, field);
             }
+            // Timed from when each was due, every message is at least as late as from its write.
+            assertEquals(sent, run.at("messages", "latencyFromDueMs", "count"));
+            for (String field : List.of("p50", "p99", "max", "mean", "min")) {
+                assertTrue((Double) run.at("messages", "latencyFromDueMs", field)
+                        >= (Double) run.at("messages", "latencyMs", field), field);
+            }
             assertEquals(200.0, run.at("messages", "offeredRate"));
             assertFalse(((List<?>) run.at("messages", "latencyMs", "percentiles")).isEmpty());
             assertFalse(((List<?>) run.at("timeline")).isEmpty());

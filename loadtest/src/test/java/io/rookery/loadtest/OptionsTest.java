@@ -34,8 +34,8 @@ class OptionsTest {
         Options o = Options.parse("--scenario=chat", "--host=10.0.0.2", "--port=5223", "--domain=example.org",
                 "--user=bot-%d-x", "--first=0", "--users=5000", "--password=pw", "--mechanism=plain", "--tls=off",
                 "--rate=250.5", "--duration=2m", "--ramp=100", "--concurrency=10", "--threads=3", "--resource=r",
-                "--presence=off", "--body-size=64", "--grace=500ms", "--login-timeout=1h", "--timeout=10m",
-                "--progress=2s", "--out=results/run1", "--scram-cache=off");
+                "--presence=off", "--body-size=64", "--grace=500ms", "--settle=3s", "--login-timeout=1h",
+                "--timeout=10m", "--progress=2s", "--out=results/run1", "--scram-cache=off");
         assertEquals("bot-0-x", o.userName(0));
         assertEquals(java.util.List.of("10.0.0.2"), o.hosts);
         assertEquals("PLAIN", o.mechanism);
@@ -44,6 +44,7 @@ class OptionsTest {
         assertEquals(250.5, o.rate);
         assertEquals(Duration.ofMinutes(2), o.duration);
         assertEquals(Duration.ofMillis(500), o.grace);
+        assertEquals(Duration.ofSeconds(3), o.settle);
         assertEquals(Duration.ofHours(1), o.loginTimeout);
         assertEquals(Duration.ofMinutes(10), o.timeout);
         assertEquals(3, o.threads);
@@ -63,6 +64,15 @@ class OptionsTest {
         assertFalse(o.presence);
         // logins are started for at most --duration (30s), then login-timeout (30s) + grace (10s) + 2m
         assertEquals(Duration.ofSeconds(30 + 30 + 30 + 10 + 120), o.timeout);
+    }
+
+    @Test
+    void chatSettlesNotAtAllByDefaultAndItsTimeoutCoversTheSettling() {
+        Options o = Options.parse("--scenario=chat", "--users=100", "--rate=10", "--duration=30s");
+        assertEquals(Duration.ZERO, o.settle);
+        Options settled = Options.parse("--scenario=chat", "--users=100", "--rate=10", "--duration=30s",
+                "--settle=5s");
+        assertEquals(o.timeout.plusSeconds(5), settled.timeout);
     }
 
     @Test

@@ -26,6 +26,40 @@ class PacerAndSeenSetTest {
     }
 
     @Test
+    void eachOperationIsDueAtTheTimeThePacerFirstCountsIt() {
+        Pacer p = new Pacer(1_000, 3); // an interval that is not a whole number of nanoseconds
+        assertEquals(1_000, p.dueAt(0));
+        for (long k = 1; k < 1_000; k++) {
+            long at = p.dueAt(k);
+            assertEquals(k, p.due(at - 1), "before operation " + k + " is due");
+            assertEquals(k + 1, p.due(at), "when operation " + k + " is due");
+        }
+        assertEquals(1_000, new Pacer(1_000, 0).dueAt(7), "unpaced: everything is due at the start");
+    }
+
+    @Test
+    void latencyFromWhenDueKeepsTheDelayOfAStalledGenerator() {
+        // 1,000 messages a second, and the generator stalls for 100 ms: the 101 messages due by then leave
+        // together, each arriving 1 ms after its write. Timed from the write, all took 1 ms; timed from when they
+        // were due, the first waited 100 ms more and the median 50 ms more (coordinated omission, left in).
+        Pacer p = new Pacer(0, 1000);
+        Metrics m = new Metrics();
+        long now = SECOND / 10;
+        long n = p.due(now);
+        assertEquals(101, n);
+        for (long i = 0; i < n; i++) {
+            long late = now - p.dueAt(p.done() + i);
+            m.messageReceived(i, now, late, now + TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        p.took(n);
+        org.HdrHistogram.Histogram fromWrite = m.messageLatency.getIntervalHistogram();
+        org.HdrHistogram.Histogram fromDue = m.messageLatencyFromDue.getIntervalHistogram();
+        assertEquals(1_000, fromWrite.getValueAtPercentile(99), 1);
+        assertEquals(51_000, fromDue.getValueAtPercentile(50), 100);
+        assertEquals(101_000, fromDue.getMaxValue(), 100);
+    }
+
+    @Test
     void aPacerBeforeItsStartHasOnlyTheFirstOperationDue() {
         assertEquals(1, new Pacer(5 * SECOND, 1000).due(0));
     }
