@@ -32,6 +32,8 @@ COMPONENTS = [
                                                "io/rookery/node/cluster"]),
     ("actor creation", ["ActorCell.create", "Children.makeChild", "actorOf", "systemActorOf"]),
     ("serialization", ["kryo", "Serializ"]),
+    ("Pekko remoting (Artery: framing, envelopes, TCP streams)", ["org/apache/pekko/remote"]),
+    ("Pekko cluster (gossip, failure detector, distributed data)", ["org/apache/pekko/cluster"]),
     ("logging", ["logback", "slf4j", "pekko/event"]),
     ("Pekko dispatch (mailboxes, dispatcher threads)",
      ["org/apache/pekko/dispatch", "org/apache/pekko/actor", "java/util/concurrent/ForkJoin"]),
