@@ -263,21 +263,24 @@ def port_free(port):
             return False
 
 
-def port_accepts(port):
+def port_accepts(port, host="127.0.0.1"):
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
+        with socket.create_connection((host, port), timeout=1):
             return True
     except OSError:
         return False
 
 
 def wait_for(what, predicate, timeout_s, proc=None):
+    """Polls predicate until it holds; proc, a process or a list of them, must not exit meanwhile."""
+    procs = [] if proc is None else proc if isinstance(proc, (list, tuple)) else [proc]
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         if predicate():
             return
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError("%s: the process exited with %s while starting" % (what, proc.returncode))
+        for p in procs:
+            if p.poll() is not None:
+                raise RuntimeError("%s: the process exited with %s while starting" % (what, p.returncode))
         time.sleep(0.5)
     raise RuntimeError("%s: not ready after %ds" % (what, timeout_s))
 
@@ -305,12 +308,16 @@ def kill_group(p, sig=signal.SIGKILL):
 
 
 def stop_process(p, name, timeout_s=60, sig=signal.SIGTERM):
-    """Sends sig to the process (its group after the timeout) and waits, bounded."""
-    if p is None or p.poll() is not None:
+    """Sends sig to the process (its group after the timeout) and waits, bounded; then ends what is left of its group."""
+    if p is None:
+        return
+    if p.poll() is not None:
+        kill_group(p)  # the process ended by itself: its children may not have
         return
     try:
         p.send_signal(sig)
     except ProcessLookupError:
+        kill_group(p)
         return
     try:
         p.wait(timeout=timeout_s)
