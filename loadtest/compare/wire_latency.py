@@ -33,7 +33,7 @@ START = b"<message"
 
 
 def percentile(sorted_xs, p):
-    """Nearest rank, as tsung-chat computes it."""
+    """Nearest rank: the smallest sample with at least p % of the samples at or below it (tsung-chat's too)."""
     if not sorted_xs:
         return None
     return sorted_xs[max(0, math.ceil(p / 100.0 * len(sorted_xs)) - 1)]
