@@ -22,10 +22,12 @@ import org.apache.pekko.util.ByteString;
  * actor to the stream, the stream's ask for more back to the actor) and each write two more.
  *
  * <p>Closing: when the inlet completes, what is still unwritten is written, then our end of the connection is
- * closed (FIN) and the socket read and dropped until the client closes its end or {@code closeTimeout} passes, so that
- * the client receives everything before the connection is gone (closing with unread input would reset it, and a
- * reset may discard what the client had not read yet). An inlet that fails resets the connection at once. The end
- * of the client's input completes the outlet; a read error fails it.
+ * closed (FIN) and the socket read and dropped until the client closes its end, so that the client receives
+ * everything before the connection is gone (closing with unread input would reset it, and a reset may discard what
+ * the client had not read yet). All of that within {@code closeTimeout} from the inlet's completion: a client that
+ * does not read its last bytes by then is reset, and what the stage still held for it is dropped, so that a client
+ * that stopped reading holds neither the socket nor a buffer for longer. An inlet that fails resets the connection
+ * at once. The end of the client's input completes the outlet; a read error fails it.
  *
  * <p>One stage serves a whole listener: {@link #handOver} gives it the socket of the connection being materialized,
  * as {@code ConnectionStage} gets its address, so that a connection's logic does not keep a stage object of its own.
@@ -75,6 +77,7 @@ public final class SocketStage extends GraphStage<FlowShape<ByteString, ByteStri
         private boolean closed;
         /** The client's end (or a read error) has been seen: there is nothing left to wait for when closing. */
         private boolean inputEnded;
+        private boolean closeTimerStarted;
 
         Logic(NioConnection socket) {
             super(shape);
@@ -88,6 +91,7 @@ public final class SocketStage extends GraphStage<FlowShape<ByteString, ByteStri
 
                 @Override
                 public void onUpstreamFinish() {
+                    startCloseTimer();
                     if (unwritten == null) finish();
                 }
 
@@ -128,7 +132,8 @@ public final class SocketStage extends GraphStage<FlowShape<ByteString, ByteStri
                 if (closing) closeSocket(false);
                 else if (!isClosed(out)) complete(out);
             } else if (event == NioConnection.Signal.CLOSE_TIMEOUT) {
-                closeSocket(false);
+                // Whatever is still unwritten will not be read: reset rather than keep it.
+                closeSocket(unwritten != null);
             } else if (event instanceof IOException e) {
                 inputEnded = true;
                 if (closing) closeSocket(false);
@@ -170,6 +175,13 @@ public final class SocketStage extends GraphStage<FlowShape<ByteString, ByteStri
             }
             socket.shutdownOutput();
             socket.discardInput();
+            startCloseTimer();
+        }
+
+        /** From the inlet's completion on, the connection has closeTimeout to end; once, however it started. */
+        private void startCloseTimer() {
+            if (closeTimerStarted) return;
+            closeTimerStarted = true;
             AsyncCallback<Object> timeout = createAsyncCallback(this::event);
             materializer().scheduleOnce(closeTimeout, () -> timeout.invoke(NioConnection.Signal.CLOSE_TIMEOUT));
         }

@@ -227,6 +227,35 @@ class TcpServerTest {
     }
 
     @Test
+    void aClientThatDoesNotReadTheLastBytesIsResetAfterTheCloseTimeout() throws Exception {
+        // The handler's last write (32 MiB, more than the kernel takes for a client that does not read) and its end
+        // come at once: the close timeout (2 s) runs from that end, not from the last byte leaving, so a client that
+        // stopped reading does not keep the socket and the unwritten bytes for ever.
+        int total = 32 << 20;
+        TcpServer.Binding binding = serve(Flow.fromSinkAndSource(Sink.ignore(),
+                Source.single(ByteString.fromArray(new byte[total]))));
+        try (Socket s = connect(binding)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.openConnections() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(1, server.openConnections(), "the connection is not served");
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.openConnections() > 0 && System.nanoTime() < deadline) Thread.sleep(100);
+            assertEquals(0, server.openConnections(), "the socket outlived the close timeout");
+            long received = 0;
+            boolean reset = false;
+            byte[] buf = new byte[1 << 16];
+            InputStream in = s.getInputStream();
+            try {
+                for (int n; (n = in.read(buf)) >= 0; ) received += n;
+            } catch (IOException e) {
+                reset = true;
+            }
+            assertTrue(received < total, "every byte arrived: " + received);
+            assertTrue(reset, "an orderly end after " + received + " of " + total + " bytes, not a reset");
+        }
+    }
+
+    @Test
     void afterUnbindNobodyConnects() throws Exception {
         TcpServer.Binding binding = serve(Flow.<ByteString>create());
         int port = binding.localAddress().getPort();
