@@ -27,6 +27,9 @@ final class CassandraConfigFiles {
                 "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
                 // SimpleSnitch reports datacenter1/rack1, the names the driver and the plugin config expect.
                 "endpoint_snitch: SimpleSnitch",
+                // The dynamic snitch ranks replicas by latency, recomputed every 100 ms on the ScheduledTasks thread:
+                // ten wake-ups a second of an idle node, for a choice a single node never has to make.
+                "dynamic_snitch: false",
                 "commitlog_sync: periodic",
                 "commitlog_sync_period: 10000ms",
                 "commitlog_segment_size: 8MiB",
