@@ -82,6 +82,14 @@ class TcpServerTest {
         return s;
     }
 
+    /** The server's open connections once they are {@code expected}, or after {@code seconds} whatever they are. */
+    private int awaitOpenConnections(int expected, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        int open;
+        while ((open = server.openConnections()) != expected && System.nanoTime() < deadline) Thread.sleep(50);
+        return open;
+    }
+
     private static byte[] readToEnd(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         in.transferTo(all);
@@ -161,9 +169,7 @@ class TcpServerTest {
             assertEquals("received 10", new String(readToEnd(s.getInputStream()), StandardCharsets.US_ASCII));
         }
         // The client's end came before ours: the socket is closed at once, not after the 60 s close timeout.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.openConnections() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
-        assertEquals(0, server.openConnections());
+        assertEquals(0, awaitOpenConnections(0, 5));
     }
 
     @Test
@@ -235,12 +241,8 @@ class TcpServerTest {
         TcpServer.Binding binding = serve(Flow.fromSinkAndSource(Sink.ignore(),
                 Source.single(ByteString.fromArray(new byte[total]))));
         try (Socket s = connect(binding)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (server.openConnections() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
-            assertEquals(1, server.openConnections(), "the connection is not served");
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (server.openConnections() > 0 && System.nanoTime() < deadline) Thread.sleep(100);
-            assertEquals(0, server.openConnections(), "the socket outlived the close timeout");
+            assertEquals(1, awaitOpenConnections(1, 5), "the connection is not served");
+            assertEquals(0, awaitOpenConnections(0, 10), "the socket outlived the close timeout");
             long received = 0;
             boolean reset = false;
             byte[] buf = new byte[1 << 16];
