@@ -2,55 +2,107 @@ package io.rookery.node.routing;
 
 import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.UserEntity;
+import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.xml.Element;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.DeadLetter;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.UnhandledMessage;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 
 /**
  * Gives messages a second chance when they reach a stopped actor. Cluster Sharding delivers at most once: a stanza
  * sent to a user's entity while its shard is handed to another node (a rolling restart, a rebalance) can arrive after
  * the entity stopped, and a stanza delivered to a session can arrive just after the session stopped. Both end as dead
- * letters on this node; this actor routes such messages again, a little later, through sharding (which then knows
- * the shard's new home) or through the user's entity (which then knows the session is gone and stores the message).
- * Each stanza is rescued at most {@link #MAX_RESCUES} times. Only messages and subscription presence are rescued:
- * they are what a user would miss; presence updates and iq are superseded or retried by clients.
+ * letters on this node. A stanza that reaches a shard while it hands off its entities is not even a dead letter: the
+ * shard leaves it unhandled. This actor routes such messages again, a little later, through sharding (which then
+ * knows the shard's new home) or through the user's entity (which then knows the session is gone and stores the
+ * message).
+ *
+ * <p>A node that is shutting down cannot do that itself: its shard region stops once its shards are handed off, and
+ * whatever it routes after that is lost. So while this node's coordinated shutdown runs, each stanza goes to the
+ * rescue actor of another node (found through the receptionist), which routes it there.
+ *
+ * <p>Each stanza is rescued at most {@link #MAX_RESCUES} times on each node. Only messages and subscription presence
+ * are rescued: they are what a user would miss; presence updates and iq are superseded or retried by clients.
  */
 public final class DeadLetterRescue {
     public static final int MAX_RESCUES = 3;
+    /** What every node's rescue actor registers under, for nodes that are shutting down. */
+    public static final ServiceKey<Rescue> KEY = ServiceKey.create(Rescue.class, "rookery-dead-letter-rescue");
     private static final Duration DELAY = Duration.ofMillis(500);
     private static final int REMEMBERED = 10_000;
 
     private DeadLetterRescue() {}
 
+    /** A stanza a node that is shutting down hands to this node to route. Crosses nodes (Kryo). */
+    public record Rescue(Element stanza, Jid to) implements KryoSerializable {}
+
     private record Retry(Element stanza, Jid to) implements NoSerializationVerificationNeeded {}
 
+    private record Peers(List<ActorRef<Rescue>> refs) implements NoSerializationVerificationNeeded {}
+
     public static Behavior<Object> create(Router router) {
-        return Behaviors.setup(ctx -> {
-            ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class,
-                    ctx.getSelf().narrow()));
-            // Stanzas rescued lately and how often, so one that keeps failing is given up.
-            Map<Element, Integer> rescued = new LinkedHashMap<>(256, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Element, Integer> eldest) {
-                    return size() > REMEMBERED;
-                }
-            };
-            return Behaviors.receive(Object.class)
-                    .onMessage(DeadLetter.class, d -> {
-                        Retry retry = retryFor(d.message());
-                        if (retry != null && rescued.merge(retry.stanza(), 1, Integer::sum) <= MAX_RESCUES) {
-                            ctx.getLog().debug("dead-letter-rescued to={}", retry.to());
-                            ctx.scheduleOnce(DELAY, ctx.getSelf(), retry);
+        return Behaviors.setup(ctx -> new Rescuer(ctx, router).behavior());
+    }
+
+    private static final class Rescuer {
+        private final ActorContext<Object> ctx;
+        private final Router router;
+        private final CoordinatedShutdown shutdown;
+        /** Stanzas rescued lately and how often, so one that keeps failing is given up. */
+        private final Map<Element, Integer> rescued = new LinkedHashMap<>(256, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Element, Integer> eldest) {
+                return size() > REMEMBERED;
+            }
+        };
+        /** The rescue actors of the other nodes, as the receptionist last listed them. */
+        private List<ActorRef<Rescue>> peers = List.of();
+
+        Rescuer(ActorContext<Object> ctx, Router router) {
+            this.ctx = ctx;
+            this.router = router;
+            var system = ctx.getSystem();
+            this.shutdown = CoordinatedShutdown.get(Adapter.toClassic(system));
+            ActorRef<Object> self = ctx.getSelf();
+            system.eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, self.narrow()));
+            system.eventStream().tell(new EventStream.Subscribe<>(UnhandledMessage.class, self.narrow()));
+            ActorRef<Rescue> selfAsRescue = self.narrow();
+            system.receptionist().tell(Receptionist.register(KEY, selfAsRescue));
+            system.receptionist().tell(Receptionist.subscribe(KEY, ctx.messageAdapter(Receptionist.Listing.class,
+                    listing -> {
+                        List<ActorRef<Rescue>> others = new ArrayList<>();
+                        for (ActorRef<Rescue> r : listing.getServiceInstances(KEY)) {
+                            if (!r.equals(selfAsRescue)) others.add(r);
                         }
+                        return new Peers(List.copyOf(others));
+                    })));
+        }
+
+        Behavior<Object> behavior() {
+            return Behaviors.receive(Object.class)
+                    .onMessage(DeadLetter.class, d -> rescue(retryFor(d.message()), true))
+                    .onMessage(UnhandledMessage.class, u -> rescue(retryFor(u.getMessage()), true))
+                    // Handed over by a node that is shutting down: routed here, never passed on again.
+                    .onMessage(Rescue.class, r -> rescue(new Retry(r.stanza(), r.to()), false))
+                    .onMessage(Peers.class, p -> {
+                        peers = p.refs();
                         return Behaviors.same();
                     })
                     .onMessage(Retry.class, r -> {
@@ -58,7 +110,23 @@ public final class DeadLetterRescue {
                         return Behaviors.same();
                     })
                     .build();
-        });
+        }
+
+        private Behavior<Object> rescue(Retry retry, boolean mayPassOn) {
+            if (retry == null || rescued.merge(retry.stanza(), 1, Integer::sum) > MAX_RESCUES) {
+                return Behaviors.same();
+            }
+            if (mayPassOn && !peers.isEmpty() && shutdown.getShutdownReason().isPresent()) {
+                // One peer per recipient, so the stanzas to one user keep their order.
+                ActorRef<Rescue> peer = peers.get(Math.floorMod(retry.to().bare().hashCode(), peers.size()));
+                ctx.getLog().debug("dead-letter-rescued to={} via={}", retry.to(), peer.path().address());
+                peer.tell(new Rescue(retry.stanza(), retry.to()));
+            } else {
+                ctx.getLog().debug("dead-letter-rescued to={}", retry.to());
+                ctx.scheduleOnce(DELAY, ctx.getSelf(), retry);
+            }
+            return Behaviors.same();
+        }
     }
 
     private static Retry retryFor(Object message) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.pekko.actor.DeadLetter;
+import org.apache.pekko.actor.UnhandledMessage;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
@@ -66,6 +67,21 @@ class DeadLetterRescueTest {
         Set<String> got = new HashSet<>();
         for (int i = 0; i < 3; i++) got.add(desk.nextStanza().attr("id"));
         assertEquals(Set.of("to-entity", "in-envelope", "to-session"), got);
+    }
+
+    @Test
+    void aMessageAShardLeftUnhandledWhileHandingOffIsDeliveredAfterAll() {
+        // A shard that hands off its entities handles nothing but their termination: what reaches it meanwhile is
+        // published as unhandled, not as a dead letter.
+        Jid alice = node.newAccount("alice");
+        Session desk = available(alice, "desk");
+        var system = node.testKit.system();
+        var nobody = Adapter.toClassic(system.deadLetters());
+        system.eventStream().tell(new EventStream.Publish<>(new UnhandledMessage(
+                new ShardingEnvelope<>(alice.toString(), new UserEntity.Deliver(chat(alice, "during-handoff"), alice)),
+                nobody, nobody)));
+
+        assertEquals("during-handoff", desk.nextStanza().attr("id"));
     }
 
     @Test

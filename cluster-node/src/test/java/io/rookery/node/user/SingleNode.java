@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
@@ -58,6 +59,15 @@ public final class SingleNode implements AutoCloseable {
 
     /** A node with these settings (for example a module of the test tree) over the usual ones. */
     public static SingleNode start(Config settings) {
+        return start(settings, null);
+    }
+
+    /** A second node with these settings that joins the cluster of {@code seed}. */
+    public static SingleNode join(Config settings, SingleNode seed) {
+        return start(settings, Cluster.get(seed.testKit.system()).selfMember().address());
+    }
+
+    private static SingleNode start(Config settings, Address seed) {
         Config config = settings.withFallback(ConfigFactory.parseString("""
                 pekko.actor.provider = cluster
                 pekko.remote.artery.canonical.port = 0
@@ -75,7 +85,7 @@ public final class SingleNode implements AutoCloseable {
         ActorTestKit testKit = ActorTestKit.create(config);
         ActorSystem<Void> system = testKit.system();
         Cluster cluster = Cluster.get(system);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        cluster.manager().tell(Join.create(seed == null ? cluster.selfMember().address() : seed));
         testKit.createTestProbe().awaitAssert(Duration.ofSeconds(30), () -> {
             assertEquals(MemberStatus.up(), cluster.selfMember().status());
             return null;
