@@ -21,6 +21,7 @@ public final class Declarations {
     private final List<Class<? extends KryoRegistrar>> registrars = new ArrayList<>();
     private final List<DeclaredFilter> filters = new ArrayList<>();
     private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
+    private final List<StreamExtension> streamExtensions = new ArrayList<>();
 
     record DeclaredFilter(PartKey<?> key, StanzaFilter<?> filter) {}
 
@@ -70,6 +71,16 @@ public final class Declarations {
     public <S> Declarations filter(PartKey<S> key, StanzaFilter<S> filter) {
         filters.add(new DeclaredFilter(key, filter));
         return this;
+    }
+
+    /** The module takes part in each client stream that sends it an element of its namespace. */
+    public Declarations streamExtension(StreamExtension extension) {
+        streamExtensions.add(extension);
+        return this;
+    }
+
+    List<StreamExtension> streamExtensions() {
+        return streamExtensions;
     }
 
     /** Switches on one of the core's optional behaviours while this module is enabled. */

@@ -41,6 +41,7 @@ public final class Modules implements ServerInfo {
     private final List<Declarations.DeclaredFilter> filters = new ArrayList<>();
     private final List<PartKey<?>> mirroredParts;
     private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
+    private final Map<String, StreamExtension> streamExtensions = new java.util.HashMap<>();
     private volatile AccountProvisioning accounts;
     /** Heap stores until the node provides its Cassandra ones (tests never do). */
     private volatile ModuleStores stores = ModuleStores.inMemory();
@@ -131,6 +132,12 @@ public final class Modules implements ServerInfo {
                 filters.add(f);
             }
             coreFeatures.addAll(d.coreFeatures());
+            for (StreamExtension x : d.streamExtensions()) {
+                if (streamExtensions.putIfAbsent(x.namespace(), x) != null) {
+                    throw new IllegalStateException("module '" + e.getKey() + "' extends streams with "
+                            + x.namespace() + ", which another module does already");
+                }
+            }
             // ALL_SENT is every bit set, so one module that wants every sent message makes the union all of them.
             sentCopiesMask |= d.sentWhenOthersHave();
             d.hooks().forEach((hook, handlers) -> hooks.computeIfAbsent(hook, h -> new ArrayList<>()).addAll(handlers));
@@ -266,6 +273,11 @@ public final class Modules implements ServerInfo {
     }
 
     /** Whether an enabled module switched this behaviour of the core on. */
+    /** The enabled module that answers top-level stream elements of this namespace, or null. */
+    public StreamExtension streamExtension(String namespace) {
+        return streamExtensions.get(namespace);
+    }
+
     public boolean enabled(CoreFeature feature) {
         return coreFeatures.contains(feature);
     }

@@ -1,0 +1,59 @@
+package io.rookery.node.ext;
+
+import io.rookery.protocol.xml.Element;
+import java.util.List;
+
+/**
+ * A module's part in a client's bound stream, for protocols that live on the stream rather than in stanzas (XEP-0198
+ * stream management): it answers the top-level elements of its namespace and sees every stanza that crosses the
+ * stream. Pure: it returns what the session writes, and the session writes it. A session keeps no state of the
+ * module until the client sends it an element that starts one ({@link #start}), so streams that never use it cost
+ * nothing.
+ */
+public interface StreamExtension {
+    /** The namespace of the top-level elements this module answers. */
+    String namespace();
+
+    /**
+     * An element of the namespace on a stream that has no state of this module yet. bound: the stream has bound a
+     * resource (RFC 6120 §7); before that only authentication has completed.
+     */
+    Outcome start(Element e, boolean bound);
+
+    /** What the session does: write xml (may be empty), then end the stream if streamError is set. */
+    record Outcome(String xml, String streamError, State state) {
+        public static Outcome write(String xml) {
+            return new Outcome(xml, null, null);
+        }
+
+        public static Outcome started(String xml, State state) {
+            return new Outcome(xml, null, state);
+        }
+
+        /** Ends the stream with this {@code <stream:error>} (its XML, with the stream prefix). */
+        public static Outcome streamError(String xml) {
+            return new Outcome("", xml, null);
+        }
+    }
+
+    /** The module's state in one stream, kept by the session. */
+    interface State {
+        /** The namespace of the extension this is the state of. */
+        String namespace();
+
+        /** A later element of the namespace. */
+        Outcome onElement(Element e);
+
+        /** The server took one more stanza from the client (it answered it, routed it or refused it). */
+        void handled();
+
+        /** A stanza is written to the client; returns what to write right after it, or null. */
+        String sent(Element stanza);
+
+        /** Too much is kept for the client: the session ends the stream (policy-violation). */
+        boolean overflowing();
+
+        /** The stream ended: what was written and never acknowledged, oldest first. */
+        List<Element> unacknowledged();
+    }
+}
