@@ -32,8 +32,13 @@ final class Established extends SessionState {
 
     @Override
     Behavior<Message> onElement(SessionActor s, Element e) {
-        if (!Stanzas.isStanza(e)) return s.streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, null);
+        if (!Stanzas.isStanza(e)) {
+            Behavior<Message> extended = s.streamElement(e, true);
+            return extended != null ? extended : s.streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, null);
+        }
         s.metrics.stanzaIn(e.name());
+        // XEP-0198: handled once taken here; an <r/> behind it is answered after this stanza was dealt with.
+        if (s.extension != null) s.extension.handled();
         Element stanza = e.withAttr("from", s.full.toString());
         String toAttr = stanza.attr("to");
         Jid to = null;

@@ -134,6 +134,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     Element ownPresence;
     int resourceFlags;
     int reattachAttempts;
+    /** A module's state in this stream (XEP-0198 acks); null until the client starts one. */
+    io.rookery.node.ext.StreamExtension.State extension;
     /** Unbind sent, its confirmation not yet received: stanzas may still arrive and are handed back. */
     boolean unbinding;
     private boolean connectionGone;
@@ -158,7 +160,11 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     @Override
     public Behavior<Message> receive(TypedActorContext<Message> ctx, Message msg) {
         try {
-            return state.receive(this, msg);
+            Behavior<Message> next = state.receive(this, msg);
+            if (extension != null && extension.overflowing() && state != Closed.INSTANCE) {
+                return streamError(StreamErrorCondition.POLICY_VIOLATION, "too many unacknowledged stanzas");
+            }
+            return next;
         } finally {
             flush();
         }
@@ -218,16 +224,45 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
 
     void send(Element stanza) {
         if ((pendingControls & ConnectionStage.Out.CLOSE) != 0) return; // nothing follows the closing tag
+        String after = null;
         if (established()) {
             metrics.stanzaOut(stanza.name());
-            if (handedBackIfUnwritten(stanza)) {
+            if (extension != null) {
+                // Kept until the client acknowledges it, which covers a write that never reached the socket.
+                after = extension.sent(stanza);
+            } else if (handedBackIfUnwritten(stanza)) {
                 if (pendingMessages == null) pendingMessages = new java.util.ArrayList<>(2);
                 pendingMessages.add(stanza);
             }
         }
         if (pendingXml == null) pendingXml = new StringBuilder(256);
         XmlWriter.write(stanza, Namespaces.CLIENT, pendingXml);
+        if (after != null) pendingXml.append(after);
     }
+
+    /**
+     * A top-level element that is not a stanza, for the module whose namespace it is (a stream extension, XEP-0198);
+     * null when no enabled module takes that namespace.
+     */
+    Behavior<Message> streamElement(Element e, boolean bound) {
+        io.rookery.node.ext.StreamExtension x = services.modules().streamExtension(e.namespace());
+        if (x == null) return null;
+        io.rookery.node.ext.StreamExtension.Outcome outcome;
+        if (extension != null && extension.namespace().equals(x.namespace())) {
+            outcome = extension.onElement(e);
+        } else {
+            outcome = x.start(e, bound);
+            // One extension's state per stream (XEP-0198 is the only one): a second one's is not kept.
+            if (outcome.state() != null && extension == null) extension = outcome.state();
+        }
+        if (!outcome.xml().isEmpty()) send(outcome.xml());
+        if (outcome.streamError() != null) {
+            sendHeader(null);
+            return close(outcome.streamError());
+        }
+        return processed();
+    }
+
 
     /**
      * What the account delivers elsewhere or stores when this session cannot take it (RFC 6121 §8.5.3.2.1): messages,
@@ -377,6 +412,27 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         return connectionGone && !unbinding && !draining ? Behaviors.stopped() : this;
     }
 
+    /**
+     * XEP-0198 §4: what the client never acknowledged is treated as sent to an unavailable resource. Messages go back
+     * to the account after the unbind (so it delivers them to another resource or stores them), requests are answered
+     * with service-unavailable (RFC 6121 §8.5.3.2.3 for an iq to a full JID that is gone); the rest is dropped.
+     */
+    private void handBackUnacknowledged() {
+        int count = 0;
+        for (Element stanza : extension.unacknowledged()) {
+            if (handedBackIfUnwritten(stanza)) {
+                services.router().user(user).tell(new UserEntity.Deliver(stanza, user.bare()));
+                count++;
+            } else if ("iq".equals(stanza.name())
+                    && ("get".equals(stanza.attr("type")) || "set".equals(stanza.attr("type")))
+                    && stanza.attr("from") != null) {
+                services.router().route(Stanzas.errorReply(stanza,
+                        StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
+            }
+        }
+        if (count > 0) metrics.c2sMessagesHandedBack(count);
+    }
+
     /** RFC 6121 §4.6.3: those who got directed presence learn the session became unavailable. */
     void endDirectedPresence() {
         if (directedTo == null || full == null) return;
@@ -395,7 +451,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             endDirectedPresence();
             services.router().user(user).tell(new UserEntity.UnbindResource(full.resource(), context.getSelf()));
             unbinding = true;
+            if (extension != null) handBackUnacknowledged();
         }
+        extension = null;
         full = null;
     }
 }

@@ -1,0 +1,124 @@
+package io.rookery.node.ext.sm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.rookery.node.ext.Modules;
+import io.rookery.node.ext.StreamExtension;
+import io.rookery.node.ext.StreamExtension.Outcome;
+import io.rookery.protocol.stanza.Namespaces;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.xep.sm.StreamManagement;
+import io.rookery.protocol.xml.Element;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** XEP-0198 as the module declares it to the core: the answers a stream gets, and the counts behind them. */
+class StreamManagementModuleTest {
+    private static StreamExtension extension(String settings) {
+        Modules modules = Modules.fromConfig(ConfigFactory.parseString(settings)
+                .withFallback(ConfigFactory.defaultReference()), Clock.systemUTC(), Instant.now());
+        return modules.streamExtension(StreamManagement.NS);
+    }
+
+    private static Element sm(String name, String... attrs) {
+        Element.Builder b = Element.builder(name, StreamManagement.NS);
+        for (int i = 0; i < attrs.length; i += 2) b.attr(attrs[i], attrs[i + 1]);
+        return b.build();
+    }
+
+    private static Element message(String id) {
+        return Element.builder("message", Namespaces.CLIENT).attr("id", id).attr("to", "alice@localhost/desk").build();
+    }
+
+    private static StreamExtension.State enabled(StreamExtension x) {
+        Outcome o = x.start(sm("enable"), true);
+        assertEquals(StreamManagement.enabled(null, false, 0), o.xml());
+        assertNotNull(o.state());
+        return o.state();
+    }
+
+    @Test
+    void enablingBeforeBindingOrResumingFailsAndNothingIsKept() {
+        StreamExtension x = extension("");
+        Outcome early = x.start(sm("enable"), false);
+        assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST), early.xml());
+        assertNull(early.state());
+        Outcome resume = x.start(sm("resume", "previd", "some-id", "h", "3"), false);
+        assertEquals(StreamManagement.failed(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED), resume.xml());
+        assertNull(resume.state());
+        assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST), x.start(sm("r"), true).xml());
+        assertNotNull(x.start(sm("bogus"), true).streamError());
+    }
+
+    @Test
+    void aRequestIsAnsweredWithTheStanzasHandledSinceEnabling() {
+        StreamExtension.State s = enabled(extension(""));
+        assertEquals(StreamManagement.ack(0), s.onElement(sm("r")).xml());
+        s.handled();
+        s.handled();
+        s.handled();
+        assertEquals(StreamManagement.ack(3), s.onElement(sm("r")).xml());
+    }
+
+    @Test
+    void theServerAsksOnceAndAgainWhileSomethingIsLeftUnacknowledged() {
+        StreamExtension.State s = enabled(extension(""));
+        assertEquals(StreamManagement.REQUEST, s.sent(message("m1")), "the first stanza is followed by a request");
+        assertNull(s.sent(message("m2")), "one request at a time");
+        assertNull(s.sent(message("m3")));
+
+        Outcome partial = s.onElement(sm("a", "h", "1"));
+        assertEquals(StreamManagement.REQUEST, partial.xml(), "m2 and m3 are still open: asked for again");
+        assertEquals(List.of("m2", "m3"), s.unacknowledged().stream().map(e -> e.attr("id")).toList());
+
+        Outcome all = s.onElement(sm("a", "h", "3"));
+        assertEquals("", all.xml());
+        assertEquals(List.of(), s.unacknowledged());
+        assertEquals(StreamManagement.REQUEST, s.sent(message("m4")), "nothing outstanding: asked at once");
+    }
+
+    @Test
+    void anAckForMoreThanWasSentEndsTheStreamWithHandledCountTooHigh() {
+        StreamExtension.State s = enabled(extension(""));
+        s.sent(message("m1"));
+        s.sent(message("m2"));
+        Outcome o = s.onElement(sm("a", "h", "5"));
+        assertEquals(StreamManagement.handledCountTooHigh(5, 2), o.streamError());
+    }
+
+    @Test
+    void anAckWithoutAUsableCountIsABadFormat() {
+        StreamExtension.State s = enabled(extension(""));
+        String error = s.onElement(sm("a", "h", "many")).streamError();
+        assertNotNull(error);
+        assertTrue(error.contains("bad-format"), error);
+    }
+
+    @Test
+    void aSecondEnableFails() {
+        StreamExtension.State s = enabled(extension(""));
+        assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST), s.onElement(sm("enable")).xml());
+    }
+
+    @Test
+    void moreUnacknowledgedStanzasThanTheLimitOverflow() {
+        StreamExtension.State s = enabled(extension("rookery.modules.sm.max-unacknowledged = 2"));
+        s.sent(message("m1"));
+        s.sent(message("m2"));
+        assertFalse(s.overflowing());
+        s.sent(message("m3"));
+        assertTrue(s.overflowing());
+    }
+
+    @Test
+    void switchedOffTheModuleTakesNoStreamElements() {
+        assertNull(extension("rookery.modules.sm.enabled = off"));
+    }
+}

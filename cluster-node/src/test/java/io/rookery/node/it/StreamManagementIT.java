@@ -1,0 +1,166 @@
+package io.rookery.node.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rookery.node.RookeryNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.MessageBuilder;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * XEP-0198 stream management over real sockets: the conversation of the XEP's examples on the wire, what a client
+ * never acknowledged going to offline storage when its stream ends, and Smack's own stream management against it.
+ */
+class StreamManagementIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String SM = "urn:xmpp:sm:3";
+    private static RookeryNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = ItEnvironment.startNode(Map.of("rookery.c2s.require-tls", false,
+                "rookery.c2s.allow-plain-without-tls", true));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) node.close();
+    }
+
+    /** Authenticated with PLAIN, the stream restarted; returns the features offered after authentication. */
+    private static String authenticate(RawClient c, String user) throws Exception {
+        c.send(RawClient.HEADER).await("</stream:features>", WAIT);
+        c.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + Base64.getEncoder()
+                .encodeToString(("\0" + user + "\0" + ItEnvironment.PASSWORD).getBytes(StandardCharsets.UTF_8))
+                + "</auth>").await("<success", WAIT);
+        String text = c.send(RawClient.HEADER).awaitCount("</stream:features>", 2, WAIT);
+        return text.substring(text.indexOf("<success"));
+    }
+
+    private static void bind(RawClient c, String resource) throws Exception {
+        c.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource
+                + "</resource></bind></iq>").await("id='bind'", WAIT);
+    }
+
+    @Test
+    void aClientEnablesItAfterBindingAndBothSidesAcknowledgeWhatTheyHandled() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        try (RawClient c = new RawClient(node.starttlsPort())) {
+            String features = authenticate(c, alice);
+            assertTrue(features.contains("<sm xmlns='" + SM + "'/>"), "offered after authentication: " + features);
+
+            // §3: not before a resource is bound.
+            c.send("<enable xmlns='" + SM + "'/>").await("<unexpected-request", WAIT);
+            assertTrue(c.text().contains("<failed xmlns='" + SM + "'>"), c.text());
+            bind(c, "desk");
+            c.send("<enable xmlns='" + SM + "'/>").await("<enabled xmlns='" + SM + "'/>", WAIT);
+
+            // Two stanzas handled, then a request: h is 2 (§4).
+            c.send("<presence/><iq type='get' id='p1'><ping xmlns='urn:xmpp:ping'/></iq><r xmlns='" + SM + "'/>")
+                    .await("<a xmlns='" + SM + "' h='2'/>", WAIT);
+            // The server asks for an ack of what it sent (the presence echoed back; the account answers the ping
+            // later).
+            c.await("<r xmlns='" + SM + "'/>", WAIT);
+            c.await("id='p1'", WAIT);
+
+            // §3: one enable per stream.
+            int failedBefore = count(c.text(), "<failed xmlns='" + SM + "'>");
+            c.send("<enable xmlns='" + SM + "'/>").awaitCount("<failed xmlns='" + SM + "'>", failedBefore + 1, WAIT);
+
+            // §6: acknowledging more than was sent ends the stream.
+            String end = c.send("<a xmlns='" + SM + "' h='4000'/>").awaitClose(WAIT);
+            assertTrue(end.contains("<handled-count-too-high xmlns='" + SM + "' h='4000'"), end);
+            assertTrue(end.contains("<undefined-condition"), end);
+        }
+        // The account is fine: a new stream works.
+        try (RawClient c = new RawClient(node.starttlsPort())) {
+            authenticate(c, alice);
+            bind(c, "desk");
+        }
+    }
+
+    @Test
+    void messagesTheClientNeverAcknowledgedAreStoredWhenItsStreamEndsAndAcknowledgedOnesAreNot() throws Exception {
+        String sender = ItEnvironment.newUser(node, "sender");
+        String bob = ItEnvironment.newUser(node, "bob");
+        try (RawClient s = new RawClient(node.starttlsPort())) {
+            authenticate(s, sender);
+            bind(s, "desk");
+
+            // Bob gets two messages and acknowledges them, then two more that he reads but never acknowledges
+            // before his connection is gone.
+            try (RawClient b = new RawClient(node.starttlsPort())) {
+                authenticate(b, bob);
+                bind(b, "phone");
+                b.send("<enable xmlns='" + SM + "'/>").await("<enabled", WAIT);
+                b.send("<presence/>");
+                b.await("<presence", WAIT); // own presence, stanza 1
+                for (String id : new String[] {"acked-1", "acked-2"}) {
+                    s.send("<message to='" + bob + "@localhost' type='chat' id='" + id + "'><body>" + id
+                            + "</body></message>");
+                }
+                b.await("id='acked-2'", WAIT);
+                b.send("<a xmlns='" + SM + "' h='3'/>");
+                for (String id : new String[] {"unacked-1", "unacked-2"}) {
+                    s.send("<message to='" + bob + "@localhost' type='chat' id='" + id + "'><body>" + id
+                            + "</body></message>");
+                }
+                b.await("id='unacked-2'", WAIT);
+            }
+
+            // Back without stream management: the two unacknowledged ones come from offline storage, once each.
+            try (RawClient b = new RawClient(node.starttlsPort())) {
+                authenticate(b, bob);
+                bind(b, "phone");
+                String got = b.send("<presence/>").await("id='unacked-2'", WAIT);
+                assertTrue(got.contains("id='unacked-1'"), got);
+                Thread.sleep(1000);
+                String all = b.readAvailable();
+                assertEquals(1, count(all, "id='unacked-1'"), all);
+                assertEquals(1, count(all, "id='unacked-2'"), all);
+                assertEquals(0, count(all, "id='acked-"), "acknowledged messages are not delivered again: " + all);
+            }
+        }
+    }
+
+    @Test
+    void smacksStreamManagementWorksUnchanged() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        XMPPTCPConnection a = ItEnvironment.connectStartTls(node, alice, ItEnvironment.PASSWORD, "desk");
+        XMPPTCPConnection b = ItEnvironment.connectStartTls(node, bob, ItEnvironment.PASSWORD, "desk");
+        try {
+            assertTrue(a.isSmEnabled(), "Smack enabled stream management");
+            CountDownLatch received = new CountDownLatch(1);
+            b.addAsyncStanzaListener(st -> received.countDown(), st -> st instanceof Message m && "sm-1".equals(m.getStanzaId()));
+            CountDownLatch acked = new CountDownLatch(1);
+            Message m = MessageBuilder.buildMessage("sm-1").to(JidCreate.entityBareFrom(bob + "@localhost"))
+                    .ofType(Message.Type.chat).setBody("hello").build();
+            a.addStanzaIdAcknowledgedListener("sm-1", st -> acked.countDown());
+            a.sendStanza(m);
+            a.requestSmAcknowledgement();
+            assertTrue(acked.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the server acknowledged the message");
+            assertTrue(received.await(WAIT.toSeconds(), TimeUnit.SECONDS), "and delivered it");
+        } finally {
+            a.disconnect();
+            b.disconnect();
+        }
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) n++;
+        return n;
+    }
+}
