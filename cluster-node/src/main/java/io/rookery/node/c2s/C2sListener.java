@@ -68,6 +68,7 @@ public final class C2sListener implements ConnectionStage.Context {
                 + "stanzas beyond their free share, out of rookery.c2s.parse-budget", null,
                 cb -> cb.call(parseBudget.used()));
         sweeper.alsoSweep(services.authThrottle()::sweep);
+        sweeper.alsoOnShutdown(services::endResumable);
     }
 
     /**

@@ -374,7 +374,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 }
                 if (r.appOut().length > 0) pendingInput = pendingInput.concat(ByteString.fromArrayUnsafe(r.appOut()));
                 if (r.inboundClosed()) {
-                    peerClosed();
+                    // TLS close_notify: the connection ends, but without the stream's closing tag.
+                    parsing = false;
+                    session.tell(SessionActor.PeerClosedConnection.INSTANCE);
                     flush();
                     return;
                 }

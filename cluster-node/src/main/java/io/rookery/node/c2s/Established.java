@@ -21,14 +21,14 @@ import org.apache.pekko.actor.typed.Behavior;
  * stanza to the user's own entity, the server's modules or the router; stanzas for the client are written as they
  * come. When the user entity moves (a rebalance, a node lost), the session registers again with it.
  */
-final class Established extends SessionState {
+class Established extends SessionState {
     static final Established INSTANCE = new Established();
 
     /** Registering again after the user entity moved is retried this often (each waits rookery.c2s.account-lookup-timeout) before the
      * stream is closed with internal-server-error, so the client logs in afresh. */
     private static final int MAX_REATTACH_ATTEMPTS = 6;
 
-    private Established() {}
+    Established() {}
 
     @Override
     Behavior<Message> onElement(SessionActor s, Element e) {

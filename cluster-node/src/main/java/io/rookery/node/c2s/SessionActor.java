@@ -56,6 +56,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
 
     enum ConnectionLost implements Local { INSTANCE }
 
+    /** The client closed its side of TLS (close_notify) without the stream's closing tag. */
+    enum PeerClosedConnection implements Local { INSTANCE }
+
     /**
      * The stage closed the connection of a client that stopped reading (its output passed
      * rookery.c2s.max-outbound-buffer-bytes). Answered with a DRAIN write once the session writes nothing more; the
@@ -83,6 +86,30 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     enum EntityStopped implements Local { INSTANCE }
 
     record ReattachAnswered(UserEntity.BindResult result, Throwable failure) implements Local {}
+
+    // ---- XEP-0198 §5 resumption (on this node) --------------------------------------------------------------
+
+    /** A detached session waited long enough; a session handed over waited long enough for its entity. */
+    enum ResumptionExpired implements Local { INSTANCE }
+
+    /** A new stream of this user on this node resumes this session; successor: its session. */
+    record TakeOver(Jid user, long handled, org.apache.pekko.actor.typed.ActorRef<Message> successor,
+            org.apache.pekko.actor.typed.ActorRef<ResumeAnswer> replyTo) implements Local {}
+
+    /** What a session hands to the one resuming it; the extension state moves with it (same node, same JVM). */
+    record Handover(Jid full, io.rookery.node.ext.StreamExtension.State extension,
+            io.rookery.node.ext.StreamExtension.Resumption resumption, Element ownPresence, int resourceFlags,
+            Object[] mirrored, java.util.Set<Jid> directedTo, boolean sentCopies, byte onlineBucket,
+            org.apache.pekko.actor.typed.ActorRef<Message> predecessor) {}
+
+    /** The answer to {@link TakeOver}: a handover, or a refusal (null: the failure the module writes). */
+    record ResumeAnswer(Handover handover, io.rookery.node.ext.StreamExtension.Outcome refusal)
+            implements NoSerializationVerificationNeeded {}
+
+    record ResumeAnswered(ResumeAnswer answer, Throwable failure, String failedXml) implements Local {}
+
+    /** The user entity's answer to taking the resource over from the predecessor. */
+    record SwapAnswered(UserEntity.BindResult result, Throwable failure) implements Local {}
 
     /** A module's answer that came later ({@link IqOutcome#later}); failure: the stage failed. */
     record IqAnswered(Element iq, IqOutcome outcome, Throwable failure) implements Local {}
@@ -181,8 +208,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         return this;
     }
 
+    /** Bound, with its connection or (detached, XEP-0198 §5) waiting for a new one. */
     boolean established() {
-        return state == Established.INSTANCE;
+        return state instanceof Established;
     }
 
     // ---- writing ---------------------------------------------------------------------------------------------
@@ -253,14 +281,135 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         } else {
             outcome = x.start(e, bound);
             // One extension's state per stream (XEP-0198 is the only one): a second one's is not kept.
-            if (outcome.state() != null && extension == null) extension = outcome.state();
+            if (outcome.state() != null && extension == null) {
+                extension = outcome.state();
+                if (extension.resumptionId() != null) services.resumable(extension.resumptionId(), context.getSelf());
+            }
         }
         if (!outcome.xml().isEmpty()) send(outcome.xml());
         if (outcome.streamError() != null) {
             sendHeader(null);
             return close(outcome.streamError());
         }
+        if (outcome.resumeId() != null) return resume(x, outcome.resumeId(), outcome.resumeHandled());
         return processed();
+    }
+
+    /** XEP-0198 §5: asks the session of that id on this node to hand itself over; the stream waits for the answer. */
+    private Behavior<Message> resume(io.rookery.node.ext.StreamExtension x, String id, long handled) {
+        org.apache.pekko.actor.typed.ActorRef<Message> previous = services.resumableSession(id);
+        String failed = x.resumeFailed();
+        if (previous == null || user == null) {
+            send(failed);
+            return processed();
+        }
+        Jid bare = user;
+        context.ask(ResumeAnswer.class, previous, services.accountLookupTimeout(),
+                replyTo -> new TakeOver(bare, handled, context.getSelf(), replyTo),
+                (answer, failure) -> new ResumeAnswered(answer, failure, failed));
+        return this;
+    }
+
+    /** The connection is gone without a closing tag: a resumable session waits for a new stream (XEP-0198 §5). */
+    private boolean detach() {
+        if (state != Established.INSTANCE || extension == null || extension.resumptionId() == null) return false;
+        connectionGone = true;
+        clock.established = false;
+        context.scheduleOnce(extension.resumptionTimeout(), context.getSelf(), ResumptionExpired.INSTANCE);
+        become(Detached.INSTANCE);
+        return true;
+    }
+
+    /** Nobody resumed it in time, or another session took its resource: the session ends as if its stream had. */
+    private Behavior<Message> endDetached() {
+        leave();
+        state = Closed.INSTANCE;
+        return stopWhenDone();
+    }
+
+    Behavior<Message> onResumptionExpired() {
+        if (state == Detached.INSTANCE) return endDetached();
+        if (state instanceof HandedOver) return Behaviors.stopped();
+        return this;
+    }
+
+    /**
+     * A new stream resumes this session: what it needs moves there, and this actor forwards what still reaches it
+     * until the user entity confirms it talks to the successor ({@link SessionProtocol.Unbound}). A connection still
+     * open (the client did not notice it was gone) is closed.
+     */
+    Behavior<Message> onTakeOver(TakeOver t) {
+        if (!established() || extension == null || extension.resumptionId() == null || !t.user().equals(user)) {
+            t.replyTo().tell(new ResumeAnswer(null, null));
+            return this;
+        }
+        io.rookery.node.ext.StreamExtension.Resumption r = extension.resume(t.handled());
+        if (r.replay() == null) {
+            t.replyTo().tell(new ResumeAnswer(null, r.outcome()));
+            return this;
+        }
+        services.notResumable(extension.resumptionId(), context.getSelf());
+        t.replyTo().tell(new ResumeAnswer(new Handover(full, extension, r, ownPresence, resourceFlags, mirrored,
+                directedTo, sentCopies, onlineBucket, context.getSelf()), null));
+        boolean attached = state == Established.INSTANCE;
+        extension = null;
+        full = null;
+        directedTo = null;
+        unbinding = true;
+        become(new HandedOver(t.successor()));
+        context.scheduleOnce(java.time.Duration.ofSeconds(30), context.getSelf(), ResumptionExpired.INSTANCE);
+        if (attached) {
+            send("</stream:stream>");
+            pendingControls |= ConnectionStage.Out.CLOSE;
+            clock.closed = true;
+        }
+        return stopWhenDone();
+    }
+
+    /** Takes over a session that was handed to this stream: its resource, counters and what it still owes. */
+    void adopt(Handover h) {
+        full = h.full();
+        extension = h.extension();
+        ownPresence = h.ownPresence();
+        resourceFlags = h.resourceFlags();
+        mirrored = h.mirrored();
+        directedTo = h.directedTo();
+        sentCopies = h.sentCopies();
+        onlineBucket = h.onlineBucket();
+        services.resumable(extension.resumptionId(), context.getSelf());
+    }
+
+    /**
+     * A handover that reached this session after it stopped waiting for it: the resource is unbound for the
+     * predecessor and what it owed the client goes back to the account, as when a session ends.
+     */
+    void abandon(Handover h) {
+        services.notResumable(h.extension().resumptionId(), context.getSelf());
+        Jid bare = h.full().bare();
+        services.router().user(bare).tell(new UserEntity.UnbindResource(h.full().resource(), h.predecessor()));
+        int count = 0;
+        for (Element stanza : h.resumption().replay()) {
+            if (handedBackIfUnwritten(stanza)) {
+                services.router().user(bare).tell(new UserEntity.Deliver(stanza, bare));
+                count++;
+            }
+        }
+        if (count > 0) metrics.c2sMessagesHandedBack(count);
+        listener.sessionEnded();
+        if (services.onlineSessions() != null) services.onlineSessions().unbound(h.full(), h.onlineBucket());
+    }
+
+    Behavior<Message> onSwapAnswered(SwapAnswered m) {
+        if (!established()) return this;
+        if (m.result() instanceof UserEntity.Bound b) {
+            context.watchWith(b.entity(), EntityStopped.INSTANCE);
+            return this;
+        }
+        if (m.result() instanceof UserEntity.Superseded) return streamError(StreamErrorCondition.CONFLICT, null);
+        if (m.result() instanceof UserEntity.NoAccount) {
+            return streamError(StreamErrorCondition.NOT_AUTHORIZED, "account no longer exists");
+        }
+        return streamError(StreamErrorCondition.INTERNAL_SERVER_ERROR, "account unreachable");
     }
 
 
@@ -299,6 +448,13 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
      */
     private void flush() {
         if (pendingXml == null && pendingControls == 0) return;
+        if (state == Detached.INSTANCE) {
+            // No connection: what was sent is kept by the stream extension until a new stream resumes. Controls
+            // still go (a DRAIN answers the stage that dropped the connection).
+            pendingXml = null;
+            pendingMessages = null;
+            if (pendingControls == 0) return;
+        }
         String xml = pendingXml == null ? "" : pendingXml.toString();
         int controls = pendingControls;
         java.util.List<Element> messages = pendingMessages;
@@ -328,6 +484,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     // ---- closing (RFC 6120 §4.4, §4.9) ------------------------------------------------------------------------
 
     Behavior<Message> onKicked(SessionProtocol.Kicked k) {
+        if (state == Detached.INSTANCE) return endDetached();
+        if (state instanceof HandedOver) return Behaviors.stopped();
         StreamErrorCondition c = switch (k.reason()) {
             case RESOURCE_CONFLICT -> StreamErrorCondition.CONFLICT;
             case ACCOUNT_DELETED -> StreamErrorCondition.NOT_AUTHORIZED;
@@ -351,6 +509,19 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         return close(null);
     }
 
+    /**
+     * TLS closed by the client without a closing tag: a resumable session waits to be resumed (XEP-0198 §5; clients
+     * such as Smack close the socket, and with it TLS, when their connection is lost); otherwise as the closing tag.
+     */
+    Behavior<Message> onPeerClosedConnection() {
+        if (detach()) {
+            pendingControls |= ConnectionStage.Out.CLOSE;
+            clock.closed = true;
+            return this;
+        }
+        return onPeerClosed();
+    }
+
     Behavior<Message> close(String before) {
         String tail = (before == null ? "" : before) + "</stream:stream>";
         send(tail);
@@ -361,6 +532,13 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     }
 
     Behavior<Message> onConnectionLost() {
+        // Detached already (the stage tells of the end after a dropped output too): it waits to be resumed.
+        if (state == Detached.INSTANCE) return this;
+        if (state instanceof HandedOver) {
+            connectionGone = true;
+            return stopWhenDone();
+        }
+        if (detach()) return this;
         leave();
         // Nothing more can be written: stanzas still on their way are handed back to the account (Closed does).
         state = Closed.INSTANCE;
@@ -382,6 +560,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     Behavior<Message> onUndelivered(Undelivered u) {
         boolean wasDropped = draining;
         draining = false;
+        // A detached session keeps everything it sent in its stream extension; the stage holds none of it.
+        if (state == Detached.INSTANCE) return this;
+        if (state instanceof HandedOver) return stopWhenDone();
         // Sent before ConnectionLost when the connection simply ended: nothing more may be delivered here.
         leave();
         state = Closed.INSTANCE;
@@ -452,6 +633,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             services.router().user(user).tell(new UserEntity.UnbindResource(full.resource(), context.getSelf()));
             unbinding = true;
             if (extension != null) handBackUnacknowledged();
+        }
+        if (extension != null && extension.resumptionId() != null) {
+            services.notResumable(extension.resumptionId(), context.getSelf());
         }
         extension = null;
         full = null;

@@ -17,6 +17,10 @@ public final class SessionServices {
     private final SecureRandom random = new SecureRandom();
     private final AuthThrottle authThrottle;
     private final io.rookery.node.limits.RateLimitedLog outputDrops = new io.rookery.node.limits.RateLimitedLog();
+    /** XEP-0198 §5: the node's resumable sessions by SM-ID. */
+    private final java.util.concurrent.ConcurrentHashMap<String,
+            org.apache.pekko.actor.typed.ActorRef<io.rookery.node.user.SessionProtocol.Message>> resumable =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public SessionServices(RookerySettings settings, Router router, boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics,
             io.rookery.node.cluster.OnlineSessions onlineSessions) {
@@ -26,6 +30,32 @@ public final class SessionServices {
         this.router = router;
         this.tlsAvailable = tlsAvailable;
         this.authThrottle = new AuthThrottle(settings.c2s().authThrottle(), System::nanoTime);
+    }
+
+    void resumable(String id, org.apache.pekko.actor.typed.ActorRef<io.rookery.node.user.SessionProtocol.Message> session) {
+        resumable.put(id, session);
+    }
+
+    /** Forgets the id, if it still names this session. */
+    void notResumable(String id,
+            org.apache.pekko.actor.typed.ActorRef<io.rookery.node.user.SessionProtocol.Message> session) {
+        resumable.remove(id, session);
+    }
+
+    /**
+     * Coordinated shutdown: resumable sessions end too, the detached ones among them (they have no connection for
+     * the sweep to find), so what they hold goes back to the accounts while the cluster still takes it.
+     */
+    void endResumable() {
+        for (var session : resumable.values()) {
+            session.tell(new io.rookery.node.user.SessionProtocol.Kicked(
+                    io.rookery.node.user.SessionProtocol.Kick.SYSTEM_SHUTDOWN));
+        }
+    }
+
+    /** The session a stream with this SM-ID resumes, or null. */
+    org.apache.pekko.actor.typed.ActorRef<io.rookery.node.user.SessionProtocol.Message> resumableSession(String id) {
+        return resumable.get(id);
     }
 
     /** The node's SASL failure counts (one per node: every session of the node shares them). */

@@ -40,10 +40,15 @@ abstract class SessionState {
         if (m == SessionProtocol.Unbound.INSTANCE) return s.onUnbound();
         if (m instanceof SessionActor.ReattachAnswered r) return onReattachAnswered(s, r);
         if (m instanceof SessionActor.IqAnswered a) return s.onIqAnswered(a);
+        if (m instanceof SessionActor.TakeOver t) return s.onTakeOver(t);
+        if (m instanceof SessionActor.ResumeAnswered r) return onResumeAnswered(s, r);
+        if (m instanceof SessionActor.SwapAnswered w) return s.onSwapAnswered(w);
+        if (m == SessionActor.ResumptionExpired.INSTANCE) return s.onResumptionExpired();
         if (m instanceof SessionActor.ParseFailed f) return s.streamError(f.condition(), f.text());
         if (m instanceof SessionProtocol.Kicked k) return s.onKicked(k);
         if (m instanceof SessionActor.TimedOut) return s.streamError(StreamErrorCondition.CONNECTION_TIMEOUT, null);
         if (m == SessionActor.PeerClosedStream.INSTANCE) return s.onPeerClosed();
+        if (m == SessionActor.PeerClosedConnection.INSTANCE) return s.onPeerClosedConnection();
         if (m == SessionActor.ConnectionLost.INSTANCE) return s.onConnectionLost();
         if (m == SessionActor.OutputDropped.INSTANCE) return s.onOutputDropped();
         if (m instanceof SessionActor.Undelivered u) return s.onUndelivered(u);
@@ -86,6 +91,15 @@ abstract class SessionState {
     }
 
     Behavior<Message> onReattachAnswered(SessionActor s, SessionActor.ReattachAnswered m) {
+        return s;
+    }
+
+    /**
+     * A session handed over to a stream that no longer waits for it (closed meanwhile): it is taken, then ended as
+     * any session, so what it held goes back to the account.
+     */
+    Behavior<Message> onResumeAnswered(SessionActor s, SessionActor.ResumeAnswered m) {
+        if (m.answer() != null && m.answer().handover() != null) s.abandon(m.answer().handover());
         return s;
     }
 }

@@ -21,6 +21,7 @@ public final class Sweeper {
     private final Set<SessionClock> clocks = ConcurrentHashMap.newKeySet();
     /** Node-wide state that forgets by itself but is trimmed here too (the SASL throttle). */
     private final java.util.List<Runnable> housekeeping = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<Runnable> onShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long negotiationNanos;
     private final long idleNanos;
     private final long keepaliveNanos;
@@ -48,11 +49,17 @@ public final class Sweeper {
         housekeeping.add(task);
     }
 
+    /** Runs this at coordinated shutdown too, after the connected sessions were told. */
+    void alsoOnShutdown(Runnable task) {
+        onShutdown.add(task);
+    }
+
     /** Coordinated shutdown: every session ends with the system-shutdown stream error (RFC 6120 §4.9.3.17). */
     public void shutdownAll() {
         for (SessionClock c : clocks) {
             if (c.session != null && !c.closed) c.session.tell(new SessionProtocol.Kicked(SessionProtocol.Kick.SYSTEM_SHUTDOWN));
         }
+        for (Runnable task : onShutdown) task.run();
     }
 
     public int connections() {

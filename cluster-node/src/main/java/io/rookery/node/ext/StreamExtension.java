@@ -1,6 +1,7 @@
 package io.rookery.node.ext;
 
 import io.rookery.protocol.xml.Element;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,21 +21,34 @@ public interface StreamExtension {
      */
     Outcome start(Element e, boolean bound);
 
-    /** What the session does: write xml (may be empty), then end the stream if streamError is set. */
-    record Outcome(String xml, String streamError, State state) {
+    /** The answer to a resumption the node cannot make: the session is unknown here, gone, or not the user's. */
+    String resumeFailed();
+
+    /**
+     * What the session does: write xml (may be empty), then end the stream if streamError is set; or, when resumeId
+     * is set, resume the stream of that id with the client's count of handled stanzas (resumeHandled).
+     */
+    record Outcome(String xml, String streamError, State state, String resumeId, long resumeHandled) {
         public static Outcome write(String xml) {
-            return new Outcome(xml, null, null);
+            return new Outcome(xml, null, null, null, -1);
         }
 
         public static Outcome started(String xml, State state) {
-            return new Outcome(xml, null, state);
+            return new Outcome(xml, null, state, null, -1);
         }
 
         /** Ends the stream with this {@code <stream:error>} (its XML, with the stream prefix). */
         public static Outcome streamError(String xml) {
-            return new Outcome("", xml, null);
+            return new Outcome("", xml, null, null, -1);
+        }
+
+        public static Outcome resume(String id, long handled) {
+            return new Outcome("", null, null, id, handled);
         }
     }
+
+    /** What a resumed stream writes first (the outcome) and then sends again (replay). */
+    record Resumption(Outcome outcome, List<Element> replay) {}
 
     /** The module's state in one stream, kept by the session. */
     interface State {
@@ -55,5 +69,18 @@ public interface StreamExtension {
 
         /** The stream ended: what was written and never acknowledged, oldest first. */
         List<Element> unacknowledged();
+
+        /** The id a new stream resumes this one by, or null when it cannot be resumed. */
+        String resumptionId();
+
+        /** How long a session whose connection is gone waits to be resumed. */
+        Duration resumptionTimeout();
+
+        /**
+         * A new stream resumes this one, having handled this many of the stanzas sent: on success the outcome to
+         * write and what to send again (the state then holds none of it, and the new stream sends it through
+         * {@link #sent}); otherwise an outcome that refuses, and a null replay.
+         */
+        Resumption resume(long handled);
     }
 }

@@ -21,7 +21,7 @@ final class OnlineResources {
 
     /** A bound resource; presence is null until the session sends initial presence (it is then "available"). */
     private static final class Resource {
-        final ActorRef<SessionProtocol.Message> session;
+        ActorRef<SessionProtocol.Message> session;
         Element presence;
         int priority;
         int flags; // ResourceFlags
@@ -86,6 +86,18 @@ final class OnlineResources {
         r.flags = flags;
         resources.put(resource, r);
         return Reattached.RESTORED;
+    }
+
+    /**
+     * XEP-0198 §5: the successor takes the resource over from the predecessor with everything it had (presence,
+     * priority, flags); false when the resource is not the predecessor's (any more).
+     */
+    boolean swap(String resource, ActorRef<SessionProtocol.Message> predecessor,
+            ActorRef<SessionProtocol.Message> successor) {
+        Resource r = resources == null ? null : resources.get(resource);
+        if (r == null || !r.session.equals(predecessor)) return false;
+        r.session = successor;
+        return true;
     }
 
     ActorRef<SessionProtocol.Message> sessionOf(String resource) {

@@ -99,6 +99,15 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             ActorRef<BindResult> replyTo) implements Command {}
 
     /**
+     * XEP-0198 §5: a new session resumes the one bound to this resource (on the same node); the entity talks to the
+     * successor from now on, tells the predecessor {@link SessionProtocol.Unbound} after everything it sent it, and
+     * nobody else hears of it. Answered with {@link Bound}, {@link Superseded} when the resource is no longer the
+     * predecessor's, or {@link NoAccount}.
+     */
+    public record SwapSession(String resource, ActorRef<SessionProtocol.Message> predecessor,
+            ActorRef<SessionProtocol.Message> successor, ActorRef<BindResult> replyTo) implements Command {}
+
+    /**
      * A session this user held on a node that is gone (from the node's record in Cassandra): if the resource is still
      * bound to a session on that node, or no longer bound at all (the entity died with the node), contacts learn it
      * is unavailable. A resource bound again since, by a live session, is left alone.
@@ -247,6 +256,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 .onCommand(SessionStopped.class, (state, cmd) -> unbind(state, cmd.resource(), cmd.session()))
                 .onCommand(SessionLost.class, this::onSessionLost)
                 .onCommand(Reattach.class, this::onReattach)
+                .onCommand(SwapSession.class, this::onSwap)
                 .onCommand(OwnPresence.class, this::onOwnPresence)
                 .onCommand(OwnIq.class, this::onOwnIq)
                 .onCommand(OutboundSubscription.class, (state, cmd) -> {
@@ -503,6 +513,23 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         // gets them now, as at initial presence.
         HookOutcome stored = online.available(cmd.resource()) ? offlineDelivery(state, cmd.resource()) : HookOutcome.NONE;
         return effect(stored).thenReply(cmd.replyTo(), s -> bound);
+    }
+
+    private ReplyEffect<UserEvent, UserState> onSwap(UserState state, SwapSession cmd) {
+        if (passivating) {
+            router.user(jid).tell(cmd);
+            return Effect().noReply();
+        }
+        if (!state.exists()) return Effect().reply(cmd.replyTo(), new NoAccount());
+        if (!online.swap(cmd.resource(), cmd.predecessor(), cmd.successor())) {
+            return Effect().reply(cmd.replyTo(), new Superseded());
+        }
+        context.unwatch(cmd.predecessor());
+        cmd.predecessor().tell(SessionProtocol.Unbound.INSTANCE);
+        watch(cmd.resource(), cmd.successor());
+        sendMirrors(state, cmd.successor());
+        refreshSentCopies();
+        return Effect().reply(cmd.replyTo(), new Bound(cmd.resource(), context.getSelf()));
     }
 
     private void refreshSentCopies() {

@@ -48,6 +48,7 @@ final class Scripts {
             + "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://rookery.io' ver='{any}'/>"
             + "<sub xmlns='urn:xmpp:features:pre-approval'/>"
             + "<ver xmlns='urn:xmpp:features:rosterver'/>"
+            + "<sm xmlns='urn:xmpp:sm:3'/>"
             + "</stream:features>";
 
     /** A conversation over plain TCP that authenticated as this user and is awaiting bind. */

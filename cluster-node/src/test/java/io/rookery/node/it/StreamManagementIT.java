@@ -25,12 +25,16 @@ import org.jxmpp.jid.impl.JidCreate;
 class StreamManagementIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String SM = "urn:xmpp:sm:3";
+    /** Long enough for a reconnect on a loaded machine, short enough to wait out once. */
+    private static final int RESUMPTION_SECONDS = 8;
+    private static final java.util.regex.Pattern SM_ID = java.util.regex.Pattern.compile("<enabled [^>]*id='([^']+)'");
     private static RookeryNode node;
 
     @BeforeAll
     static void start() throws Exception {
         node = ItEnvironment.startNode(Map.of("rookery.c2s.require-tls", false,
-                "rookery.c2s.allow-plain-without-tls", true));
+                "rookery.c2s.allow-plain-without-tls", true,
+                "rookery.modules.sm.max-resumption-time", RESUMPTION_SECONDS + "s"));
     }
 
     @AfterAll
@@ -131,6 +135,145 @@ class StreamManagementIT {
                 assertEquals(1, count(all, "id='unacked-2'"), all);
                 assertEquals(0, count(all, "id='acked-"), "acknowledged messages are not delivered again: " + all);
             }
+        }
+    }
+
+    private static void chat(RawClient from, String to, String id) throws Exception {
+        from.send("<message to='" + to + "@localhost' type='chat' id='" + id + "'><body>" + id + "</body></message>");
+    }
+
+    /** A bound stream with resumable stream management and initial presence (echoed: one stanza); its SM-ID. */
+    private static String resumable(RawClient c, String user, String resource) throws Exception {
+        authenticate(c, user);
+        bind(c, resource);
+        String text = c.send("<enable xmlns='" + SM + "' resume='true'/>").await("<enabled", WAIT);
+        c.awaitUntil(t -> SM_ID.matcher(t).find(), WAIT);
+        java.util.regex.Matcher m = SM_ID.matcher(c.text());
+        assertTrue(m.find(), text);
+        c.send("<presence/>").await("<presence", WAIT);
+        return m.group(1);
+    }
+
+    @Test
+    void aStreamResumedOnTheSameNodeGetsWhatItHadNotAcknowledgedAndWhatCameMeanwhileOnce() throws Exception {
+        String sender = ItEnvironment.newUser(node, "sender");
+        String bob = ItEnvironment.newUser(node, "bob");
+        try (RawClient s = new RawClient(node.starttlsPort())) {
+            authenticate(s, sender);
+            bind(s, "desk");
+            String id;
+            RawClient first = new RawClient(node.starttlsPort());
+            try {
+                id = resumable(first, bob, "phone");
+                assertTrue(first.text().contains("resume='true'") && first.text().contains("max='" + RESUMPTION_SECONDS + "'"),
+                        first.text());
+                chat(s, bob, "m1");
+                chat(s, bob, "m2");
+                first.await("id='m2'", WAIT);
+                // Handled: his own presence and m1. The connection then breaks without a closing tag.
+                first.send("<a xmlns='" + SM + "' h='2'/>");
+            } finally {
+                first.close();
+            }
+            chat(s, bob, "m3");
+
+            try (RawClient again = new RawClient(node.starttlsPort())) {
+                authenticate(again, bob);
+                String got = again.send("<resume xmlns='" + SM + "' previd='" + id + "' h='2'/>")
+                        .await("id='m3'", WAIT);
+                // §5: the server had handled one stanza of his (the presence); m2 and m3 come (again), m1 does not.
+                assertTrue(got.contains("<resumed xmlns='" + SM + "' previd='" + id + "' h='1'/>"), got);
+                assertEquals(0, count(got, "id='m1'"), got);
+                assertEquals(1, count(got, "id='m2'"), got);
+                // Still bound and available: new messages arrive as usual, and the counts go on.
+                chat(s, bob, "m4");
+                again.await("id='m4'", WAIT);
+                again.send("<iq type='get' id='p2'><ping xmlns='urn:xmpp:ping'/></iq><r xmlns='" + SM + "'/>")
+                        .await("<a xmlns='" + SM + "' h='2'/>", WAIT);
+                // Everything acknowledged (m2, m3, m4 and the ping's result once it came), then a clean close.
+                again.await("id='p2'", WAIT);
+                again.send("<a xmlns='" + SM + "' h='6'/></stream:stream>").awaitClose(WAIT);
+            }
+
+            // Nothing was left over for offline storage.
+            try (RawClient later = new RawClient(node.starttlsPort())) {
+                authenticate(later, bob);
+                bind(later, "phone");
+                later.send("<presence/>").await("<presence", WAIT);
+                chat(s, bob, "marker");
+                String all = later.await("id='marker'", WAIT);
+                for (String m : new String[] {"m1", "m2", "m3", "m4"}) {
+                    assertEquals(0, count(all, "id='" + m + "'"), "delivered again: " + all);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnknownIdOrAnotherUsersIdIsNotFound() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        try (RawClient b = new RawClient(node.starttlsPort())) {
+            String id = resumable(b, bob, "phone");
+            try (RawClient a = new RawClient(node.starttlsPort())) {
+                authenticate(a, alice);
+                a.send("<resume xmlns='" + SM + "' previd='" + id + "' h='0'/>").await("<item-not-found", WAIT);
+                a.send("<resume xmlns='" + SM + "' previd='no-such-id' h='0'/>")
+                        .awaitCount("<item-not-found", 2, WAIT);
+                // The stream may still bind afresh.
+                bind(a, "desk");
+            }
+            // Bob's session was not disturbed.
+            b.send("<r xmlns='" + SM + "'/>").await("<a xmlns='" + SM + "' h='1'/>", WAIT);
+        }
+    }
+
+    @Test
+    void aSessionNobodyResumesInTimeEndsAndWhatItHeldIsStored() throws Exception {
+        String sender = ItEnvironment.newUser(node, "sender");
+        String bob = ItEnvironment.newUser(node, "bob");
+        try (RawClient s = new RawClient(node.starttlsPort())) {
+            authenticate(s, sender);
+            bind(s, "desk");
+            String id;
+            try (RawClient first = new RawClient(node.starttlsPort())) {
+                id = resumable(first, bob, "phone");
+                chat(s, bob, "kept-1");
+                first.await("id='kept-1'", WAIT);
+            }
+            chat(s, bob, "kept-2");
+            Thread.sleep((RESUMPTION_SECONDS + 3) * 1000L);
+            try (RawClient late = new RawClient(node.starttlsPort())) {
+                authenticate(late, bob);
+                late.send("<resume xmlns='" + SM + "' previd='" + id + "' h='1'/>").await("<item-not-found", WAIT);
+                bind(late, "phone");
+                String got = late.send("<presence/>").await("id='kept-2'", WAIT);
+                assertTrue(got.contains("id='kept-1'"), got);
+            }
+        }
+    }
+
+    @Test
+    void smackResumesItsStreamAfterItsConnectionBroke() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        java.util.concurrent.BlockingQueue<String> inbox = new java.util.concurrent.LinkedBlockingQueue<>();
+        XMPPTCPConnection a = ItEnvironment.connectStartTls(node, alice, ItEnvironment.PASSWORD, "desk", c -> {
+            c.setUseStreamManagementResumption(true);
+            c.addAsyncStanzaListener(st -> inbox.add(st.getStanzaId()), st -> st instanceof Message);
+        });
+        XMPPTCPConnection b = ItEnvironment.connectStartTls(node, bob, ItEnvironment.PASSWORD, "desk");
+        try {
+            assertTrue(a.isSmResumptionPossible(), "the server offered resumption");
+            a.instantShutdown();
+            b.sendStanza(MessageBuilder.buildMessage("while-away").to(JidCreate.entityBareFrom(alice + "@localhost"))
+                    .ofType(Message.Type.chat).setBody("while you were away").build());
+            a.connect().login();
+            assertTrue(a.streamWasResumed(), "Smack resumed its stream");
+            assertEquals("while-away", inbox.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+        } finally {
+            a.disconnect();
+            b.disconnect();
         }
     }
 

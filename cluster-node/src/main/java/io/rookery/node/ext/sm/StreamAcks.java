@@ -4,27 +4,31 @@ import io.rookery.node.ext.StreamExtension;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.xep.sm.StreamManagement;
 import io.rookery.protocol.xml.Element;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One stream's XEP-0198 counters (§4): stanzas handled from the client, stanzas written to it and the ones not yet
- * acknowledged, in order. Created on {@code <enable/>}, so both counters start at zero there.
+ * One stream's XEP-0198 counters (§4): stanzas handled from the client, and the stanzas written to it that it has
+ * not acknowledged, in order. Created on {@code <enable/>}, so both counters start at zero there. The count of
+ * stanzas sent is the last acknowledged count plus what is still unacknowledged, so it is never kept apart.
  */
 final class StreamAcks implements StreamExtension.State {
-    private final int maxUnacknowledged;
+    private final StreamManagementSettings settings;
+    /** The SM-ID a new stream resumes this one by; null: not resumable. */
+    private final String id;
     /** 'h' for the client: stanzas the server has handled, modulo 2^32. */
     private long handled;
-    /** Stanzas written to the client, modulo 2^32, and the last count the client acknowledged. */
-    private long sent;
+    /** The last count of stanzas the client acknowledged, modulo 2^32. */
     private long acknowledged;
     private final ArrayDeque<Element> unacknowledged = new ArrayDeque<>();
     /** An {@code <r/>} is out and its {@code <a/>} has not come back. */
     private boolean requested;
 
-    StreamAcks(int maxUnacknowledged) {
-        this.maxUnacknowledged = maxUnacknowledged;
+    StreamAcks(StreamManagementSettings settings, String id) {
+        this.settings = settings;
+        this.id = id;
     }
 
     @Override
@@ -47,16 +51,29 @@ final class StreamAcks implements StreamExtension.State {
         }
     }
 
-    private StreamExtension.Outcome ack(Element e) {
-        long h = StreamManagement.handled(e);
-        if (h < 0) return StreamModuleErrors.badAck();
+    private long sent() {
+        return (acknowledged + unacknowledged.size()) & StreamManagement.MAX_COUNT;
+    }
+
+    /**
+     * Drops what the client says it handled; false when that is more than was sent (or an 'h' from before the last
+     * ack, which reads as far too many).
+     */
+    private boolean acknowledge(long h) {
         long count = StreamManagement.between(acknowledged, h);
-        if (count > unacknowledged.size()) {
-            // §6: more than was sent (or an 'h' from before the last ack, which reads as far too many).
-            return StreamExtension.Outcome.streamError(StreamManagement.handledCountTooHigh(h, sent));
-        }
+        if (count > unacknowledged.size()) return false;
         for (long i = 0; i < count; i++) unacknowledged.pollFirst();
         acknowledged = h;
+        return true;
+    }
+
+    private StreamExtension.Outcome ack(Element e) {
+        long h = StreamManagement.handled(e);
+        if (h < 0) return StreamModuleErrors.badCount();
+        long sent = sent();
+        if (!acknowledge(h)) {
+            return StreamExtension.Outcome.streamError(StreamManagement.handledCountTooHigh(h, sent));
+        }
         requested = false;
         // What was written after the request answered is still open: ask again, so it does not wait for the next
         // stanza to be acknowledged.
@@ -74,7 +91,6 @@ final class StreamAcks implements StreamExtension.State {
 
     @Override
     public String sent(Element stanza) {
-        sent = StreamManagement.increment(sent);
         unacknowledged.addLast(stanza);
         if (requested) return null;
         requested = true;
@@ -83,11 +99,36 @@ final class StreamAcks implements StreamExtension.State {
 
     @Override
     public boolean overflowing() {
-        return unacknowledged.size() > maxUnacknowledged;
+        return unacknowledged.size() > settings.maxUnacknowledged();
     }
 
     @Override
     public List<Element> unacknowledged() {
         return new ArrayList<>(unacknowledged);
+    }
+
+    @Override
+    public String resumptionId() {
+        return id;
+    }
+
+    @Override
+    public Duration resumptionTimeout() {
+        return settings.maxResumptionTime();
+    }
+
+    /** §5: the new stream's 'h' acknowledges as an {@code <a/>} would; the rest is sent again, counted afresh. */
+    @Override
+    public StreamExtension.Resumption resume(long h) {
+        long sent = sent();
+        if (!acknowledge(h)) {
+            return new StreamExtension.Resumption(
+                    StreamExtension.Outcome.streamError(StreamManagement.handledCountTooHigh(h, sent)), null);
+        }
+        List<Element> replay = new ArrayList<>(unacknowledged);
+        unacknowledged.clear();
+        requested = false;
+        return new StreamExtension.Resumption(
+                StreamExtension.Outcome.write(StreamManagement.resumed(id, handled)), replay);
     }
 }

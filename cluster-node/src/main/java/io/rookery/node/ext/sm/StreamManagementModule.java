@@ -9,17 +9,22 @@ import io.rookery.node.ext.XmppModule;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.xep.sm.StreamManagement;
 import io.rookery.protocol.xml.Element;
+import java.security.SecureRandom;
+import java.util.Base64;
 
 /**
- * XEP-0198 on client streams: offered after authentication (§2), enabled after binding (§3), acks both ways (§4).
- * The server asks for an ack after a stanza whenever it has none outstanding, so that what the client has received
- * is acknowledged soon and not handed back when the stream ends. Without resumption (§5) yet.
+ * XEP-0198 on client streams: offered after authentication (§2), enabled after binding (§3), acks both ways (§4),
+ * resumption (§5) on the node that held the session. The server asks for an ack after a stanza whenever it has
+ * none outstanding, so that what the client has received is acknowledged soon and not sent again.
  */
 public final class StreamManagementModule implements XmppModule {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     @Override
     public void declare(ModuleContext context, Declarations d) {
         StreamManagementSettings settings = StreamManagementSettings.from(context.config());
-        d.implementsXep(Xep.xep(198, "1.6.3", "acks both ways; no resumption yet"))
+        d.implementsXep(Xep.xep(198, "1.6.3", settings.resumption()
+                        ? "acks both ways; resumption on the node that held the session" : "acks both ways"))
                 .streamFeature(StreamFeature.always(StreamFeature.Step.AFTER_AUTHENTICATION, StreamManagement.FEATURE))
                 .streamExtension(new StreamExtension() {
                     @Override
@@ -30,22 +35,51 @@ public final class StreamManagementModule implements XmppModule {
                     @Override
                     public Outcome start(Element e, boolean bound) {
                         if ("enable".equals(e.name()) && bound) {
-                            return Outcome.started(StreamManagement.enabled(null, false, 0),
-                                    new StreamAcks(settings.maxUnacknowledged()));
+                            String id = settings.resumption() && StreamManagement.wantsResumption(e) ? newId() : null;
+                            return Outcome.started(StreamManagement.enabled(id, id != null,
+                                    settings.maxResumptionTime().toSeconds()), new StreamAcks(settings, id));
+                        }
+                        if ("resume".equals(e.name()) && settings.resumption()) {
+                            return bound ? Outcome.write(StreamManagement.failed(
+                                    StanzaErrorCondition.UNEXPECTED_REQUEST)) : resume(e);
                         }
                         return answerWithoutState(e);
+                    }
+
+                    @Override
+                    public String resumeFailed() {
+                        return StreamManagement.failed(StanzaErrorCondition.ITEM_NOT_FOUND);
                     }
                 });
     }
 
+    /** §5: {@code <resume previd h/>}; a missing id is an unknown one, a missing or bad count malformed. */
+    private static StreamExtension.Outcome resume(Element e) {
+        String previd = e.attr("previd");
+        if (previd == null || previd.isEmpty()) {
+            return StreamExtension.Outcome.write(StreamManagement.failed(StanzaErrorCondition.ITEM_NOT_FOUND));
+        }
+        long h = StreamManagement.handled(e);
+        if (h < 0) return StreamModuleErrors.badCount();
+        return StreamExtension.Outcome.resume(previd, h);
+    }
+
+    /** An unguessable SM-ID (§5): 128 random bits. */
+    private static String newId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     /**
-     * §3: enable before binding is an unexpected request; §5: resumption is not implemented; acks and requests on a
-     * stream that did not enable stream management have nothing to count.
+     * §3: enable before binding is an unexpected request, and so is resuming once bound; resumption switched off is
+     * not implemented (§5); acks and requests on a stream that did not enable stream management have nothing to
+     * count.
      */
     static StreamExtension.Outcome answerWithoutState(Element e) {
         return switch (e.name()) {
-            case "resume" -> StreamExtension.Outcome.write(
-                    StreamManagement.failed(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED));
+            case "resume" -> StreamExtension.Outcome.write(StreamManagement.failed(
+                    StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED));
             case "enable", "r", "a" -> StreamExtension.Outcome.write(
                     StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST));
             default -> StreamModuleErrors.unsupported();

@@ -13,9 +13,12 @@ final class StreamModuleErrors {
         return StreamExtension.Outcome.streamError(StreamError.of(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE).toXml());
     }
 
-    /** An {@code <a/>} without a usable 'h' (§4: it MUST have one): invalid XML for the protocol (RFC 6120 §4.9.3.5). */
-    static StreamExtension.Outcome badAck() {
+    /**
+     * An {@code <a/>} or {@code <resume/>} without a usable 'h' (§4: it MUST have one): invalid XML for the protocol
+     * (RFC 6120 §4.9.3.5).
+     */
+    static StreamExtension.Outcome badCount() {
         return StreamExtension.Outcome.streamError(new StreamError(StreamErrorCondition.BAD_FORMAT,
-                "an <a/> needs an 'h' between 0 and 4294967295").toXml());
+                "'h' must be between 0 and 4294967295").toXml());
     }
 }

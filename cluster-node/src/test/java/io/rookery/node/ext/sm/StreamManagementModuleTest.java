@@ -2,6 +2,7 @@ package io.rookery.node.ext.sm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,14 +46,11 @@ class StreamManagementModuleTest {
     }
 
     @Test
-    void enablingBeforeBindingOrResumingFailsAndNothingIsKept() {
+    void enablingBeforeBindingFailsAndNothingIsKept() {
         StreamExtension x = extension("");
         Outcome early = x.start(sm("enable"), false);
         assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST), early.xml());
         assertNull(early.state());
-        Outcome resume = x.start(sm("resume", "previd", "some-id", "h", "3"), false);
-        assertEquals(StreamManagement.failed(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED), resume.xml());
-        assertNull(resume.state());
         assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST), x.start(sm("r"), true).xml());
         assertNotNull(x.start(sm("bogus"), true).streamError());
     }
@@ -115,6 +113,56 @@ class StreamManagementModuleTest {
         assertFalse(s.overflowing());
         s.sent(message("m3"));
         assertTrue(s.overflowing());
+    }
+
+    @Test
+    void aClientThatAsksForResumptionGetsAnIdAndTheMaximumTime() {
+        StreamExtension x = extension("");
+        Outcome o = x.start(sm("enable", "resume", "true"), true);
+        String id = o.state().resumptionId();
+        assertNotNull(id);
+        assertTrue(id.length() >= 22, "128 random bits: " + id);
+        assertEquals(StreamManagement.enabled(id, true, 300), o.xml());
+        assertNotEquals(id, x.start(sm("enable", "resume", "1"), true).state().resumptionId());
+        assertNull(x.start(sm("enable"), true).state().resumptionId(), "not asked for: not resumable");
+        assertNull(extension("rookery.modules.sm.resumption = off").start(sm("enable", "resume", "true"), true)
+                .state().resumptionId());
+    }
+
+    @Test
+    void aResumeNamesTheSessionAndTheClientsCount() {
+        StreamExtension x = extension("");
+        Outcome o = x.start(sm("resume", "previd", "abc", "h", "7"), false);
+        assertEquals("abc", o.resumeId());
+        assertEquals(7, o.resumeHandled());
+        assertEquals(StreamManagement.failed(StanzaErrorCondition.ITEM_NOT_FOUND), x.start(sm("resume", "h", "7"), false).xml());
+        assertNotNull(x.start(sm("resume", "previd", "abc", "h", "x"), false).streamError());
+        assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST),
+                x.start(sm("resume", "previd", "abc", "h", "7"), true).xml(), "not on a bound stream");
+        assertEquals(StreamManagement.failed(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED),
+                extension("rookery.modules.sm.resumption = off").start(sm("resume", "previd", "abc", "h", "7"), false)
+                        .xml());
+    }
+
+    @Test
+    void resumingAcknowledgesTheClientsCountAndSendsTheRestAgain() {
+        StreamExtension.State s = extension("").start(sm("enable", "resume", "true"), true).state();
+        s.handled();
+        s.handled();
+        for (String id : new String[] {"m1", "m2", "m3"}) s.sent(message(id));
+        s.onElement(sm("a", "h", "1"));
+
+        StreamExtension.Resumption tooMany = s.resume(9);
+        assertNull(tooMany.replay());
+        assertEquals(StreamManagement.handledCountTooHigh(9, 3), tooMany.outcome().streamError());
+
+        StreamExtension.Resumption r = s.resume(2);
+        assertEquals(StreamManagement.resumed(s.resumptionId(), 2), r.outcome().xml());
+        assertEquals(List.of("m3"), r.replay().stream().map(e -> e.attr("id")).toList());
+        assertEquals(List.of(), s.unacknowledged(), "the new stream sends it again and counts it afresh");
+        assertEquals(StreamManagement.REQUEST, s.sent(message("m3")));
+        s.onElement(sm("a", "h", "3"));
+        assertEquals(List.of(), s.unacknowledged());
     }
 
     @Test

@@ -58,6 +58,13 @@ public final class StreamManagement {
         return out.append("/>").toString();
     }
 
+    /** A stream resumed (§5): the session's id and the stanzas the server had handled from the client. */
+    public static String resumed(String previd, long handled) {
+        StringBuilder out = new StringBuilder(96).append("<resumed xmlns='").append(NS).append("' previd='");
+        XmlWriter.escapeAttr(previd, out);
+        return out.append("' h='").append(handled).append("'/>").toString();
+    }
+
     /** An error about {@code <enable/>} or {@code <resume/>} (§6): one of RFC 6120's stanza error conditions. */
     public static String failed(StanzaErrorCondition condition) {
         return "<failed xmlns='" + NS + "'><" + condition.elementName() + " xmlns='" + Namespaces.STANZAS

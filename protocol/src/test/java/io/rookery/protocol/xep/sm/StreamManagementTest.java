@@ -41,6 +41,8 @@ class StreamManagementTest {
                 TestXml.parse(StreamManagement.enabled("some-long-sm-id", false, 300)));
         assertEquals(TestXml.parse("<enabled xmlns='urn:xmpp:sm:3' id='some-long-sm-id' resume='true' max='300'/>"),
                 TestXml.parse(StreamManagement.enabled("some-long-sm-id", true, 300)));
+        assertEquals(TestXml.parse("<resumed xmlns='urn:xmpp:sm:3' h='another-sequence-number' previd='some-long-sm-id'/>")
+                        .withAttr("h", "7"), TestXml.parse(StreamManagement.resumed("some-long-sm-id", 7)));
         assertEquals(TestXml.parse("<failed xmlns='urn:xmpp:sm:3'>"
                         + "<unexpected-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>"),
                 TestXml.parse(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST)));
