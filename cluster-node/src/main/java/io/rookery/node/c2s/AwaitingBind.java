@@ -54,34 +54,8 @@ final class AwaitingBind extends SessionState {
 
     /** XEP-0198 §5: the session of the id answered; on success this stream continues it. */
     @Override
-    Behavior<Message> onResumeAnswered(SessionActor s, SessionActor.ResumeAnswered m) {
-        SessionActor.ResumeAnswer answer = m.answer();
-        if (m.failure() != null || answer == null
-                || (answer.handover() == null && answer.refusal() == null)) {
-            s.send(m.failedXml());
-            return s.processed();
-        }
-        if (answer.handover() == null) {
-            if (answer.refusal().streamError() != null) {
-                s.sendHeader(null);
-                return s.close(answer.refusal().streamError());
-            }
-            s.send(answer.refusal().xml());
-            return s.processed();
-        }
-        SessionActor.Handover h = answer.handover();
-        s.adopt(h);
-        s.become(Established.INSTANCE);
-        s.clock.established = true;
-        s.control(ConnectionStage.Out.ESTABLISHED);
-        s.send(h.resumption().outcome().xml());
-        // §5: what the client had not handled is sent again, counted as new.
-        for (Element stanza : h.resumption().replay()) s.send(stanza);
-        Jid full = s.full;
-        s.context.ask(UserEntity.BindResult.class, s.services.router().user(s.user), s.services.accountLookupTimeout(),
-                r -> new UserEntity.SwapSession(full.resource(), h.predecessor(), s.context.getSelf(), r),
-                SessionActor.SwapAnswered::new);
-        return s.processed();
+    Behavior<Message> onResumeAnswered(SessionActor s, Resumption.Answered m) {
+        return Resumption.answered(s, m);
     }
 
     @Override

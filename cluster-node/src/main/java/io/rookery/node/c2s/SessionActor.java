@@ -87,30 +87,6 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
 
     record ReattachAnswered(UserEntity.BindResult result, Throwable failure) implements Local {}
 
-    // ---- XEP-0198 §5 resumption (on this node) --------------------------------------------------------------
-
-    /** A detached session waited long enough; a session handed over waited long enough for its entity. */
-    enum ResumptionExpired implements Local { INSTANCE }
-
-    /** A new stream of this user on this node resumes this session; successor: its session. */
-    record TakeOver(Jid user, long handled, org.apache.pekko.actor.typed.ActorRef<Message> successor,
-            org.apache.pekko.actor.typed.ActorRef<ResumeAnswer> replyTo) implements Local {}
-
-    /** What a session hands to the one resuming it; the extension state moves with it (same node, same JVM). */
-    record Handover(Jid full, io.rookery.node.ext.StreamExtension.State extension,
-            io.rookery.node.ext.StreamExtension.Resumption resumption, Element ownPresence, int resourceFlags,
-            Object[] mirrored, java.util.Set<Jid> directedTo, boolean sentCopies, byte onlineBucket,
-            org.apache.pekko.actor.typed.ActorRef<Message> predecessor) {}
-
-    /** The answer to {@link TakeOver}: a handover, or a refusal (null: the failure the module writes). */
-    record ResumeAnswer(Handover handover, io.rookery.node.ext.StreamExtension.Outcome refusal)
-            implements NoSerializationVerificationNeeded {}
-
-    record ResumeAnswered(ResumeAnswer answer, Throwable failure, String failedXml) implements Local {}
-
-    /** The user entity's answer to taking the resource over from the predecessor. */
-    record SwapAnswered(UserEntity.BindResult result, Throwable failure) implements Local {}
-
     /** A module's answer that came later ({@link IqOutcome#later}); failure: the stage failed. */
     record IqAnswered(Element iq, IqOutcome outcome, Throwable failure) implements Local {}
 
@@ -165,9 +141,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     io.rookery.node.ext.StreamExtension.State extension;
     /** Unbind sent, its confirmation not yet received: stanzas may still arrive and are handed back. */
     boolean unbinding;
-    private boolean connectionGone;
+    boolean connectionGone;
     /** The stage dropped the connection; it has not yet handed back the messages it never wrote. */
-    private boolean draining;
+    boolean draining;
     /** Output and stage controls produced while handling the current message; see {@link #flush}. */
     private StringBuilder pendingXml;
     private int pendingControls;
@@ -291,127 +267,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             sendHeader(null);
             return close(outcome.streamError());
         }
-        if (outcome.resumeId() != null) return resume(x, outcome.resumeId(), outcome.resumeHandled());
+        if (outcome.resumeId() != null) return Resumption.resume(this, x, outcome.resumeId(), outcome.resumeHandled());
         return processed();
     }
-
-    /** XEP-0198 §5: asks the session of that id on this node to hand itself over; the stream waits for the answer. */
-    private Behavior<Message> resume(io.rookery.node.ext.StreamExtension x, String id, long handled) {
-        org.apache.pekko.actor.typed.ActorRef<Message> previous = services.resumableSession(id);
-        String failed = x.resumeFailed();
-        if (previous == null || user == null) {
-            send(failed);
-            return processed();
-        }
-        Jid bare = user;
-        context.ask(ResumeAnswer.class, previous, services.accountLookupTimeout(),
-                replyTo -> new TakeOver(bare, handled, context.getSelf(), replyTo),
-                (answer, failure) -> new ResumeAnswered(answer, failure, failed));
-        return this;
-    }
-
-    /** The connection is gone without a closing tag: a resumable session waits for a new stream (XEP-0198 §5). */
-    private boolean detach() {
-        if (state != Established.INSTANCE || extension == null || extension.resumptionId() == null) return false;
-        connectionGone = true;
-        clock.established = false;
-        context.scheduleOnce(extension.resumptionTimeout(), context.getSelf(), ResumptionExpired.INSTANCE);
-        become(Detached.INSTANCE);
-        return true;
-    }
-
-    /** Nobody resumed it in time, or another session took its resource: the session ends as if its stream had. */
-    private Behavior<Message> endDetached() {
-        leave();
-        state = Closed.INSTANCE;
-        return stopWhenDone();
-    }
-
-    Behavior<Message> onResumptionExpired() {
-        if (state == Detached.INSTANCE) return endDetached();
-        if (state instanceof HandedOver) return Behaviors.stopped();
-        return this;
-    }
-
-    /**
-     * A new stream resumes this session: what it needs moves there, and this actor forwards what still reaches it
-     * until the user entity confirms it talks to the successor ({@link SessionProtocol.Unbound}). A connection still
-     * open (the client did not notice it was gone) is closed.
-     */
-    Behavior<Message> onTakeOver(TakeOver t) {
-        if (!established() || extension == null || extension.resumptionId() == null || !t.user().equals(user)) {
-            t.replyTo().tell(new ResumeAnswer(null, null));
-            return this;
-        }
-        io.rookery.node.ext.StreamExtension.Resumption r = extension.resume(t.handled());
-        if (r.replay() == null) {
-            t.replyTo().tell(new ResumeAnswer(null, r.outcome()));
-            return this;
-        }
-        services.notResumable(extension.resumptionId(), context.getSelf());
-        t.replyTo().tell(new ResumeAnswer(new Handover(full, extension, r, ownPresence, resourceFlags, mirrored,
-                directedTo, sentCopies, onlineBucket, context.getSelf()), null));
-        boolean attached = state == Established.INSTANCE;
-        extension = null;
-        full = null;
-        directedTo = null;
-        unbinding = true;
-        become(new HandedOver(t.successor()));
-        context.scheduleOnce(java.time.Duration.ofSeconds(30), context.getSelf(), ResumptionExpired.INSTANCE);
-        if (attached) {
-            send("</stream:stream>");
-            pendingControls |= ConnectionStage.Out.CLOSE;
-            clock.closed = true;
-        }
-        return stopWhenDone();
-    }
-
-    /** Takes over a session that was handed to this stream: its resource, counters and what it still owes. */
-    void adopt(Handover h) {
-        full = h.full();
-        extension = h.extension();
-        ownPresence = h.ownPresence();
-        resourceFlags = h.resourceFlags();
-        mirrored = h.mirrored();
-        directedTo = h.directedTo();
-        sentCopies = h.sentCopies();
-        onlineBucket = h.onlineBucket();
-        services.resumable(extension.resumptionId(), context.getSelf());
-    }
-
-    /**
-     * A handover that reached this session after it stopped waiting for it: the resource is unbound for the
-     * predecessor and what it owed the client goes back to the account, as when a session ends.
-     */
-    void abandon(Handover h) {
-        services.notResumable(h.extension().resumptionId(), context.getSelf());
-        Jid bare = h.full().bare();
-        services.router().user(bare).tell(new UserEntity.UnbindResource(h.full().resource(), h.predecessor()));
-        int count = 0;
-        for (Element stanza : h.resumption().replay()) {
-            if (handedBackIfUnwritten(stanza)) {
-                services.router().user(bare).tell(new UserEntity.Deliver(stanza, bare));
-                count++;
-            }
-        }
-        if (count > 0) metrics.c2sMessagesHandedBack(count);
-        listener.sessionEnded();
-        if (services.onlineSessions() != null) services.onlineSessions().unbound(h.full(), h.onlineBucket());
-    }
-
-    Behavior<Message> onSwapAnswered(SwapAnswered m) {
-        if (!established()) return this;
-        if (m.result() instanceof UserEntity.Bound b) {
-            context.watchWith(b.entity(), EntityStopped.INSTANCE);
-            return this;
-        }
-        if (m.result() instanceof UserEntity.Superseded) return streamError(StreamErrorCondition.CONFLICT, null);
-        if (m.result() instanceof UserEntity.NoAccount) {
-            return streamError(StreamErrorCondition.NOT_AUTHORIZED, "account no longer exists");
-        }
-        return streamError(StreamErrorCondition.INTERNAL_SERVER_ERROR, "account unreachable");
-    }
-
 
     /**
      * What the account delivers elsewhere or stores when this session cannot take it (RFC 6121 §8.5.3.2.1): messages,
@@ -484,7 +342,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     // ---- closing (RFC 6120 §4.4, §4.9) ------------------------------------------------------------------------
 
     Behavior<Message> onKicked(SessionProtocol.Kicked k) {
-        if (state == Detached.INSTANCE) return endDetached();
+        if (state == Detached.INSTANCE) return Resumption.endDetached(this);
         if (state instanceof HandedOver) return Behaviors.stopped();
         StreamErrorCondition c = switch (k.reason()) {
             case RESOURCE_CONFLICT -> StreamErrorCondition.CONFLICT;
@@ -514,7 +372,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
      * such as Smack close the socket, and with it TLS, when their connection is lost); otherwise as the closing tag.
      */
     Behavior<Message> onPeerClosedConnection() {
-        if (detach()) {
+        if (Resumption.detach(this)) {
             pendingControls |= ConnectionStage.Out.CLOSE;
             clock.closed = true;
             return this;
@@ -538,7 +396,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             connectionGone = true;
             return stopWhenDone();
         }
-        if (detach()) return this;
+        if (Resumption.detach(this)) return this;
         leave();
         // Nothing more can be written: stanzas still on their way are handed back to the account (Closed does).
         state = Closed.INSTANCE;
@@ -566,11 +424,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         // Sent before ConnectionLost when the connection simply ended: nothing more may be delivered here.
         leave();
         state = Closed.INSTANCE;
-        int count = u.messages().size();
-        if (count > 0 && user != null) {
-            for (Element m : u.messages()) services.router().user(user).tell(new UserEntity.Deliver(m, user.bare()));
-            metrics.c2sMessagesHandedBack(count);
-        }
+        int count = user == null ? 0 : handBack(u.messages(), user.bare());
         if (wasDropped) {
             long events = services.outputDrops().event(System.nanoTime());
             if (events > 0) {
@@ -589,20 +443,20 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
      * Once the connection is gone the session stops when nothing more can come back to it: the account confirmed the
      * unbind (stanzas it sent before are in), and a stage that dropped the connection handed back what it held.
      */
-    private Behavior<Message> stopWhenDone() {
+    Behavior<Message> stopWhenDone() {
         return connectionGone && !unbinding && !draining ? Behaviors.stopped() : this;
     }
 
     /**
-     * XEP-0198 §4: what the client never acknowledged is treated as sent to an unavailable resource. Messages go back
-     * to the account after the unbind (so it delivers them to another resource or stores them), requests are answered
-     * with service-unavailable (RFC 6121 §8.5.3.2.3 for an iq to a full JID that is gone); the rest is dropped.
+     * Returns how many messages went back to the account. Messages go back after the unbind (so the account delivers
+     * them to another resource or stores them), requests are answered with service-unavailable (RFC 6121 §8.5.3.2.3
+     * for an iq to a full JID that is gone); the rest is dropped.
      */
-    private void handBackUnacknowledged() {
+    int handBack(java.util.List<Element> stanzas, Jid bare) {
         int count = 0;
-        for (Element stanza : extension.unacknowledged()) {
+        for (Element stanza : stanzas) {
             if (handedBackIfUnwritten(stanza)) {
-                services.router().user(user).tell(new UserEntity.Deliver(stanza, user.bare()));
+                services.router().user(bare).tell(new UserEntity.Deliver(stanza, bare));
                 count++;
             } else if ("iq".equals(stanza.name())
                     && ("get".equals(stanza.attr("type")) || "set".equals(stanza.attr("type")))
@@ -612,6 +466,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             }
         }
         if (count > 0) metrics.c2sMessagesHandedBack(count);
+        return count;
     }
 
     /** RFC 6121 §4.6.3: those who got directed presence learn the session became unavailable. */
@@ -625,14 +480,15 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     }
 
     /** Unbinds from the user entity, which tells the other resources this one is unavailable. */
-    private void leave() {
+    void leave() {
         if (full != null && established()) {
             listener.sessionEnded();
             if (services.onlineSessions() != null) services.onlineSessions().unbound(full, onlineBucket);
             endDirectedPresence();
             services.router().user(user).tell(new UserEntity.UnbindResource(full.resource(), context.getSelf()));
             unbinding = true;
-            if (extension != null) handBackUnacknowledged();
+            // XEP-0198 §4: what the client never acknowledged is treated as sent to an unavailable resource.
+            if (extension != null) handBack(extension.unacknowledged(), user.bare());
         }
         if (extension != null && extension.resumptionId() != null) {
             services.notResumable(extension.resumptionId(), context.getSelf());

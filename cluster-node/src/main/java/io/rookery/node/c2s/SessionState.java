@@ -40,10 +40,10 @@ abstract class SessionState {
         if (m == SessionProtocol.Unbound.INSTANCE) return s.onUnbound();
         if (m instanceof SessionActor.ReattachAnswered r) return onReattachAnswered(s, r);
         if (m instanceof SessionActor.IqAnswered a) return s.onIqAnswered(a);
-        if (m instanceof SessionActor.TakeOver t) return s.onTakeOver(t);
-        if (m instanceof SessionActor.ResumeAnswered r) return onResumeAnswered(s, r);
-        if (m instanceof SessionActor.SwapAnswered w) return s.onSwapAnswered(w);
-        if (m == SessionActor.ResumptionExpired.INSTANCE) return s.onResumptionExpired();
+        if (m instanceof Resumption.TakeOver t) return Resumption.onTakeOver(s, t);
+        if (m instanceof Resumption.Answered r) return onResumeAnswered(s, r);
+        if (m instanceof Resumption.SwapAnswered w) return Resumption.onSwapAnswered(s, w);
+        if (m == Resumption.Expired.INSTANCE) return Resumption.onExpired(s);
         if (m instanceof SessionActor.ParseFailed f) return s.streamError(f.condition(), f.text());
         if (m instanceof SessionProtocol.Kicked k) return s.onKicked(k);
         if (m instanceof SessionActor.TimedOut) return s.streamError(StreamErrorCondition.CONNECTION_TIMEOUT, null);
@@ -98,8 +98,8 @@ abstract class SessionState {
      * A session handed over to a stream that no longer waits for it (closed meanwhile): it is taken, then ended as
      * any session, so what it held goes back to the account.
      */
-    Behavior<Message> onResumeAnswered(SessionActor s, SessionActor.ResumeAnswered m) {
-        if (m.answer() != null && m.answer().handover() != null) s.abandon(m.answer().handover());
+    Behavior<Message> onResumeAnswered(SessionActor s, Resumption.Answered m) {
+        if (m.answer() != null && m.answer().handover() != null) Resumption.abandon(s, m.answer().handover());
         return s;
     }
 }
