@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.DeadLetter;
+import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.UnhandledMessage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -30,7 +31,8 @@ import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
  * sent to a user's entity while its shard is handed to another node (a rolling restart, a rebalance) can arrive after
  * the entity stopped, and a stanza delivered to a session can arrive just after the session stopped. Both end as dead
  * letters on this node. A stanza that reaches a shard while it hands off its entities is not even a dead letter: the
- * shard leaves it unhandled. This actor routes such messages again, a little later, through sharding (which then
+ * shard leaves it unhandled; and a shard region drops what it buffered for a shard when the shard's handoff starts
+ * (Pekko's guard against reordering), reported as {@link Dropped}. This actor routes such messages again, a little later, through sharding (which then
  * knows the shard's new home) or through the user's entity (which then knows the session is gone and stores the
  * message).
  *
@@ -46,6 +48,7 @@ public final class DeadLetterRescue {
     /** What every node's rescue actor registers under, for nodes that are shutting down. */
     public static final ServiceKey<Rescue> KEY = ServiceKey.create(Rescue.class, "rookery-dead-letter-rescue");
     private static final Duration DELAY = Duration.ofMillis(500);
+    private static final Duration PASS_ON_DELAY = Duration.ofMillis(1);
     private static final int REMEMBERED = 10_000;
 
     private DeadLetterRescue() {}
@@ -53,7 +56,8 @@ public final class DeadLetterRescue {
     /** A stanza a node that is shutting down hands to this node to route. Crosses nodes (Kryo). */
     public record Rescue(Element stanza, Jid to) implements KryoSerializable {}
 
-    private record Retry(Element stanza, Jid to) implements NoSerializationVerificationNeeded {}
+    /** mayPassOn: a node that is shutting down may hand it to another node (not one handed over already). */
+    private record Retry(Element stanza, Jid to, boolean mayPassOn) implements NoSerializationVerificationNeeded {}
 
     private record Peers(List<ActorRef<Rescue>> refs) implements NoSerializationVerificationNeeded {}
 
@@ -83,6 +87,7 @@ public final class DeadLetterRescue {
             ActorRef<Object> self = ctx.getSelf();
             system.eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, self.narrow()));
             system.eventStream().tell(new EventStream.Subscribe<>(UnhandledMessage.class, self.narrow()));
+            system.eventStream().tell(new EventStream.Subscribe<>(Dropped.class, self.narrow()));
             ActorRef<Rescue> selfAsRescue = self.narrow();
             system.receptionist().tell(Receptionist.register(KEY, selfAsRescue));
             system.receptionist().tell(Receptionist.subscribe(KEY, ctx.messageAdapter(Receptionist.Listing.class,
@@ -97,46 +102,57 @@ public final class DeadLetterRescue {
 
         Behavior<Object> behavior() {
             return Behaviors.receive(Object.class)
-                    .onMessage(DeadLetter.class, d -> rescue(retryFor(d.message()), true))
-                    .onMessage(UnhandledMessage.class, u -> rescue(retryFor(u.getMessage()), true))
+                    .onMessage(DeadLetter.class, d -> rescue(retryFor(d.message())))
+                    .onMessage(UnhandledMessage.class, u -> rescue(retryFor(u.getMessage())))
+                    .onMessage(Dropped.class, d -> alsoADeadLetter(d) ? Behaviors.same() : rescue(retryFor(d.message())))
                     // Handed over by a node that is shutting down: routed here, never passed on again.
-                    .onMessage(Rescue.class, r -> rescue(new Retry(r.stanza(), r.to()), false))
+                    .onMessage(Rescue.class, r -> rescue(new Retry(r.stanza(), r.to(), false)))
                     .onMessage(Peers.class, p -> {
                         peers = p.refs();
                         return Behaviors.same();
                     })
-                    .onMessage(Retry.class, r -> {
-                        router.user(r.to()).tell(new UserEntity.Deliver(r.stanza(), r.to()));
-                        return Behaviors.same();
-                    })
+                    .onMessage(Retry.class, this::retry)
                     .build();
         }
 
-        private Behavior<Object> rescue(Retry retry, boolean mayPassOn) {
-            if (retry == null || rescued.merge(retry.stanza(), 1, Integer::sum) > MAX_RESCUES) {
-                return Behaviors.same();
-            }
-            if (mayPassOn && !peers.isEmpty() && shutdown.getShutdownReason().isPresent()) {
+        private Behavior<Object> rescue(Retry retry) {
+            if (retry == null || rescued.merge(retry.stanza(), 1, Integer::sum) > MAX_RESCUES) return Behaviors.same();
+            // A node that is shutting down passes it on at the next tick, before its own shutdown ends.
+            boolean shuttingDown = shutdown.getShutdownReason().isPresent();
+            ctx.scheduleOnce(shuttingDown && retry.mayPassOn() ? PASS_ON_DELAY : DELAY, ctx.getSelf(), retry);
+            return Behaviors.same();
+        }
+
+        private Behavior<Object> retry(Retry r) {
+            if (r.mayPassOn() && !peers.isEmpty() && shutdown.getShutdownReason().isPresent()) {
                 // One peer per recipient, so the stanzas to one user keep their order.
-                ActorRef<Rescue> peer = peers.get(Math.floorMod(retry.to().bare().hashCode(), peers.size()));
-                ctx.getLog().debug("dead-letter-rescued to={} via={}", retry.to(), peer.path().address());
-                peer.tell(new Rescue(retry.stanza(), retry.to()));
+                ActorRef<Rescue> peer = peers.get(Math.floorMod(r.to().bare().hashCode(), peers.size()));
+                ctx.getLog().debug("dead-letter-rescued to={} via={}", r.to(), peer.path().address());
+                peer.tell(new Rescue(r.stanza(), r.to()));
             } else {
-                ctx.getLog().debug("dead-letter-rescued to={}", retry.to());
-                ctx.scheduleOnce(DELAY, ctx.getSelf(), retry);
+                ctx.getLog().debug("dead-letter-rescued to={}", r.to());
+                router.user(r.to()).tell(new UserEntity.Deliver(r.stanza(), r.to()));
             }
             return Behaviors.same();
         }
     }
 
+    /**
+     * Artery reports a message for another node that its full send queue drops twice: as Dropped, with that node's
+     * actor as recipient, and to the dead letters as it was sent. The dead letter is the one rescued.
+     */
+    private static boolean alsoADeadLetter(Dropped d) {
+        return d.recipient() != null && d.recipient().path().address().hasGlobalScope();
+    }
+
     private static Retry retryFor(Object message) {
         Object m = message instanceof ShardingEnvelope<?> e ? e.message() : message;
-        if (m instanceof UserEntity.Deliver d && worthRescuing(d.stanza())) return new Retry(d.stanza(), d.to());
+        if (m instanceof UserEntity.Deliver d && worthRescuing(d.stanza())) return new Retry(d.stanza(), d.to(), true);
         if (m instanceof SessionProtocol.Deliver d && "message".equals(d.stanza().name())
                 && worthRescuing(d.stanza())) {
             try {
                 String to = d.stanza().attr("to");
-                return to == null ? null : new Retry(d.stanza(), Jid.parse(to));
+                return to == null ? null : new Retry(d.stanza(), Jid.parse(to), true);
             } catch (InvalidJidException e) {
                 return null;
             }
