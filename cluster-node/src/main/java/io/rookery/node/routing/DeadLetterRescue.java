@@ -53,11 +53,15 @@ public final class DeadLetterRescue {
 
     private DeadLetterRescue() {}
 
-    /** A stanza a node that is shutting down hands to this node to route. Crosses nodes (Kryo). */
-    public record Rescue(Element stanza, Jid to) implements KryoSerializable {}
+    /** A command for a user's entity that a node shutting down hands to this node. Crosses nodes (Kryo). */
+    public record Rescue(UserEntity.Command command, Jid user) implements KryoSerializable {}
 
-    /** mayPassOn: a node that is shutting down may hand it to another node (not one handed over already). */
-    private record Retry(Element stanza, Jid to, boolean mayPassOn) implements NoSerializationVerificationNeeded {}
+    /**
+     * The command to send again to the user's entity; stanza: what it carries, by which a stanza that keeps failing
+     * is recognised. mayPassOn: a node that is shutting down may hand it to another node (not one handed over).
+     */
+    private record Retry(UserEntity.Command command, Jid user, Element stanza, boolean mayPassOn)
+            implements NoSerializationVerificationNeeded {}
 
     private record Peers(List<ActorRef<Rescue>> refs) implements NoSerializationVerificationNeeded {}
 
@@ -106,7 +110,7 @@ public final class DeadLetterRescue {
                     .onMessage(UnhandledMessage.class, u -> rescue(retryFor(u.getMessage())))
                     .onMessage(Dropped.class, d -> alsoADeadLetter(d) ? Behaviors.same() : rescue(retryFor(d.message())))
                     // Handed over by a node that is shutting down: routed here, never passed on again.
-                    .onMessage(Rescue.class, r -> rescue(new Retry(r.stanza(), r.to(), false)))
+                    .onMessage(Rescue.class, r -> rescue(retryFor(r.command(), r.user(), false)))
                     .onMessage(Peers.class, p -> {
                         peers = p.refs();
                         return Behaviors.same();
@@ -125,13 +129,13 @@ public final class DeadLetterRescue {
 
         private Behavior<Object> retry(Retry r) {
             if (r.mayPassOn() && !peers.isEmpty() && shutdown.getShutdownReason().isPresent()) {
-                // One peer per recipient, so the stanzas to one user keep their order.
-                ActorRef<Rescue> peer = peers.get(Math.floorMod(r.to().bare().hashCode(), peers.size()));
-                ctx.getLog().debug("dead-letter-rescued to={} via={}", r.to(), peer.path().address());
-                peer.tell(new Rescue(r.stanza(), r.to()));
+                // One peer per user, so the commands to one entity keep their order.
+                ActorRef<Rescue> peer = peers.get(Math.floorMod(r.user().hashCode(), peers.size()));
+                ctx.getLog().debug("dead-letter-rescued user={} via={}", r.user(), peer.path().address());
+                peer.tell(new Rescue(r.command(), r.user()));
             } else {
-                ctx.getLog().debug("dead-letter-rescued to={}", r.to());
-                router.user(r.to()).tell(new UserEntity.Deliver(r.stanza(), r.to()));
+                ctx.getLog().debug("dead-letter-rescued user={}", r.user());
+                router.user(r.user()).tell(r.command());
             }
             return Behaviors.same();
         }
@@ -146,18 +150,51 @@ public final class DeadLetterRescue {
     }
 
     private static Retry retryFor(Object message) {
-        Object m = message instanceof ShardingEnvelope<?> e ? e.message() : message;
-        if (m instanceof UserEntity.Deliver d && worthRescuing(d.stanza())) return new Retry(d.stanza(), d.to(), true);
-        if (m instanceof SessionProtocol.Deliver d && "message".equals(d.stanza().name())
-                && worthRescuing(d.stanza())) {
-            try {
-                String to = d.stanza().attr("to");
-                return to == null ? null : new Retry(d.stanza(), Jid.parse(to), true);
-            } catch (InvalidJidException e) {
-                return null;
-            }
+        if (message instanceof ShardingEnvelope<?> e) message = e.message();
+        if (message instanceof SessionProtocol.Deliver d && "message".equals(d.stanza().name())) {
+            // To a session that stopped: through the account, which knows where it may go now.
+            Jid to = jid(d.stanza().attr("to"));
+            return to == null ? null : retryFor(new UserEntity.Deliver(d.stanza(), to), to.bare(), true);
+        }
+        if (message instanceof UserEntity.Deliver d) return retryFor(d, d.to().bare(), true);
+        if (message instanceof UserEntity.Command c) {
+            // A session's own request to its account (the stanza's 'from' is the session's full JID).
+            Element stanza = ownStanza(c);
+            Jid from = stanza == null ? null : jid(stanza.attr("from"));
+            return from == null ? null : retryFor(c, from.bare(), true);
         }
         return null;
+    }
+
+    private static Retry retryFor(UserEntity.Command command, Jid user, boolean mayPassOn) {
+        if (command instanceof UserEntity.Deliver d) {
+            return worthRescuing(d.stanza()) ? new Retry(command, user, d.stanza(), mayPassOn) : null;
+        }
+        Element stanza = ownStanza(command);
+        return stanza == null ? null : new Retry(command, user, stanza, mayPassOn);
+    }
+
+    /**
+     * The stanza of a session's request to its own account that is worth sending again: its roster and other iq to
+     * the account (the client waits for the answer), its presence (its contacts would not see it), its subscription
+     * requests and answers, its sent messages for carbons. Never processed when it ends here, so sending it again
+     * does not repeat it. Requests that wait for a reply (bind, credentials) are retried by the session itself.
+     */
+    private static Element ownStanza(UserEntity.Command c) {
+        if (c instanceof UserEntity.OwnIq q) return q.iq();
+        if (c instanceof UserEntity.OwnPresence p) return p.presence();
+        if (c instanceof UserEntity.OutboundSubscription o) return o.presence();
+        if (c instanceof UserEntity.SentMessage m) return m.message();
+        return null;
+    }
+
+    private static Jid jid(String s) {
+        if (s == null) return null;
+        try {
+            return Jid.parse(s);
+        } catch (InvalidJidException e) {
+            return null;
+        }
     }
 
     /** Messages (not errors, not carbon copies) and subscription requests and answers. */

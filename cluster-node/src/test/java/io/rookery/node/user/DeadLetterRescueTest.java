@@ -108,6 +108,21 @@ class DeadLetterRescueTest {
     }
 
     @Test
+    void aSessionsOwnRequestThatNeverReachedItsAccountIsSentAgain() {
+        // A roster get sent while the account's entity was handed to another node: the client waits for its answer.
+        Jid alice = node.newAccount("alice");
+        Session desk = available(alice, "desk");
+        Element rosterGet = Element.builder("iq", Namespaces.CLIENT).attr("from", desk.jid().toString())
+                .attr("type", "get").attr("id", "roster-1")
+                .child(Element.builder("query", "jabber:iq:roster").build()).build();
+        deadLetter(new ShardingEnvelope<>(alice.toString(), new UserEntity.OwnIq("desk", rosterGet)));
+
+        Element answer = desk.nextStanza();
+        assertEquals("roster-1", answer.attr("id"));
+        assertEquals("result", answer.attr("type"));
+    }
+
+    @Test
     void presenceUpdatesAndErrorsAreNotRescuedAndAStanzaIsGivenUpAfterSomeTries() {
         Jid alice = node.newAccount("alice");
         Session desk = available(alice, "desk");
