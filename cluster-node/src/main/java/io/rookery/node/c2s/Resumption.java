@@ -53,6 +53,7 @@ final class Resumption {
         ActorRef<Message> previous = s.services.resumableSession(id);
         String failed = x.resumeFailed();
         if (previous == null || s.user == null) {
+            s.metrics.smResumption("not-found");
             s.send(failed);
             return s.processed();
         }
@@ -67,10 +68,12 @@ final class Resumption {
     static Behavior<Message> answered(SessionActor s, Answered m) {
         Answer answer = m.answer();
         if (m.failure() != null || answer == null || (answer.handover() == null && answer.refusal() == null)) {
+            s.metrics.smResumption("not-found");
             s.send(m.failedXml());
             return s.processed();
         }
         if (answer.handover() == null) {
+            s.metrics.smResumption("refused");
             if (answer.refusal().streamError() != null) {
                 s.sendHeader(null);
                 return s.close(answer.refusal().streamError());
@@ -79,6 +82,7 @@ final class Resumption {
             return s.processed();
         }
         Handover h = answer.handover();
+        s.metrics.smResumption("resumed");
         s.full = h.full();
         s.extension = h.extension();
         s.ownPresence = h.ownPresence();
@@ -144,7 +148,7 @@ final class Resumption {
     /** Nobody resumed it in time, or another session took its resource: the session ends as if its stream had. */
     static Behavior<Message> endDetached(SessionActor s) {
         s.leave();
-        s.state = Closed.INSTANCE;
+        s.become(Closed.INSTANCE);
         return s.stopWhenDone();
     }
 

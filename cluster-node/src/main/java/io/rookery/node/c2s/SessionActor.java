@@ -180,6 +180,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
 
     /** Moves to the next step; returns this behaviour, so a handler can end with {@code return s.become(...)}. */
     Behavior<Message> become(SessionState next) {
+        // XEP-0198: how many sessions wait to be resumed.
+        if (state == Detached.INSTANCE && next != Detached.INSTANCE) metrics.smDetached(-1);
+        else if (next == Detached.INSTANCE && state != Detached.INSTANCE) metrics.smDetached(1);
         state = next;
         return this;
     }

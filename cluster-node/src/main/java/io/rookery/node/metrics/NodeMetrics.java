@@ -76,6 +76,13 @@ public final class NodeMetrics {
     private final Counter c2sHandedBack = Counter.builder().name("xmpp_c2s_messages_handed_back_total")
             .help("Messages a client connection ended before writing, routed to the account again (to another"
                     + " resource, offline storage or back to the sender)").register(registry);
+    private final Gauge smDetached = Gauge.builder().name("xmpp_sm_sessions_detached")
+            .help("XEP-0198 sessions whose connection is gone, waiting to be resumed (rookery.modules.sm."
+                    + "max-resumption-time)").register(registry);
+    private final Counter smResumptions = Counter.builder().name("xmpp_sm_resumptions_total")
+            .help("XEP-0198 resumption attempts by outcome (resumed; not-found: no such session on this node, or not"
+                    + " the user's; refused: a count the session never sent)").labelNames("outcome")
+            .register(registry);
     private final Counter saslAuth = Counter.builder().name("xmpp_sasl_auth_total")
             .help("SASL authentication attempts by mechanism and outcome").labelNames("mechanism", "outcome")
             .register(registry);
@@ -162,6 +169,16 @@ public final class NodeMetrics {
 
     public void c2sOutputDropped() {
         c2sOutputDropped.inc();
+    }
+
+    /** A resumable session lost its connection (+1) or stopped waiting, resumed or ended (-1). */
+    public void smDetached(int change) {
+        smDetached.inc(change);
+    }
+
+    /** outcome: resumed, not-found or refused. */
+    public void smResumption(String outcome) {
+        smResumptions.labelValues(outcome).inc();
     }
 
     public void c2sMessagesHandedBack(int count) {

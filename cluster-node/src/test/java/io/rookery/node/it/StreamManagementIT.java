@@ -27,6 +27,8 @@ class StreamManagementIT {
     private static final String SM = "urn:xmpp:sm:3";
     /** Long enough for a reconnect on a loaded machine, short enough to wait out once. */
     private static final int RESUMPTION_SECONDS = 8;
+    private static final String RESUMED = "xmpp_sm_resumptions_total{outcome=\"resumed\"}";
+    private static final String NOT_FOUND = "xmpp_sm_resumptions_total{outcome=\"not-found\"}";
     private static final java.util.regex.Pattern SM_ID = java.util.regex.Pattern.compile("<enabled [^>]*id='([^']+)'");
     private static RookeryNode node;
 
@@ -158,6 +160,7 @@ class StreamManagementIT {
     void aStreamResumedOnTheSameNodeGetsWhatItHadNotAcknowledgedAndWhatCameMeanwhileOnce() throws Exception {
         String sender = ItEnvironment.newUser(node, "sender");
         String bob = ItEnvironment.newUser(node, "bob");
+        double resumedBefore = NodeScrape.sample(node, RESUMED);
         try (RawClient s = new RawClient(node.starttlsPort())) {
             authenticate(s, sender);
             bind(s, "desk");
@@ -185,6 +188,7 @@ class StreamManagementIT {
                 assertTrue(got.contains("<resumed xmlns='" + SM + "' previd='" + id + "' h='1'/>"), got);
                 assertEquals(0, count(got, "id='m1'"), got);
                 assertEquals(1, count(got, "id='m2'"), got);
+                assertEquals(resumedBefore + 1, NodeScrape.sample(node, RESUMED), "counted as resumed");
                 // Still bound and available: new messages arrive as usual, and the counts go on.
                 chat(s, bob, "m4");
                 again.await("id='m4'", WAIT);
@@ -213,6 +217,7 @@ class StreamManagementIT {
     void anUnknownIdOrAnotherUsersIdIsNotFound() throws Exception {
         String alice = ItEnvironment.newUser(node, "alice");
         String bob = ItEnvironment.newUser(node, "bob");
+        double notFoundBefore = NodeScrape.sample(node, NOT_FOUND);
         try (RawClient b = new RawClient(node.starttlsPort())) {
             String id = resumable(b, bob, "phone");
             try (RawClient a = new RawClient(node.starttlsPort())) {
@@ -222,6 +227,7 @@ class StreamManagementIT {
                         .awaitCount("<item-not-found", 2, WAIT);
                 // The stream may still bind afresh.
                 bind(a, "desk");
+                assertEquals(notFoundBefore + 2, NodeScrape.sample(node, NOT_FOUND));
             }
             // Bob's session was not disturbed.
             b.send("<r xmlns='" + SM + "'/>").await("<a xmlns='" + SM + "' h='1'/>", WAIT);
