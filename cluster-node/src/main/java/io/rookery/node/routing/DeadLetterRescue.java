@@ -32,16 +32,18 @@ import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
  * the entity stopped, and a stanza delivered to a session can arrive just after the session stopped. Both end as dead
  * letters on this node. A stanza that reaches a shard while it hands off its entities is not even a dead letter: the
  * shard leaves it unhandled; and a shard region drops what it buffered for a shard when the shard's handoff starts
- * (Pekko's guard against reordering), reported as {@link Dropped}. This actor routes such messages again, a little later, through sharding (which then
- * knows the shard's new home) or through the user's entity (which then knows the session is gone and stores the
- * message).
+ * (Pekko's guard against reordering), reported as {@link Dropped}. This actor routes such messages again, a little
+ * later, through sharding (which then knows the shard's new home) or through the user's entity (which then knows
+ * the session is gone and stores the message).
  *
  * <p>A node that is shutting down cannot do that itself: its shard region stops once its shards are handed off, and
  * whatever it routes after that is lost. So while this node's coordinated shutdown runs, each stanza goes to the
  * rescue actor of another node (found through the receptionist), which routes it there.
  *
- * <p>Each stanza is rescued at most {@link #MAX_RESCUES} times on each node. Only messages and subscription presence
- * are rescued: they are what a user would miss; presence updates and iq are superseded or retried by clients.
+ * <p>Each stanza is rescued at most {@link #MAX_RESCUES} times on each node. Rescued are messages and subscription
+ * presence to a user (what the user would miss; presence updates and iq between users are superseded or retried by
+ * clients), and a session's own requests to its account (its roster and other iq, its presence, its subscriptions,
+ * its sent messages for carbons), which its client would otherwise wait for or its contacts never see.
  */
 public final class DeadLetterRescue {
     public static final int MAX_RESCUES = 3;
