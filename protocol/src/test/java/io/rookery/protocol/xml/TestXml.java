@@ -18,4 +18,21 @@ public final class TestXml {
         }
         return e.element();
     }
+
+    /** The same, without the whitespace-only text between elements (for expectations written over many lines). */
+    public static Element compact(String xml) {
+        return compact(parse(xml));
+    }
+
+    private static Element compact(Element e) {
+        List<Node> children = new java.util.ArrayList<>(e.children().size());
+        for (Node n : e.children()) {
+            if (n instanceof Element child) {
+                children.add(compact(child));
+            } else if (!(n instanceof Text t && t.text().isBlank())) {
+                children.add(n);
+            }
+        }
+        return e.withChildren(children);
+    }
 }
