@@ -21,10 +21,12 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.rookery.persistence.blocking.JidsBlocked;
 import io.rookery.persistence.blocking.JidsUnblocked;
+import io.rookery.persistence.mam.ArchivePrefs;
+import io.rookery.persistence.mam.ArchivePrefsSet;
 import io.rookery.persistence.offline.OfflineMessage;
+import io.rookery.persistence.offline.OfflineMessageSpooled;
 import io.rookery.persistence.offline.OfflineMessageStored;
 import io.rookery.persistence.offline.OfflineMessagesDelivered;
-import io.rookery.persistence.offline.OfflineMessageSpooled;
 import io.rookery.persistence.offline.OfflineSpoolDelivered;
 import io.rookery.persistence.privatexml.PrivateXmlStored;
 import io.rookery.persistence.roster.RosterItem;
@@ -383,6 +385,28 @@ final class ImEventSerializers {
             var privateXml = readStringMap(input, MAX_TEXT_BYTES, MAX_TEXT_BYTES, "private XML");
             return new UserSnapshotV2(a.credentials(), a.exists(), a.roster(), a.rosterVersion(), a.pendingIn(),
                     offline, blocklist, vcardXml, privateXml);
+        }
+    }
+
+    /** The preferences, written as their snapshot part is. */
+    static final class ArchivePrefsSetSerializer extends Serializer<ArchivePrefsSet> {
+        private final SnapshotPartSerializers.ArchivePrefsSerializer prefs =
+                new SnapshotPartSerializers.ArchivePrefsSerializer();
+
+        ArchivePrefsSetSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, ArchivePrefsSet e) {
+            prefs.write(kryo, output, e.prefs());
+        }
+
+        @Override
+        public ArchivePrefsSet read(Kryo kryo, Input input,
+                Class<? extends ArchivePrefsSet> type) {
+            return new ArchivePrefsSet(
+                    prefs.read(kryo, input, ArchivePrefs.class));
         }
     }
 }

@@ -5,11 +5,13 @@ import io.rookery.persistence.blocking.JidsBlocked;
 import io.rookery.persistence.blocking.JidsUnblocked;
 import io.rookery.persistence.kryo.KryoRegistrar;
 import io.rookery.persistence.kryo.KryoRegistry;
+import io.rookery.persistence.mam.ArchivePrefs;
+import io.rookery.persistence.mam.ArchivePrefsSet;
 import io.rookery.persistence.offline.OfflineMessage;
+import io.rookery.persistence.offline.OfflineMessageSpooled;
 import io.rookery.persistence.offline.OfflineMessageStored;
 import io.rookery.persistence.offline.OfflineMessagesDelivered;
 import io.rookery.persistence.offline.OfflineQueue;
-import io.rookery.persistence.offline.OfflineMessageSpooled;
 import io.rookery.persistence.offline.OfflineSpool;
 import io.rookery.persistence.offline.OfflineSpoolDelivered;
 import io.rookery.persistence.privatexml.PrivateXmlEntries;
@@ -26,7 +28,8 @@ import io.rookery.persistence.vcard.VCardStored;
 /**
  * Kryo ids 106-119 of the user range: instant-messaging events (roster and subscriptions, offline messages,
  * blocking, vCard, private XML), {@link UserSnapshotV2}, then (120-124) {@link UserSnapshotV3} and the modules'
- * snapshot parts, then (125-127) the offline spool. Append only: the next free user id is 128; a line here is never removed or renumbered, and a
+ * snapshot parts, then (125-127) the offline spool, then (128-129) the XEP-0313 archive preferences. Append only: the next free
+ * user id is 130; a line here is never removed or renumbered, and a
  * registered class's serializer never changes its layout.
  */
 public final class ImEventsRegistrar implements KryoRegistrar {
@@ -58,5 +61,9 @@ public final class ImEventsRegistrar implements KryoRegistrar {
         registry.register(OfflineMessageSpooled.class, 125, new ImEventSerializers.OfflineMessageSpooledSerializer());
         registry.register(OfflineSpoolDelivered.class, 126, new ImEventSerializers.OfflineSpoolDeliveredSerializer());
         registry.register(OfflineSpool.class, 127, new SnapshotPartSerializers.OfflineSpoolSerializer());
+        registry.register(ArchivePrefs.class, 128,
+                new SnapshotPartSerializers.ArchivePrefsSerializer());
+        registry.register(ArchivePrefsSet.class, 129,
+                new ImEventSerializers.ArchivePrefsSetSerializer());
     }
 }

@@ -21,6 +21,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.rookery.persistence.blocking.Blocklist;
 import io.rookery.persistence.kryo.KryoSerializable;
+import io.rookery.persistence.mam.ArchivePrefs;
 import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineQueue;
 import io.rookery.persistence.offline.OfflineSpool;
@@ -156,6 +157,33 @@ final class SnapshotPartSerializers {
         @Override
         public PrivateXmlEntries read(Kryo kryo, Input input, Class<? extends PrivateXmlEntries> type) {
             return new PrivateXmlEntries(readStringMap(input, MAX_TEXT_BYTES, MAX_TEXT_BYTES, "private XML"));
+        }
+    }
+
+    /** mode (a byte), the bare JIDs always archived, those never archived. */
+    static final class ArchivePrefsSerializer extends Serializer<ArchivePrefs> {
+        ArchivePrefsSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, ArchivePrefs p) {
+            output.writeByte(p.mode());
+            writeStrings(output, p.always(), MAX_JID_BYTES, "always-archived JID");
+            writeStrings(output, p.never(), MAX_JID_BYTES, "never-archived JID");
+        }
+
+        @Override
+        public ArchivePrefs read(Kryo kryo, Input input,
+                Class<? extends ArchivePrefs> type) {
+            int mode = input.readByte();
+            List<String> always = readStrings(input, MAX_JID_BYTES, "always-archived JID");
+            List<String> never = readStrings(input, MAX_JID_BYTES, "never-archived JID");
+            try {
+                return new ArchivePrefs(mode, always, never);
+            } catch (IllegalArgumentException e) {
+                throw new KryoException("corrupt archive preferences: " + e.getMessage());
+            }
         }
     }
 }

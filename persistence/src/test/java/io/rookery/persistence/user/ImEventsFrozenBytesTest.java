@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigFactory;
 import io.rookery.persistence.blocking.JidsBlocked;
 import io.rookery.persistence.blocking.JidsUnblocked;
 import io.rookery.persistence.kryo.RookeryKryoSerializer;
+import io.rookery.persistence.mam.ArchivePrefs;
+import io.rookery.persistence.mam.ArchivePrefsSet;
 import io.rookery.persistence.offline.OfflineMessage;
 import io.rookery.persistence.offline.OfflineMessageStored;
 import io.rookery.persistence.offline.OfflineMessagesDelivered;
@@ -143,6 +145,13 @@ class ImEventsFrozenBytesTest {
         assertFrozen(new OfflineSpool(List.of(HELLO), 3, 5, 40), "810101"
                 + "233c6d6573736167653e3c626f64793ec3a93c2f626f64793e3c2f6d6573736167653e7b68e5cf8b010000" + "030528");
         assertFrozen(new OfflineSpool(List.of(), 0, 0, 0), "810100000000");
+    }
+
+    @Test
+    void archivePreferencesKeepTheirBytes() {
+        ArchivePrefs prefs = new ArchivePrefs(ArchivePrefs.ROSTER, List.of("romeo@example.net"), List.of());
+        assertFrozen(prefs, "8201020112726f6d656f406578616d706c652e6e657400");
+        assertFrozen(new ArchivePrefsSet(new ArchivePrefs(ArchivePrefs.ALWAYS, List.of(), List.of("a@b"))), "830100000104614062");
     }
 
     @Test
