@@ -144,12 +144,18 @@ class Established extends SessionState {
         }
         if (refusedByFilters(s, message, to)) return;
         s.services.router().route(message, to);
-        if (s.sentCopies && "chat".equals(message.attr("type")) && !s.user.equals(to.bare())) {
-            // XEP-0280 §7: the account copies it to the user's other carbons-enabled resources. Messages to the
-            // user's own JIDs are copied on receipt instead. Only while the account said it wants them: without
-            // another carbons-enabled resource the message costs no hop to the sender's own entity.
+        if (s.sentCopies && personal(message.attr("type")) && !s.user.equals(to.bare())) {
+            // XEP-0280 §7: the account copies it to the user's other carbons-enabled resources; XEP-0313: the
+            // account archives it. Messages to the user's own JIDs are copied and archived on receipt instead. Only
+            // while the account said it wants them: without another carbons-enabled resource or an archive the
+            // message costs no hop to the sender's own entity.
             s.services.router().user(s.user).tell(new UserEntity.SentMessage(s.full.resource(), message));
         }
+    }
+
+    /** A chat or normal message (no type is normal, RFC 6121 §5.2.2): what carbons copy and archives keep. */
+    private static boolean personal(String type) {
+        return type == null || "chat".equals(type) || "normal".equals(type);
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class Declarations {
     private final List<DeclaredFilter> filters = new ArrayList<>();
     private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
     private final List<StreamExtension> streamExtensions = new ArrayList<>();
+    private final List<MessageStamp> stamps = new ArrayList<>();
 
     record DeclaredFilter(PartKey<?> key, StanzaFilter<?> filter) {}
 
@@ -77,6 +78,16 @@ public final class Declarations {
     public Declarations streamExtension(StreamExtension extension) {
         streamExtensions.add(extension);
         return this;
+    }
+
+    /** Messages addressed to the account pass through this before they are delivered or stored. */
+    public Declarations stamp(MessageStamp stamp) {
+        stamps.add(stamp);
+        return this;
+    }
+
+    List<MessageStamp> stamps() {
+        return stamps;
     }
 
     List<StreamExtension> streamExtensions() {

@@ -42,6 +42,7 @@ public final class Modules implements ServerInfo {
     private final List<PartKey<?>> mirroredParts;
     private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
     private final Map<String, StreamExtension> streamExtensions = new java.util.HashMap<>();
+    private final List<MessageStamp> stamps = new ArrayList<>();
     private volatile AccountProvisioning accounts;
     /** Heap stores until the node provides its Cassandra ones (tests never do). */
     private volatile ModuleStores stores = ModuleStores.inMemory();
@@ -132,6 +133,7 @@ public final class Modules implements ServerInfo {
                 filters.add(f);
             }
             coreFeatures.addAll(d.coreFeatures());
+            stamps.addAll(d.stamps());
             for (StreamExtension x : d.streamExtensions()) {
                 if (streamExtensions.putIfAbsent(x.namespace(), x) != null) {
                     throw new IllegalStateException("module '" + e.getKey() + "' extends streams with "
@@ -272,12 +274,23 @@ public final class Modules implements ServerInfo {
         return null;
     }
 
-    /** Whether an enabled module switched this behaviour of the core on. */
+    /** A message addressed to the account, as the enabled modules' stamps rewrite it, in module order. */
+    public Element stamp(AccountView account, Element message) {
+        for (MessageStamp s : stamps) message = s.stamp(account, message);
+        return message;
+    }
+
+    /** Whether any enabled module stamps messages (the core builds no account view when none does). */
+    public boolean stamps() {
+        return !stamps.isEmpty();
+    }
+
     /** The enabled module that answers top-level stream elements of this namespace, or null. */
     public StreamExtension streamExtension(String namespace) {
         return streamExtensions.get(namespace);
     }
 
+    /** Whether an enabled module switched this behaviour of the core on. */
     public boolean enabled(CoreFeature feature) {
         return coreFeatures.contains(feature);
     }

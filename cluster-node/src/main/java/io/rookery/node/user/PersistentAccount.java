@@ -127,6 +127,7 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
      */
     ReplyEffect<UserEvent, UserState> run(IqOutcome outcome, Consumer<Element> reply) {
         Runnable answer = () -> {
+            outcome.before().forEach(reply);
             reply.accept(outcome.reply());
             for (HookOutcome.ToResource t : outcome.toResources()) sendToResource(t.resource(), t.stanza());
         };

@@ -122,6 +122,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     public record ModuleWorkDone(HookOutcome outcome, Throwable failure)
             implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
+    /** Internal: a module's answer to one of the user's iq that came later ({@link IqOutcome#later}). */
+    public record OwnIqAnswered(String resource, Element iq, IqOutcome outcome, Throwable failure)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
     /** Internal: the entity's own passivation timer. */
     public enum Passivate implements Command { INSTANCE }
 
@@ -259,6 +263,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 .onCommand(SwapSession.class, this::onSwap)
                 .onCommand(OwnPresence.class, this::onOwnPresence)
                 .onCommand(OwnIq.class, this::onOwnIq)
+                .onCommand(OwnIqAnswered.class, this::onOwnIqAnswered)
                 .onCommand(OutboundSubscription.class, (state, cmd) -> {
                     StanzaFilter.Verdict refused = router.modules().outbound(view(state), cmd.presence(), cmd.to());
                     if (refused != null) {
@@ -358,6 +363,11 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             if ("set".equals(iq.attr("type"))) return run(contacts.rosterSet(state, cmd.resource(), iq));
         }
         IqOutcome handled = router.modules().handle(AddressKind.OWN_ACCOUNT, iq, view(state));
+        if (handled != null && handled.later() != null) {
+            // A store read (an archive query): other commands go on meanwhile.
+            context.pipeToSelf(handled.later(), (ok, failure) -> new OwnIqAnswered(cmd.resource(), iq, ok, failure));
+            return Effect().noReply();
+        }
         if (handled != null) {
             online.setFlags(cmd.resource(), handled.flagsSet(), handled.flagsCleared());
             if ((handled.flagsSet() | handled.flagsCleared()) != 0) refreshSentCopies();
@@ -365,6 +375,16 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         }
         online.sendTo(cmd.resource(), Stanzas.errorReply(iq, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
         return Effect().noReply();
+    }
+
+    private ReplyEffect<UserEvent, UserState> onOwnIqAnswered(UserState state, OwnIqAnswered cmd) {
+        if (cmd.failure() != null || cmd.outcome() == null || cmd.outcome().later() != null) {
+            if (cmd.failure() != null) logModuleFailure(cmd.failure());
+            online.sendTo(cmd.resource(), Stanzas.errorReply(cmd.iq(),
+                    StanzaError.of(StanzaErrorCondition.INTERNAL_SERVER_ERROR)));
+            return Effect().noReply();
+        }
+        return run(cmd.outcome(), reply -> online.sendTo(cmd.resource(), reply));
     }
 
     // ---- delivery (RFC 6121 §8.5, XEP-0160 offline storage) ------------------------------------------------------
@@ -380,10 +400,13 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             case DROP -> { }
             case BOUNCE -> online.bounce(stanza);
             case TO_RESOURCE -> {
+                boolean message = "message".equals(stanza.name());
+                if (message) stanza = stamped(state, stanza);
                 online.deliverTo(resource, stanza, cmd.routedAtMicros());
-                if ("message".equals(stanza.name())) received(state, stanza, List.of(resource));
+                if (message) received(state, stanza, List.of(resource));
             }
             case MESSAGE_TO_BARE -> {
+                stanza = stamped(state, stanza);
                 List<String> delivered = online.deliverMessage(stanza, cmd.routedAtMicros());
                 if (!delivered.isEmpty()) {
                     received(state, stanza, delivered);
@@ -410,6 +433,11 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             }
         }
         return Effect().noReply();
+    }
+
+    /** A message as the modules' stamps rewrite it before it is delivered or stored (XEP-0359 archive ids). */
+    private Element stamped(UserState state, Element message) {
+        return router.modules().stamps() ? router.modules().stamp(view(state), message) : message;
     }
 
     /** The resource of the session that sent a stanza, from the full JID it stamped; null when there is none. */

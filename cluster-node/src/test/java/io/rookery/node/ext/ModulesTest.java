@@ -58,11 +58,16 @@ class ModulesTest {
 
     @Test
     void sentMessagesAreWantedAsTheModulesDeclare() {
-        // Carbons: only while another resource has carbons on.
-        assertEquals(io.rookery.node.ext.ResourceFlags.CARBONS, load(Map.of()).sentCopiesMask());
-        assertEquals(0, load(Map.of("rookery.modules.carbons.enabled", false)).sentCopiesMask());
+        // The archive (on by default) takes every sent message.
+        assertEquals(-1, load(Map.of()).sentCopiesMask());
+        // Carbons alone: only while another resource has carbons on.
+        assertEquals(io.rookery.node.ext.ResourceFlags.CARBONS,
+                load(Map.of("rookery.modules.mam.enabled", false)).sentCopiesMask());
+        assertEquals(0, load(Map.of("rookery.modules.carbons.enabled", false, "rookery.modules.mam.enabled", false))
+                .sentCopiesMask());
         // A module that takes every sent message makes them all wanted, whatever the order of the modules.
         Map<String, Object> archive = new java.util.HashMap<>(ProbeModule.enabledWith("archive"));
+        archive.put("rookery.modules.mam.enabled", false);
         archive.put("rookery.modules.probe.every-sent-message", true);
         assertEquals(-1, load(archive).sentCopiesMask());
         archive.put("rookery.modules.carbons.enabled", false);

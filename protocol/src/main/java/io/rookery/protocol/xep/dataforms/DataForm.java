@@ -12,8 +12,15 @@ public final class DataForm {
 
     private DataForm() {}
 
-    /** A field of a form to fill in: its var, type ("text-single", "jid-single", "hidden", ...) and value or null. */
-    public record Field(String var, String type, String value) {}
+    /**
+     * A field of a form to fill in: its var, type ("text-single", "jid-single", "hidden", ...), value or null, and a
+     * child such as a XEP-0122 validate element, or null.
+     */
+    public record Field(String var, String type, String value, Element extra) {
+        public Field(String var, String type, String value) {
+            this(var, type, value, null);
+        }
+    }
 
     /** The values of each field of the form in parent (var to values, in order), or null when there is no form. */
     public static Map<String, List<String>> submitted(Element parent) {
@@ -43,6 +50,7 @@ public final class DataForm {
     private static Element field(Field f) {
         Element.Builder b = Element.builder("field", NS).attr("var", f.var()).attr("type", f.type());
         if (f.value() != null) b.child(Element.builder("value", NS).text(f.value()).build());
+        if (f.extra() != null) b.child(f.extra());
         return b.build();
     }
 }

@@ -20,6 +20,8 @@ public final class Mam {
     public static final String NS_EXTENDED = "urn:xmpp:mam:2#extended";
     public static final String FORWARD_NS = "urn:xmpp:forward:0";
     public static final String DELAY_NS = "urn:xmpp:delay";
+    /** XEP-0122: the ids field is open to any value (§4.1.5). */
+    static final String XDATA_VALIDATE = "http://jabber.org/protocol/xdata-validate";
 
     private Mam() {}
 
@@ -34,9 +36,16 @@ public final class Mam {
         }
     }
 
+    /** §4.1.5: a query field the server does not know, answered with feature-not-implemented. */
+    public static final class UnknownField extends IllegalArgumentException {
+        public UnknownField(String var) {
+            super("unknown field " + var);
+        }
+    }
+
     /**
-     * Reads a {@code <query/>}; throws IllegalArgumentException for what §4.1 makes a bad request (an unknown
-     * field, a JID or date that does not parse, a form of another FORM_TYPE).
+     * Reads a {@code <query/>}; throws {@link UnknownField} for a field it does not know, IllegalArgumentException
+     * for a bad request (a JID or date that does not parse, a form of another FORM_TYPE, paging that is no number).
      */
     public static Query parseQuery(Element query) {
         Map<String, List<String>> fields = DataForm.submitted(query);
@@ -59,7 +68,7 @@ public final class Mam {
                     case "after-id" -> afterId = value;
                     case "before-id" -> beforeId = value;
                     case "ids" -> ids = List.copyOf(f.getValue());
-                    default -> throw new IllegalArgumentException("unknown field " + f.getKey());
+                    default -> throw new UnknownField(f.getKey());
                 }
             }
         }
@@ -73,7 +82,8 @@ public final class Mam {
                 new DataForm.Field("start", "text-single", null), new DataForm.Field("end", "text-single", null),
                 new DataForm.Field("after-id", "text-single", null),
                 new DataForm.Field("before-id", "text-single", null),
-                new DataForm.Field("ids", "text-multi", null)));
+                new DataForm.Field("ids", "list-multi", null, Element.builder("validate", XDATA_VALIDATE)
+                        .attr("datatype", "xs:string").child(Element.of("open", XDATA_VALIDATE)).build())));
         return Element.builder("query", NS).child(form).build();
     }
 

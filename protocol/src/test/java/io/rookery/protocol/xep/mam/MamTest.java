@@ -67,7 +67,6 @@ class MamTest {
     void whatSection4MakesABadRequestIsRefused() {
         for (String field : List.of("<field var='with'><value>@@@</value></field>",
                 "<field var='start'><value>yesterday</value></field>",
-                "<field var='unknown'><value>1</value></field>",
                 "<field var='FORM_TYPE'><value>urn:xmpp:mam:1</value></field>")) {
             assertThrows(IllegalArgumentException.class, () -> Mam.parseQuery(TestXml.parse(
                     "<query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" + field + "</x></query>")),
@@ -75,6 +74,26 @@ class MamTest {
         }
         assertThrows(IllegalArgumentException.class, () -> Mam.parseQuery(TestXml.parse(
                 "<query xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'><max>-1</max></set></query>")));
+        // §4.1.5: an unknown field is feature-not-implemented, not bad-request.
+        assertThrows(Mam.UnknownField.class, () -> Mam.parseQuery(TestXml.parse("<query xmlns='urn:xmpp:mam:2'>"
+                + "<x xmlns='jabber:x:data' type='submit'><field var='include-groupchat'><value>true</value></field>"
+                + "</x></query>")));
+    }
+
+    @Test
+    void theFormOffersTheExtendedFieldsWithIdsOpenToAnyValue() {
+        assertEquals(TestXml.compact("""
+                <query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='form'>
+                  <field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field>
+                  <field var='with' type='jid-single'/>
+                  <field var='start' type='text-single'/>
+                  <field var='end' type='text-single'/>
+                  <field var='after-id' type='text-single'/>
+                  <field var='before-id' type='text-single'/>
+                  <field var='ids' type='list-multi'>
+                    <validate xmlns='http://jabber.org/protocol/xdata-validate' datatype='xs:string'><open/></validate>
+                  </field>
+                </x></query>"""), Mam.queryForm());
     }
 
     @Test

@@ -1,0 +1,38 @@
+package io.rookery.node.ext.mam;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.rookery.persistence.mam.ArchivePrefs;
+import java.time.Duration;
+
+/**
+ * {@code rookery.modules.mam}: what an account that never set preferences archives (XEP-0313 §5.2 default), the
+ * page a query gets when it asks for none and the largest it may ask for, and how long messages are kept (0: until
+ * the account is deleted).
+ */
+public record MamSettings(int defaultMode, int defaultPageSize, int maxPageSize, int retentionSeconds) {
+    public static MamSettings from(Config section) {
+        int mode = switch (section.getString("default-mode")) {
+            case "always" -> ArchivePrefs.ALWAYS;
+            case "never" -> ArchivePrefs.NEVER;
+            case "roster" -> ArchivePrefs.ROSTER;
+            default -> throw new ConfigException.BadValue("rookery.modules.mam.default-mode",
+                    "must be always, never or roster");
+        };
+        int max = section.getInt("max-page-size");
+        if (max < 1 || max > 1000) {
+            throw new ConfigException.BadValue("rookery.modules.mam.max-page-size", "must be between 1 and 1000");
+        }
+        int page = section.getInt("default-page-size");
+        if (page < 1 || page > max) {
+            throw new ConfigException.BadValue("rookery.modules.mam.default-page-size",
+                    "must be between 1 and max-page-size");
+        }
+        Duration retention = section.getDuration("retention");
+        // Cassandra's TTL is at most 20 years.
+        if (retention.isNegative() || retention.getSeconds() > 630_720_000L) {
+            throw new ConfigException.BadValue("rookery.modules.mam.retention", "must be between 0 and 7300 days");
+        }
+        return new MamSettings(mode, page, max, (int) retention.getSeconds());
+    }
+}
