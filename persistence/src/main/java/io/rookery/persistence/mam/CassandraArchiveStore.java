@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The {@link ArchiveStore} in Cassandra, table {@code mam_messages}: partition (owner, view), rows by id. A message
+ * The {@link ArchiveStore} in Cassandra, table {@code mam_messages}: partition (owner, with_jid), rows by id. A message
  * is written to up to three partitions (the whole archive, the peer's bare JID, its full JID) in one unlogged
  * batch: one request. The layout is MongooseIM's Cassandra archive's; a partition grows with what a user exchanges
  * until the retention TTL removes it.
@@ -35,14 +35,14 @@ public final class CassandraArchiveStore implements ArchiveStore {
     public CassandraArchiveStore(CqlSession session, String keyspace) {
         this.session = session;
         String t = keyspace + ".mam_messages";
-        this.insert = session.prepare("INSERT INTO " + t + " (owner, view, id, peer, stanza) VALUES (?, ?, ?, ?, ?)"
+        this.insert = session.prepare("INSERT INTO " + t + " (owner, with_jid, id, peer, stanza) VALUES (?, ?, ?, ?, ?)"
                 + " USING TTL ?");
-        String range = "SELECT id, peer, stanza FROM " + t + " WHERE owner = ? AND view = ? AND id >= ? AND id <= ?";
+        String range = "SELECT id, peer, stanza FROM " + t + " WHERE owner = ? AND with_jid = ? AND id >= ? AND id <= ?";
         this.ascending = session.prepare(range + " ORDER BY id ASC LIMIT ?");
         this.descending = session.prepare(range + " ORDER BY id DESC LIMIT ?");
-        this.byIds = session.prepare("SELECT id, peer, stanza FROM " + t + " WHERE owner = ? AND view = ? AND id IN ?");
-        this.peers = session.prepare("SELECT peer FROM " + t + " WHERE owner = ? AND view = ?");
-        this.deleteView = session.prepare("DELETE FROM " + t + " WHERE owner = ? AND view = ?");
+        this.byIds = session.prepare("SELECT id, peer, stanza FROM " + t + " WHERE owner = ? AND with_jid = ? AND id IN ?");
+        this.peers = session.prepare("SELECT peer FROM " + t + " WHERE owner = ? AND with_jid = ?");
+        this.deleteView = session.prepare("DELETE FROM " + t + " WHERE owner = ? AND with_jid = ?");
     }
 
     /** The views a message exchanged with peer is kept in. */
