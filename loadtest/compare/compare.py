@@ -620,6 +620,11 @@ class Rookery(Server):
             "-Dpekko.remote.artery.canonical.port=0",
             "-Dpekko.loglevel=WARNING",
         ]
+        if "rookery.modules.mam." not in self.ctx.rookery_java_opts:
+            # Neither ejabberd nor Prosody archives messages in these runs (no mod_mam), so Rookery does not either,
+            # unless the Java options given to this script say otherwise (-Drookery.modules.mam.enabled=on measures
+            # the archive's cost).
+            self.settings.append("-Drookery.modules.mam.enabled=off")
         with open(os.path.join(self.dir, "node-settings.txt"), "w") as f:
             f.write("\n".join(self.ctx.rookery_java_opts.split() + self.settings) + "\n")
         self.ctx.keep_config(os.path.join(self.dir, "node-settings.txt"))
