@@ -69,7 +69,11 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     /** Messages this session wrote that never reached the socket: the connection ended first. */
     record Undelivered(java.util.List<Element> messages) implements Local {}
 
-    enum TimedOut implements Local { NEGOTIATION, IDLE }
+    /** PING: the client did not answer a XEP-0199 ping within rookery.c2s.ping-timeout. */
+    enum TimedOut implements Local { NEGOTIATION, IDLE, PING }
+
+    /** The client was silent for rookery.c2s.ping-after: time to ping it (XEP-0199 §4.1). */
+    enum PingDue implements Local { INSTANCE }
 
     record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Local {}
 
@@ -375,12 +379,37 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
      * such as Smack close the socket, and with it TLS, when their connection is lost); otherwise as the closing tag.
      */
     Behavior<Message> onPeerClosedConnection() {
+        return onPeerClosedConnectionOr(null);
+    }
+
+    /** Detached when resumable, else closed (with this stream error, or none). */
+    private Behavior<Message> onPeerClosedConnectionOr(StreamErrorCondition condition) {
         if (Resumption.detach(this)) {
             pendingControls |= ConnectionStage.Out.CLOSE;
             clock.closed = true;
             return this;
         }
-        return onPeerClosed();
+        return condition == null ? onPeerClosed() : streamError(condition, null);
+    }
+
+    /** XEP-0199 §4.1: the server pings its client; the answer (any input) is noticed by the sweeper. */
+    Behavior<Message> onPingDue() {
+        if (state == Established.INSTANCE) {
+            send(Element.builder("iq", Namespaces.CLIENT).attr("from", services.domain()).attr("to", full.toString())
+                    .attr("id", "ping-" + Long.toHexString(System.nanoTime())).attr("type", "get")
+                    .child(Element.of("ping", io.rookery.protocol.xep.ping.Ping.NS)).build());
+            metrics.serverPing("sent");
+        }
+        return this;
+    }
+
+    /**
+     * A ping went unanswered: the connection is taken for dead. A resumable session waits for its client (XEP-0198
+     * §5), as when the connection is lost; any other stream ends with connection-timeout.
+     */
+    Behavior<Message> onPingTimedOut() {
+        metrics.serverPing("timed-out");
+        return onPeerClosedConnectionOr(StreamErrorCondition.CONNECTION_TIMEOUT);
     }
 
     Behavior<Message> close(String before) {

@@ -21,6 +21,8 @@ final class SessionClock implements SessionTransport {
     /** Set by the sweeper once it asked the stage to drop idle parser buffers; cleared by new input. */
     volatile boolean compacted;
     volatile boolean closed;
+    /** When the sweeper had the session ping its client (XEP-0199), 0 when no ping is outstanding. */
+    volatile long pingSentAt;
     /** When the session asked for the close; a connection still open long after is aborted by the sweeper. */
     volatile long closedAt;
 

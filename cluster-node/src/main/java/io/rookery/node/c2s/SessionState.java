@@ -46,7 +46,9 @@ abstract class SessionState {
         if (m == Resumption.Expired.INSTANCE) return Resumption.onExpired(s);
         if (m instanceof SessionActor.ParseFailed f) return s.streamError(f.condition(), f.text());
         if (m instanceof SessionProtocol.Kicked k) return s.onKicked(k);
+        if (m == SessionActor.TimedOut.PING) return s.onPingTimedOut();
         if (m instanceof SessionActor.TimedOut) return s.streamError(StreamErrorCondition.CONNECTION_TIMEOUT, null);
+        if (m == SessionActor.PingDue.INSTANCE) return s.onPingDue();
         if (m == SessionActor.PeerClosedStream.INSTANCE) return s.onPeerClosed();
         if (m == SessionActor.PeerClosedConnection.INSTANCE) return s.onPeerClosedConnection();
         if (m == SessionActor.ConnectionLost.INSTANCE) return s.onConnectionLost();

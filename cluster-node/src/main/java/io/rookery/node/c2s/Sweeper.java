@@ -25,6 +25,8 @@ public final class Sweeper {
     private final long negotiationNanos;
     private final long idleNanos;
     private final long keepaliveNanos;
+    private final long pingAfterNanos;
+    private final long pingTimeoutNanos;
     private final Duration interval;
     private final long intervalNanos;
 
@@ -32,6 +34,8 @@ public final class Sweeper {
         this.negotiationNanos = settings.negotiationTimeout().toNanos();
         this.idleNanos = settings.idleTimeout().toNanos();
         this.keepaliveNanos = settings.whitespaceKeepalive().toNanos();
+        this.pingAfterNanos = settings.pingAfter().toNanos();
+        this.pingTimeoutNanos = settings.pingTimeout().toNanos();
         this.interval = settings.sweepInterval();
         this.intervalNanos = interval.toNanos();
     }
@@ -77,6 +81,31 @@ public final class Sweeper {
         }).narrow();
     }
 
+    /**
+     * XEP-0199: pings a client silent for ping-after; one that stays silent for ping-timeout after it is dead. Any
+     * input since the ping answers it. True when the connection was given up.
+     */
+    private boolean ping(SessionClock c, long now) {
+        long sent = c.pingSentAt;
+        if (sent != 0 && c.lastInput - sent >= 0) {
+            c.pingSentAt = 0;
+            sent = 0;
+        }
+        if (sent == 0) {
+            if (now - c.lastInput > pingAfterNanos) {
+                // Never 0, which means no ping is outstanding.
+                c.pingSentAt = now == 0 ? 1 : now;
+                c.session.tell(SessionActor.PingDue.INSTANCE);
+            }
+            return false;
+        }
+        if (now - sent <= pingTimeoutNanos) return false;
+        c.pingSentAt = 0;
+        c.closed = true;
+        c.session.tell(SessionActor.TimedOut.PING);
+        return true;
+    }
+
     void sweep(long now) {
         for (SessionClock c : clocks) {
             if (c.session == null) continue;
@@ -103,6 +132,8 @@ public final class Sweeper {
             if (idleNanos > 0 && now - c.lastInput > idleNanos) {
                 c.closed = true;
                 c.session.tell(SessionActor.TimedOut.IDLE);
+            } else if (pingAfterNanos > 0 && ping(c, now)) {
+                continue;
             } else if (keepaliveNanos > 0 && now - c.lastOutput > keepaliveNanos) {
                 c.stage.tell(ConnectionStage.KEEPALIVE, org.apache.pekko.actor.ActorRef.noSender());
             }

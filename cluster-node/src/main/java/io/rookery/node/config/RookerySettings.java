@@ -51,7 +51,9 @@ public record RookerySettings(
             Duration accountLookupTimeout,
             int ioThreads,
             int acceptBacklog,
-            Duration closeTimeout) {}
+            Duration closeTimeout,
+            Duration pingAfter,
+            Duration pingTimeout) {}
 
     /**
      * {@code rookery.c2s.auth-throttle}: failed SASL attempts per account and per client address beyond
@@ -146,7 +148,12 @@ public record RookerySettings(
                         range(c2s.getInt("io-threads"), 1, 64, "rookery.c2s.io-threads"),
                         range(c2s.getInt("accept-backlog"), 1, 65535, "rookery.c2s.accept-backlog"),
                         durationRange(c2s.getDuration("close-timeout"), Duration.ofMillis(100),
-                                Duration.ofMinutes(5), "rookery.c2s.close-timeout")),
+                                Duration.ofMinutes(5), "rookery.c2s.close-timeout"),
+                        c2s.getDuration("ping-after").isZero() ? Duration.ZERO
+                                : durationRange(c2s.getDuration("ping-after"), Duration.ofSeconds(1),
+                                        Duration.ofDays(1), "rookery.c2s.ping-after"),
+                        durationRange(c2s.getDuration("ping-timeout"), Duration.ofSeconds(1), Duration.ofMinutes(10),
+                                "rookery.c2s.ping-timeout")),
                 new TlsSettings(c.getString("tls.keystore"), c.getString("tls.keystore-password")),
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),

@@ -83,6 +83,9 @@ public final class NodeMetrics {
             .help("XEP-0198 resumption attempts by outcome (resumed; not-found: no such session on this node, or not"
                     + " the user's; refused: a count the session never sent)").labelNames("outcome")
             .register(registry);
+    private final Counter serverPings = Counter.builder().name("xmpp_c2s_server_pings_total")
+            .help("XEP-0199 pings the server sent to silent clients (sent), and those left unanswered (timed-out)")
+            .labelNames("outcome").register(registry);
     private final Counter saslAuth = Counter.builder().name("xmpp_sasl_auth_total")
             .help("SASL authentication attempts by mechanism and outcome").labelNames("mechanism", "outcome")
             .register(registry);
@@ -174,6 +177,11 @@ public final class NodeMetrics {
     /** A resumable session lost its connection (+1) or stopped waiting, resumed or ended (-1). */
     public void smDetached(int change) {
         smDetached.inc(change);
+    }
+
+    /** outcome: sent or timed-out. */
+    public void serverPing(String outcome) {
+        serverPings.labelValues(outcome).inc();
     }
 
     /** outcome: resumed, not-found or refused. */

@@ -45,7 +45,7 @@ class StreamManagementIT {
     }
 
     /** Authenticated with PLAIN, the stream restarted; returns the features offered after authentication. */
-    private static String authenticate(RawClient c, String user) throws Exception {
+    static String authenticate(RawClient c, String user) throws Exception {
         c.send(RawClient.HEADER).await("</stream:features>", WAIT);
         c.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + Base64.getEncoder()
                 .encodeToString(("\0" + user + "\0" + ItEnvironment.PASSWORD).getBytes(StandardCharsets.UTF_8))
@@ -54,7 +54,7 @@ class StreamManagementIT {
         return text.substring(text.indexOf("<success"));
     }
 
-    private static void bind(RawClient c, String resource) throws Exception {
+    static void bind(RawClient c, String resource) throws Exception {
         c.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" + resource
                 + "</resource></bind></iq>").await("id='bind'", WAIT);
     }
@@ -140,12 +140,12 @@ class StreamManagementIT {
         }
     }
 
-    private static void chat(RawClient from, String to, String id) throws Exception {
+    static void chat(RawClient from, String to, String id) throws Exception {
         from.send("<message to='" + to + "@localhost' type='chat' id='" + id + "'><body>" + id + "</body></message>");
     }
 
     /** A bound stream with resumable stream management and initial presence (echoed: one stanza); its SM-ID. */
-    private static String resumable(RawClient c, String user, String resource) throws Exception {
+    static String resumable(RawClient c, String user, String resource) throws Exception {
         authenticate(c, user);
         bind(c, resource);
         String text = c.send("<enable xmlns='" + SM + "' resume='true'/>").await("<enabled", WAIT);
