@@ -162,7 +162,9 @@ public final class RookeryNode implements AutoCloseable {
 
             // Before any account entity starts: offline messages and the like live in Cassandra tables.
             modules.provide(new ModuleStores(new CassandraOfflineStore(cql, s.cassandra().keyspace()),
-                    new io.rookery.persistence.mam.CassandraArchiveStore(cql, s.cassandra().keyspace())));
+                    new io.rookery.persistence.mam.CassandraArchiveStore(cql, s.cassandra().keyspace(),
+                            io.rookery.node.ext.mam.MamSettings.from(full.getConfig("rookery.modules.mam"))
+                                    .maxPendingWrites())));
             Router router = new Router(ClusterSharding.get(system), s.domain(), modules);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
             UserEntity.init(system, router, directory,

@@ -2,9 +2,6 @@ package io.rookery.persistence.mam;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
-import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.ArrayList;
@@ -16,8 +13,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The {@link ArchiveStore} in Cassandra, table {@code mam_messages}: partition (owner, with_jid), rows by id. A message
- * is written to up to three partitions (the whole archive, the peer's bare JID, its full JID) in one unlogged
- * batch: one request. The layout is MongooseIM's Cassandra archive's; a partition grows with what a user exchanges
+ * is written to up to three partitions: its XML to the whole archive, its id (and peer) to the views of the peer's
+ * bare and full JID, which a query by contact reads first, then the messages by id. All in an unlogged batch
+ * that also carries the other messages archived meanwhile ({@link ArchiveWriteBatcher}). The layout is MongooseIM's Cassandra archive's; a partition grows with what a user exchanges
  * until the retention TTL removes it.
  */
 public final class CassandraArchiveStore implements ArchiveStore {
@@ -26,16 +24,32 @@ public final class CassandraArchiveStore implements ArchiveStore {
 
     private final CqlSession session;
     private final PreparedStatement insert;
+    private final PreparedStatement insertIndex;
     private final PreparedStatement ascending;
     private final PreparedStatement descending;
     private final PreparedStatement byIds;
     private final PreparedStatement peers;
     private final PreparedStatement deleteView;
 
+    private final ArchiveWriteBatcher writes;
+
+    /** With the default limits of {@link #CassandraArchiveStore(CqlSession, String, int)}: 10,000 waiting writes. */
     public CassandraArchiveStore(CqlSession session, String keyspace) {
+        this(session, keyspace, 10_000);
+    }
+
+    /**
+     * @param maxQueuedWrites archive writes that may wait for Cassandra (each a message for one user); past it they
+     *     fail at once
+     */
+    public CassandraArchiveStore(CqlSession session, String keyspace, int maxQueuedWrites) {
         this.session = session;
+        // Two batches on their way at a time; 100 rows and 40 KiB per batch, under Cassandra's 50 KiB refusal.
+        this.writes = new ArchiveWriteBatcher(session, 2, 100, 40 << 10, maxQueuedWrites);
         String t = keyspace + ".mam_messages";
         this.insert = session.prepare("INSERT INTO " + t + " (owner, with_jid, id, peer, stanza) VALUES (?, ?, ?, ?, ?)"
+                + " USING TTL ?");
+        this.insertIndex = session.prepare("INSERT INTO " + t + " (owner, with_jid, id, peer) VALUES (?, ?, ?, ?)"
                 + " USING TTL ?");
         String range = "SELECT id, peer, stanza FROM " + t + " WHERE owner = ? AND with_jid = ? AND id >= ? AND id <= ?";
         this.ascending = session.prepare(range + " ORDER BY id ASC LIMIT ?");
@@ -53,9 +67,14 @@ public final class CassandraArchiveStore implements ArchiveStore {
 
     @Override
     public CompletionStage<Void> put(String owner, long id, String peer, String stanzaXml, int ttlSeconds) {
-        BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
-        for (String view : views(peer)) batch.addStatement(insert.bind(owner, view, id, peer, stanzaXml, ttlSeconds));
-        return session.executeAsync(batch.build()).thenApply(rs -> null);
+        List<String> views = views(peer);
+        List<com.datastax.oss.driver.api.core.cql.BatchableStatement<?>> rows = new ArrayList<>(views.size());
+        // The XML once, in the whole archive; the contact's views only point at it.
+        rows.add(insert.bind(owner, ALL, id, peer, stanzaXml, ttlSeconds));
+        for (String view : views) if (!view.isEmpty()) rows.add(insertIndex.bind(owner, view, id, peer, ttlSeconds));
+        // Counted as UTF-16 length: close enough for staying under the batch limit, which has room to spare.
+        int bytes = stanzaXml.length() + views.size() * (owner.length() + 2 * peer.length() + 16);
+        return writes.write(rows, bytes);
     }
 
     @Override
@@ -64,7 +83,27 @@ public final class CassandraArchiveStore implements ArchiveStore {
         if (from > to || limit <= 0) return CompletableFuture.completedFuture(List.of());
         PreparedStatement ps = desc ? descending : ascending;
         // One page holds the limit (a query page plus one).
-        return session.executeAsync(ps.bind(owner, view, from, to, limit).setPageSize(limit)).thenApply(this::rows);
+        CompletionStage<List<Archived>> page = session.executeAsync(ps.bind(owner, view, from, to, limit)
+                .setPageSize(limit)).thenApply(this::rows);
+        if (view.isEmpty()) return page;
+        // A contact's view holds ids only: the messages themselves are read by id from the whole archive, in the
+        // page's order.
+        return page.thenCompose(index -> {
+            if (index.isEmpty()) return CompletableFuture.completedFuture(index);
+            List<Long> ids = new ArrayList<>(index.size());
+            for (Archived a : index) ids.add(a.id());
+            return byIds(owner, ids).thenApply(found -> {
+                java.util.Map<Long, Archived> byId = new java.util.HashMap<>();
+                for (Archived a : found) byId.put(a.id(), a);
+                List<Archived> out = new ArrayList<>(index.size());
+                for (Archived a : index) {
+                    Archived full = byId.get(a.id());
+                    // Gone from the whole archive only if its TTL ran out between the two reads.
+                    if (full != null) out.add(full);
+                }
+                return out;
+            });
+        });
     }
 
     @Override

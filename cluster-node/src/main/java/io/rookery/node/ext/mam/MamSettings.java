@@ -8,9 +8,11 @@ import java.time.Duration;
 /**
  * {@code rookery.modules.mam}: what an account that never set preferences archives (XEP-0313 §5.2 default), the
  * page a query gets when it asks for none and the largest it may ask for, and how long messages are kept (0: until
- * the account is deleted).
+ * the account is deleted), and the archive writes that may wait for Cassandra on a node (past it they fail, counted,
+ * and the messages are delivered all the same).
  */
-public record MamSettings(int defaultMode, int defaultPageSize, int maxPageSize, int retentionSeconds) {
+public record MamSettings(int defaultMode, int defaultPageSize, int maxPageSize, int retentionSeconds,
+        int maxPendingWrites) {
     public static MamSettings from(Config section) {
         int mode = switch (section.getString("default-mode")) {
             case "always" -> ArchivePrefs.ALWAYS;
@@ -33,6 +35,11 @@ public record MamSettings(int defaultMode, int defaultPageSize, int maxPageSize,
         if (retention.isNegative() || retention.getSeconds() > 630_720_000L) {
             throw new ConfigException.BadValue("rookery.modules.mam.retention", "must be between 0 and 7300 days");
         }
-        return new MamSettings(mode, page, max, (int) retention.getSeconds());
+        int pending = section.getInt("max-pending-writes");
+        if (pending < 1 || pending > 1_000_000) {
+            throw new ConfigException.BadValue("rookery.modules.mam.max-pending-writes",
+                    "must be between 1 and 1000000");
+        }
+        return new MamSettings(mode, page, max, (int) retention.getSeconds(), pending);
     }
 }

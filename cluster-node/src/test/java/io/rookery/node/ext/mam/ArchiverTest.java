@@ -29,7 +29,7 @@ class ArchiverTest {
     private final InMemoryArchiveStore store = new InMemoryArchiveStore();
 
     private Archiver archiver(int defaultMode) {
-        return new Archiver(new MamSettings(defaultMode, 50, 250, 0), () -> store, Clock.fixed(NOW, ZoneOffset.UTC),
+        return new Archiver(new MamSettings(defaultMode, 50, 250, 0, 100), () -> store, Clock.fixed(NOW, ZoneOffset.UTC),
                 Counter.builder().name("archived").labelNames("direction").build(),
                 Counter.builder().name("errors").labelNames("operation").build());
     }
