@@ -440,7 +440,9 @@ class Ejabberd(Server):
         os.makedirs(os.path.join(self.dir, "spool"), exist_ok=True)
         os.makedirs(os.path.join(self.dir, "logs"), exist_ok=True)
         self.cfg = render("ejabberd.yml.in", os.path.join(self.dir, "ejabberd.yml"), {
-            "DOMAIN": DOMAIN, "PORT": self.port, "CERTFILE": self.ctx.cert_bundle})
+            "DOMAIN": DOMAIN, "PORT": self.port, "CERTFILE": self.ctx.cert_bundle,
+            # --archive: every chat message archived for both users (mod_mam on its default Mnesia backend).
+            "MAM": "  mod_mam:\n    default: always" if self.ctx.args.archive else ""})
         self.ctl_cfg = render("ejabberdctl.cfg.in", os.path.join(self.dir, "ejabberdctl.cfg"), {
             "NODE": self.node, "DIST_PORT": self.dist_port, "DIR": self.dir})
         self.ctx.keep_config(self.cfg, self.ctl_cfg)
@@ -543,6 +545,10 @@ class Prosody(Server):
         self.cfg = render("prosody.cfg.lua.in", os.path.join(self.dir, "prosody.cfg.lua"), {
             "DOMAIN": DOMAIN, "PORT": self.port, "DIR": self.dir, "CERTFILE": self.ctx.cert,
             "KEYFILE": self.ctx.key,
+            # --archive: every chat message archived for both users (mod_mam, internal storage).
+            "MAM_MODULE": '"mam";' if self.ctx.args.archive else "",
+            "MAM_SETTINGS": 'default_archive_policy = true\narchive_expires_after = "never"' if self.ctx.args.archive
+            else "",
             # Prosody switches to the 'prosody' user when started as root; this instance keeps the caller.
             "RUN_AS_ROOT": "run_as_root = true" if os.geteuid() == 0 else ""})
         self.ctx.keep_config(self.cfg)
@@ -621,10 +627,9 @@ class Rookery(Server):
             "-Dpekko.loglevel=WARNING",
         ]
         if "rookery.modules.mam." not in self.ctx.rookery_java_opts:
-            # Neither ejabberd nor Prosody archives messages in these runs (no mod_mam), so Rookery does not either,
-            # unless the Java options given to this script say otherwise (-Drookery.modules.mam.enabled=on measures
-            # the archive's cost).
-            self.settings.append("-Drookery.modules.mam.enabled=off")
+            # Without --archive neither ejabberd nor Prosody archives messages (no mod_mam), so Rookery does not
+            # either; with it, all three archive every chat message for both users.
+            self.settings.append("-Drookery.modules.mam.enabled=%s" % ("on" if self.ctx.args.archive else "off"))
         with open(os.path.join(self.dir, "node-settings.txt"), "w") as f:
             f.write("\n".join(self.ctx.rookery_java_opts.split() + self.settings) + "\n")
         self.ctx.keep_config(os.path.join(self.dir, "node-settings.txt"))
@@ -1096,6 +1101,9 @@ def main():
     # lives outside the heap and the heap's share is read after a full collection.
     ap.add_argument("--rookery-java-opts", default="-XX:+UseG1GC -Xms1g -Xmx1g -XX:+AlwaysPreTouch")
     ap.add_argument("--loadtest-java-opts", default="-Xms512m -Xmx2g")
+    ap.add_argument("--archive", action="store_true",
+                    help="all servers archive every chat message for both users (XEP-0313: Rookery's mam module, "
+                         "ejabberd's and Prosody's mod_mam); off by default, as in the baseline figures")
     args = ap.parse_args()
     args.servers = [s for s in args.servers.split(",") if s]
     args.modes = [m for m in args.modes.split(",") if m]
@@ -1117,7 +1125,7 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
 
     meta = {"profile": args.profile, "profile_sizes": ctx.profile, "servers": args.servers, "modes": args.modes,
-            "scenarios": args.scenarios, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine_info(),
+            "scenarios": args.scenarios, "archive": args.archive, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine_info(),
             "command": " ".join(sys.argv), "rookery_java_opts": args.rookery_java_opts,
             "loadtest_java_opts": args.loadtest_java_opts, "chat_pass": {
                 "max_p99_ms": MAX_P99_MS, "min_send_fraction": MIN_SEND_FRACTION,
