@@ -293,6 +293,40 @@ class MamIT {
     }
 
     @Test
+    void deletingAnAccountRemovesItsWholeArchive() throws Exception {
+        String name = ItEnvironment.newUser(node, "leaving");
+        String leaving = node.accounts().jid(name).toString();
+        try (CqlSession cql = TestNodes.cassandra().sessionBuilder().build()) {
+            CassandraArchiveStore store = new CassandraArchiveStore(cql, node.settings().cassandra().keyspace());
+            for (int i = 0; i < 30; i++) {
+                store.put(leaving, id(i), peer(i), "<message xmlns='jabber:client'><body>m" + i + "</body></message>", 0)
+                        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(30, store.range(leaving, "", 0, Long.MAX_VALUE, false, 100).toCompletableFuture().join().size());
+            assertEquals(io.rookery.node.user.UserEntity.AccountStatus.DELETED, node.accounts()
+                    .delete(node.accounts().jid(name)).toCompletableFuture().get(30, TimeUnit.SECONDS));
+            // The entity removes the archive once the deletion is stored: every view, the contacts' ones too.
+            List<String> views = new ArrayList<>(List.of(""));
+            for (int c = 0; c < CONTACTS; c++) {
+                views.add("contact" + c + "@" + domain);
+                views.add("contact" + c + "@" + domain + "/phone");
+            }
+            for (long deadline = System.nanoTime() + WAIT.toNanos(); System.nanoTime() < deadline; Thread.sleep(100)) {
+                if (store.range(leaving, "", 0, Long.MAX_VALUE, false, 1).toCompletableFuture().join().isEmpty()) break;
+            }
+            // Read raw: a contact's view holds ids only, which the store's own reads would hide once the messages go.
+            String count = "SELECT count(*) FROM " + node.settings().cassandra().keyspace()
+                    + ".mam_messages WHERE owner = ? AND with_jid = ?";
+            for (String view : views) {
+                assertEquals(0, cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(count,
+                        leaving, view)).one().getLong(0), view);
+            }
+            assertTrue(cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(count, big,
+                    "contact3@" + domain)).one().getLong(0) > 0, "another user's archive is untouched");
+        }
+    }
+
+    @Test
     void aUserWhoArchivesNothingGetsNoStanzaIdAndAnEmptyArchive() throws Exception {
         String carol = node.accounts().jid(ItEnvironment.newUser(node, "carol")).toString();
         String bob = node.accounts().jid(ItEnvironment.newUser(node, "bob")).toString();
