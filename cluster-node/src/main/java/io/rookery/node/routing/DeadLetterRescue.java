@@ -3,7 +3,6 @@ package io.rookery.node.routing;
 import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.UserEntity;
 import io.rookery.persistence.kryo.KryoSerializable;
-import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.xml.Element;
 import java.time.Duration;
@@ -155,14 +154,14 @@ public final class DeadLetterRescue {
         if (message instanceof ShardingEnvelope<?> e) message = e.message();
         if (message instanceof SessionProtocol.Deliver d && "message".equals(d.stanza().name())) {
             // To a session that stopped: through the account, which knows where it may go now.
-            Jid to = jid(d.stanza().attr("to"));
+            Jid to = Jid.parseOrNull(d.stanza().attr("to"));
             return to == null ? null : retryFor(new UserEntity.Deliver(d.stanza(), to), to.bare(), true);
         }
         if (message instanceof UserEntity.Deliver d) return retryFor(d, d.to().bare(), true);
         if (message instanceof UserEntity.Command c) {
             // A session's own request to its account (the stanza's 'from' is the session's full JID).
             Element stanza = ownStanza(c);
-            Jid from = stanza == null ? null : jid(stanza.attr("from"));
+            Jid from = stanza == null ? null : Jid.parseOrNull(stanza.attr("from"));
             return from == null ? null : retryFor(c, from.bare(), true);
         }
         return null;
@@ -190,14 +189,6 @@ public final class DeadLetterRescue {
         return null;
     }
 
-    private static Jid jid(String s) {
-        if (s == null) return null;
-        try {
-            return Jid.parse(s);
-        } catch (InvalidJidException e) {
-            return null;
-        }
-    }
 
     /** Messages (not errors, not carbon copies) and subscription requests and answers. */
     static boolean worthRescuing(Element stanza) {

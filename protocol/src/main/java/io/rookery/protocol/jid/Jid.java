@@ -31,6 +31,16 @@ public final class Jid {
         return of(local, domain, resource);
     }
 
+    /** The JID in an address the server itself stamped or stored, or null when there is none or it is not valid. */
+    public static Jid parseOrNull(String s) {
+        if (s == null) return null;
+        try {
+            return parse(s);
+        } catch (InvalidJidException e) {
+            return null;
+        }
+    }
+
     /**
      * Builds a JID from separate parts, preparing and validating each. {@code local} and {@code resource} may be
      * null (absent) but not empty.

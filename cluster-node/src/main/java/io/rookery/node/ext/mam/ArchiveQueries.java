@@ -4,7 +4,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.ext.IqRequest;
 import io.rookery.persistence.mam.ArchiveStore;
-import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
@@ -190,11 +189,4 @@ final class ArchiveQueries {
         return IqOutcome.error(r.iq(), condition);
     }
 
-    static Jid jid(String s) {
-        try {
-            return Jid.parse(s);
-        } catch (InvalidJidException e) {
-            return null;
-        }
-    }
 }

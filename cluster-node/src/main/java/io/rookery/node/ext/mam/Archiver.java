@@ -4,7 +4,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.rookery.node.ext.AccountView;
 import io.rookery.persistence.mam.ArchivePrefs;
 import io.rookery.persistence.mam.ArchiveStore;
-import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.xep.sid.StanzaId;
 import io.rookery.protocol.xml.Element;
@@ -47,7 +46,7 @@ final class Archiver {
      */
     Element inbound(AccountView account, Element message) {
         String owner = account.jid().toString();
-        Jid peer = jid(message.attr("from"));
+        Jid peer = Jid.parseOrNull(message.attr("from"));
         if (peer == null || !archivable(message) || !wanted(account, peer.bare().toString())) {
             return StanzaId.strip(message, owner);
         }
@@ -59,7 +58,7 @@ final class Archiver {
 
     /** A message one of the user's resources sent ('from' its full JID, 'to' whoever it names). */
     void outbound(AccountView account, Element message) {
-        Jid peer = jid(message.attr("to"));
+        Jid peer = Jid.parseOrNull(message.attr("to"));
         if (peer == null || !archivable(message) || !wanted(account, peer.bare().toString())) return;
         write(account.jid().toString(), ArchiveIds.next(clock.millis()), peer.toString(), message, "out");
     }
@@ -100,12 +99,4 @@ final class Archiver {
         };
     }
 
-    private static Jid jid(String s) {
-        if (s == null) return null;
-        try {
-            return Jid.parse(s);
-        } catch (InvalidJidException e) {
-            return null;
-        }
-    }
 }
