@@ -75,6 +75,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     /** The client was silent for rookery.c2s.ping-after: time to ping it (XEP-0199 §4.1). */
     enum PingDue implements Local { INSTANCE }
 
+    /** Written stanzas waited long enough for an acknowledgement nobody asked for (XEP-0198 request-ack-after). */
+    enum AckDue implements Local { INSTANCE }
+
     record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Local {}
 
     /** A throttled SASL attempt's wait is over (see {@link AuthThrottle}); hash: what to ask credentials for (null:
@@ -312,6 +315,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
      * window and the credit) crosses to the stream in a single message instead of one each.
      */
     private void flush() {
+        if (extension != null && state == Established.INSTANCE) armAckRequest();
         if (pendingXml == null && pendingControls == 0) return;
         if (state == Detached.INSTANCE) {
             // No connection: what was sent is kept by the stream extension until a new stream resumes. Controls
@@ -327,6 +331,16 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         pendingControls = 0;
         pendingMessages = null;
         transport.write(new ConnectionStage.Out(xml, controls, messages));
+    }
+
+    /** Has the sweep ask for an acknowledgement once written stanzas waited request-ack-after without one. */
+    private void armAckRequest() {
+        if (!extension.awaitingRequest()) {
+            clock.ackDueAt = 0;
+        } else if (clock.ackDueAt == 0 && !extension.requestAfter().isZero()) {
+            long due = System.nanoTime() + extension.requestAfter().toNanos();
+            clock.ackDueAt = due == 0 ? 1 : due;
+        }
     }
 
     /** A module answered an iq later (only iq addressed to the stream are); the stream goes on with the next one. */
@@ -390,6 +404,15 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             return this;
         }
         return condition == null ? onPeerClosed() : streamError(condition, null);
+    }
+
+    /** XEP-0198: the stanzas written waited request-ack-after without a request: ask now. */
+    Behavior<Message> onAckDue() {
+        if (state == Established.INSTANCE && extension != null) {
+            String request = extension.request();
+            if (request != null) send(request);
+        }
+        return this;
     }
 
     /** XEP-0199 §4.1: the server pings its client; the answer (any input) is noticed by the sweeper. */

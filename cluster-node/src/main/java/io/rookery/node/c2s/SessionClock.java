@@ -21,6 +21,11 @@ final class SessionClock implements SessionTransport {
     /** Set by the sweeper once it asked the stage to drop idle parser buffers; cleared by new input. */
     volatile boolean compacted;
     volatile boolean closed;
+    /**
+     * When the stream extension should be asked to request an acknowledgement (XEP-0198 request-ack-after), 0 when
+     * nothing waits for one; set by the session, acted on by the sweeper.
+     */
+    volatile long ackDueAt;
     /** When the sweeper had the session ping its client (XEP-0199), 0 when no ping is outstanding. */
     volatile long pingSentAt;
     /** When the session asked for the close; a connection still open long after is aborted by the sweeper. */

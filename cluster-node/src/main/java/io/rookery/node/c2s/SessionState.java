@@ -49,6 +49,7 @@ abstract class SessionState {
         if (m == SessionActor.TimedOut.PING) return s.onPingTimedOut();
         if (m instanceof SessionActor.TimedOut) return s.streamError(StreamErrorCondition.CONNECTION_TIMEOUT, null);
         if (m == SessionActor.PingDue.INSTANCE) return s.onPingDue();
+        if (m == SessionActor.AckDue.INSTANCE) return s.onAckDue();
         if (m == SessionActor.PeerClosedStream.INSTANCE) return s.onPeerClosed();
         if (m == SessionActor.PeerClosedConnection.INSTANCE) return s.onPeerClosedConnection();
         if (m == SessionActor.ConnectionLost.INSTANCE) return s.onConnectionLost();

@@ -10,8 +10,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * One periodic sweep over every connection of the node: negotiation timeout, idle timeout and whitespace keepalive
- * (RFC 6120 §4.6.1). A timer per connection would cost memory and scheduler work for every idle session.
+ * One periodic sweep over every connection of the node: negotiation timeout, idle timeout, whitespace keepalive
+ * (RFC 6120 §4.6.1), server pings (XEP-0199) and acknowledgement requests that waited (XEP-0198). A timer per connection would cost memory and scheduler work for every idle session.
  */
 public final class Sweeper {
     private enum Tick implements org.apache.pekko.actor.NoSerializationVerificationNeeded { INSTANCE }
@@ -128,6 +128,11 @@ public final class Sweeper {
                     c.session.tell(SessionActor.TimedOut.NEGOTIATION);
                 }
                 continue;
+            }
+            long ackDue = c.ackDueAt;
+            if (ackDue != 0 && now - ackDue > 0) {
+                c.ackDueAt = 0;
+                c.session.tell(SessionActor.AckDue.INSTANCE);
             }
             if (idleNanos > 0 && now - c.lastInput > idleNanos) {
                 c.closed = true;

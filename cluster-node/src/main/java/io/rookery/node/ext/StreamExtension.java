@@ -64,6 +64,24 @@ public interface StreamExtension {
         /** A stanza is written to the client; returns what to write right after it, or null. */
         String sent(Element stanza);
 
+        /**
+         * Written stanzas wait for an acknowledgement nobody asked for yet (fewer than the count that asks at once):
+         * the session has the node's sweep call {@link #request} once they waited {@link #requestAfter}.
+         */
+        default boolean awaitingRequest() {
+            return false;
+        }
+
+        /** What to write to ask for an acknowledgement now, or null when there is nothing to ask for. */
+        default String request() {
+            return null;
+        }
+
+        /** How long written stanzas may wait before an acknowledgement is asked for ({@link Duration#ZERO}: never). */
+        default Duration requestAfter() {
+            return Duration.ZERO;
+        }
+
         /** Too much is kept for the client: the session ends the stream (policy-violation). */
         boolean overflowing();
 

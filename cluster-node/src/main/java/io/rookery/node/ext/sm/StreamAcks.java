@@ -75,9 +75,9 @@ final class StreamAcks implements StreamExtension.State {
             return StreamExtension.Outcome.streamError(StreamManagement.handledCountTooHigh(h, sent));
         }
         requested = false;
-        // What was written after the request answered is still open: ask again, so it does not wait for the next
-        // stanza to be acknowledged.
-        if (!unacknowledged.isEmpty()) {
+        // What was written after the request answered is still open: ask again when that is enough to ask for, so
+        // it does not wait for the next stanza to be acknowledged (less waits for the sweep, requestAfter).
+        if (unacknowledged.size() >= settings.requestAckAfterStanzas()) {
             requested = true;
             return StreamExtension.Outcome.write(StreamManagement.REQUEST);
         }
@@ -92,9 +92,26 @@ final class StreamAcks implements StreamExtension.State {
     @Override
     public String sent(Element stanza) {
         unacknowledged.addLast(stanza);
-        if (requested) return null;
+        if (requested || unacknowledged.size() < settings.requestAckAfterStanzas()) return null;
         requested = true;
         return StreamManagement.REQUEST;
+    }
+
+    @Override
+    public boolean awaitingRequest() {
+        return !requested && !unacknowledged.isEmpty();
+    }
+
+    @Override
+    public String request() {
+        if (!awaitingRequest()) return null;
+        requested = true;
+        return StreamManagement.REQUEST;
+    }
+
+    @Override
+    public Duration requestAfter() {
+        return settings.requestAckAfter();
     }
 
     @Override

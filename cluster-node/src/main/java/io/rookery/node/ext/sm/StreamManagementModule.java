@@ -37,7 +37,8 @@ public final class StreamManagementModule implements XmppModule {
                         if ("enable".equals(e.name()) && bound) {
                             String id = settings.resumption() && StreamManagement.wantsResumption(e) ? newId() : null;
                             return Outcome.started(StreamManagement.enabled(id, id != null,
-                                    settings.maxResumptionTime().toSeconds()), new StreamAcks(settings, id));
+                                    settings.maxResumptionTime().toSeconds(), settings.location()),
+                                    new StreamAcks(settings, id));
                         }
                         if ("resume".equals(e.name()) && settings.resumption()) {
                             return bound ? Outcome.write(StreamManagement.failed(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -83,6 +84,28 @@ class StreamManagementModuleTest {
     }
 
     @Test
+    void withACountTheServerAsksOnceThatManyWaitAndTheSweepAsksForFewer() {
+        StreamExtension.State s = enabled(extension(
+                "rookery.modules.sm { request-ack-after-stanzas = 3, request-ack-after = 7s }"));
+        assertEquals(java.time.Duration.ofSeconds(7), s.requestAfter());
+        assertFalse(s.awaitingRequest(), "nothing written yet");
+        assertNull(s.request());
+        assertNull(s.sent(message("m1")));
+        assertNull(s.sent(message("m2")));
+        assertTrue(s.awaitingRequest(), "two wait, unasked: the sweep will ask after 7 s");
+        assertEquals(StreamManagement.REQUEST, s.sent(message("m3")), "the third asks at once");
+        assertFalse(s.awaitingRequest());
+
+        // Acknowledged up to m2: one left, fewer than three, so not asked for again until the sweep does.
+        assertEquals("", s.onElement(sm("a", "h", "2")).xml());
+        assertTrue(s.awaitingRequest());
+        assertEquals(StreamManagement.REQUEST, s.request(), "the sweep's request");
+        assertNull(s.request(), "one request at a time");
+        assertThrows(com.typesafe.config.ConfigException.class,
+                () -> extension("rookery.modules.sm { max-unacknowledged = 5, request-ack-after-stanzas = 6 }"));
+    }
+
+    @Test
     void anAckForMoreThanWasSentEndsTheStreamWithHandledCountTooHigh() {
         StreamExtension.State s = enabled(extension(""));
         s.sent(message("m1"));
@@ -127,6 +150,14 @@ class StreamManagementModuleTest {
         assertNull(x.start(sm("enable"), true).state().resumptionId(), "not asked for: not resumable");
         assertNull(extension("rookery.modules.sm.resumption = off").start(sm("enable", "resume", "true"), true)
                 .state().resumptionId());
+        // Where to come back to (this node, behind a load balancer that would pick any).
+        Outcome located = extension("rookery.modules.sm.location = \"node-2.xmpp.example:5222\"")
+                .start(sm("enable", "resume", "true"), true);
+        assertEquals(StreamManagement.enabled(located.state().resumptionId(), true, 300, "node-2.xmpp.example:5222"),
+                located.xml());
+        assertTrue(located.xml().contains("location='node-2.xmpp.example:5222'"), located.xml());
+        assertThrows(com.typesafe.config.ConfigException.class,
+                () -> extension("rookery.modules.sm.location = \"a' onload='x\""));
     }
 
     @Test

@@ -45,6 +45,11 @@ public final class StreamManagement {
      * resumption time in seconds when the stream can be resumed (max of 0: no preference given).
      */
     public static String enabled(String id, boolean resume, long maxSeconds) {
+        return enabled(id, resume, maxSeconds, null);
+    }
+
+    /** The same, with the address the client should resume at (§3 'location'; null or empty: none). */
+    public static String enabled(String id, boolean resume, long maxSeconds, String location) {
         StringBuilder out = new StringBuilder(96).append("<enabled xmlns='").append(NS).append('\'');
         if (id != null) {
             out.append(" id='");
@@ -54,6 +59,11 @@ public final class StreamManagement {
         if (resume) {
             out.append(" resume='true'");
             if (maxSeconds > 0) out.append(" max='").append(maxSeconds).append('\'');
+            if (location != null && !location.isEmpty()) {
+                out.append(" location='");
+                XmlWriter.escapeAttr(location, out);
+                out.append('\'');
+            }
         }
         return out.append("/>").toString();
     }

@@ -41,6 +41,12 @@ class StreamManagementTest {
                 TestXml.parse(StreamManagement.enabled("some-long-sm-id", false, 300)));
         assertEquals(TestXml.parse("<enabled xmlns='urn:xmpp:sm:3' id='some-long-sm-id' resume='true' max='300'/>"),
                 TestXml.parse(StreamManagement.enabled("some-long-sm-id", true, 300)));
+        // §3, example 5: where to resume.
+        assertEquals(TestXml.parse("<enabled xmlns='urn:xmpp:sm:3' id='some-long-sm-id' resume='true' max='300'"
+                + " location='[2001:41D0:1:A49b::1]:9222'/>"),
+                TestXml.parse(StreamManagement.enabled("some-long-sm-id", true, 300, "[2001:41D0:1:A49b::1]:9222")));
+        assertEquals(TestXml.parse("<enabled xmlns='urn:xmpp:sm:3' id='x'/>"),
+                TestXml.parse(StreamManagement.enabled("x", false, 300, "ignored.example:5222")), "only with resume");
         assertEquals(TestXml.parse("<resumed xmlns='urn:xmpp:sm:3' h='another-sequence-number' previd='some-long-sm-id'/>")
                         .withAttr("h", "7"), TestXml.parse(StreamManagement.resumed("some-long-sm-id", 7)));
         assertEquals(TestXml.parse("<failed xmlns='urn:xmpp:sm:3'>"
