@@ -162,9 +162,7 @@ public final class RookeryNode implements AutoCloseable {
 
             // Before any account entity starts: offline messages and the like live in Cassandra tables.
             modules.provide(new ModuleStores(new CassandraOfflineStore(cql, s.cassandra().keyspace()),
-                    new io.rookery.persistence.mam.CassandraArchiveStore(cql, s.cassandra().keyspace(),
-                            io.rookery.node.ext.mam.MamSettings.from(full.getConfig("rookery.modules.mam"))
-                                    .maxPendingWrites())));
+                    archiveStore(cql, s.cassandra().keyspace(), full)));
             Router router = new Router(ClusterSharding.get(system), s.domain(), modules);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
             UserEntity.init(system, router, directory,
@@ -351,5 +349,14 @@ public final class RookeryNode implements AutoCloseable {
         }
         cql.close();
         if (cassandra != null) cassandra.stop();
+    }
+
+    /** The XEP-0313 archive in Cassandra, its write queue bounded as rookery.modules.mam says. */
+    private static io.rookery.persistence.mam.CassandraArchiveStore archiveStore(
+            com.datastax.oss.driver.api.core.CqlSession cql, String keyspace, Config config) {
+        io.rookery.node.ext.mam.MamSettings mam =
+                io.rookery.node.ext.mam.MamSettings.from(config.getConfig("rookery.modules.mam"));
+        return new io.rookery.persistence.mam.CassandraArchiveStore(cql, keyspace, mam.maxPendingWrites(),
+                mam.maxPendingBytes());
     }
 }

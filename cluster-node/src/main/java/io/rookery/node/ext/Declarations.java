@@ -23,6 +23,7 @@ public final class Declarations {
     private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
     private final List<StreamExtension> streamExtensions = new ArrayList<>();
     private final List<MessageStamp> stamps = new ArrayList<>();
+    private final List<MessageStamp> sentStamps = new ArrayList<>();
 
     record DeclaredFilter(PartKey<?> key, StanzaFilter<?> filter) {}
 
@@ -88,6 +89,21 @@ public final class Declarations {
 
     List<MessageStamp> stamps() {
         return stamps;
+    }
+
+    /**
+     * Every chat or normal message the user's resources send passes through this in the user's entity, before the
+     * {@link Hook#STANZA_SENT} handlers see it (the user's own copy: what the contact gets is not changed). Like
+     * {@link #on} for that hook, it makes every sent message cost a hop to the sender's entity.
+     */
+    public Declarations stampSent(MessageStamp stamp) {
+        sentStamps.add(stamp);
+        sentWhenOthersHave = ALL_SENT;
+        return this;
+    }
+
+    List<MessageStamp> sentStamps() {
+        return sentStamps;
     }
 
     List<StreamExtension> streamExtensions() {

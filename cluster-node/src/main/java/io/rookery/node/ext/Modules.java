@@ -43,6 +43,7 @@ public final class Modules implements ServerInfo {
     private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
     private final Map<String, StreamExtension> streamExtensions = new java.util.HashMap<>();
     private final List<MessageStamp> stamps = new ArrayList<>();
+    private final List<MessageStamp> sentStamps = new ArrayList<>();
     private volatile AccountProvisioning accounts;
     /** Heap stores until the node provides its Cassandra ones (tests never do). */
     private volatile ModuleStores stores = ModuleStores.inMemory();
@@ -134,6 +135,7 @@ public final class Modules implements ServerInfo {
             }
             coreFeatures.addAll(d.coreFeatures());
             stamps.addAll(d.stamps());
+            sentStamps.addAll(d.sentStamps());
             for (StreamExtension x : d.streamExtensions()) {
                 if (streamExtensions.putIfAbsent(x.namespace(), x) != null) {
                     throw new IllegalStateException("module '" + e.getKey() + "' extends streams with "
@@ -283,6 +285,16 @@ public final class Modules implements ServerInfo {
     /** Whether any enabled module stamps messages (the core builds no account view when none does). */
     public boolean stamps() {
         return !stamps.isEmpty();
+    }
+
+    /** The user's own copy of a message one of its resources sent, as the enabled modules' sent stamps rewrite it. */
+    public Element stampSent(AccountView account, Element message) {
+        for (MessageStamp s : sentStamps) message = s.stamp(account, message);
+        return message;
+    }
+
+    public boolean stampsSent() {
+        return !sentStamps.isEmpty();
     }
 
     /** The enabled module that answers top-level stream elements of this namespace, or null. */

@@ -274,9 +274,13 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 })
                 .onCommand(Deliver.class, this::onDeliver)
                 .onCommand(SentMessage.class, (state, cmd) -> {
+                    // The user's own copy first gets what the modules stamp on it (XEP-0313: the archive's id,
+                    // which sent carbons carry), then the hook.
+                    Element sent = router.modules().stampsSent()
+                            ? router.modules().stampSent(view(state), cmd.message()) : cmd.message();
                     if (router.modules().hooked(Hook.STANZA_SENT)) {
                         apply(router.modules().run(Hook.STANZA_SENT,
-                                new Hook.StanzaSent(view(state), cmd.resource(), cmd.message())));
+                                new Hook.StanzaSent(view(state), cmd.resource(), sent)));
                     }
                     return Effect().noReply();
                 })

@@ -29,6 +29,8 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.MessageBuilder;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.carbons.CarbonManager;
+import org.jivesoftware.smackx.carbons.packet.CarbonExtension;
 import org.jivesoftware.smackx.mam.MamManager;
 import org.jivesoftware.smackx.mam.element.MamPrefsIQ;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
@@ -116,8 +118,12 @@ class MamIT {
     }
 
     private static XMPPTCPConnection connect(String user) throws Exception {
+        return connect(user, "desk");
+    }
+
+    private static XMPPTCPConnection connect(String user, String resource) throws Exception {
         String local = user.contains("@") ? user.substring(0, user.indexOf('@')) : user;
-        return ItEnvironment.connectStartTls(node, local, ItEnvironment.PASSWORD, "desk");
+        return ItEnvironment.connectStartTls(node, local, ItEnvironment.PASSWORD, resource);
     }
 
     private static FormField text(String var, String value) {
@@ -225,9 +231,16 @@ class MamIT {
         String bob = node.accounts().jid(ItEnvironment.newUser(node, "bob")).toString();
         XMPPTCPConnection a = connect(alice);
         XMPPTCPConnection b = connect(bob);
+        XMPPTCPConnection tablet = connect(bob, "tablet");
         try {
             BlockingQueue<Message> got = new LinkedBlockingQueue<>();
             a.addAsyncStanzaListener(s -> got.add((Message) s), s -> s instanceof Message m && m.getBody() != null);
+            BlockingQueue<Message> carbons = new LinkedBlockingQueue<>();
+            CarbonManager tablets = CarbonManager.getInstanceFor(tablet);
+            tablets.addCarbonCopyReceivedListener((direction, copy, wrapping) -> {
+                if (direction == CarbonExtension.Direction.sent) carbons.add(copy);
+            });
+            tablets.setCarbonsEnabled(true);
             b.sendStanza(MessageBuilder.buildMessage("hello-1").to(JidCreate.entityBareFrom(alice))
                     .ofType(Message.Type.chat).setBody("hello").build());
             Message received = got.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -249,9 +262,20 @@ class MamIT {
                 if (inBobs.isEmpty()) Thread.sleep(100);
             }
             assertEquals(List.of("hello"), inBobs);
+
+            // XEP-0313 §3: the sent carbon carries the sender's archive id, the one bob's archive gives it.
+            Message carbon = carbons.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(carbon, "bob's tablet got the sent carbon");
+            StanzaIdElement own = StanzaIdElement.getStanzaId(carbon);
+            assertNotNull(own, "the sent carbon carries bob's archive id");
+            assertEquals(bob, own.getBy());
+            assertEquals(own.getId(), bobs.queryMostRecentPage(JidCreate.from(alice), 10).getMamResultExtensions()
+                    .get(0).getId());
+            assertFalse(sid.getId().equals(own.getId()) && sid.getBy().equals(own.getBy()));
         } finally {
             a.disconnect();
             b.disconnect();
+            tablet.disconnect();
         }
     }
 
@@ -290,6 +314,42 @@ class MamIT {
         } finally {
             a.disconnect();
         }
+    }
+
+    @Test
+    void aPageOfLargeMessagesEndsAtItsByteBudgetAndSaysItIsNotComplete() throws Exception {
+        String name = ItEnvironment.newUser(node, "large");
+        String owner = node.accounts().jid(name).toString();
+        String filler = "x".repeat(100_000);
+        try (CqlSession cql = TestNodes.cassandra().sessionBuilder().build()) {
+            CassandraArchiveStore store = new CassandraArchiveStore(cql, node.settings().cassandra().keyspace());
+            for (int i = 0; i < 5; i++) {
+                store.put(owner, id(i), peer(i), "<message xmlns='jabber:client'><body>m" + i + filler + "</body>"
+                        + "</message>", 0).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        }
+        XMPPTCPConnection c = connect(owner);
+        try {
+            // 256 KiB per page (rookery.modules.mam.max-page-bytes): two of these, whatever max says.
+            MamManager.MamQuery q = MamManager.getInstanceFor(c).queryArchive(MamManager.MamQueryArgs.builder()
+                    .setResultPageSize(10).build());
+            assertEquals(List.of("m0", "m1"), prefixes(q.getMessages()));
+            assertFalse(q.isComplete(), "cut short, so not complete");
+            assertEquals(List.of("m2", "m3"), prefixes(q.pageNext(10)));
+            assertEquals(List.of("m4"), prefixes(q.pageNext(10)));
+            assertTrue(q.isComplete());
+            // Backward: the newest two first.
+            assertEquals(List.of("m3", "m4"), prefixes(MamManager.getInstanceFor(c).queryArchive(
+                    MamManager.MamQueryArgs.builder().setResultPageSize(10).queryLastPage().build()).getMessages()));
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static List<String> prefixes(List<Message> messages) {
+        List<String> out = new ArrayList<>();
+        for (Message m : messages) out.add(m.getBody().substring(0, 2));
+        return out;
     }
 
     @Test

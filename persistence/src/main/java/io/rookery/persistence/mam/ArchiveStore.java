@@ -24,9 +24,17 @@ public interface ArchiveStore {
 
     /**
      * The messages of one view (ALL, a bare or a full JID) with ids from {@code from} to {@code to} inclusive,
-     * oldest first, or newest first when descending, at most limit.
+     * oldest first, or newest first when descending, at most limit, and no more once their XML passed maxBytes (the
+     * message that passed it is the last returned).
      */
-    CompletionStage<List<Archived>> range(String owner, String view, long from, long to, boolean descending, int limit);
+    CompletionStage<List<Archived>> range(String owner, String view, long from, long to, boolean descending, int limit,
+            long maxBytes);
+
+    /** The same without a byte budget. */
+    default CompletionStage<List<Archived>> range(String owner, String view, long from, long to, boolean descending,
+            int limit) {
+        return range(owner, view, from, to, descending, limit, Long.MAX_VALUE);
+    }
 
     /** The messages of the whole archive with these ids that exist, oldest first. */
     CompletionStage<List<Archived>> byIds(String owner, List<Long> ids);

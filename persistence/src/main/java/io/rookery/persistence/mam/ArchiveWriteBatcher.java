@@ -16,8 +16,10 @@ import java.util.concurrent.CompletionStage;
  * together in the next unlogged batch, up to a number of rows and bytes (Cassandra refuses batches past
  * {@code batch_size_fail_threshold}, 50 KiB by default). Under light load every write goes alone, at once; under
  * heavy load a request carries many, which saves Cassandra and the driver most of their cost per request. There is
- * no timer: a batch leaves when the one before it returns. Writes past {@code maxQueued} waiting fail at once rather
- * than pile up in the heap while Cassandra is slow.
+ * no timer: a batch leaves when the one before it returns. A write larger than a batch may be goes alone, as separate
+ * statements (Cassandra warns of batches past {@code batch_size_warn_threshold}, 5 KiB by default). Writes past
+ * {@code maxQueued} waiting, or past {@code maxQueuedBytes} of them, fail at once rather than pile up in the heap
+ * while Cassandra is slow.
  */
 final class ArchiveWriteBatcher {
     private record Pending(List<BatchableStatement<?>> rows, int bytes, CompletableFuture<Void> done) {}
@@ -27,15 +29,19 @@ final class ArchiveWriteBatcher {
     private final int maxRows;
     private final int maxBytes;
     private final int maxQueued;
+    private final long maxQueuedBytes;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
+    private long queuedBytes;
 
-    ArchiveWriteBatcher(CqlSession session, int maxInFlight, int maxRows, int maxBytes, int maxQueued) {
+    ArchiveWriteBatcher(CqlSession session, int maxInFlight, int maxRows, int maxBytes, int maxQueued,
+            long maxQueuedBytes) {
         this.session = session;
         this.maxInFlight = maxInFlight;
         this.maxRows = maxRows;
         this.maxBytes = maxBytes;
         this.maxQueued = maxQueued;
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
     /** Writes these rows (in one batch, with others or alone); completes once Cassandra has them. */
@@ -43,11 +49,12 @@ final class ArchiveWriteBatcher {
         Pending p = new Pending(rows, bytes, new CompletableFuture<>());
         List<Pending> batch;
         synchronized (this) {
-            if (queue.size() >= maxQueued) {
-                return CompletableFuture.failedFuture(new IllegalStateException(
-                        "archive writes waiting for Cassandra passed " + maxQueued));
+            if (queue.size() >= maxQueued || (!queue.isEmpty() && queuedBytes + bytes > maxQueuedBytes)) {
+                return CompletableFuture.failedFuture(new IllegalStateException("archive writes waiting for Cassandra"
+                        + " passed " + maxQueued + " or " + maxQueuedBytes + " bytes"));
             }
             queue.add(p);
+            queuedBytes += bytes;
             batch = nextBatch();
         }
         if (batch != null) send(batch);
@@ -65,6 +72,7 @@ final class ArchiveWriteBatcher {
             // The first write always goes, whatever its size.
             if (!batch.isEmpty() && (rows + next.rows().size() > maxRows || bytes + next.bytes() > maxBytes)) break;
             queue.poll();
+            queuedBytes -= next.bytes();
             batch.add(next);
             rows += next.rows().size();
             bytes += next.bytes();
@@ -74,11 +82,20 @@ final class ArchiveWriteBatcher {
     }
 
     private void send(List<Pending> batch) {
-        BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.UNLOGGED);
-        for (Pending p : batch) for (BatchableStatement<?> row : p.rows()) b.addStatement(row);
         CompletionStage<?> sent;
         try {
-            sent = session.executeAsync(b.build());
+            if (batch.size() == 1 && batch.get(0).bytes() > maxBytes) {
+                // Too large for a batch: its statements one by one, together.
+                List<CompletableFuture<?>> each = new ArrayList<>();
+                for (BatchableStatement<?> row : batch.get(0).rows()) {
+                    each.add(session.executeAsync(row).toCompletableFuture());
+                }
+                sent = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
+            } else {
+                BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+                for (Pending p : batch) for (BatchableStatement<?> row : p.rows()) b.addStatement(row);
+                sent = session.executeAsync(b.build());
+            }
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

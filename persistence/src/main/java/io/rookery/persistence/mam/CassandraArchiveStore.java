@@ -21,6 +21,8 @@ import java.util.concurrent.CompletionStage;
 public final class CassandraArchiveStore implements ArchiveStore {
     /** Rows read per page while an account's archive is removed. */
     private static final int REMOVE_PAGE = 1000;
+    /** Messages read at a time for a query, so that its byte budget stops large ones early. */
+    private static final int READ_PAGE = 50;
 
     private final CqlSession session;
     private final PreparedStatement insert;
@@ -33,19 +35,20 @@ public final class CassandraArchiveStore implements ArchiveStore {
 
     private final ArchiveWriteBatcher writes;
 
-    /** With the default limits of {@link #CassandraArchiveStore(CqlSession, String, int)}: 10,000 waiting writes. */
+    /** With the default limits: 10,000 waiting writes, 16 MiB of them. */
     public CassandraArchiveStore(CqlSession session, String keyspace) {
-        this(session, keyspace, 10_000);
+        this(session, keyspace, 10_000, 16L << 20);
     }
 
     /**
      * @param maxQueuedWrites archive writes that may wait for Cassandra (each a message for one user); past it they
      *     fail at once
+     * @param maxQueuedBytes the same, by the size of their XML
      */
-    public CassandraArchiveStore(CqlSession session, String keyspace, int maxQueuedWrites) {
+    public CassandraArchiveStore(CqlSession session, String keyspace, int maxQueuedWrites, long maxQueuedBytes) {
         this.session = session;
-        // Two batches on their way at a time; 100 rows and 40 KiB per batch, under Cassandra's 50 KiB refusal.
-        this.writes = new ArchiveWriteBatcher(session, 2, 100, 40 << 10, maxQueuedWrites);
+        // Two batches on their way at a time; 100 rows and 5,000 bytes per batch, under Cassandra's 5 KiB warning.
+        this.writes = new ArchiveWriteBatcher(session, 2, 100, 5_000, maxQueuedWrites, maxQueuedBytes);
         String t = keyspace + ".mam_messages";
         this.insert = session.prepare("INSERT INTO " + t + " (owner, with_jid, id, peer, stanza) VALUES (?, ?, ?, ?, ?)"
                 + " USING TTL ?");
@@ -79,27 +82,32 @@ public final class CassandraArchiveStore implements ArchiveStore {
 
     @Override
     public CompletionStage<List<Archived>> range(String owner, String view, long from, long to, boolean desc,
-            int limit) {
+            int limit, long maxBytes) {
         if (from > to || limit <= 0) return CompletableFuture.completedFuture(List.of());
         PreparedStatement ps = desc ? descending : ascending;
-        // One page holds the limit (a query page plus one).
+        if (view.isEmpty()) {
+            // Read in pages, so that a page of large messages stops early instead of arriving whole.
+            List<Archived> out = new ArrayList<>();
+            return session.executeAsync(ps.bind(owner, view, from, to, limit).setPageSize(Math.min(limit, READ_PAGE)))
+                    .thenCompose(rs -> collect(rs, out, limit, maxBytes, 0));
+        }
         CompletionStage<List<Archived>> page = session.executeAsync(ps.bind(owner, view, from, to, limit)
                 .setPageSize(limit)).thenApply(this::rows);
-        if (view.isEmpty()) return page;
         // A contact's view holds ids only: the messages themselves are read by id from the whole archive, in the
         // page's order.
         return page.thenCompose(index -> {
             if (index.isEmpty()) return CompletableFuture.completedFuture(index);
             List<Long> ids = new ArrayList<>(index.size());
             for (Archived a : index) ids.add(a.id());
-            return byIds(owner, ids).thenApply(found -> {
+            return byIds(owner, ids, maxBytes, desc).thenApply(found -> {
                 java.util.Map<Long, Archived> byId = new java.util.HashMap<>();
                 for (Archived a : found) byId.put(a.id(), a);
                 List<Archived> out = new ArrayList<>(index.size());
                 for (Archived a : index) {
                     Archived full = byId.get(a.id());
-                    // Gone from the whole archive only if its TTL ran out between the two reads.
-                    if (full != null) out.add(full);
+                    // Missing: past the byte budget (the rest of the page), or its TTL ran out between the reads.
+                    if (full == null) break;
+                    out.add(full);
                 }
                 return out;
             });
@@ -108,10 +116,62 @@ public final class CassandraArchiveStore implements ArchiveStore {
 
     @Override
     public CompletionStage<List<Archived>> byIds(String owner, List<Long> ids) {
+        return byIds(owner, ids, Long.MAX_VALUE, false);
+    }
+
+    /**
+     * The messages with these ids, read READ_PAGE at a time in id order (descending: newest first) until past
+     * maxBytes; returned oldest first.
+     */
+    private CompletionStage<List<Archived>> byIds(String owner, List<Long> ids, long maxBytes, boolean descending) {
         if (ids.isEmpty()) return CompletableFuture.completedFuture(List.of());
         List<Long> distinct = new ArrayList<>(new java.util.TreeSet<>(ids));
-        return session.executeAsync(byIds.bind(owner, ALL, distinct).setPageSize(distinct.size()))
-                .thenApply(this::rows);
+        if (descending) java.util.Collections.reverse(distinct);
+        List<Archived> out = new ArrayList<>();
+        return chunk(owner, distinct, 0, out, maxBytes, 0).thenApply(v -> {
+            out.sort(java.util.Comparator.comparingLong(Archived::id));
+            return out;
+        });
+    }
+
+    private CompletionStage<Void> chunk(String owner, List<Long> ids, int from, List<Archived> out, long maxBytes,
+            long bytes) {
+        if (from >= ids.size() || bytes > maxBytes) return CompletableFuture.completedFuture(null);
+        List<Long> part = ids.subList(from, Math.min(ids.size(), from + READ_PAGE));
+        return session.executeAsync(byIds.bind(owner, ALL, new ArrayList<>(part)).setPageSize(part.size()))
+                .thenCompose(rs -> {
+                    long total = bytes;
+                    List<Archived> got = rows(rs);
+                    // Rows of an IN come in clustering order (ascending); take them in the order asked for.
+                    if (ids.size() > 1 && ids.get(0) > ids.get(ids.size() - 1)) java.util.Collections.reverse(got);
+                    for (Archived a : got) {
+                        if (total > maxBytes) break;
+                        out.add(a);
+                        total += size(a);
+                    }
+                    return chunk(owner, ids, from + READ_PAGE, out, maxBytes, total);
+                });
+    }
+
+    private CompletionStage<List<Archived>> collect(AsyncResultSet rs, List<Archived> out, int limit, long maxBytes,
+            long bytes) {
+        long total = bytes;
+        for (Row row : rs.currentPage()) {
+            if (out.size() == limit || total > maxBytes) break;
+            Archived a = new Archived(row.getLong(0), row.getString(1), row.getString(2));
+            out.add(a);
+            total += size(a);
+        }
+        if (out.size() < limit && total <= maxBytes && rs.hasMorePages()) {
+            long sofar = total;
+            return rs.fetchNextPage().thenCompose(next -> collect(next, out, limit, maxBytes, sofar));
+        }
+        return CompletableFuture.completedFuture(out);
+    }
+
+    /** What a message weighs against a page's byte budget: its XML's length. */
+    static long size(Archived a) {
+        return a.stanzaXml() == null ? 0 : a.stanzaXml().length();
     }
 
     private List<Archived> rows(AsyncResultSet rs) {

@@ -24,14 +24,16 @@ public final class InMemoryArchiveStore implements ArchiveStore {
 
     @Override
     public CompletionStage<List<Archived>> range(String owner, String view, long from, long to, boolean descending,
-            int limit) {
+            int limit, long maxBytes) {
         NavigableMap<Long, Archived> v = views.get(owner + '\n' + view);
         List<Archived> out = new ArrayList<>();
+        long bytes = 0;
         if (v != null && from <= to) {
             NavigableMap<Long, Archived> r = v.subMap(from, true, to, true);
             for (Archived a : (descending ? r.descendingMap() : r).values()) {
-                if (out.size() == limit) break;
+                if (out.size() == limit || bytes > maxBytes) break;
                 out.add(a);
+                bytes += CassandraArchiveStore.size(a);
             }
         }
         return CompletableFuture.completedFuture(out);

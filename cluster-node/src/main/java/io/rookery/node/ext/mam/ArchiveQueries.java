@@ -102,7 +102,7 @@ final class ArchiveQueries {
             if (!ok) return CompletableFuture.completedFuture(refused(r, StanzaErrorCondition.ITEM_NOT_FOUND));
             CompletionStage<List<ArchiveStore.Archived>> rows = !ids.isEmpty()
                     ? archive.byIds(owner, ids).thenApply(found -> matching(found, q.with(), from, to, backward, max))
-                    : archive.range(owner, view, from, to, backward, max + 1);
+                    : archive.range(owner, view, from, to, backward, max + 1, settings.maxPageBytes());
             return rows.thenApply(page -> page(r, q, requester, page, max, backward));
         });
         return IqOutcome.later(answer.exceptionally(failure -> {
@@ -134,8 +134,19 @@ final class ArchiveQueries {
     /** The results (chronological, or reversed for flip-page) before a fin that says whether more remain. */
     private IqOutcome page(IqRequest r, Mam.Query q, String requester, List<ArchiveStore.Archived> rows, int max,
             boolean backward) {
-        boolean complete = rows.size() <= max;
-        List<ArchiveStore.Archived> page = new ArrayList<>(complete ? rows : rows.subList(0, max));
+        // Rows come in read order (from the end the page starts at). A page of large messages ends once their XML
+        // passes max-page-bytes (the first is always sent): it is then not complete.
+        int keep = Math.min(rows.size(), max);
+        long bytes = 0;
+        for (int i = 0; i < keep; i++) {
+            bytes += rows.get(i).stanzaXml().length();
+            if (bytes > settings.maxPageBytes() && i > 0) {
+                keep = i;
+                break;
+            }
+        }
+        boolean complete = rows.size() <= max && keep == rows.size();
+        List<ArchiveStore.Archived> page = new ArrayList<>(rows.subList(0, keep));
         // Read from the end when paging backward; sent oldest first (§4.3) unless the client flips the page.
         if (backward != q.flipPage()) Collections.reverse(page);
         List<Element> results = new ArrayList<>(page.size());

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Archiver {
     private static final Logger log = LoggerFactory.getLogger(Archiver.class);
+    /** A Cassandra that falls behind fails writes by the thousand: one line now and then says how many. */
+    private static final io.rookery.node.limits.RateLimitedLog FAILURE_LOG = new io.rookery.node.limits.RateLimitedLog();
     static final String HINTS = "urn:xmpp:hints";
     private static final String OMEMO_LEGACY = "eu.siacs.conversations.axolotl";
     private static final String OMEMO = "urn:xmpp:omemo:2";
@@ -56,11 +58,19 @@ final class Archiver {
         return stamped;
     }
 
-    /** A message one of the user's resources sent ('from' its full JID, 'to' whoever it names). */
-    void outbound(AccountView account, Element message) {
-        Jid peer = Jid.parseOrNull(message.attr("to"));
-        if (peer == null || !archivable(message) || !wanted(account, peer.bare().toString())) return;
-        write(account.jid().toString(), ArchiveIds.next(clock.millis()), peer.toString(), message, "out");
+    /**
+     * A message one of the user's resources sent ('from' its full JID, 'to' whoever it names): archived as sent, and
+     * the user's own copy (what sent carbons forward, XEP-0313 §3) stamped with its archive id. A stanza-id the
+     * client put there claiming to be the archive's is removed either way.
+     */
+    Element outbound(AccountView account, Element message) {
+        String owner = account.jid().toString();
+        Element sent = StanzaId.strip(message, owner);
+        Jid peer = Jid.parseOrNull(sent.attr("to"));
+        if (peer == null || !archivable(sent) || !wanted(account, peer.bare().toString())) return sent;
+        long id = ArchiveIds.next(clock.millis());
+        write(owner, id, peer.toString(), sent, "out");
+        return StanzaId.stamp(sent, owner, Long.toString(id));
     }
 
     private void write(String owner, long id, String peer, Element message, String direction) {
@@ -70,7 +80,11 @@ final class Archiver {
                 archived.labelValues(direction).inc();
             } else {
                 storeErrors.labelValues("put").inc();
-                log.warn("mam-store-failed jid={} operation=put error={}", owner, failure.toString());
+                long events = FAILURE_LOG.event(System.nanoTime());
+                if (events > 0) {
+                    log.warn("mam-store-failed jid={} operation=put error={} failures-since-last-line={}", owner,
+                            failure.toString(), events);
+                }
             }
         });
     }

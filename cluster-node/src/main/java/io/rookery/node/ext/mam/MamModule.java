@@ -24,8 +24,8 @@ import io.rookery.protocol.xep.sid.StanzaId;
 import java.util.List;
 
 /**
- * The user's archive: messages the user's resources send are archived by the user's entity (the STANZA_SENT hook,
- * so every sent message costs a hop to it while the module is on), messages addressed to the user are archived and
+ * The user's archive: messages the user's resources send are archived by the user's entity (a sent stamp, so every
+ * sent message costs a hop to it while the module is on, and sent carbons carry the archive's id), messages addressed to the user are archived and
  * stamped with their id before they are delivered or stored offline (so the offline copy, the delivered copy and
  * the archive agree on it), queries and metadata are read from the store by the entity without holding up its
  * other work, preferences live in the account.
@@ -65,10 +65,7 @@ public final class MamModule implements XmppModule {
                         prefs(r, settings).toXml()))
                 .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "prefs", Mam.NS, MamModule::setPrefs)
                 .stamp(archiver::inbound)
-                .on(Hook.STANZA_SENT, e -> {
-                    archiver.outbound(e.account(), e.stanza());
-                    return HookOutcome.NONE;
-                })
+                .stampSent(archiver::outbound)
                 .on(Hook.ACCOUNT_DELETED, e -> HookOutcome.later(() -> context.stores().get().archive()
                         .removeAll(e.account().jid().toString()).handle((v, failure) -> {
                             if (failure != null) storeErrors.labelValues("remove-all").inc();

@@ -29,7 +29,7 @@ class ArchiverTest {
     private final InMemoryArchiveStore store = new InMemoryArchiveStore();
 
     private Archiver archiver(int defaultMode) {
-        return new Archiver(new MamSettings(defaultMode, 50, 250, 0, 100), () -> store, Clock.fixed(NOW, ZoneOffset.UTC),
+        return new Archiver(new MamSettings(defaultMode, 50, 250, 0, 100, 1 << 20, 1 << 20), () -> store, Clock.fixed(NOW, ZoneOffset.UTC),
                 Counter.builder().name("archived").labelNames("direction").build(),
                 Counter.builder().name("errors").labelNames("operation").build());
     }
@@ -111,11 +111,15 @@ class ArchiverTest {
     void aSentMessageIsArchivedUnderTheContactItWasSentTo() {
         Element sent = StoredXml.parse("<message xmlns='jabber:client' from='" + ALICE + "/desk' "
                 + "to='bob@example.net' type='chat'><body>out</body></message>");
-        archiver(ArchivePrefs.ALWAYS).outbound(TestAccount.of(ALICE), sent);
+        Element own = archiver(ArchivePrefs.ALWAYS).outbound(TestAccount.of(ALICE), sent);
         List<ArchiveStore.Archived> rows = archived("bob@example.net");
         assertEquals(1, rows.size());
         assertEquals("bob@example.net", rows.get(0).peer());
-        assertNull(StanzaId.of(StoredXml.parse(rows.get(0).stanzaXml()), ALICE), "§3: no id on outgoing copies");
+        assertNull(StanzaId.of(StoredXml.parse(rows.get(0).stanzaXml()), ALICE));
+        // The user's own copy (for sent carbons) carries the archive's id; the contact's copy never passes here.
+        assertEquals(Long.toString(rows.get(0).id()), StanzaId.of(own, ALICE));
+        Element notKept = archiver(ArchivePrefs.NEVER).outbound(TestAccount.of(ALICE), sent);
+        assertNull(StanzaId.of(notKept, ALICE));
     }
 
     @Test
