@@ -36,8 +36,19 @@ public interface ArchiveStore {
         return range(owner, view, from, to, descending, limit, Long.MAX_VALUE);
     }
 
-    /** The messages of the whole archive with these ids that exist, oldest first. */
-    CompletionStage<List<Archived>> byIds(String owner, List<Long> ids);
+    /**
+     * The messages of the whole archive with these ids that exist, oldest first, read in id order and no more once
+     * their XML passed maxBytes (the message that passed it is the last returned).
+     */
+    CompletionStage<List<Archived>> byIds(String owner, List<Long> ids, long maxBytes);
+
+    /** The same without a byte budget. */
+    default CompletionStage<List<Archived>> byIds(String owner, List<Long> ids) {
+        return byIds(owner, ids, Long.MAX_VALUE);
+    }
+
+    /** Which of these ids the whole archive holds (reading ids only, not the messages). */
+    CompletionStage<java.util.Set<Long>> existing(String owner, List<Long> ids);
 
     /** Removes the owner's whole archive (the account was deleted). */
     CompletionStage<Void> removeAll(String owner);

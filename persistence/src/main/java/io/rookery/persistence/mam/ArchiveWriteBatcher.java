@@ -17,11 +17,15 @@ import java.util.concurrent.CompletionStage;
  * {@code batch_size_fail_threshold}, 50 KiB by default). Under light load every write goes alone, at once; under
  * heavy load a request carries many, which saves Cassandra and the driver most of their cost per request. There is
  * no timer: a batch leaves when the one before it returns. A write larger than a batch may be goes alone, as separate
- * statements (Cassandra warns of batches past {@code batch_size_warn_threshold}, 5 KiB by default). Writes past
+ * statements (Cassandra refuses batches past {@code batch_size_fail_threshold}, 50 KiB by default; it warns past 5
+ * KiB, which batches pass on purpose, so the driver profile {@link #PROFILE} does not log that). Writes past
  * {@code maxQueued} waiting, or past {@code maxQueuedBytes} of them, fail at once rather than pile up in the heap
  * while Cassandra is slow.
  */
 final class ArchiveWriteBatcher {
+    /** The driver profile of the batches (persistence's reference.conf): Cassandra's size warnings not logged. */
+    static final String PROFILE = "rookery-archive-writes";
+
     private record Pending(List<BatchableStatement<?>> rows, int bytes, CompletableFuture<Void> done) {}
 
     private final CqlSession session;
@@ -92,7 +96,8 @@ final class ArchiveWriteBatcher {
                 }
                 sent = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
             } else {
-                BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+                BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.UNLOGGED)
+                        .setExecutionProfileName(PROFILE);
                 for (Pending p : batch) for (BatchableStatement<?> row : p.rows()) b.addStatement(row);
                 sent = session.executeAsync(b.build());
             }

@@ -30,6 +30,7 @@ public final class CassandraArchiveStore implements ArchiveStore {
     private final PreparedStatement ascending;
     private final PreparedStatement descending;
     private final PreparedStatement byIds;
+    private final PreparedStatement idsOnly;
     private final PreparedStatement peers;
     private final PreparedStatement deleteView;
 
@@ -47,8 +48,8 @@ public final class CassandraArchiveStore implements ArchiveStore {
      */
     public CassandraArchiveStore(CqlSession session, String keyspace, int maxQueuedWrites, long maxQueuedBytes) {
         this.session = session;
-        // Two batches on their way at a time; 100 rows and 5,000 bytes per batch, under Cassandra's 5 KiB warning.
-        this.writes = new ArchiveWriteBatcher(session, 2, 100, 5_000, maxQueuedWrites, maxQueuedBytes);
+        // Two batches on their way at a time; 100 rows and 40 KiB per batch, under Cassandra's 50 KiB refusal.
+        this.writes = new ArchiveWriteBatcher(session, 2, 100, 40 << 10, maxQueuedWrites, maxQueuedBytes);
         String t = keyspace + ".mam_messages";
         this.insert = session.prepare("INSERT INTO " + t + " (owner, with_jid, id, peer, stanza) VALUES (?, ?, ?, ?, ?)"
                 + " USING TTL ?");
@@ -58,6 +59,7 @@ public final class CassandraArchiveStore implements ArchiveStore {
         this.ascending = session.prepare(range + " ORDER BY id ASC LIMIT ?");
         this.descending = session.prepare(range + " ORDER BY id DESC LIMIT ?");
         this.byIds = session.prepare("SELECT id, peer, stanza FROM " + t + " WHERE owner = ? AND with_jid = ? AND id IN ?");
+        this.idsOnly = session.prepare("SELECT id FROM " + t + " WHERE owner = ? AND with_jid = ? AND id IN ?");
         this.peers = session.prepare("SELECT peer FROM " + t + " WHERE owner = ? AND with_jid = ?");
         this.deleteView = session.prepare("DELETE FROM " + t + " WHERE owner = ? AND with_jid = ?");
     }
@@ -115,8 +117,19 @@ public final class CassandraArchiveStore implements ArchiveStore {
     }
 
     @Override
-    public CompletionStage<List<Archived>> byIds(String owner, List<Long> ids) {
-        return byIds(owner, ids, Long.MAX_VALUE, false);
+    public CompletionStage<List<Archived>> byIds(String owner, List<Long> ids, long maxBytes) {
+        return byIds(owner, ids, maxBytes, false);
+    }
+
+    @Override
+    public CompletionStage<java.util.Set<Long>> existing(String owner, List<Long> ids) {
+        if (ids.isEmpty()) return CompletableFuture.completedFuture(java.util.Set.of());
+        List<Long> distinct = new ArrayList<>(new java.util.TreeSet<>(ids));
+        return session.executeAsync(idsOnly.bind(owner, ALL, distinct).setPageSize(distinct.size())).thenApply(rs -> {
+            java.util.Set<Long> out = new java.util.HashSet<>();
+            for (Row row : rs.currentPage()) out.add(row.getLong(0));
+            return out;
+        });
     }
 
     /**

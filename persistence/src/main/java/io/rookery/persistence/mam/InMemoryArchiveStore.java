@@ -40,15 +40,27 @@ public final class InMemoryArchiveStore implements ArchiveStore {
     }
 
     @Override
-    public CompletionStage<List<Archived>> byIds(String owner, List<Long> ids) {
+    public CompletionStage<List<Archived>> byIds(String owner, List<Long> ids, long maxBytes) {
         NavigableMap<Long, Archived> v = views.get(owner + '\n' + ALL);
         List<Archived> out = new ArrayList<>();
+        long bytes = 0;
         if (v != null) {
             for (Long id : new java.util.TreeSet<>(ids)) {
                 Archived a = v.get(id);
-                if (a != null) out.add(a);
+                if (a == null) continue;
+                if (bytes > maxBytes) break;
+                out.add(a);
+                bytes += CassandraArchiveStore.size(a);
             }
         }
+        return CompletableFuture.completedFuture(out);
+    }
+
+    @Override
+    public CompletionStage<java.util.Set<Long>> existing(String owner, List<Long> ids) {
+        NavigableMap<Long, Archived> v = views.get(owner + '\n' + ALL);
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        if (v != null) for (Long id : ids) if (v.containsKey(id)) out.add(id);
         return CompletableFuture.completedFuture(out);
     }
 

@@ -62,6 +62,8 @@ final class ArchiveQueries {
         }
         // No offsets: a page starts at an id or at an end.
         if (q.page().index() >= 0) return refused(r, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
+        // The ids field asks for at most a page's worth.
+        if (q.ids().size() > settings.maxPageSize()) return refused(r, StanzaErrorCondition.NOT_ACCEPTABLE);
         if (q.page().after() != null && q.page().before() != null) return refused(r, StanzaErrorCondition.BAD_REQUEST);
         String owner = r.account().jid().toString();
         String requester = r.iq().attr("from");
@@ -95,13 +97,14 @@ final class ArchiveQueries {
         String view = q.with() == null ? ArchiveStore.ALL : q.with().toString();
         queries.labelValues(q.with() == null ? "all" : "with").inc();
         ArchiveStore archive = store.get();
-        // §4.1.3, §4.3: every id the client names must be in the archive.
+        // §4.1.3, §4.3: every id the client names must be in the archive (a read of ids, not of messages).
         CompletionStage<Boolean> known = named.isEmpty() ? CompletableFuture.completedFuture(true)
-                : archive.byIds(owner, named).thenApply(found -> found.size() == new java.util.HashSet<>(named).size());
+                : archive.existing(owner, named).thenApply(found -> found.containsAll(named));
         CompletionStage<IqOutcome> answer = known.thenCompose(ok -> {
             if (!ok) return CompletableFuture.completedFuture(refused(r, StanzaErrorCondition.ITEM_NOT_FOUND));
             CompletionStage<List<ArchiveStore.Archived>> rows = !ids.isEmpty()
-                    ? archive.byIds(owner, ids).thenApply(found -> matching(found, q.with(), from, to, backward, max))
+                    ? archive.byIds(owner, ids, settings.maxPageBytes())
+                            .thenApply(found -> matching(found, q.with(), from, to, backward, max))
                     : archive.range(owner, view, from, to, backward, max + 1, settings.maxPageBytes());
             return rows.thenApply(page -> page(r, q, requester, page, max, backward));
         });
