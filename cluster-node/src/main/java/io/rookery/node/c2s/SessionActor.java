@@ -336,7 +336,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     /** Has the sweep ask for an acknowledgement once written stanzas waited request-ack-after without one. */
     private void armAckRequest() {
         if (!extension.awaitingRequest()) {
-            clock.ackDueAt = 0;
+            // Read before written: with the default count of one this runs on every flush and is nearly always 0.
+            if (clock.ackDueAt != 0) clock.ackDueAt = 0;
         } else if (clock.ackDueAt == 0 && !extension.requestAfter().isZero()) {
             long due = System.nanoTime() + extension.requestAfter().toNanos();
             clock.ackDueAt = due == 0 ? 1 : due;

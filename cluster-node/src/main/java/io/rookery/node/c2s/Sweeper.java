@@ -11,7 +11,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One periodic sweep over every connection of the node: negotiation timeout, idle timeout, whitespace keepalive
- * (RFC 6120 §4.6.1), server pings (XEP-0199) and acknowledgement requests that waited (XEP-0198). A timer per connection would cost memory and scheduler work for every idle session.
+ * (RFC 6120 §4.6.1), server pings (XEP-0199) and acknowledgement requests that waited (XEP-0198). A timer per
+ * connection would cost memory and scheduler work for every idle session.
  */
 public final class Sweeper {
     private enum Tick implements org.apache.pekko.actor.NoSerializationVerificationNeeded { INSTANCE }
@@ -138,7 +139,7 @@ public final class Sweeper {
                 c.closed = true;
                 c.session.tell(SessionActor.TimedOut.IDLE);
             } else if (pingAfterNanos > 0 && ping(c, now)) {
-                continue;
+                // Taken for dead: no keepalive for it.
             } else if (keepaliveNanos > 0 && now - c.lastOutput > keepaliveNanos) {
                 c.stage.tell(ConnectionStage.KEEPALIVE, org.apache.pekko.actor.ActorRef.noSender());
             }
