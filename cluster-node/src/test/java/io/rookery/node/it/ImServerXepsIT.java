@@ -17,6 +17,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.XmlEnvironment;
 import org.jivesoftware.smack.provider.ExtensionElementProvider;
 import org.jivesoftware.smack.provider.ProviderManager;
+import org.jivesoftware.smackx.carbons.provider.CarbonManagerProvider;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -39,10 +40,9 @@ import org.junit.jupiter.api.Test;
  * The server's own XEPs through Smack: XEP-0280 carbons, XEP-0092 version, XEP-0202 time, XEP-0012 last activity
  * and the XEP-0115 caps stream feature.
  *
- * <p>Smack's CarbonManager lives in smack-experimental, which the build does not carry; carbons are driven here with
- * a plain enable iq and a small provider for the wrapped copies instead. (Smack's generic StandardExtensionElement
- * parser trips an assertion, under -ea only, on a nested element that declares its own default namespace, such as
- * the forwarded message; the provider below sidesteps it.)
+ * <p>Carbons are driven here with a plain enable iq and a small provider for the wrapped copies, which reads exactly
+ * what the test checks (the forwarded message's namespace and addresses). Smack's providers are global: the test puts
+ * Smack's own carbon provider (smack-experimental's, which MamIT's CarbonManager needs) back when it ends.
  */
 class ImServerXepsIT {
     private static final String CARBONS = "urn:xmpp:carbons:2";
@@ -108,6 +108,8 @@ class ImServerXepsIT {
 
     @AfterAll
     static void stop() {
+        ProviderManager.addExtensionProvider("received", CARBONS, new CarbonManagerProvider());
+        ProviderManager.addExtensionProvider("sent", CARBONS, new CarbonManagerProvider());
         if (node != null) node.close();
     }
 
