@@ -242,6 +242,12 @@ class ImRosterIT {
         try (Im a = login(alice, "desk"); Im b = login(bob, "desk")) {
             assertTrue(a.roster.isSubscriptionPreApprovalSupported(), "RFC 6121 §3.4 stream feature");
             a.roster.preApprove(b.jid());
+            // §3.4: the pre-approval is pushed as an item with approved='true'. Waiting for it orders the two
+            // connections: without it Bob's request can reach Alice's account before her pre-approval does.
+            awaitTrue("alice's roster must show the pre-approval", () -> {
+                RosterEntry e = a.roster.getEntry(b.jid());
+                return e != null && e.isApproved();
+            });
             b.roster.createItemAndRequestSubscription(a.jid(), "Alice", null);
             // Alice's server answers for her: Bob's item becomes 'to' without Alice seeing a request.
             awaitTrue("bob's subscription to alice must be accepted by pre-approval", () -> {
