@@ -183,7 +183,7 @@ public final class RookeryNode implements AutoCloseable {
                             .exceptionally(failure -> null)
                             .thenApply(v -> Done.getInstance()));
             system.systemActorOf(LostSessions.create(onlineSessions, router, s.cluster().lostSessionsDelay()), "lost-sessions", Props.empty());
-            system.systemActorOf(DeadLetterRescue.create(router), "dead-letter-rescue", Props.empty());
+            system.systemActorOf(DeadLetterRescue.create(router), DeadLetterRescue.NAME, Props.empty());
             system.systemActorOf(OverloadBounce.create(router, metrics), "overload-bounce", Props.empty());
             AccountService accounts = new AccountService(system, router, directory, s.scramIterations());
             // Before the listeners open: XEP-0077 registration creates accounts through it.

@@ -21,9 +21,10 @@ import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * Gives messages a second chance when they reach a stopped actor. Cluster Sharding delivers at most once: a stanza
@@ -37,7 +38,9 @@ import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
  *
  * <p>A node that is shutting down cannot do that itself: its shard region stops once its shards are handed off, and
  * whatever it routes after that is lost. So while this node's coordinated shutdown runs, each stanza goes to the
- * rescue actor of another node (found through the receptionist), which routes it there.
+ * rescue actor of another node that is Up, addressed by its path on that node (not through the receptionist, whose
+ * listing lags behind a node that has just restarted and may still name its previous incarnation), which routes it
+ * there. A Rescue that reaches a node whose rescue actor is gone comes back as a dead letter and is routed there.
  *
  * <p>Each stanza is rescued at most {@link #MAX_RESCUES} times on each node. Rescued are messages and subscription
  * presence to a user (what the user would miss; presence updates and iq between users are superseded or retried by
@@ -46,8 +49,8 @@ import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
  */
 public final class DeadLetterRescue {
     public static final int MAX_RESCUES = 3;
-    /** What every node's rescue actor registers under, for nodes that are shutting down. */
-    public static final ServiceKey<Rescue> KEY = ServiceKey.create(Rescue.class, "rookery-dead-letter-rescue");
+    /** The rescue actor's name under /system, the same on every node. */
+    public static final String NAME = "dead-letter-rescue";
     private static final Duration DELAY = Duration.ofMillis(500);
     private static final Duration PASS_ON_DELAY = Duration.ofMillis(1);
     private static final int REMEMBERED = 10_000;
@@ -64,8 +67,6 @@ public final class DeadLetterRescue {
     private record Retry(UserEntity.Command command, Jid user, Element stanza, boolean mayPassOn)
             implements NoSerializationVerificationNeeded {}
 
-    private record Peers(List<ActorRef<Rescue>> refs) implements NoSerializationVerificationNeeded {}
-
     public static Behavior<Object> create(Router router) {
         return Behaviors.setup(ctx -> new Rescuer(ctx, router).behavior());
     }
@@ -74,6 +75,8 @@ public final class DeadLetterRescue {
         private final ActorContext<Object> ctx;
         private final Router router;
         private final CoordinatedShutdown shutdown;
+        private final Cluster cluster;
+        private final org.apache.pekko.actor.ActorSystem classic;
         /** Stanzas rescued lately and how often, so one that keeps failing is given up. */
         private final Map<Element, Integer> rescued = new LinkedHashMap<>(256, 0.75f, false) {
             @Override
@@ -81,41 +84,32 @@ public final class DeadLetterRescue {
                 return size() > REMEMBERED;
             }
         };
-        /** The rescue actors of the other nodes, as the receptionist last listed them. */
-        private List<ActorRef<Rescue>> peers = List.of();
+        /** Stanzas a node shutting down could not hand to another node, logged now and then. */
+        private long noPeer;
 
         Rescuer(ActorContext<Object> ctx, Router router) {
             this.ctx = ctx;
             this.router = router;
             var system = ctx.getSystem();
-            this.shutdown = CoordinatedShutdown.get(Adapter.toClassic(system));
+            this.classic = Adapter.toClassic(system);
+            this.shutdown = CoordinatedShutdown.get(classic);
+            this.cluster = Cluster.get(system);
             ActorRef<Object> self = ctx.getSelf();
             system.eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, self.narrow()));
             system.eventStream().tell(new EventStream.Subscribe<>(UnhandledMessage.class, self.narrow()));
             system.eventStream().tell(new EventStream.Subscribe<>(Dropped.class, self.narrow()));
-            ActorRef<Rescue> selfAsRescue = self.narrow();
-            system.receptionist().tell(Receptionist.register(KEY, selfAsRescue));
-            system.receptionist().tell(Receptionist.subscribe(KEY, ctx.messageAdapter(Receptionist.Listing.class,
-                    listing -> {
-                        List<ActorRef<Rescue>> others = new ArrayList<>();
-                        for (ActorRef<Rescue> r : listing.getServiceInstances(KEY)) {
-                            if (!r.equals(selfAsRescue)) others.add(r);
-                        }
-                        return new Peers(List.copyOf(others));
-                    })));
         }
 
         Behavior<Object> behavior() {
             return Behaviors.receive(Object.class)
-                    .onMessage(DeadLetter.class, d -> rescue(retryFor(d.message())))
+                    // A Rescue sent to a node whose rescue actor is gone (or not yet there) is routed there.
+                    .onMessage(DeadLetter.class, d -> d.message() instanceof Rescue r
+                            ? rescue(retryFor(r.command(), r.user(), false))
+                            : rescue(retryFor(d.message())))
                     .onMessage(UnhandledMessage.class, u -> rescue(retryFor(u.getMessage())))
                     .onMessage(Dropped.class, d -> alsoADeadLetter(d) ? Behaviors.same() : rescue(retryFor(d.message())))
                     // Handed over by a node that is shutting down: routed here, never passed on again.
                     .onMessage(Rescue.class, r -> rescue(retryFor(r.command(), r.user(), false)))
-                    .onMessage(Peers.class, p -> {
-                        peers = p.refs();
-                        return Behaviors.same();
-                    })
                     .onMessage(Retry.class, this::retry)
                     .build();
         }
@@ -129,16 +123,41 @@ public final class DeadLetterRescue {
         }
 
         private Behavior<Object> retry(Retry r) {
-            if (r.mayPassOn() && !peers.isEmpty() && shutdown.getShutdownReason().isPresent()) {
-                // One peer per user, so the commands to one entity keep their order.
-                ActorRef<Rescue> peer = peers.get(Math.floorMod(r.user().hashCode(), peers.size()));
-                ctx.getLog().debug("dead-letter-rescued user={} via={}", r.user(), peer.path().address());
-                peer.tell(new Rescue(r.command(), r.user()));
+            if (r.mayPassOn() && shutdown.getShutdownReason().isPresent()) {
+                List<Member> peers = upPeers();
+                if (peers.isEmpty()) {
+                    // The last node, or the others are not Up: routed here, which is lost once the region stops.
+                    if (noPeer++ % 1000 == 0) {
+                        ctx.getLog().warn("dead-letter-rescue found no other node up while shutting down "
+                                + "(user={}, {} so far)", r.user(), noPeer);
+                    }
+                    router.user(r.user()).tell(r.command());
+                    return Behaviors.same();
+                }
+                // One peer per user (members are sorted by address), so the commands to one entity keep their order.
+                Member peer = peers.get(Math.floorMod(r.user().hashCode(), peers.size()));
+                ctx.getLog().debug("dead-letter-rescued user={} via={}", r.user(), peer.address());
+                classic.actorSelection(ctx.getSelf().path().toStringWithAddress(peer.address()))
+                        .tell(new Rescue(r.command(), r.user()), org.apache.pekko.actor.ActorRef.noSender());
             } else {
                 ctx.getLog().debug("dead-letter-rescued user={}", r.user());
                 router.user(r.user()).tell(r.command());
             }
             return Behaviors.same();
+        }
+
+        /**
+         * The members other than this node that are Up now: the cluster's own view, which knows a restarted node's new
+         * incarnation as soon as it joins (its rescue actor starts with it).
+         */
+        private List<Member> upPeers() {
+            List<Member> up = new ArrayList<>();
+            for (Member m : cluster.state().getMembers()) {
+                if (m.status() == MemberStatus.up() && !m.uniqueAddress().equals(cluster.selfMember().uniqueAddress())) {
+                    up.add(m);
+                }
+            }
+            return up;
         }
     }
 

@@ -17,8 +17,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,14 +41,17 @@ class ShuttingDownRescueTest {
                 pekko.cluster.sharding.role = users
                 """), staying)) {
             for (SingleNode n : new SingleNode[] {staying, leaving}) {
-                n.testKit.system().systemActorOf(DeadLetterRescue.create(n.router), "dead-letter-rescue",
+                n.testKit.system().systemActorOf(DeadLetterRescue.create(n.router), DeadLetterRescue.NAME,
                         Props.empty());
             }
             ActorSystem<Void> system = leaving.testKit.system();
-            var listings = leaving.testKit.<Receptionist.Listing>createTestProbe();
-            listings.awaitAssert(Duration.ofSeconds(30), () -> {
-                system.receptionist().tell(Receptionist.find(DeadLetterRescue.KEY, listings.getRef()));
-                assertEquals(2, listings.receiveMessage().getServiceInstances(DeadLetterRescue.KEY).size());
+            var probe = leaving.testKit.createTestProbe();
+            probe.awaitAssert(Duration.ofSeconds(30), () -> {
+                int up = 0;
+                for (var m : Cluster.get(system).state().getMembers()) {
+                    if (m.status() == MemberStatus.up()) up++;
+                }
+                assertEquals(2, up, "both nodes Up");
                 return null;
             });
 
