@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.ActorSelectionMessage;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.DeadLetter;
 import org.apache.pekko.actor.Dropped;
@@ -102,16 +103,23 @@ public final class DeadLetterRescue {
 
         Behavior<Object> behavior() {
             return Behaviors.receive(Object.class)
-                    // A Rescue sent to a node whose rescue actor is gone (or not yet there) is routed there.
-                    .onMessage(DeadLetter.class, d -> d.message() instanceof Rescue r
-                            ? rescue(retryFor(r.command(), r.user(), false))
-                            : rescue(retryFor(d.message())))
-                    .onMessage(UnhandledMessage.class, u -> rescue(retryFor(u.getMessage())))
-                    .onMessage(Dropped.class, d -> alsoADeadLetter(d) ? Behaviors.same() : rescue(retryFor(d.message())))
+                    .onMessage(DeadLetter.class, d -> lost(d.message()))
+                    .onMessage(UnhandledMessage.class, u -> lost(u.getMessage()))
+                    .onMessage(Dropped.class, d -> alsoADeadLetter(d) ? Behaviors.same() : lost(d.message()))
                     // Handed over by a node that is shutting down: routed here, never passed on again.
                     .onMessage(Rescue.class, r -> rescue(retryFor(r.command(), r.user(), false)))
                     .onMessage(Retry.class, this::retry)
                     .build();
+        }
+
+        /**
+         * A message that reached no actor. A Rescue sent to a node whose rescue actor is gone (or not started yet) is
+         * routed there; an Artery that has not finished its handshake with a restarted node reports it still wrapped
+         * in its selection.
+         */
+        private Behavior<Object> lost(Object message) {
+            Object m = message instanceof ActorSelectionMessage sel ? sel.msg() : message;
+            return m instanceof Rescue r ? rescue(retryFor(r.command(), r.user(), false)) : rescue(retryFor(m));
         }
 
         private Behavior<Object> rescue(Retry retry) {
