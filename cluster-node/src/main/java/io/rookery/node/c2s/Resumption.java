@@ -1,23 +1,27 @@
 package io.rookery.node.c2s;
 
+import io.rookery.node.ext.AccountParts;
+import io.rookery.node.ext.PartKey;
 import io.rookery.node.ext.StreamExtension;
+import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xml.Element;
 import java.time.Duration;
-import java.util.Set;
-import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import java.util.ArrayList;
+import java.util.HashSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * XEP-0198 §5 on the node that holds the session. A resumable session whose connection is lost without a closing tag
- * becomes {@link Detached}: still bound, keeping what arrives, until its resumption time is over. A new stream of the
- * same user on this node names it by its SM-ID; the old session hands over what the new one needs (the stream
- * extension's state moves as it is: same node, same JVM), becomes {@link HandedOver} and passes on what still
+ * XEP-0198 §5 on any node. A resumable session whose connection is lost without a closing tag becomes
+ * {@link Detached}: still bound, keeping what arrives, until its resumption time is over. A new stream of the same
+ * user names it by its SM-ID: on the same node it asks the session straight, elsewhere through the user's entity
+ * (the SM-ID carries the resource). The old session hands over what the new one needs
+ * ({@link SessionProtocol.Handover}, portable across nodes), becomes {@link HandedOver} and passes on what still
  * reaches it, until the user entity has swapped the two ({@link UserEntity.SwapSession}).
  */
 final class Resumption {
@@ -29,75 +33,78 @@ final class Resumption {
     /** A detached session waited long enough; a session handed over waited long enough for its entity. */
     enum Expired implements SessionActor.Local { INSTANCE }
 
-    /** A new stream of this user on this node resumes this session; successor: its session. */
-    record TakeOver(Jid user, long handled, ActorRef<Message> successor, ActorRef<Answer> replyTo)
+    /** The old session's answer (or the entity's, when no session holds the resource) to the new stream. */
+    record Answered(SessionProtocol.ResumeAnswer answer, Throwable failure, StreamExtension extension)
             implements SessionActor.Local {}
-
-    /** What a session hands to the one resuming it. */
-    record Handover(Jid full, StreamExtension.State extension, StreamExtension.Resumption resumption,
-            Element ownPresence, int resourceFlags, Object[] mirrored, Set<Jid> directedTo, boolean sentCopies,
-            byte onlineBucket, ActorRef<Message> predecessor) {}
-
-    /** The answer to {@link TakeOver}: a handover, or a refusal (null: the failure the module writes). */
-    record Answer(Handover handover, StreamExtension.Outcome refusal) implements NoSerializationVerificationNeeded {}
-
-    record Answered(Answer answer, Throwable failure, String failedXml) implements SessionActor.Local {}
 
     /** The user entity's answer to taking the resource over from the predecessor. */
     record SwapAnswered(UserEntity.BindResult result, Throwable failure) implements SessionActor.Local {}
 
     // ---- the new stream --------------------------------------------------------------------------------------
 
-    /** Asks the session of that id on this node to hand itself over; the stream waits for the answer. */
-    static Behavior<Message> resume(SessionActor s, StreamExtension x, String id, long handled) {
-        ActorRef<Message> previous = s.services.resumableSession(id);
-        String failed = x.resumeFailed();
-        if (previous == null || s.user == null) {
+    /**
+     * Asks the session of that id to hand itself over: on this node straight, else through the user's entity, which
+     * passes the request to the session bound to the resource the id names. The stream waits for the answer.
+     */
+    static Behavior<Message> resume(SessionActor s, StreamExtension x, String id, String resource, long handled) {
+        ActorRef<Message> local = s.services.resumableSession(id);
+        if (s.user == null || (local == null && resource == null)) {
             s.metrics.smResumption("not-found");
-            s.send(failed);
+            s.send(x.resumeFailed());
             return s.processed();
         }
         Jid bare = s.user;
-        s.context.ask(Answer.class, previous, s.services.accountLookupTimeout(),
-                replyTo -> new TakeOver(bare, handled, s.context.getSelf(), replyTo),
-                (answer, failure) -> new Answered(answer, failure, failed));
+        ActorRef<Message> self = s.context.getSelf();
+        if (local != null) {
+            s.context.ask(SessionProtocol.ResumeAnswer.class, local, s.services.accountLookupTimeout(),
+                    replyTo -> new SessionProtocol.TakeOver(bare, id, handled, self, replyTo),
+                    (answer, failure) -> new Answered(answer, failure, x));
+        } else {
+            s.context.ask(SessionProtocol.ResumeAnswer.class, s.services.router().user(bare),
+                    s.services.accountLookupTimeout(),
+                    replyTo -> new UserEntity.ResumeSession(resource,
+                            new SessionProtocol.TakeOver(bare, id, handled, self, replyTo)),
+                    (answer, failure) -> new Answered(answer, failure, x));
+        }
         return s;
     }
 
     /** The old session answered: on success this stream continues it (from {@link AwaitingBind}). */
     static Behavior<Message> answered(SessionActor s, Answered m) {
-        Answer answer = m.answer();
-        if (m.failure() != null || answer == null || (answer.handover() == null && answer.refusal() == null)) {
+        SessionProtocol.ResumeAnswer answer = m.answer();
+        if (m.failure() != null || answer == null
+                || (answer.handover() == null && answer.refusalXml() == null && answer.refusalStreamError() == null)) {
             s.metrics.smResumption("not-found");
-            s.send(m.failedXml());
+            s.send(m.extension().resumeFailed());
             return s.processed();
         }
         if (answer.handover() == null) {
             s.metrics.smResumption("refused");
-            if (answer.refusal().streamError() != null) {
+            if (answer.refusalStreamError() != null) {
                 s.sendHeader(null);
-                return s.close(answer.refusal().streamError());
+                return s.close(answer.refusalStreamError());
             }
-            s.send(answer.refusal().xml());
+            s.send(answer.refusalXml());
             return s.processed();
         }
-        Handover h = answer.handover();
+        SessionProtocol.Handover h = answer.handover();
         s.metrics.smResumption("resumed");
         s.full = h.full();
-        s.extension = h.extension();
+        s.extension = m.extension().restore(h.streamState());
         s.ownPresence = h.ownPresence();
         s.resourceFlags = h.resourceFlags();
-        s.mirrored = h.mirrored();
-        s.directedTo = h.directedTo();
+        for (SessionProtocol.PartMirrored part : h.mirrored()) s.mirror(part);
+        s.directedTo = h.directedTo().isEmpty() ? null : new HashSet<>(h.directedTo());
         s.sentCopies = h.sentCopies();
-        s.onlineBucket = h.onlineBucket();
         s.services.resumable(s.extension.resumptionId(), s.context.getSelf());
         s.become(Established.INSTANCE);
         s.clock.established = true;
+        s.listener.sessionEstablished();
+        if (s.services.onlineSessions() != null) s.onlineBucket = (byte) s.services.onlineSessions().bound(s.full);
         s.control(ConnectionStage.Out.ESTABLISHED);
-        s.send(h.resumption().outcome().xml());
+        s.send(h.resumed());
         // What the client had not handled is sent again, counted as new.
-        for (Element stanza : h.resumption().replay()) s.send(stanza);
+        for (Element stanza : h.replay()) s.send(stanza);
         Jid full = s.full;
         s.context.ask(UserEntity.BindResult.class, s.services.router().user(s.user), s.services.accountLookupTimeout(),
                 r -> new UserEntity.SwapSession(full.resource(), h.predecessor(), s.context.getSelf(), r),
@@ -109,13 +116,10 @@ final class Resumption {
      * A handover that reached a stream no longer waiting for it (closed meanwhile): the resource is unbound for the
      * predecessor and what it owed the client goes back to the account, as when a session ends.
      */
-    static void abandon(SessionActor s, Handover h) {
-        s.services.notResumable(h.extension().resumptionId(), s.context.getSelf());
+    static void abandon(SessionActor s, SessionProtocol.Handover h) {
         Jid bare = h.full().bare();
         s.services.router().user(bare).tell(new UserEntity.UnbindResource(h.full().resource(), h.predecessor()));
-        s.handBack(h.resumption().replay(), bare);
-        s.listener.sessionEnded();
-        if (s.services.onlineSessions() != null) s.services.onlineSessions().unbound(h.full(), h.onlineBucket());
+        s.handBack(h.replay(), bare);
     }
 
     static Behavior<Message> onSwapAnswered(SessionActor s, SwapAnswered m) {
@@ -161,22 +165,27 @@ final class Resumption {
     /**
      * A new stream resumes this session: what it needs moves there, and this actor passes on what still reaches it
      * until the user entity confirms it talks to the successor. A connection still open (the client did not notice
-     * it was gone) is closed.
+     * it was gone) is closed. The session leaves this node's counts; the successor joins its own.
      */
-    static Behavior<Message> onTakeOver(SessionActor s, TakeOver t) {
+    static Behavior<Message> onTakeOver(SessionActor s, SessionProtocol.TakeOver t) {
         StreamExtension.State x = s.extension;
-        if (!s.established() || x == null || x.resumptionId() == null || !t.user().equals(s.user)) {
-            t.replyTo().tell(new Answer(null, null));
+        if (!s.established() || x == null || x.resumptionId() == null || !x.resumptionId().equals(t.smId())
+                || !t.user().equals(s.user)) {
+            t.replyTo().tell(SessionProtocol.ResumeAnswer.NOT_FOUND);
             return s;
         }
         StreamExtension.Resumption r = x.resume(t.handled());
         if (r.replay() == null) {
-            t.replyTo().tell(new Answer(null, r.outcome()));
+            t.replyTo().tell(new SessionProtocol.ResumeAnswer(null, r.outcome().xml(), r.outcome().streamError()));
             return s;
         }
         s.services.notResumable(x.resumptionId(), s.context.getSelf());
-        t.replyTo().tell(new Answer(new Handover(s.full, x, r, s.ownPresence, s.resourceFlags, s.mirrored,
-                s.directedTo, s.sentCopies, s.onlineBucket, s.context.getSelf()), null));
+        t.replyTo().tell(new SessionProtocol.ResumeAnswer(new SessionProtocol.Handover(s.full, x.portable(),
+                r.outcome().xml(), new ArrayList<>(r.replay()), s.ownPresence, s.resourceFlags,
+                s.directedTo == null ? new ArrayList<>() : new ArrayList<>(s.directedTo), mirrors(s), s.sentCopies,
+                s.context.getSelf()), null, null));
+        s.listener.sessionEnded();
+        if (s.services.onlineSessions() != null) s.services.onlineSessions().unbound(s.full, s.onlineBucket);
         boolean attached = s.state == Established.INSTANCE;
         s.extension = null;
         s.full = null;
@@ -190,5 +199,18 @@ final class Resumption {
             s.clock.closed = true;
         }
         return s.stopWhenDone();
+    }
+
+    /** The session's copies of the account's filtered parts, as the entity sends them. */
+    private static ArrayList<SessionProtocol.PartMirrored> mirrors(SessionActor s) {
+        ArrayList<SessionProtocol.PartMirrored> out = new ArrayList<>();
+        if (s.mirrored == null) return out;
+        AccountParts parts = s.services.modules().parts();
+        for (PartKey<?> key : s.services.modules().mirroredParts()) {
+            int i = parts.indexOf(key);
+            Object part = i < 0 ? null : s.mirrored[i];
+            if (part != null) out.add(new SessionProtocol.PartMirrored(key.name(), parts.part(i).snapshot(part)));
+        }
+        return out;
     }
 }

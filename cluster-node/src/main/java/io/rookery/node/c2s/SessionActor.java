@@ -265,7 +265,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         if (extension != null && extension.namespace().equals(x.namespace())) {
             outcome = extension.onElement(e);
         } else {
-            outcome = x.start(e, bound);
+            outcome = x.start(e, bound && full != null ? full.resource() : null);
             // One extension's state per stream (XEP-0198 is the only one): a second one's is not kept.
             if (outcome.state() != null && extension == null) {
                 extension = outcome.state();
@@ -277,7 +277,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             sendHeader(null);
             return close(outcome.streamError());
         }
-        if (outcome.resumeId() != null) return Resumption.resume(this, x, outcome.resumeId(), outcome.resumeHandled());
+        if (outcome.resumeId() != null) {
+            return Resumption.resume(this, x, outcome.resumeId(), outcome.resumeResource(), outcome.resumeHandled());
+        }
         return processed();
     }
 

@@ -40,7 +40,7 @@ abstract class SessionState {
         if (m == SessionProtocol.Unbound.INSTANCE) return s.onUnbound();
         if (m instanceof SessionActor.ReattachAnswered r) return onReattachAnswered(s, r);
         if (m instanceof SessionActor.IqAnswered a) return s.onIqAnswered(a);
-        if (m instanceof Resumption.TakeOver t) return Resumption.onTakeOver(s, t);
+        if (m instanceof SessionProtocol.TakeOver t) return Resumption.onTakeOver(s, t);
         if (m instanceof Resumption.Answered r) return onResumeAnswered(s, r);
         if (m instanceof Resumption.SwapAnswered w) return Resumption.onSwapAnswered(s, w);
         if (m == Resumption.Expired.INSTANCE) return Resumption.onExpired(s);

@@ -12,7 +12,7 @@ import io.rookery.protocol.xml.Element;
  * Kryo ids 200-299: the messages user entities and sessions exchange, which cross nodes whenever a session and its
  * user's entity live on different members. Records use Kryo's record layout (field by field, in declaration order):
  * these are never persisted, but nodes of two versions talk during a rolling upgrade, so a changed message is a new
- * record with a new id, as for events. Append only: the next free id is 233.
+ * record with a new id, as for events. Append only: the next free id is 237.
  */
 public final class NodeMessagesRegistrar implements KryoRegistrar {
 
@@ -51,5 +51,9 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(SessionProtocol.SentCopies.class, 230);
         registry.register(DeadLetterRescue.Rescue.class, 231);
         registry.register(UserEntity.SwapSession.class, 232);
+        registry.register(UserEntity.ResumeSession.class, 233);
+        registry.register(SessionProtocol.TakeOver.class, 234);
+        registry.register(SessionProtocol.ResumeAnswer.class, 235);
+        registry.register(SessionProtocol.Handover.class, 236);
     }
 }

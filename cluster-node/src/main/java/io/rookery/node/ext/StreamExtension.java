@@ -16,34 +16,39 @@ public interface StreamExtension {
     String namespace();
 
     /**
-     * An element of the namespace on a stream that has no state of this module yet. bound: the stream has bound a
-     * resource (RFC 6120 §7); before that only authentication has completed.
+     * An element of the namespace on a stream that has no state of this module yet. resource: the resource the
+     * stream has bound (RFC 6120 §7), or null when only authentication has completed.
      */
-    Outcome start(Element e, boolean bound);
+    Outcome start(Element e, String resource);
+
+    /** The state {@link State#portable} wrote, for a session that continues on another node. */
+    State restore(Element portable);
 
     /** The answer to a resumption the node cannot make: the session is unknown here, gone, or not the user's. */
     String resumeFailed();
 
     /**
      * What the session does: write xml (may be empty), then end the stream if streamError is set; or, when resumeId
-     * is set, resume the stream of that id with the client's count of handled stanzas (resumeHandled).
+     * is set, resume the stream of that id with the client's count of handled stanzas (resumeHandled). The resource
+     * the id was given to (resumeResource, null when the id names none) finds the session on another node.
      */
-    record Outcome(String xml, String streamError, State state, String resumeId, long resumeHandled) {
+    record Outcome(String xml, String streamError, State state, String resumeId, String resumeResource,
+            long resumeHandled) {
         public static Outcome write(String xml) {
-            return new Outcome(xml, null, null, null, -1);
+            return new Outcome(xml, null, null, null, null, -1);
         }
 
         public static Outcome started(String xml, State state) {
-            return new Outcome(xml, null, state, null, -1);
+            return new Outcome(xml, null, state, null, null, -1);
         }
 
         /** Ends the stream with this {@code <stream:error>} (its XML, with the stream prefix). */
         public static Outcome streamError(String xml) {
-            return new Outcome("", xml, null, null, -1);
+            return new Outcome("", xml, null, null, null, -1);
         }
 
-        public static Outcome resume(String id, long handled) {
-            return new Outcome("", null, null, id, handled);
+        public static Outcome resume(String id, String resource, long handled) {
+            return new Outcome("", null, null, id, resource, handled);
         }
     }
 
@@ -100,5 +105,11 @@ public interface StreamExtension {
          * {@link #sent}); otherwise an outcome that refuses, and a null replay.
          */
         Resumption resume(long handled);
+
+        /**
+         * The state as an element, after {@link #resume} has taken what is to be sent again, for a session that
+         * continues on another node ({@link StreamExtension#restore}).
+         */
+        Element portable();
     }
 }

@@ -1,7 +1,10 @@
 package io.rookery.node.user;
 
 import io.rookery.persistence.kryo.KryoSerializable;
+import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.xml.Element;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What a user entity says to the sessions bound to it, wherever they are in the cluster: the narrow protocol the
@@ -48,4 +51,31 @@ public final class SessionProtocol {
      * nothing there would use it. Sent at bind when wanted, and whenever it changes.
      */
     public enum SentCopies implements Message, KryoSerializable { WANTED, NOT_WANTED }
+
+    /**
+     * XEP-0198 §5: a new stream of the user (successor, on any node) resumes the session of this SM-ID, its client
+     * having handled {@code handled} of the stanzas sent to it. Sent to the session straight when it is on the same
+     * node, else through the user's entity ({@link UserEntity.ResumeSession}). Answered with {@link ResumeAnswer}.
+     */
+    public record TakeOver(Jid user, String smId, long handled, ActorRef<Message> successor,
+            ActorRef<ResumeAnswer> replyTo) implements Message, KryoSerializable {}
+
+    /**
+     * The answer to {@link TakeOver}: the handover, or a refusal the new stream writes (refusalXml) or ends with
+     * (refusalStreamError); all null when no such session exists.
+     */
+    public record ResumeAnswer(Handover handover, String refusalXml, String refusalStreamError)
+            implements KryoSerializable {
+        public static final ResumeAnswer NOT_FOUND = new ResumeAnswer(null, null, null);
+    }
+
+    /**
+     * What a resumed session hands to its successor, wherever that is: the stream extension's state as an element
+     * ({@code ext.StreamExtension.State#portable}), what to write first (resumed) and send again (replay, in order),
+     * the session's presence and flags, the JIDs it sent directed presence to, its copies of the account's filtered
+     * parts, and whether the account wants its sent messages. Lists are ArrayLists (Kryo).
+     */
+    public record Handover(Jid full, Element streamState, String resumed, List<Element> replay, Element ownPresence,
+            int resourceFlags, List<Jid> directedTo, List<PartMirrored> mirrored, boolean sentCopies,
+            ActorRef<Message> predecessor) implements KryoSerializable {}
 }

@@ -108,6 +108,13 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             ActorRef<SessionProtocol.Message> successor, ActorRef<BindResult> replyTo) implements Command {}
 
     /**
+     * XEP-0198 §5 from another node: a new stream asks the session bound to this resource to hand itself over (the
+     * session checks the SM-ID and the user); answered {@link SessionProtocol.ResumeAnswer#NOT_FOUND} when no
+     * session holds the resource.
+     */
+    public record ResumeSession(String resource, SessionProtocol.TakeOver takeOver) implements Command {}
+
+    /**
      * A session this user held on a node that is gone (from the node's record in Cassandra): if the resource is still
      * bound to a session on that node, or no longer bound at all (the entity died with the node), contacts learn it
      * is unavailable. A resource bound again since, by a live session, is left alone.
@@ -261,6 +268,17 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 .onCommand(SessionLost.class, this::onSessionLost)
                 .onCommand(Reattach.class, this::onReattach)
                 .onCommand(SwapSession.class, this::onSwap)
+                .onCommand(ResumeSession.class, (state, cmd) -> {
+                    ActorRef<SessionProtocol.Message> session = online.sessionOf(cmd.resource());
+                    if (session != null) {
+                        session.tell(cmd.takeOver());
+                    } else if (passivating) {
+                        router.user(jid).tell(cmd);
+                    } else {
+                        cmd.takeOver().replyTo().tell(SessionProtocol.ResumeAnswer.NOT_FOUND);
+                    }
+                    return Effect().noReply();
+                })
                 .onCommand(OwnPresence.class, this::onOwnPresence)
                 .onCommand(OwnIq.class, this::onOwnIq)
                 .onCommand(OwnIqAnswered.class, this::onOwnIqAnswered)

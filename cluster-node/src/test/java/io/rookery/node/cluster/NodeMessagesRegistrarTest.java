@@ -95,7 +95,17 @@ class NodeMessagesRegistrarTest {
                 new SessionProtocol.PartMirrored("blocking",
                         new io.rookery.persistence.blocking.Blocklist(List.of("spam@example.org", "example.net"))),
                 new SessionProtocol.PartMirrored("blocking", null),
-                UserEntity.Passivate.INSTANCE);
+                UserEntity.Passivate.INSTANCE,
+                new UserEntity.ResumeSession("desk", new SessionProtocol.TakeOver(Jid.parse("alice@localhost"),
+                        "abc.ZGVzaw", 7, ref.narrow(), ref.narrow())),
+                SessionProtocol.ResumeAnswer.NOT_FOUND,
+                new SessionProtocol.ResumeAnswer(null, "<failed/>", null),
+                new SessionProtocol.ResumeAnswer(new SessionProtocol.Handover(Jid.parse("alice@localhost/desk"),
+                        STANZA, "<resumed/>", new java.util.ArrayList<>(List.of(STANZA, STANZA)), null, 5,
+                        new java.util.ArrayList<>(List.of(Jid.parse("carol@localhost"))),
+                        new java.util.ArrayList<>(List.of(new SessionProtocol.PartMirrored("blocking",
+                                new io.rookery.persistence.blocking.Blocklist(List.of("spam@example.org"))))),
+                        true, ref.narrow()), null, null));
         for (Object m : messages) assertEquals(m, roundTrip(m), m.getClass().getName());
     }
 

@@ -37,9 +37,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.roster.AbstractRosterListener;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -161,7 +163,7 @@ class ClusterIT {
     // ---- d. rolling restart ------------------------------------------------------------------------------------
 
     @Test
-    @Order(3)
+    @Order(5)
     @Timeout(240)
     void aRollingRestartDeliversEveryOfflineMessageSentBeforeAndDuringIt() throws Exception {
         ensureClusterOfThree();
@@ -259,10 +261,92 @@ class ClusterIT {
         }
     }
 
+    // ---- b2. stream management across nodes -------------------------------------------------------------------
+
+    @Test
+    @Order(3)
+    @Timeout(120)
+    void aStreamResumesOnAnotherNodeBehindALoadBalancerWithWhatItHadNotAcknowledgedOnce() throws Exception {
+        ensureClusterOfThree();
+        String alice = node(1).newUser("alice");
+        String bob = node(1).newUser("bob");
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (TcpBalancer balancer = new TcpBalancer(node(1).starttlsPort());
+                ClusterClient b = login(node(3), bob, "n3")) {
+            // One name for all nodes, as behind a load balancer: each node has its own certificate here.
+            XMPPTCPConnection a = ItEnvironment.connectStartTls(balancer.port(),
+                    eitherOf(node(1).trustManager(), node(2).trustManager()), alice, ItEnvironment.PASSWORD,
+                    "phone", c -> {
+                        c.setUseStreamManagementResumption(true);
+                        c.addSyncStanzaListener(st -> received.add(st.getStanzaId()),
+                                st -> st instanceof Message m && m.getBody() != null);
+                    });
+            try {
+                assertTrue(a.isSmResumptionPossible(), "resumption offered");
+                b.conn.sendStanza(chat(b, alice, "before"));
+                awaitTrue("alice gets the first message on node 1", () -> received.contains("before"));
+
+                // The connection breaks without a closing tag; the balancer sends the next one to node 2.
+                balancer.pointAt(node(2).starttlsPort());
+                a.instantShutdown();
+                for (String id : List.of("away-1", "away-2")) b.conn.sendStanza(chat(b, alice, id));
+                barrier(b, bare(alice));
+
+                a.connect().login();
+                assertTrue(a.streamWasResumed(), "Smack resumed its stream on node 2");
+                awaitTrue("what came while alice was away arrives", () -> received.contains("away-2"));
+                b.conn.sendStanza(chat(b, alice, "after"));
+                awaitTrue("the entity now delivers to the stream on node 2", () -> received.contains("after"));
+                // XEP-0198 §5: sent again exactly what the client had not handled, each once.
+                assertEquals(List.of("before", "away-1", "away-2", "after"), List.copyOf(received));
+
+                a.sendStanza(a.getStanzaFactory().buildMessageStanza().to(b.jid()).ofType(Message.Type.chat)
+                        .setBody("from node 2").build());
+                assertEquals("from node 2", awaitBody(b, "from node 2"));
+                String metrics = node(2).scrape();
+                assertTrue(metrics.contains("xmpp_sm_resumptions_total{outcome=\"resumed\"} 1"), metrics);
+            } finally {
+                a.disconnect();
+            }
+        }
+    }
+
+    private static Message chat(ClusterClient from, String to, String id) throws Exception {
+        return org.jivesoftware.smack.packet.MessageBuilder.buildMessage(id).to(bare(to))
+                .ofType(Message.Type.chat).setBody("body of " + id).build();
+    }
+
+    /** Trusts a certificate either trust manager trusts. */
+    private static javax.net.ssl.X509TrustManager eitherOf(javax.net.ssl.X509TrustManager first,
+            javax.net.ssl.X509TrustManager second) {
+        return new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                throw new java.security.cert.CertificateException("no client certificates here");
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                try {
+                    first.checkServerTrusted(chain, authType);
+                } catch (java.security.cert.CertificateException e) {
+                    second.checkServerTrusted(chain, authType);
+                }
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+    }
+
     // ---- c. a crash -------------------------------------------------------------------------------------------
 
     @Test
-    @Order(4)
+    @Order(6)
     @Timeout(240)
     void aKilledNodeLosesNoStoredDataAndEveryUserIsReachableAgainThroughTheSurvivors() throws Exception {
         ensureClusterOfThree();

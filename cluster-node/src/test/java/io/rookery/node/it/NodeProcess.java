@@ -243,6 +243,13 @@ final class NodeProcess implements AutoCloseable {
         return port("admin");
     }
 
+    /** The node's /metrics (Prometheus text format). */
+    String scrape() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port("metrics") + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     // ---- stopping --------------------------------------------------------------------------------------------------
 
     /** SIGTERM: the node runs its coordinated shutdown (leaves the cluster, hands off its shards) and exits. */
@@ -329,6 +336,11 @@ final class NodeProcess implements AutoCloseable {
     // ---- clients -----------------------------------------------------------------------------------------------
 
     /** A Smack connection over STARTTLS to this node, logged in with the IT password. */
+    /** Trusts this node's certificate. */
+    javax.net.ssl.X509TrustManager trustManager() throws Exception {
+        return ItEnvironment.trustManager(dataDir, KEYSTORE_PASSWORD);
+    }
+
     XMPPTCPConnection connect(String user, String resource, Consumer<XMPPTCPConnection> beforeLogin)
             throws Exception {
         return ItEnvironment.connectStartTls(starttlsPort(), ItEnvironment.trustManager(dataDir, KEYSTORE_PASSWORD),

@@ -26,9 +26,24 @@ final class StreamAcks implements StreamExtension.State {
     /** An {@code <r/>} is out and its {@code <a/>} has not come back. */
     private boolean requested;
 
+    /** The element {@link #portable} writes the state as; never on the wire to clients. */
+    static final String PORTABLE_NS = "urn:rookery:sm-state";
+
     StreamAcks(StreamManagementSettings settings, String id) {
         this.settings = settings;
         this.id = id;
+    }
+
+    /** The state {@link #portable} wrote (the settings are this node's). */
+    static StreamAcks restore(StreamManagementSettings settings, Element portable) {
+        if (!"state".equals(portable.name()) || !PORTABLE_NS.equals(portable.namespace())) {
+            throw new IllegalArgumentException("not a stream management state: " + portable.name());
+        }
+        StreamAcks acks = new StreamAcks(settings, portable.attr("id"));
+        acks.handled = Long.parseLong(portable.attr("handled"));
+        acks.acknowledged = Long.parseLong(portable.attr("acknowledged"));
+        acks.unacknowledged.addAll(portable.elements());
+        return acks;
     }
 
     @Override
@@ -132,6 +147,16 @@ final class StreamAcks implements StreamExtension.State {
     @Override
     public Duration resumptionTimeout() {
         return settings.maxResumptionTime();
+    }
+
+    /** Counters and what is still unacknowledged (nothing, right after {@link #resume}); 'requested' starts afresh. */
+    @Override
+    public Element portable() {
+        Element.Builder b = Element.builder("state", PORTABLE_NS).attr("handled", Long.toString(handled))
+                .attr("acknowledged", Long.toString(acknowledged));
+        if (id != null) b.attr("id", id);
+        for (Element stanza : unacknowledged) b.child(stanza);
+        return b.build();
     }
 
     /** §5: the new stream's 'h' acknowledges as an {@code <a/>} would; the rest is sent again, counted afresh. */

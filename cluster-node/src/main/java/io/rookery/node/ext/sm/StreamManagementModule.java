@@ -9,12 +9,13 @@ import io.rookery.node.ext.XmppModule;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.xep.sm.StreamManagement;
 import io.rookery.protocol.xml.Element;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
  * XEP-0198 on client streams: offered after authentication (§2), enabled after binding (§3), acks both ways (§4),
- * resumption (§5) on the node that held the session. The server asks for an ack after a stanza whenever it has
+ * resumption (§5) on any node of the cluster. The server asks for an ack after a stanza whenever it has
  * none outstanding, so that what the client has received is acknowledged soon and not sent again.
  */
 public final class StreamManagementModule implements XmppModule {
@@ -24,7 +25,7 @@ public final class StreamManagementModule implements XmppModule {
     public void declare(ModuleContext context, Declarations d) {
         StreamManagementSettings settings = StreamManagementSettings.from(context.config());
         d.implementsXep(Xep.xep(198, "1.6.3", settings.resumption()
-                        ? "acks both ways; resumption on the node that held the session" : "acks both ways"))
+                        ? "acks both ways; resumption on any node" : "acks both ways"))
                 .streamFeature(StreamFeature.always(StreamFeature.Step.AFTER_AUTHENTICATION, StreamManagement.FEATURE))
                 .streamExtension(new StreamExtension() {
                     @Override
@@ -33,9 +34,11 @@ public final class StreamManagementModule implements XmppModule {
                     }
 
                     @Override
-                    public Outcome start(Element e, boolean bound) {
+                    public Outcome start(Element e, String resource) {
+                        boolean bound = resource != null;
                         if ("enable".equals(e.name()) && bound) {
-                            String id = settings.resumption() && StreamManagement.wantsResumption(e) ? newId() : null;
+                            String id = settings.resumption() && StreamManagement.wantsResumption(e)
+                                    ? newId(resource) : null;
                             return Outcome.started(StreamManagement.enabled(id, id != null,
                                     settings.maxResumptionTime().toSeconds(), settings.location()),
                                     new StreamAcks(settings, id));
@@ -45,6 +48,11 @@ public final class StreamManagementModule implements XmppModule {
                                     StanzaErrorCondition.UNEXPECTED_REQUEST)) : resume(e);
                         }
                         return answerWithoutState(e);
+                    }
+
+                    @Override
+                    public State restore(Element portable) {
+                        return StreamAcks.restore(settings, portable);
                     }
 
                     @Override
@@ -62,14 +70,30 @@ public final class StreamManagementModule implements XmppModule {
         }
         long h = StreamManagement.handled(e);
         if (h < 0) return StreamModuleErrors.badCount();
-        return StreamExtension.Outcome.resume(previd, h);
+        return StreamExtension.Outcome.resume(previd, resourceOf(previd), h);
     }
 
-    /** An unguessable SM-ID (§5): 128 random bits. */
-    private static String newId() {
+    /**
+     * An unguessable SM-ID (§5): 128 random bits, then a dot and the resource it was given to (base64url), by which
+     * a node other than the session's finds it through the user's entity. The resource is no secret (contacts see
+     * the full JID); the random part is what a resumption must know.
+     */
+    static String newId(String resource) {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString(bytes) + "." + b64.encodeToString(resource.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The resource an SM-ID names, or null when it names none (not one of ours, or malformed). */
+    static String resourceOf(String id) {
+        int dot = id.indexOf('.');
+        if (dot < 0 || dot == id.length() - 1) return null;
+        try {
+            return new String(Base64.getUrlDecoder().decode(id.substring(dot + 1)), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

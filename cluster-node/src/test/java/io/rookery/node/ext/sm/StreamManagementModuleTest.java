@@ -40,7 +40,7 @@ class StreamManagementModuleTest {
     }
 
     private static StreamExtension.State enabled(StreamExtension x) {
-        Outcome o = x.start(sm("enable"), true);
+        Outcome o = x.start(sm("enable"), "desk");
         assertEquals(StreamManagement.enabled(null, false, 0), o.xml());
         assertNotNull(o.state());
         return o.state();
@@ -49,11 +49,11 @@ class StreamManagementModuleTest {
     @Test
     void enablingBeforeBindingFailsAndNothingIsKept() {
         StreamExtension x = extension("");
-        Outcome early = x.start(sm("enable"), false);
+        Outcome early = x.start(sm("enable"), null);
         assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST), early.xml());
         assertNull(early.state());
-        assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST), x.start(sm("r"), true).xml());
-        assertNotNull(x.start(sm("bogus"), true).streamError());
+        assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST), x.start(sm("r"), "desk").xml());
+        assertNotNull(x.start(sm("bogus"), "desk").streamError());
     }
 
     @Test
@@ -141,18 +141,18 @@ class StreamManagementModuleTest {
     @Test
     void aClientThatAsksForResumptionGetsAnIdAndTheMaximumTime() {
         StreamExtension x = extension("");
-        Outcome o = x.start(sm("enable", "resume", "true"), true);
+        Outcome o = x.start(sm("enable", "resume", "true"), "desk");
         String id = o.state().resumptionId();
         assertNotNull(id);
         assertTrue(id.length() >= 22, "128 random bits: " + id);
         assertEquals(StreamManagement.enabled(id, true, 300), o.xml());
-        assertNotEquals(id, x.start(sm("enable", "resume", "1"), true).state().resumptionId());
-        assertNull(x.start(sm("enable"), true).state().resumptionId(), "not asked for: not resumable");
-        assertNull(extension("rookery.modules.sm.resumption = off").start(sm("enable", "resume", "true"), true)
+        assertNotEquals(id, x.start(sm("enable", "resume", "1"), "desk").state().resumptionId());
+        assertNull(x.start(sm("enable"), "desk").state().resumptionId(), "not asked for: not resumable");
+        assertNull(extension("rookery.modules.sm.resumption = off").start(sm("enable", "resume", "true"), "desk")
                 .state().resumptionId());
         // Where to come back to (this node, behind a load balancer that would pick any).
         Outcome located = extension("rookery.modules.sm.location = \"node-2.xmpp.example:5222\"")
-                .start(sm("enable", "resume", "true"), true);
+                .start(sm("enable", "resume", "true"), "desk");
         assertEquals(StreamManagement.enabled(located.state().resumptionId(), true, 300, "node-2.xmpp.example:5222"),
                 located.xml());
         assertTrue(located.xml().contains("location='node-2.xmpp.example:5222'"), located.xml());
@@ -163,21 +163,21 @@ class StreamManagementModuleTest {
     @Test
     void aResumeNamesTheSessionAndTheClientsCount() {
         StreamExtension x = extension("");
-        Outcome o = x.start(sm("resume", "previd", "abc", "h", "7"), false);
+        Outcome o = x.start(sm("resume", "previd", "abc", "h", "7"), null);
         assertEquals("abc", o.resumeId());
         assertEquals(7, o.resumeHandled());
-        assertEquals(StreamManagement.failed(StanzaErrorCondition.ITEM_NOT_FOUND), x.start(sm("resume", "h", "7"), false).xml());
-        assertNotNull(x.start(sm("resume", "previd", "abc", "h", "x"), false).streamError());
+        assertEquals(StreamManagement.failed(StanzaErrorCondition.ITEM_NOT_FOUND), x.start(sm("resume", "h", "7"), null).xml());
+        assertNotNull(x.start(sm("resume", "previd", "abc", "h", "x"), null).streamError());
         assertEquals(StreamManagement.failed(StanzaErrorCondition.UNEXPECTED_REQUEST),
-                x.start(sm("resume", "previd", "abc", "h", "7"), true).xml(), "not on a bound stream");
+                x.start(sm("resume", "previd", "abc", "h", "7"), "desk").xml(), "not on a bound stream");
         assertEquals(StreamManagement.failed(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED),
-                extension("rookery.modules.sm.resumption = off").start(sm("resume", "previd", "abc", "h", "7"), false)
+                extension("rookery.modules.sm.resumption = off").start(sm("resume", "previd", "abc", "h", "7"), null)
                         .xml());
     }
 
     @Test
     void resumingAcknowledgesTheClientsCountAndSendsTheRestAgain() {
-        StreamExtension.State s = extension("").start(sm("enable", "resume", "true"), true).state();
+        StreamExtension.State s = extension("").start(sm("enable", "resume", "true"), "desk").state();
         s.handled();
         s.handled();
         for (String id : new String[] {"m1", "m2", "m3"}) s.sent(message(id));
@@ -194,6 +194,45 @@ class StreamManagementModuleTest {
         assertEquals(StreamManagement.REQUEST, s.sent(message("m3")));
         s.onElement(sm("a", "h", "3"));
         assertEquals(List.of(), s.unacknowledged());
+    }
+
+    @Test
+    void theIdNamesTheResourceItWasGivenToSoThatAnyNodeFindsTheSession() {
+        StreamExtension x = extension("");
+        String resource = "phone \u00e9/\ud83d\ude00 with spaces";
+        String id = x.start(sm("enable", "resume", "true"), resource).state().resumptionId();
+        assertEquals(resource, StreamManagementModule.resourceOf(id));
+        Outcome resume = x.start(sm("resume", "previd", id, "h", "0"), null);
+        assertEquals(id, resume.resumeId());
+        assertEquals(resource, resume.resumeResource());
+        assertNull(StreamManagementModule.resourceOf("no-dot"), "an id of no resource finds nothing elsewhere");
+        assertNull(StreamManagementModule.resourceOf("abc.!!not-base64!!"));
+        assertNull(StreamManagementModule.resourceOf("abc."));
+    }
+
+    @Test
+    void aResumedStateMovesToAnotherNodeAsAnElementAndCountsOnFromTheSameNumbers() {
+        StreamExtension x = extension("");
+        StreamExtension.State s = x.start(sm("enable", "resume", "true"), "desk").state();
+        for (int i = 0; i < 5; i++) s.handled();
+        for (String id : new String[] {"m1", "m2", "m3"}) s.sent(message(id));
+        StreamExtension.Resumption r = s.resume(2);
+        assertEquals(List.of("m3"), r.replay().stream().map(e -> e.attr("id")).toList());
+
+        StreamExtension.State moved = x.restore(s.portable());
+        assertEquals(s.resumptionId(), moved.resumptionId());
+        // The new stream sends m3 again (count 3), the client acknowledges it, and a too-high count still fails.
+        moved.sent(message("m3"));
+        assertEquals("", moved.onElement(sm("a", "h", "3")).xml());
+        assertEquals(List.of(), moved.unacknowledged());
+        assertEquals(StreamManagement.ack(5), moved.onElement(sm("r")).xml(), "stanzas handled from the client");
+        assertNotNull(moved.onElement(sm("a", "h", "4")).streamError(), "more than was sent");
+
+        // What is still unacknowledged moves too.
+        StreamExtension.State t = x.start(sm("enable", "resume", "true"), "desk").state();
+        t.sent(message("u1"));
+        assertEquals(List.of("u1"), x.restore(t.portable()).unacknowledged().stream().map(e -> e.attr("id")).toList());
+        assertThrows(IllegalArgumentException.class, () -> x.restore(message("not-a-state")));
     }
 
     @Test
