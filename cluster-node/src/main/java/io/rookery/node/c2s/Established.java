@@ -5,6 +5,7 @@ import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.ResourceFlags;
 import io.rookery.node.ext.StanzaFilter;
+import io.rookery.node.routing.Router;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.InvalidJidException;
 import io.rookery.protocol.jid.Jid;
@@ -37,8 +38,10 @@ class Established extends SessionState {
             return extended != null ? extended : s.streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, null);
         }
         s.metrics.stanzaIn(e.name());
-        // XEP-0198: handled once taken here; an <r/> behind it is answered after this stanza was dealt with.
-        if (s.extension != null) s.extension.handled();
+        // XEP-0198: handled once taken here; an <r/> behind it is answered after this stanza was dealt with. A message
+        // is counted by message(): one to a user only once the recipient's account confirms it (ack-when-stored).
+        boolean message = !"iq".equals(e.name()) && !"presence".equals(e.name());
+        if (s.extension != null && !message) s.extension.handled();
         Element stanza = e.withAttr("from", s.full.toString());
         String toAttr = stanza.attr("to");
         Jid to = null;
@@ -46,6 +49,7 @@ class Established extends SessionState {
             try {
                 to = Jid.parse(toAttr);
             } catch (InvalidJidException ex) {
+                if (message) counted(s);
                 if (!"error".equals(stanza.attr("type"))) {
                     // RFC 6120 §8.3.1: the server generated this error, so it is 'from' the server; the malformed
                     // string the client sent is not echoed back as an address.
@@ -132,18 +136,22 @@ class Established extends SessionState {
     private static void message(SessionActor s, Element message, Jid to) {
         if (to == null) {
             // RFC 6120 §10.3: no 'to' means the sender's bare JID.
-            s.services.router().route(message.withAttr("to", s.user.toString()), s.user);
+            routeMessage(s, message.withAttr("to", s.user.toString()), s.user);
             return;
         }
         if (to.local() == null && s.services.domain().equals(to.domain())) {
             // Messages to the server itself: nothing here consumes them yet.
+            counted(s);
             if (!"error".equals(message.attr("type"))) {
                 s.send(Stanzas.errorReply(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE)));
             }
             return;
         }
-        if (refusedByFilters(s, message, to)) return;
-        s.services.router().route(message, to);
+        if (refusedByFilters(s, message, to)) {
+            counted(s);
+            return;
+        }
+        routeMessage(s, message, to);
         if (s.sentCopies && personal(message.attr("type")) && !s.user.equals(to.bare())) {
             // XEP-0280 §7: the account copies it to the user's other carbons-enabled resources; XEP-0313: the
             // account archives it. Messages to the user's own JIDs are copied and archived on receipt instead. Only
@@ -151,6 +159,31 @@ class Established extends SessionState {
             // message costs no hop to the sender's own entity.
             s.services.router().user(s.user).tell(new UserEntity.SentMessage(s.full.resource(), message));
         }
+    }
+
+    /** XEP-0198: the message was dealt with here and now. */
+    private static void counted(SessionActor s) {
+        if (s.extension != null) s.extension.handled();
+    }
+
+    /**
+     * Routes a message the client sent. On a stream that counts acknowledgements, a chat or normal message to a user
+     * of this server counts as handled once the recipient's account confirms it kept it (delivered and archived, or
+     * stored offline and archived; SessionProtocol.Handled), anything else at once.
+     */
+    private static void routeMessage(SessionActor s, Element message, Jid to) {
+        Router router = s.services.router();
+        if (s.extension != null && personal(message.attr("type"))
+                && router.classify(to) == Router.Destination.ACCOUNT) {
+            long token = s.extension.handledLater(message);
+            if (token >= 0) {
+                router.routeConfirmed(message, to, s.context.getSelf(), token);
+                return;
+            }
+        } else {
+            counted(s);
+        }
+        router.route(message, to);
     }
 
     /** A chat or normal message (no type is normal, RFC 6121 §5.2.2): what carbons copy and archives keep. */

@@ -335,15 +335,32 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         transport.write(new ConnectionStage.Out(xml, controls, messages));
     }
 
-    /** Has the sweep ask for an acknowledgement once written stanzas waited request-ack-after without one. */
+    /**
+     * Has the sweep come back once written stanzas waited request-ack-after without an acknowledgement asked for, or
+     * once sent messages waited ack-when-stored-timeout for their confirmation, whichever is first.
+     */
     private void armAckRequest() {
-        if (!extension.awaitingRequest()) {
+        boolean ask = extension.awaitingRequest() && !extension.requestAfter().isZero();
+        boolean confirm = extension.awaitingConfirmation();
+        if (!ask && !confirm) {
             // Read before written: with the default count of one this runs on every flush and is nearly always 0.
             if (clock.ackDueAt != 0) clock.ackDueAt = 0;
-        } else if (clock.ackDueAt == 0 && !extension.requestAfter().isZero()) {
-            long due = System.nanoTime() + extension.requestAfter().toNanos();
+        } else if (clock.ackDueAt == 0) {
+            long after = Long.MAX_VALUE;
+            if (ask) after = extension.requestAfter().toNanos();
+            if (confirm) after = Math.min(after, extension.confirmationTimeout().toNanos());
+            long due = System.nanoTime() + after;
             clock.ackDueAt = due == 0 ? 1 : due;
         }
+    }
+
+    /** XEP-0198: the recipient's account handled a message this session sent; an acknowledgement may be due. */
+    Behavior<Message> onHandled(SessionProtocol.Handled h) {
+        if (extension != null) {
+            String write = extension.confirmed(h.token());
+            if (!write.isEmpty()) send(write);
+        }
+        return this;
     }
 
     /** A module answered an iq later (only iq addressed to the stream are); the stream goes on with the next one. */
@@ -411,9 +428,22 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
 
     /** XEP-0198: the stanzas written waited request-ack-after without a request: ask now. */
     Behavior<Message> onAckDue() {
-        if (state == Established.INSTANCE && extension != null) {
+        if (extension == null) return this;
+        if (state == Established.INSTANCE && extension.awaitingRequest()) {
             String request = extension.request();
             if (request != null) send(request);
+        }
+        if (extension.awaitingConfirmation()) {
+            // Messages whose confirmation did not come (lost with a node in flight) go again, under the same token.
+            long now = System.nanoTime();
+            io.rookery.node.ext.StreamExtension.Overdue overdue = extension.overdue(
+                    now - extension.confirmationTimeout().toNanos(), now);
+            for (io.rookery.node.ext.StreamExtension.Pending p : overdue.again()) {
+                Jid to = Jid.parseOrNull(p.message().attr("to"));
+                if (to != null) services.router().routeConfirmed(p.message(), to, context.getSelf(), p.token());
+            }
+            if (!overdue.again().isEmpty()) metrics.smConfirmationsRetried(overdue.again().size());
+            if (!overdue.write().isEmpty()) send(overdue.write());
         }
         return this;
     }

@@ -32,6 +32,7 @@ abstract class SessionState {
             s.sentCopies = c == SessionProtocol.SentCopies.WANTED;
             return s;
         }
+        if (m instanceof SessionProtocol.Handled h) return s.onHandled(h);
         if (m instanceof SessionActor.CredentialsLoaded c) return onCredentials(s, c);
         if (m instanceof SessionActor.SaslAdmitted a) return onSaslAdmitted(s, a);
         if (m instanceof SessionActor.SaslFailureDue f) return onSaslFailureDue(s, f);

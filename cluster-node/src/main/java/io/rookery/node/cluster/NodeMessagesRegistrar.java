@@ -12,7 +12,7 @@ import io.rookery.protocol.xml.Element;
  * Kryo ids 200-299: the messages user entities and sessions exchange, which cross nodes whenever a session and its
  * user's entity live on different members. Records use Kryo's record layout (field by field, in declaration order):
  * these are never persisted, but nodes of two versions talk during a rolling upgrade, so a changed message is a new
- * record with a new id, as for events. Append only: the next free id is 237.
+ * record with a new id, as for events. Append only: the next free id is 239.
  */
 public final class NodeMessagesRegistrar implements KryoRegistrar {
 
@@ -27,7 +27,7 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(UserEntity.BindResource.class, 206);
         registry.register(UserEntity.UnbindResource.class, 207);
         registry.register(UserEntity.OwnPresence.class, 208);
-        registry.register(UserEntity.Deliver.class, 209);
+        // 209 was UserEntity.Deliver without the sender's confirmation (now 238).
         registry.register(UserEntity.OwnIq.class, 210);
         registry.register(UserEntity.OutboundSubscription.class, 211);
         registry.register(UserEntity.SentMessage.class, 212);
@@ -55,5 +55,7 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(SessionProtocol.TakeOver.class, 234);
         registry.register(SessionProtocol.ResumeAnswer.class, 235);
         registry.register(SessionProtocol.Handover.class, 236);
+        registry.register(SessionProtocol.Handled.class, 237);
+        registry.register(UserEntity.Deliver.class, 238);
     }
 }

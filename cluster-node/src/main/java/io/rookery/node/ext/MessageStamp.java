@@ -1,6 +1,7 @@
 package io.rookery.node.ext;
 
 import io.rookery.protocol.xml.Element;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Rewrites a message addressed to the account before the core delivers it to a resource or stores it for later
@@ -12,4 +13,15 @@ import io.rookery.protocol.xml.Element;
 public interface MessageStamp {
     /** The message as it should be delivered or stored ('from' stamped), or the same instance when unchanged. */
     Element stamp(AccountView account, Element message);
+
+    /**
+     * As {@link #stamp}, and the completion of what it stores of the message (XEP-0313: the archive write), so that
+     * the sender's acknowledgement (XEP-0198) may wait until the message is kept; stored is null when nothing is.
+     */
+    default Stamped stampStored(AccountView account, Element message) {
+        return new Stamped(stamp(account, message), null);
+    }
+
+    /** A stamped message and the completion of its storing (null: nothing stored). */
+    record Stamped(Element message, CompletionStage<?> stored) {}
 }

@@ -282,6 +282,23 @@ public final class Modules implements ServerInfo {
         return message;
     }
 
+    /**
+     * As {@link #stamp}, with the completion of everything the stamps stored of the message (null: nothing), for a
+     * sender whose acknowledgement waits until the message is kept (XEP-0198).
+     */
+    public MessageStamp.Stamped stampStored(AccountView account, Element message) {
+        java.util.concurrent.CompletableFuture<?> all = null;
+        for (MessageStamp s : stamps) {
+            MessageStamp.Stamped stamped = s.stampStored(account, message);
+            message = stamped.message();
+            if (stamped.stored() != null) {
+                java.util.concurrent.CompletableFuture<?> f = stamped.stored().toCompletableFuture();
+                all = all == null ? f : java.util.concurrent.CompletableFuture.allOf(all, f);
+            }
+        }
+        return new MessageStamp.Stamped(message, all);
+    }
+
     /** Whether any enabled module stamps messages (the core builds no account view when none does). */
     public boolean stamps() {
         return !stamps.isEmpty();

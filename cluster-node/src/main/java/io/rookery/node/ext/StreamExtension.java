@@ -55,6 +55,14 @@ public interface StreamExtension {
     /** What a resumed stream writes first (the outcome) and then sends again (replay). */
     record Resumption(Outcome outcome, List<Element> replay) {}
 
+    /** A message waiting for its confirmation, to route again under its token. */
+    record Pending(long token, Element message) {}
+
+    /** Messages to route again, and what to write ("" for nothing). */
+    record Overdue(List<Pending> again, String write) {
+        public static final Overdue NONE = new Overdue(List.of(), "");
+    }
+
     /** The module's state in one stream, kept by the session. */
     interface State {
         /** The namespace of the extension this is the state of. */
@@ -65,6 +73,44 @@ public interface StreamExtension {
 
         /** The server took one more stanza from the client (it answered it, routed it or refused it). */
         void handled();
+
+        /**
+         * The server took a message whose handling ends when the recipient's account says so ({@link #confirmed}):
+         * it counts as handled once it and every stanza taken before it are. Returns its token, or -1 when the
+         * stream counts it at once (as {@link #handled}).
+         */
+        default long handledLater(Element message) {
+            handled();
+            return -1;
+        }
+
+        /**
+         * The recipient's account handled the message of that token (an unknown token is ignored). Returns what to
+         * write now: the acknowledgement an earlier request waited for, or "".
+         */
+        default String confirmed(long token) {
+            return "";
+        }
+
+        /** Whether messages wait for their confirmation ({@link #handledLater}). */
+        default boolean awaitingConfirmation() {
+            return false;
+        }
+
+        /** How long a message may wait for its confirmation before it is routed again. */
+        default Duration confirmationTimeout() {
+            return Duration.ZERO;
+        }
+
+        /**
+         * The messages that waited for their confirmation since before {@code takenBefore} (System.nanoTime), oldest
+         * first, for the session to route again under the same token; they wait afresh from {@code now}. A message
+         * routed again a few times is given up on: counted as handled, and not returned (what that makes due to
+         * write, an acknowledgement, comes with them).
+         */
+        default Overdue overdue(long takenBefore, long now) {
+            return Overdue.NONE;
+        }
 
         /** A stanza is written to the client; returns what to write right after it, or null. */
         String sent(Element stanza);

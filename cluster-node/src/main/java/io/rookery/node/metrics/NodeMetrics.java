@@ -80,8 +80,12 @@ public final class NodeMetrics {
             .help("XEP-0198 sessions whose connection is gone, waiting to be resumed (rookery.modules.sm."
                     + "max-resumption-time)").register(registry);
     private final Counter smResumptions = Counter.builder().name("xmpp_sm_resumptions_total")
-            .help("XEP-0198 resumption attempts by outcome (resumed; not-found: no such session on this node, or not"
-                    + " the user's; refused: a count the session never sent)").labelNames("outcome")
+            .help("XEP-0198 resumption attempts by outcome (resumed; not-found: no such session in the cluster, or"
+                    + " not the user's; refused: a count the session never sent)").labelNames("outcome")
+            .register(registry);
+    private final Counter smConfirmationsRetried = Counter.builder().name("xmpp_sm_messages_routed_again_total")
+            .help("Messages a client sent that were routed again because the recipient's account did not confirm"
+                    + " them within rookery.modules.sm.ack-when-stored-timeout (lost with a node in flight)")
             .register(registry);
     private final Counter serverPings = Counter.builder().name("xmpp_c2s_server_pings_total")
             .help("XEP-0199 pings the server sent to silent clients (sent), and those left unanswered (timed-out)")
@@ -182,6 +186,10 @@ public final class NodeMetrics {
     /** outcome: sent or timed-out. */
     public void serverPing(String outcome) {
         serverPings.labelValues(outcome).inc();
+    }
+
+    public void smConfirmationsRetried(int count) {
+        smConfirmationsRetried.inc(count);
     }
 
     /** outcome: resumed, not-found or refused. */

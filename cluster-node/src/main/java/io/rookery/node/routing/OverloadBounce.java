@@ -3,6 +3,7 @@ package io.rookery.node.routing;
 import io.rookery.node.limits.RateLimitedLog;
 import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.user.OverloadReply;
+import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.xml.Element;
 import org.apache.pekko.actor.Dropped;
@@ -38,6 +39,10 @@ public final class OverloadBounce {
                             if (bounced != null) {
                                 metrics.bouncedOverload(deliver.stanza().name());
                                 router.route(bounced);
+                            }
+                            // The error is its handling: the sender's acknowledgement (XEP-0198) need not wait.
+                            if (deliver.confirmTo() != null) {
+                                deliver.confirmTo().tell(new SessionProtocol.Handled(deliver.token()));
                             }
                         }
                         long events = lines.event(System.nanoTime());

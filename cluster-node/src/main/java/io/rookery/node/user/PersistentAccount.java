@@ -43,6 +43,8 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
     private long persistStartedNanos;
     /** A module's store work is in progress: other commands are stashed until it completes. */
     boolean awaitingModules;
+    /** What runs once the store work the account waits for is done (a sender's XEP-0198 confirmation). */
+    private Runnable afterModuleWork;
 
     PersistentAccount(PersistenceId id, Jid jid, StanzaRouter router, NodeMetrics metrics) {
         super(id);
@@ -216,6 +218,8 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
      */
     ReplyEffect<UserEvent, UserState> moduleWorkDone(HookOutcome outcome, Throwable failure) {
         awaitingModules = false;
+        Runnable after = afterModuleWork;
+        afterModuleWork = null;
         if (failure != null) {
             metrics.cassandraError("module-store");
             logModuleFailure(failure);
@@ -223,9 +227,24 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
             return Effect().noReply().thenUnstashAll();
         }
         EffectBuilder<UserEvent, UserState> effect = effect(outcome);
-        if (awaitingModules) return effect.thenNoReply();
+        if (awaitingModules) {
+            // More store work: what waited for this waits for that too.
+            afterModuleWork = after;
+            return effect.thenNoReply();
+        }
         unstashing();
+        if (after != null) effect = effect.thenRun(s -> after.run());
         return effect.thenNoReply().thenUnstashAll();
+    }
+
+    /** Whether the account waits for a module's store work (its commands are stashed meanwhile). */
+    boolean awaitingModules() {
+        return awaitingModules;
+    }
+
+    /** Runs once the module store work the account waits for succeeded and its events are persisted. */
+    void afterModuleWork(Runnable after) {
+        afterModuleWork = after;
     }
 
     /** Starts a module's store work; its outcome comes back as a command that calls {@link #moduleWorkDone}. */

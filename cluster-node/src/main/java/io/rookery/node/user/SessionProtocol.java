@@ -53,6 +53,13 @@ public final class SessionProtocol {
     public enum SentCopies implements Message, KryoSerializable { WANTED, NOT_WANTED }
 
     /**
+     * The recipient's account handled the message this session sent with that token ({@link UserEntity.Deliver}):
+     * delivered it and archived it, stored it offline and archived it, or answered it with an error. Its XEP-0198
+     * count of handled stanzas may now include it.
+     */
+    public record Handled(long token) implements Message, KryoSerializable {}
+
+    /**
      * XEP-0198 §5: a new stream of the user (successor, on any node) resumes the session of this SM-ID, its client
      * having handled {@code handled} of the stanzas sent to it. Sent to the session straight when it is on the same
      * node, else through the user's entity ({@link UserEntity.ResumeSession}). Answered with {@link ResumeAnswer}.

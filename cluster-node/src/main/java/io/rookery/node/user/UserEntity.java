@@ -1,5 +1,6 @@
 package io.rookery.node.user;
 
+import io.rookery.node.ext.MessageStamp;
 import io.rookery.node.ext.ResourceFlags;
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.persistence.user.AccountCreated;
@@ -24,6 +25,7 @@ import io.rookery.protocol.sasl.ScramHash;
 import io.rookery.protocol.xml.Element;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -73,9 +75,16 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
 
     /**
      * A stanza addressed to this user's bare or full JID, 'from' already stamped; routedAtMicros is when the router
-     * took it (epoch microseconds, for the routing latency metric).
+     * took it (epoch microseconds, for the routing latency metric). confirmTo (null: nobody): the sender's session,
+     * told {@link SessionProtocol.Handled} with token once the message is delivered and archived, or stored offline
+     * and archived, so that its XEP-0198 acknowledgement means the message is kept.
      */
-    public record Deliver(Element stanza, Jid to, long routedAtMicros) implements Command {
+    public record Deliver(Element stanza, Jid to, long routedAtMicros, ActorRef<SessionProtocol.Message> confirmTo,
+            long token) implements Command {
+        public Deliver(Element stanza, Jid to, long routedAtMicros) {
+            this(stanza, to, routedAtMicros, null, 0);
+        }
+
         public Deliver(Element stanza, Jid to) {
             this(stanza, to, 0);
         }
@@ -321,6 +330,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             long size = StanzaSize.estimate(d.stanza());
             if (stashedBytes + size > limits.maxWaitingBytes()) {
                 OverloadReply.bounce(d.stanza(), router, metrics);
+                confirm(d, null);
                 long events = WAITING_LOG.event(System.nanoTime());
                 if (events > 0) {
                     context.getLog().warn("entity-waiting-full jid={} waiting-bytes={} events={}", jid, stashedBytes,
@@ -415,7 +425,12 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         armPassivation();
         Element stanza = cmd.stanza();
         boolean exists = state.exists();
-        if (exists && filtered(state, stanza)) return Effect().noReply();
+        // What the sender's acknowledgement waits for (XEP-0198, confirmTo set): null when nothing is stored.
+        CompletionStage<?> stored = null;
+        if (exists && filtered(state, stanza)) {
+            confirm(cmd, null);
+            return Effect().noReply();
+        }
         String resource = cmd.to().resource();
         switch (DeliveryRules.decide(stanza.name(), stanza.attr("type"), exists, resource != null,
                 resource != null && online.bound(resource))) {
@@ -423,12 +438,18 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             case BOUNCE -> online.bounce(stanza);
             case TO_RESOURCE -> {
                 boolean message = "message".equals(stanza.name());
-                if (message) stanza = stamped(state, stanza);
+                if (message) {
+                    MessageStamp.Stamped s = stamped(state, stanza, cmd.confirmTo() != null);
+                    stanza = s.message();
+                    stored = s.stored();
+                }
                 online.deliverTo(resource, stanza, cmd.routedAtMicros());
                 if (message) received(state, stanza, List.of(resource));
             }
             case MESSAGE_TO_BARE -> {
-                stanza = stamped(state, stanza);
+                MessageStamp.Stamped s = stamped(state, stanza, cmd.confirmTo() != null);
+                stanza = s.message();
+                stored = s.stored();
                 List<String> delivered = online.deliverMessage(stanza, cmd.routedAtMicros());
                 if (!delivered.isEmpty()) {
                     received(state, stanza, delivered);
@@ -437,8 +458,16 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                     if (!router.modules().hooked(Hook.MESSAGE_UNDELIVERABLE)) {
                         online.bounce(stanza);
                     } else {
-                        return run(router.modules().run(Hook.MESSAGE_UNDELIVERABLE,
-                                new Hook.MessageUndeliverable(view(state), stanza)));
+                        ReplyEffect<UserEvent, UserState> effect = run(router.modules().run(
+                                Hook.MESSAGE_UNDELIVERABLE, new Hook.MessageUndeliverable(view(state), stanza)));
+                        // Stored offline once the module's store work is done (and not when it failed: the sender
+                        // then sends it again); refused at once (the error went back).
+                        if (cmd.confirmTo() != null) {
+                            CompletionStage<?> archived = stored;
+                            if (awaitingModules()) afterModuleWork(() -> confirm(cmd, archived));
+                            else confirm(cmd, archived);
+                        }
+                        return effect;
                     }
                 }
             }
@@ -454,12 +483,30 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 online.bounce(stanza);
             }
         }
+        confirm(cmd, stored);
         return Effect().noReply();
     }
 
-    /** A message as the modules' stamps rewrite it before it is delivered or stored (XEP-0359 archive ids). */
-    private Element stamped(UserState state, Element message) {
-        return router.modules().stamps() ? router.modules().stamp(view(state), message) : message;
+    /**
+     * A message as the modules' stamps rewrite it before it is delivered or stored (XEP-0359 archive ids), and, when
+     * its sender waits for it (tracked), the completion of what they stored of it.
+     */
+    private MessageStamp.Stamped stamped(UserState state, Element message, boolean tracked) {
+        if (!router.modules().stamps()) return new MessageStamp.Stamped(message, null);
+        return tracked ? router.modules().stampStored(view(state), message)
+                : new MessageStamp.Stamped(router.modules().stamp(view(state), message), null);
+    }
+
+    /**
+     * Tells the sender's session that the message is kept (XEP-0198: its acknowledgement may count it), once what
+     * was stored of it is written. A failed archive write is counted and logged by the archive; the message was
+     * delivered or stored offline all the same, so it is confirmed too.
+     */
+    private static void confirm(Deliver cmd, CompletionStage<?> stored) {
+        if (cmd.confirmTo() == null) return;
+        SessionProtocol.Handled done = new SessionProtocol.Handled(cmd.token());
+        if (stored == null) cmd.confirmTo().tell(done);
+        else stored.whenComplete((v, failure) -> cmd.confirmTo().tell(done));
     }
 
     /** The resource of the session that sent a stanza, from the full JID it stamped; null when there is none. */

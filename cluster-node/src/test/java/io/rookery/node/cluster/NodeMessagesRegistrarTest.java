@@ -99,6 +99,8 @@ class NodeMessagesRegistrarTest {
                 new UserEntity.ResumeSession("desk", new SessionProtocol.TakeOver(Jid.parse("alice@localhost"),
                         "abc.ZGVzaw", 7, ref.narrow(), ref.narrow())),
                 SessionProtocol.ResumeAnswer.NOT_FOUND,
+                new SessionProtocol.Handled(42),
+                new UserEntity.Deliver(STANZA, Jid.parse("bob@localhost"), 123, ref.narrow(), 9),
                 new SessionProtocol.ResumeAnswer(null, "<failed/>", null),
                 new SessionProtocol.ResumeAnswer(new SessionProtocol.Handover(Jid.parse("alice@localhost/desk"),
                         STANZA, "<resumed/>", new java.util.ArrayList<>(List.of(STANZA, STANZA)), null, 5,

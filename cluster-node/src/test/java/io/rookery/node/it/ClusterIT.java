@@ -393,11 +393,36 @@ class ClusterIT {
         subscribe(watcher, ghost);
         awaitTrue("the watcher on node 1 must see the ghost on node 3 available",
                 () -> watcher.roster.getPresence(ghost.jid()).isAvailable());
+        // A sender with stream management on the node that dies, writing to users who are offline: every message the
+        // server acknowledged to it must be stored (XEP-0198 ack-when-stored), whatever the crash cut off.
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> absent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) absent.add(survivors.get(i % 2).newUser("absent"));
+        ClusterClient smSender = login(victim, victim.newUser("smsender"), "sm");
+        assertTrue(smSender.conn.isSmEnabled(), "Smack enables stream management by default");
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+        AtomicInteger smSent = new AtomicInteger();
+        Thread ackedSender = new Thread(() -> {
+            for (int n = 0; n < 2000 && !stop.get(); n++) {
+                String id = "acked-" + n;
+                try {
+                    smSender.conn.addStanzaIdAcknowledgedListener(id, st -> acked.add(id));
+                    smSender.conn.sendStanza(org.jivesoftware.smack.packet.MessageBuilder.buildMessage(id)
+                            .to(bare(absent.get(n % absent.size()))).ofType(
+                                    org.jivesoftware.smack.packet.Message.Type.chat).setBody(id).build());
+                    smSent.incrementAndGet();
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    return; // the node is gone
+                }
+            }
+        }, "acked-sender");
         // A node records its sessions in batches (rookery.cluster.online-sessions-flush-interval, 250 ms): a crash
         // within that window loses the record, as documented. The ghost's must be written before the kill.
         Thread.sleep(1500);
         List<Long> roundSent = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger sendFailures = new AtomicInteger();
         Thread prober = new Thread(() -> {
             for (int r = 0; r < 1000 && !stop.get(); r++) {
@@ -420,10 +445,12 @@ class ClusterIT {
         }, "prober");
         try {
             prober.start();
+            ackedSender.start();
             awaitTrue("every receiver must get probes before the crash", () -> {
                 for (ClusterClient c : receivers) if (c.arrivals.isEmpty()) return false;
                 return true;
             });
+            awaitTrue("the server must acknowledge the sender's messages before the crash", () -> acked.size() > 20);
 
             long kill = System.nanoTime();
             victim.kill();
@@ -489,6 +516,9 @@ class ClusterIT {
         } finally {
             stop.set(true);
             prober.join(10_000);
+            ackedSender.interrupt();
+            ackedSender.join(10_000);
+            smSender.conn.instantShutdown();
             for (ClusterClient c : receivers) c.close();
             for (ClusterClient c : senders) c.close();
             ghost.close();
@@ -507,6 +537,31 @@ class ClusterIT {
                         u + " must receive exactly the offline messages stored before the crash");
             }
         }
+
+        // Every message acknowledged to the sender on the killed node is found offline, once or more.
+        int found = 0;
+        int duplicates = 0;
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < absent.size(); i++) {
+            Set<String> expected = new TreeSet<>();
+            for (String id : acked) {
+                if (Integer.parseInt(id.substring("acked-".length())) % absent.size() == i) expected.add(id);
+            }
+            try (ClusterClient a = login(survivors.get(i % 2), absent.get(i), "after")) {
+                // Whatever else came (sent but not acknowledged) may arrive too; each acknowledged one must.
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+                while (System.nanoTime() < until && !a.arrivals.keySet().containsAll(expected)) Thread.sleep(100);
+                for (String id : expected) if (!a.arrivals.containsKey(id)) missing.add(id);
+                found += expected.size() - (int) expected.stream().filter(id -> !a.arrivals.containsKey(id)).count();
+                Thread.sleep(300);
+                java.util.Map<String, Integer> counts = new HashMap<>();
+                for (org.jivesoftware.smack.packet.Message m : a.inbox) counts.merge(m.getBody(), 1, Integer::sum);
+                for (int c : counts.values()) duplicates += c - 1;
+            }
+        }
+        log("%s sigkill-acked-sender sent=%d acked=%d found-offline=%d duplicates=%d missing=%s", MEASUREMENT,
+                smSent.get(), acked.size(), found, duplicates, missing);
+        assertEquals(List.of(), missing, "messages the server acknowledged to a sender on the killed node, lost");
 
         // The survivors keep serving.
         String carol = node(1).newUser("carol");

@@ -97,6 +97,40 @@ class StreamManagementIT {
     }
 
     @Test
+    void aRequestIsAnsweredOnceTheMessagesBeforeItAreKeptAndEveryOneCounts() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        int count = 30;
+        try (RawClient c = new RawClient(node.starttlsPort())) {
+            authenticate(c, alice);
+            bind(c, "desk");
+            c.send("<enable xmlns='" + SM + "'/>").await("<enabled xmlns='" + SM + "'/>", WAIT);
+            StringBuilder burst = new StringBuilder();
+            // Messages to an offline user (stored offline and archived before they count), one to nobody (refused
+            // with an error, which counts too), a presence (counted at once, after the messages before it).
+            for (int i = 0; i < count; i++) {
+                burst.append("<message type='chat' id='k").append(i).append("' to='").append(bob)
+                        .append("@localhost'><body>kept ").append(i).append("</body></message>");
+            }
+            burst.append("<message type='chat' id='nobody' to='nobody-").append(System.nanoTime())
+                    .append("@localhost'><body>?</body></message><presence/>");
+            long t0 = System.nanoTime();
+            c.send(burst + "<r xmlns='" + SM + "'/>").await("<a xmlns='" + SM + "' h='" + (count + 2) + "'/>", WAIT);
+            System.out.printf("sm-measurement ack-when-stored messages=%d request-to-ack-ms=%d%n", count,
+                    (System.nanoTime() - t0) / 1_000_000);
+            assertEquals(1, count(c.text(), "<a xmlns='" + SM + "'"), "one request, one answer: " + c.text());
+            c.await("type='error' id='nobody'", WAIT);
+        }
+        // What was acknowledged is stored: bob gets all of it, in order.
+        try (RawClient b = new RawClient(node.starttlsPort())) {
+            authenticate(b, bob);
+            bind(b, "desk");
+            String got = b.send("<presence/>").await("id='k" + (count - 1) + "'", WAIT);
+            for (int i = 0; i < count; i++) assertTrue(got.contains("id='k" + i + "'"), "k" + i + " in " + got);
+        }
+    }
+
+    @Test
     void messagesTheClientNeverAcknowledgedAreStoredWhenItsStreamEndsAndAcknowledgedOnesAreNot() throws Exception {
         String sender = ItEnvironment.newUser(node, "sender");
         String bob = ItEnvironment.newUser(node, "bob");

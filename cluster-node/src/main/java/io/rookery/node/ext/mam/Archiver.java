@@ -2,6 +2,7 @@ package io.rookery.node.ext.mam;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.rookery.node.ext.AccountView;
+import io.rookery.node.ext.MessageStamp;
 import io.rookery.persistence.mam.ArchivePrefs;
 import io.rookery.persistence.mam.ArchiveStore;
 import io.rookery.protocol.jid.Jid;
@@ -9,6 +10,7 @@ import io.rookery.protocol.xep.sid.StanzaId;
 import io.rookery.protocol.xml.Element;
 import io.rookery.protocol.xml.StoredXml;
 import java.time.Clock;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,16 +48,30 @@ final class Archiver {
      * A message addressed to the account: archived when it should be, and then stamped with its archive id
      * (XEP-0359 by the user's bare JID); any stanza-id that claims to be by the user is removed either way.
      */
-    Element inbound(AccountView account, Element message) {
+    MessageStamp.Stamped inbound(AccountView account, Element message) {
         String owner = account.jid().toString();
         Jid peer = Jid.parseOrNull(message.attr("from"));
         if (peer == null || !archivable(message) || !wanted(account, peer.bare().toString())) {
-            return StanzaId.strip(message, owner);
+            return new MessageStamp.Stamped(StanzaId.strip(message, owner), null);
         }
         long id = ArchiveIds.next(clock.millis());
         Element stamped = StanzaId.stamp(message, owner, Long.toString(id));
-        write(owner, id, peer.toString(), stamped, "in");
-        return stamped;
+        return new MessageStamp.Stamped(stamped, write(owner, id, peer.toString(), stamped, "in"));
+    }
+
+    /** The module's inbound stamp: {@link #inbound}, whose write a sender's acknowledgement may wait for. */
+    MessageStamp inboundStamp() {
+        return new MessageStamp() {
+            @Override
+            public Element stamp(AccountView account, Element message) {
+                return inbound(account, message).message();
+            }
+
+            @Override
+            public Stamped stampStored(AccountView account, Element message) {
+                return inbound(account, message);
+            }
+        };
     }
 
     /**
@@ -73,9 +89,10 @@ final class Archiver {
         return StanzaId.stamp(sent, owner, Long.toString(id));
     }
 
-    private void write(String owner, long id, String peer, Element message, String direction) {
+    /** Completes when the row is written; a failure is counted and logged here (the stage then completes too). */
+    private CompletionStage<?> write(String owner, long id, String peer, Element message, String direction) {
         String xml = StoredXml.write(message);
-        store.get().put(owner, id, peer, xml, settings.retentionSeconds()).whenComplete((v, failure) -> {
+        return store.get().put(owner, id, peer, xml, settings.retentionSeconds()).whenComplete((v, failure) -> {
             if (failure == null) {
                 archived.labelValues(direction).inc();
             } else {

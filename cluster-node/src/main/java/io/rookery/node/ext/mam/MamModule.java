@@ -64,7 +64,7 @@ public final class MamModule implements XmppModule {
                 .iq(AddressKind.OWN_ACCOUNT, IqType.GET, "prefs", Mam.NS, r -> IqOutcome.result(r.iq(),
                         prefs(r, settings).toXml()))
                 .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "prefs", Mam.NS, MamModule::setPrefs)
-                .stamp(archiver::inbound)
+                .stamp(archiver.inboundStamp())
                 .stampSent(archiver::outbound)
                 .on(Hook.ACCOUNT_DELETED, e -> HookOutcome.later(() -> context.stores().get().archive()
                         .removeAll(e.account().jid().toString()).handle((v, failure) -> {

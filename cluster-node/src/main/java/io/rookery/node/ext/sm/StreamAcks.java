@@ -25,6 +25,39 @@ final class StreamAcks implements StreamExtension.State {
     private final ArrayDeque<Element> unacknowledged = new ArrayDeque<>();
     /** An {@code <r/>} is out and its {@code <a/>} has not come back. */
     private boolean requested;
+    /**
+     * Stanzas taken whose handling has not ended, oldest first (null until a message waits for its confirmation):
+     * 'handled' moves past none of them until the first is done. Stanzas handled at once behind one wait here too,
+     * already done, so that the count keeps their order.
+     */
+    private ArrayDeque<Taken> pending;
+    private long nextToken;
+    /**
+     * A request ({@code <r/>}) came while stanzas were pending: answered once what was taken before the first such
+     * request is handled (owedAt: that many pending ahead of it when asked), and again for later ones.
+     */
+    private boolean owed;
+    private int owedAt;
+    private int owedLast;
+
+    /** A stanza taken and not yet counted; token -1: handled at once, waiting behind one that is not. */
+    private static final class Taken {
+        final long token;
+        final Element message;
+        long since;
+        int attempts;
+        boolean done;
+
+        Taken(long token, Element message, long since, boolean done) {
+            this.token = token;
+            this.message = message;
+            this.since = since;
+            this.done = done;
+        }
+    }
+
+    /** A message routed again this often without a confirmation is counted as handled all the same. */
+    static final int MAX_ATTEMPTS = 3;
 
     /** The element {@link #portable} writes the state as; never on the wire to clients. */
     static final String PORTABLE_NS = "urn:rookery:sm-state";
@@ -55,6 +88,13 @@ final class StreamAcks implements StreamExtension.State {
     public StreamExtension.Outcome onElement(Element e) {
         switch (e.name()) {
             case "r":
+                if (pending != null && !pending.isEmpty()) {
+                    // Answered once what was taken before it is handled (ack-when-stored).
+                    if (!owed) owedAt = pending.size();
+                    owed = true;
+                    owedLast = pending.size();
+                    return StreamExtension.Outcome.write("");
+                }
                 return StreamExtension.Outcome.write(StreamManagement.ack(handled));
             case "a":
                 return ack(e);
@@ -101,7 +141,84 @@ final class StreamAcks implements StreamExtension.State {
 
     @Override
     public void handled() {
-        handled = StreamManagement.increment(handled);
+        if (pending != null && !pending.isEmpty()) {
+            pending.addLast(new Taken(-1, null, 0, true));
+        } else {
+            handled = StreamManagement.increment(handled);
+        }
+    }
+
+    @Override
+    public long handledLater(Element message) {
+        if (!settings.ackWhenStored()) {
+            handled();
+            return -1;
+        }
+        if (pending == null) pending = new ArrayDeque<>(4);
+        long token = nextToken++;
+        pending.addLast(new Taken(token, message, System.nanoTime(), false));
+        return token;
+    }
+
+    @Override
+    public String confirmed(long token) {
+        if (pending == null) return "";
+        for (Taken t : pending) {
+            if (t.token == token) {
+                t.done = true;
+                break;
+            }
+        }
+        return drain();
+    }
+
+    /** Counts the handled stanzas at the head; returns the acknowledgement a request waited for, if now due. */
+    private String drain() {
+        int counted = 0;
+        while (!pending.isEmpty() && pending.peekFirst().done) {
+            pending.pollFirst();
+            handled = StreamManagement.increment(handled);
+            counted++;
+        }
+        if (!owed || counted == 0) return "";
+        owedAt -= counted;
+        owedLast -= counted;
+        if (owedAt > 0) return "";
+        // Everything taken before the first waiting request is handled: answer it, and wait on for the later ones.
+        if (owedLast > 0) {
+            owedAt = owedLast;
+        } else {
+            owed = false;
+        }
+        return StreamManagement.ack(handled);
+    }
+
+    @Override
+    public boolean awaitingConfirmation() {
+        return pending != null && !pending.isEmpty();
+    }
+
+    @Override
+    public Duration confirmationTimeout() {
+        return settings.ackWhenStoredTimeout();
+    }
+
+    @Override
+    public StreamExtension.Overdue overdue(long takenBefore, long now) {
+        if (pending == null || pending.isEmpty()) return StreamExtension.Overdue.NONE;
+        List<StreamExtension.Pending> again = new ArrayList<>();
+        boolean gaveUp = false;
+        for (Taken t : pending) {
+            if (t.done || t.since - takenBefore > 0) continue;
+            if (++t.attempts > MAX_ATTEMPTS) {
+                t.done = true;
+                gaveUp = true;
+            } else {
+                t.since = now;
+                again.add(new StreamExtension.Pending(t.token, t.message));
+            }
+        }
+        return new StreamExtension.Overdue(again, gaveUp ? drain() : "");
     }
 
     @Override
@@ -170,6 +287,13 @@ final class StreamAcks implements StreamExtension.State {
         List<Element> replay = new ArrayList<>(unacknowledged);
         unacknowledged.clear();
         requested = false;
+        // Messages still waiting for their confirmation were routed; the new stream counts them as handled, so the
+        // client does not send them again (their confirmations come back to this session, which is gone by then).
+        if (pending != null) {
+            for (int i = pending.size(); i > 0; i--) handled = StreamManagement.increment(handled);
+            pending = null;
+            owed = false;
+        }
         return new StreamExtension.Resumption(
                 StreamExtension.Outcome.write(StreamManagement.resumed(id, handled)), replay);
     }

@@ -10,10 +10,13 @@ import java.time.Duration;
  * how long a session whose connection is gone waits for that (ejabberd's {@code resume_timeout}); where clients should
  * reconnect to resume (XEP-0198 §3 {@code location}: this node's own address, when a load balancer would otherwise send
  * them to any node); when the server asks for an acknowledgement: once this many stanzas wait for one, or once the
- * first of fewer has waited this long (Prosody's {@code smacks_max_unacked_stanzas} and {@code smacks_max_ack_delay}).
+ * first of fewer has waited this long (Prosody's {@code smacks_max_unacked_stanzas} and {@code smacks_max_ack_delay});
+ * whether a message to a user counts as handled only once the recipient's account kept it, and how long that may take
+ * before the message is routed again.
  */
 public record StreamManagementSettings(int maxUnacknowledged, boolean resumption, Duration maxResumptionTime,
-        String location, int requestAckAfterStanzas, Duration requestAckAfter) {
+        String location, int requestAckAfterStanzas, Duration requestAckAfter, boolean ackWhenStored,
+        Duration ackWhenStoredTimeout) {
     public static StreamManagementSettings from(Config section) {
         int max = section.getInt("max-unacknowledged");
         if (max < 1 || max > 100_000) {
@@ -41,6 +44,12 @@ public record StreamManagementSettings(int maxUnacknowledged, boolean resumption
             throw new ConfigException.BadValue("rookery.modules.sm.request-ack-after",
                     "must be between 0 and 1 h, not " + after);
         }
-        return new StreamManagementSettings(max, section.getBoolean("resumption"), wait, location, count, after);
+        Duration storedTimeout = section.getDuration("ack-when-stored-timeout");
+        if (storedTimeout.compareTo(Duration.ofSeconds(1)) < 0 || storedTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new ConfigException.BadValue("rookery.modules.sm.ack-when-stored-timeout",
+                    "must be between 1 s and 10 min, not " + storedTimeout);
+        }
+        return new StreamManagementSettings(max, section.getBoolean("resumption"), wait, location, count, after,
+                section.getBoolean("ack-when-stored"), storedTimeout);
     }
 }

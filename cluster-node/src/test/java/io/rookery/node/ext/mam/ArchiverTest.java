@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.rookery.node.ext.MessageStamp;
 import io.rookery.node.ext.TestAccount;
 import io.rookery.persistence.mam.ArchivePrefs;
 import io.rookery.persistence.mam.ArchiveStore;
@@ -65,7 +66,11 @@ class ArchiverTest {
     void anArchivedMessageCarriesItsIdAndAForgedOneIsReplaced() {
         Element forged = message("chat", "bob@example.net/phone",
                 "<body>hi</body><stanza-id xmlns='urn:xmpp:sid:0' by='" + ALICE + "' id='forged'/>");
-        Element delivered = archiver(ArchivePrefs.ALWAYS).inbound(TestAccount.of(ALICE), forged);
+        MessageStamp.Stamped stamped = archiver(ArchivePrefs.ALWAYS).inbound(TestAccount.of(ALICE), forged);
+        // What a sender's acknowledgement waits for: the archive write, done by now (the store is in memory).
+        assertNotNull(stamped.stored());
+        assertTrue(stamped.stored().toCompletableFuture().isDone());
+        Element delivered = stamped.message();
         String id = StanzaId.of(delivered, ALICE);
         assertNotNull(id);
         assertFalse("forged".equals(id));
@@ -85,11 +90,14 @@ class ArchiverTest {
     void aMessageNotArchivedLosesAnyIdClaimingToBeTheArchives() {
         Element forged = message("chat", "bob@example.net", "<body>hi</body>"
                 + "<stanza-id xmlns='urn:xmpp:sid:0' by='" + ALICE + "' id='forged'/>");
-        Element delivered = archiver(ArchivePrefs.NEVER).inbound(TestAccount.of(ALICE), forged);
+        MessageStamp.Stamped stamped = archiver(ArchivePrefs.NEVER).inbound(TestAccount.of(ALICE), forged);
+        assertNull(stamped.stored(), "nothing stored, nothing to wait for");
+        Element delivered = stamped.message();
         assertNull(StanzaId.of(delivered, ALICE));
         assertTrue(archived(ArchiveStore.ALL).isEmpty());
         Element plain = message("chat", "bob@example.net", "<body>hi</body>");
-        assertSame(plain, archiver(ArchivePrefs.NEVER).inbound(TestAccount.of(ALICE), plain), "nothing to strip");
+        assertSame(plain, archiver(ArchivePrefs.NEVER).inbound(TestAccount.of(ALICE), plain).message(),
+                "nothing to strip");
     }
 
     @Test

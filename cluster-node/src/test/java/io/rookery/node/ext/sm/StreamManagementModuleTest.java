@@ -236,6 +236,75 @@ class StreamManagementModuleTest {
     }
 
     @Test
+    void aMessageCountsAsHandledOnlyOnceConfirmedAndInTheOrderTaken() {
+        StreamExtension.State s = enabled(extension(""));
+        s.handled(); // an iq, handled at once
+        long m1 = s.handledLater(message("m1"));
+        s.handled(); // a presence behind it: counted after m1, not before
+        long m2 = s.handledLater(message("m2"));
+        assertTrue(s.awaitingConfirmation());
+        // A request while messages wait is answered once what came before it is handled.
+        assertEquals("", s.onElement(sm("r")).xml());
+        assertEquals("", s.confirmed(m2), "m1 still waits, so nothing after it counts");
+        assertEquals(StreamManagement.ack(4), s.confirmed(m1), "all four handled: the request is answered");
+        assertFalse(s.awaitingConfirmation());
+        assertEquals("", s.confirmed(m1), "a token confirmed twice changes nothing");
+        assertEquals(StreamManagement.ack(4), s.onElement(sm("r")).xml());
+    }
+
+    @Test
+    void eachWaitingRequestIsAnsweredAsSoonAsWhatCameBeforeItIsHandled() {
+        StreamExtension.State s = enabled(extension(""));
+        long m1 = s.handledLater(message("m1"));
+        assertEquals("", s.onElement(sm("r")).xml());
+        long m2 = s.handledLater(message("m2"));
+        assertEquals("", s.onElement(sm("r")).xml());
+        // The first request needs m1 only; the second waits for m2.
+        assertEquals(StreamManagement.ack(1), s.confirmed(m1));
+        assertEquals(StreamManagement.ack(2), s.confirmed(m2));
+        assertEquals("", s.confirmed(m2));
+    }
+
+    @Test
+    void aMessageNeverConfirmedIsRoutedAgainAFewTimesThenCounted() {
+        StreamExtension.State s = enabled(extension(""));
+        long m1 = s.handledLater(message("m1"));
+        assertEquals("", s.onElement(sm("r")).xml());
+        long now = System.nanoTime();
+        assertEquals(List.of(), s.overdue(now - 1_000_000_000_000L, now).again(), "not overdue yet");
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            now += 20_000_000_000L;
+            StreamExtension.Overdue o = s.overdue(now, now);
+            assertEquals(List.of(new StreamExtension.Pending(m1, message("m1"))), o.again(), "attempt " + attempt);
+            assertEquals("", o.write());
+        }
+        now += 20_000_000_000L;
+        StreamExtension.Overdue given = s.overdue(now, now);
+        assertEquals(List.of(), given.again());
+        assertEquals(StreamManagement.ack(1), given.write(), "given up on: counted, and the request answered");
+        assertFalse(s.awaitingConfirmation());
+    }
+
+    @Test
+    void withAckWhenStoredOffAMessageCountsAtOnce() {
+        StreamExtension.State s = enabled(extension("rookery.modules.sm.ack-when-stored = off"));
+        assertEquals(-1, s.handledLater(message("m1")));
+        assertFalse(s.awaitingConfirmation());
+        assertEquals(StreamManagement.ack(1), s.onElement(sm("r")).xml());
+    }
+
+    @Test
+    void aResumptionCountsWhatWaitsForItsConfirmationAsHandled() {
+        StreamExtension.State s = extension("").start(sm("enable", "resume", "true"), "desk").state();
+        s.handled();
+        s.handledLater(message("m1"));
+        StreamExtension.Resumption r = s.resume(0);
+        assertEquals(StreamManagement.resumed(s.resumptionId(), 2), r.outcome().xml(),
+                "routed already: the client must not send it again");
+        assertFalse(s.awaitingConfirmation());
+    }
+
+    @Test
     void switchedOffTheModuleTakesNoStreamElements() {
         assertNull(extension("rookery.modules.sm.enabled = off"));
     }
