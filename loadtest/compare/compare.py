@@ -442,7 +442,9 @@ class Ejabberd(Server):
         self.cfg = render("ejabberd.yml.in", os.path.join(self.dir, "ejabberd.yml"), {
             "DOMAIN": DOMAIN, "PORT": self.port, "CERTFILE": self.ctx.cert_bundle,
             # --archive: every chat message archived for both users (mod_mam on its default Mnesia backend).
-            "MAM": "  mod_mam:\n    default: always" if self.ctx.args.archive else ""})
+            "MAM": ("  mod_mam:\n    default: always\n" if self.ctx.args.archive else "")
+            # --sm: XEP-0198 offered (ejabberd's default modules include it; this configuration lists modules).
+            + ("  mod_stream_mgmt: {}\n" if self.ctx.args.sm else "")})
         self.ctl_cfg = render("ejabberdctl.cfg.in", os.path.join(self.dir, "ejabberdctl.cfg"), {
             "NODE": self.node, "DIST_PORT": self.dist_port, "DIR": self.dir})
         self.ctx.keep_config(self.cfg, self.ctl_cfg)
@@ -546,7 +548,7 @@ class Prosody(Server):
             "DOMAIN": DOMAIN, "PORT": self.port, "DIR": self.dir, "CERTFILE": self.ctx.cert,
             "KEYFILE": self.ctx.key,
             # --archive: every chat message archived for both users (mod_mam, internal storage).
-            "MAM_MODULE": '"mam";' if self.ctx.args.archive else "",
+            "MAM_MODULE": ('"mam";' if self.ctx.args.archive else "") + ('"smacks";' if self.ctx.args.sm else ""),
             "MAM_SETTINGS": 'default_archive_policy = true\narchive_expires_after = "never"' if self.ctx.args.archive
             else "",
             # Prosody switches to the 'prosody' user when started as root; this instance keeps the caller.
@@ -828,6 +830,10 @@ def summary(result):
         due = msg.get("latencyFromDueMs") or msg["latencyMs"]
         s["chat"]["latency_ms"] = {k: due[k] for k in ("p50", "p90", "p99", "p99_9", "max", "mean")}
         s["chat"]["latency_from_write_ms"] = {k: msg["latencyMs"][k] for k in ("p50", "p99")}
+        if msg.get("ackLatencyMs"):
+            # --sm: from the sender's write to the server's XEP-0198 acknowledgement of the message.
+            s["chat"]["acked"] = msg.get("acked")
+            s["chat"]["ack_ms"] = {k: msg["ackLatencyMs"][k] for k in ("p50", "p90", "p99", "max")}
     return s
 
 
@@ -932,6 +938,8 @@ def chat_run(ctx, server, mode, scenario, label, rate, duration_s, users, first=
             ("concurrency", pr["login_concurrency"]), ("rate", rate), ("duration", "%ds" % duration_s),
             ("grace", "%ds" % pr["grace_s"]), ("login-timeout", "%ds" % pr["login_timeout_s"]),
             ("settle", "%ds" % pr["chat_settle_s"])]
+    if ctx.args.sm:
+        opts.append(("sm", "on"))
     hard = int(users / 20.0 + pr["login_timeout_s"] + pr["chat_settle_s"] + duration_s + pr["grace_s"] + 120)
     result, start, code, prefix = loadtest(ctx, server, mode, label, opts, hard)
     run = {"server": server.name, "mode": mode, "scenario": scenario, "label": label, "options": dict(opts),
@@ -1101,6 +1109,9 @@ def main():
     # lives outside the heap and the heap's share is read after a full collection.
     ap.add_argument("--rookery-java-opts", default="-XX:+UseG1GC -Xms1g -Xmx1g -XX:+AlwaysPreTouch")
     ap.add_argument("--loadtest-java-opts", default="-Xms512m -Xmx2g")
+    ap.add_argument("--sm", action="store_true",
+                    help="clients enable XEP-0198 stream management and ask for an ack after each chat message "
+                         "(ejabberd's mod_stream_mgmt, Prosody's mod_smacks); the report gives the ack delay")
     ap.add_argument("--archive", action="store_true",
                     help="all servers archive every chat message for both users (XEP-0313: Rookery's mam module, "
                          "ejabberd's and Prosody's mod_mam); off by default, as in the baseline figures")
@@ -1125,7 +1136,7 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
 
     meta = {"profile": args.profile, "profile_sizes": ctx.profile, "servers": args.servers, "modes": args.modes,
-            "scenarios": args.scenarios, "archive": args.archive, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine_info(),
+            "scenarios": args.scenarios, "archive": args.archive, "sm": args.sm, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine_info(),
             "command": " ".join(sys.argv), "rookery_java_opts": args.rookery_java_opts,
             "loadtest_java_opts": args.loadtest_java_opts, "chat_pass": {
                 "max_p99_ms": MAX_P99_MS, "min_send_fraction": MIN_SEND_FRACTION,

@@ -127,6 +127,10 @@ final class JsonReport {
         j.field("duplicates", m.duplicates());
         latency(j.name("latencyMs"), m.latency());
         latency(j.name("latencyFromDueMs"), m.latencyFromDue());
+        if (m.ackLatency() != null) {
+            j.field("acked", m.acked());
+            latency(j.name("ackLatencyMs"), m.ackLatency());
+        }
         j.endObject();
     }
 

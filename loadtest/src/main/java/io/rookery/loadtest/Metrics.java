@@ -66,6 +66,9 @@ final class Metrics {
     final Recorder messageLatency = new Recorder(HIGHEST_MICROS, DIGITS);
     /** The same messages timed from when the pacer meant them to leave: the generator's own lateness included. */
     final Recorder messageLatencyFromDue = new Recorder(HIGHEST_MICROS, DIGITS);
+    /** XEP-0198 (--sm=on): from a chat message's write to the server's acknowledgement of it. */
+    final Recorder ackLatency = new Recorder(HIGHEST_MICROS, DIGITS);
+    final LongAdder acked = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> failureExamples = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> bounceConditions = new ConcurrentHashMap<>();
@@ -189,6 +192,12 @@ final class Metrics {
         Map<String, Long> out = new TreeMap<>();
         m.forEach((k, v) -> out.put(k, v.sum()));
         return out;
+    }
+
+    /** The server acknowledged a chat message written at sentNanos (XEP-0198). */
+    void messageAcked(long sentNanos, long nowNanos) {
+        acked.increment();
+        record(ackLatency, nowNanos - sentNanos);
     }
 
     private static void record(Recorder r, long nanos) {

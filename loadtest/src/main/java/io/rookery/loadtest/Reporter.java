@@ -25,6 +25,8 @@ final class Reporter implements Runnable {
 
     private final List<Sample> samples = new ArrayList<>();
     private final Histogram messageTotal = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
+    private final Histogram ackTotal = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
+    private Histogram ackInterval;
     private final Histogram messageFromDueTotal = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
     private Histogram messageFromDueInterval;
     private final Map<Metrics.Phase, Histogram> phaseTotals = new EnumMap<>(Metrics.Phase.class);
@@ -96,6 +98,8 @@ final class Reporter implements Runnable {
         messageTotal.add(messageInterval);
         messageFromDueInterval = metrics.messageLatencyFromDue.getIntervalHistogram(messageFromDueInterval);
         messageFromDueTotal.add(messageFromDueInterval);
+        ackInterval = metrics.ackLatency.getIntervalHistogram(ackInterval);
+        ackTotal.add(ackInterval);
         for (Metrics.Phase p : Metrics.Phase.values()) {
             Histogram h = metrics.phase(p).getIntervalHistogram(phaseIntervals.get(p));
             phaseIntervals.put(p, h);
@@ -177,6 +181,11 @@ final class Reporter implements Runnable {
 
     synchronized LatencySummary messageLatency() {
         return LatencySummary.of(messageTotal);
+    }
+
+    /** XEP-0198 acknowledgement delays (--sm=on); null when none was recorded. */
+    synchronized LatencySummary ackLatency() {
+        return ackTotal.getTotalCount() == 0 ? null : LatencySummary.of(ackTotal);
     }
 
     synchronized LatencySummary messageLatencyFromDue() {

@@ -28,10 +28,12 @@ record RunResult(String scenario, Map<String, String> options, String startedAt,
      * @param latency      from the sender's write to the receiver's parse
      * @param latencyFromDue from when the pacer meant the message to leave to the receiver's parse: the generator's
      *                     own lateness included (corrected for coordinated omission)
+     * @param acked        messages the server acknowledged (XEP-0198, --sm=on; 0 otherwise)
+     * @param ackLatency   from the sender's write to the server's acknowledgement; null without --sm=on
      */
     record Messages(double offeredRate, double sendSeconds, long sent, double achievedRate, long received,
             double deliveredRate, long lost, long bounced, Map<String, Long> bounceConditions, long duplicates,
-            LatencySummary latency, LatencySummary latencyFromDue) {}
+            LatencySummary latency, LatencySummary latencyFromDue, long acked, LatencySummary ackLatency) {}
 
     /**
      * Present for the presence-churn scenario only.

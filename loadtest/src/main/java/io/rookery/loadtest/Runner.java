@@ -368,7 +368,7 @@ final class Runner {
                     sendSeconds > 0 ? sent / sendSeconds : 0, received,
                     sendSeconds > 0 ? received / sendSeconds : 0, sent - received, metrics.bounced.sum(),
                     metrics.bounceConditions(), metrics.duplicates.sum(), reporter.messageLatency(),
-                    reporter.messageLatencyFromDue());
+                    reporter.messageLatencyFromDue(), metrics.acked.sum(), reporter.ackLatency());
         }
         RunResult.Presences presences = null;
         if (options.scenario == Options.Scenario.PRESENCE_CHURN) {

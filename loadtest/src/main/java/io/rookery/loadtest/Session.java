@@ -36,6 +36,8 @@ class Session extends Connection {
     /** Largest element accepted from the server; the parser holds at most about this much. */
     private static final int MAX_STANZA_BYTES = 256 * 1024;
     private static final String BODY_PREFIX = "lt1 ";
+    private static final String SM = "urn:xmpp:sm:3";
+    private static final String SM_REQUEST = "<r xmlns='" + SM + "'/>";
 
     final int userIndex;
     private XmppStreamParser parser;
@@ -48,6 +50,19 @@ class Session extends Connection {
     private long phaseNanos;
     /** The full JID the server bound; null before. */
     String jid;
+    /**
+     * XEP-0198 (--sm=on), null without: stanzas received since {@code <enabled/>}, stanzas sent since
+     * {@code <enable/>}, and the chat messages not yet acknowledged (their count and write time, oldest first).
+     */
+    private SmCounters sm;
+
+    private static final class SmCounters {
+        boolean enabled;
+        long received;
+        long sent;
+        final java.util.ArrayDeque<long[]> unacked = new java.util.ArrayDeque<>();
+    }
+
     /** Positions in the loop's lists, kept by the loop. */
     int slot = -1;
     int onlineSlot = -1;
@@ -371,6 +386,11 @@ class Session extends Connection {
         loop.metrics.loginOk(startNanos, now);
         loop.loginEnded();
         loop.sessionOnline(this);
+        if (loop.options.sm && state == State.ONLINE) {
+            // Once online, as the count starts here on both sides: what we send from now on is counted.
+            sm = new SmCounters();
+            send(text().append("<enable xmlns='").append(SM).append("'/>"));
+        }
     }
 
     /** What a client sends once bound, before it counts as online: initial presence when --presence=on. */
@@ -383,10 +403,40 @@ class Session extends Connection {
     }
 
     private void onStanza(Element e) {
+        if (sm != null && SM.equals(e.namespace())) {
+            onSm(e);
+            return;
+        }
+        if (sm != null && sm.enabled) sm.received++;
         switch (e.name()) {
             case "message" -> onMessage(e);
             case "iq" -> onIq(e);
             case "presence" -> onPresence(e);
+            default -> { }
+        }
+    }
+
+    /** XEP-0198: enabled, the server's requests, its acknowledgements of our chat messages. */
+    private void onSm(Element e) {
+        switch (e.name()) {
+            case "enabled" -> sm.enabled = true;
+            case "failed" -> fail("sm:failed", e.toString());
+            case "r" -> send(text().append("<a xmlns='").append(SM).append("' h='").append(sm.received & 0xFFFFFFFFL)
+                    .append("'/>"));
+            case "a" -> {
+                long h;
+                try {
+                    h = Long.parseLong(e.attr("h"));
+                } catch (NumberFormatException | NullPointerException ex) {
+                    fail("sm:bad-ack", e.toString());
+                    return;
+                }
+                long now = System.nanoTime();
+                // Counts wrap at 2^32 on the wire; a run sends far fewer from one session.
+                while (!sm.unacked.isEmpty() && sm.unacked.peekFirst()[0] <= h) {
+                    loop.metrics.messageAcked(sm.unacked.pollFirst()[1], now);
+                }
+            }
             default -> { }
         }
     }
@@ -442,6 +492,7 @@ class Session extends Connection {
         }
         Element child = iq.elements().isEmpty() ? null : iq.elements().get(0);
         boolean ping = "get".equals(type) && child != null && child.is("ping", Ping.NS);
+        if (sm != null) sm.sent++;
         if (ping) {
             send(sb.append(" type='result'/>"));
         } else {
@@ -466,7 +517,14 @@ class Session extends Connection {
             sb.append(' ');
             for (int i = 0; i < pad; i++) sb.append((char) ('a' + i % 26));
         }
-        send(sb.append("</body></message>"));
+        sb.append("</body></message>");
+        if (sm != null) {
+            // Counted by the server as its sent count; acknowledged through the request that follows it.
+            sm.sent++;
+            sm.unacked.addLast(new long[] {sm.sent, now});
+            sb.append(SM_REQUEST);
+        }
+        send(sb);
         if (state == State.ONLINE) loop.metrics.messageSent();
     }
 

@@ -39,6 +39,11 @@ final class TextSummary {
             LatencySummary d = m.latencyFromDue();
             line(sb, "  from when each was due ms: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (mean %s)",
                     ms(d.p50Ms()), ms(d.p90Ms()), ms(d.p99Ms()), ms(d.p999Ms()), ms(d.maxMs()), ms(d.meanMs()));
+            LatencySummary a = m.ackLatency();
+            if (a != null) {
+                line(sb, "  acknowledged by the server (XEP-0198) %d; ack delay ms: p50 %s  p90 %s  p99 %s  max %s",
+                        m.acked(), ms(a.p50Ms()), ms(a.p90Ms()), ms(a.p99Ms()), ms(a.maxMs()));
+            }
         }
         RunResult.Presences p = r.presences();
         if (p != null) {

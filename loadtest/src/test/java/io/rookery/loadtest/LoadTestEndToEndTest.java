@@ -85,6 +85,26 @@ class LoadTestEndToEndTest {
     }
 
     @Test
+    void withStreamManagementEveryChatMessageIsAcknowledgedAndTheDelayReported() throws Exception {
+        try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, false)) {
+            LoadTestRun run = run(server, "--scenario=chat", "--users=20", "--rate=100", "--duration=3s",
+                    "--grace=20s", "--sm=on", "--tls=off");
+
+            assertEquals(0, run.status(), run.err());
+            double sent = (Double) run.at("messages", "sent");
+            assertTrue(sent > 0, "messages were sent");
+            assertEquals(sent, run.at("messages", "received"));
+            // One request after each message, each answered; every message acknowledged, its delay measured.
+            assertEquals((int) sent, server.smRequestsAnswered.get());
+            assertEquals(sent, run.at("messages", "acked"));
+            assertEquals(sent, run.at("messages", "ackLatencyMs", "count"));
+            // The server's requests (one after each message it routed) were answered.
+            assertEquals((int) sent, server.smAcksReceived.get());
+            assertTrue(run.out().contains("acknowledged by the server (XEP-0198)"), run.out());
+        }
+    }
+
+    @Test
     void idleSaysWhenAllSessionsAreUpAndHoldsThem() throws Exception {
         try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, true)) {
             LoadTestRun run = run(server, "--scenario=idle", "--users=30", "--tls=off", "--duration=1s", "--ramp=100");

@@ -53,6 +53,9 @@ final class TinyXmppServer implements AutoCloseable {
     final AtomicInteger binds = new AtomicInteger();
     final AtomicInteger rosterGets = new AtomicInteger();
     final AtomicInteger routed = new AtomicInteger();
+    /** XEP-0198 acknowledgements clients sent in answer to our requests, and requests of theirs we answered. */
+    final java.util.concurrent.atomic.AtomicInteger smAcksReceived = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger smRequestsAnswered = new java.util.concurrent.atomic.AtomicInteger();
     final AtomicInteger registered = new AtomicInteger();
     final AtomicInteger registrationForms = new AtomicInteger();
     final TinyRosters rosters = new TinyRosters();
@@ -200,6 +203,8 @@ final class TinyXmppServer implements AutoCloseable {
         SaslServerMechanism sasl;
         String user;
         String jid;
+        /** XEP-0198: stanzas handled since the client enabled it; -1 until then. */
+        long smHandled = -1;
         final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
 
         Conn(SocketChannel ch) {
@@ -267,6 +272,22 @@ final class TinyXmppServer implements AutoCloseable {
         }
 
         private void element(Element e) throws TlsException {
+            if ("urn:xmpp:sm:3".equals(e.namespace()) && jid != null) {
+                switch (e.name()) {
+                    case "enable" -> {
+                        smHandled = 0;
+                        send("<enabled xmlns='urn:xmpp:sm:3'/>");
+                    }
+                    case "r" -> {
+                        smRequestsAnswered.incrementAndGet();
+                        send("<a xmlns='urn:xmpp:sm:3' h='" + smHandled + "'/>");
+                    }
+                    case "a" -> smAcksReceived.incrementAndGet();
+                    default -> { }
+                }
+                return;
+            }
+            if (smHandled >= 0 && (e.is("iq", null) || e.is("message", null) || e.is("presence", null))) smHandled++;
             if (e.is("starttls", Namespaces.TLS) && tls != null && codec == null) {
                 send("<proceed xmlns='" + Namespaces.TLS + "'/>");
                 codec = new TlsCodec(TlsContexts.serverEngine(tls), TlsBufferPool.shared());
@@ -387,6 +408,8 @@ final class TinyXmppServer implements AutoCloseable {
             }
             StringBuilder sb = new StringBuilder(256);
             XmlWriter.write(m.withAttr("from", jid), Namespaces.CLIENT, sb);
+            // A client with stream management is asked to acknowledge what it got.
+            if (target.smHandled >= 0) sb.append("<r xmlns='urn:xmpp:sm:3'/>");
             target.send(sb);
             routed.incrementAndGet();
         }
