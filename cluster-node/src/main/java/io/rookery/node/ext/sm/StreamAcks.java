@@ -248,7 +248,10 @@ final class StreamAcks implements StreamExtension.State {
 
     @Override
     public boolean overflowing() {
-        return unacknowledged.size() > settings.maxUnacknowledged();
+        // Stanzas taken from the client behind a message that waits for its confirmation count against the same
+        // limit: a client cannot make the session keep an unbounded queue by flooding while one waits.
+        return unacknowledged.size() > settings.maxUnacknowledged()
+                || (pending != null && pending.size() > settings.maxUnacknowledged());
     }
 
     @Override

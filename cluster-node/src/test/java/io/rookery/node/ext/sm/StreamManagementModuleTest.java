@@ -286,6 +286,17 @@ class StreamManagementModuleTest {
     }
 
     @Test
+    void stanzasTakenBehindAnUnconfirmedMessageAreBoundedLikeTheUnacknowledgedOnes() {
+        StreamExtension.State s = enabled(extension("rookery.modules.sm.max-unacknowledged = 5\n"
+                + "rookery.modules.sm.request-ack-after-stanzas = 1"));
+        s.handledLater(message("stuck"));
+        for (int i = 0; i < 4; i++) s.handled();
+        assertFalse(s.overflowing(), "five taken: the limit");
+        s.handled();
+        assertTrue(s.overflowing(), "six: the stream ends with policy-violation");
+    }
+
+    @Test
     void withAckWhenStoredOffAMessageCountsAtOnce() {
         StreamExtension.State s = enabled(extension("rookery.modules.sm.ack-when-stored = off"));
         assertEquals(-1, s.handledLater(message("m1")));
