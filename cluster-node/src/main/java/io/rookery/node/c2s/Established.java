@@ -204,7 +204,9 @@ class Established extends SessionState {
      * not kept; presence and iq to a gone resource are dropped or answered by the account as usual.
      */
     static void handBack(SessionActor s, Element stanza) {
-        if (SessionActor.handedBackIfUnwritten(stanza)) s.services.router().route(stanza);
+        if (!SessionActor.handedBackIfUnwritten(stanza)) return;
+        Jid to = Jid.parseOrNull(stanza.attr("to"));
+        if (to != null) s.services.router().user(to).tell(UserEntity.Deliver.handedBack(stanza, to));
     }
 
     // ---- the user entity moved (cluster rebalance, graceful leave, crash of its node) ------------------------

@@ -544,7 +544,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         int count = 0;
         for (Element stanza : stanzas) {
             if (handedBackIfUnwritten(stanza)) {
-                services.router().user(bare).tell(new UserEntity.Deliver(stanza, bare));
+                services.router().user(bare).tell(UserEntity.Deliver.handedBack(stanza, bare));
                 count++;
             } else if ("iq".equals(stanza.name())
                     && ("get".equals(stanza.attr("type")) || "set".equals(stanza.attr("type")))

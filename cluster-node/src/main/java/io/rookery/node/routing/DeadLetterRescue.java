@@ -182,7 +182,7 @@ public final class DeadLetterRescue {
         if (message instanceof SessionProtocol.Deliver d && "message".equals(d.stanza().name())) {
             // To a session that stopped: through the account, which knows where it may go now.
             Jid to = Jid.parseOrNull(d.stanza().attr("to"));
-            return to == null ? null : retryFor(new UserEntity.Deliver(d.stanza(), to), to.bare(), true);
+            return to == null ? null : retryFor(UserEntity.Deliver.handedBack(d.stanza(), to), to.bare(), true);
         }
         if (message instanceof UserEntity.Deliver d) return retryFor(d, d.to().bare(), true);
         if (message instanceof UserEntity.Command c) {

@@ -145,7 +145,7 @@ public final class Router implements StanzaRouter {
             route(stanza, to);
             return false;
         }
-        user(to).tell(new UserEntity.Deliver(stanza, to, NodeMetrics.nowMicros(), confirmTo, token));
+        user(to).tell(new UserEntity.Deliver(stanza, to, NodeMetrics.nowMicros(), confirmTo, token, false));
         return true;
     }
 

@@ -77,16 +77,23 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
      * A stanza addressed to this user's bare or full JID, 'from' already stamped; routedAtMicros is when the router
      * took it (epoch microseconds, for the routing latency metric). confirmTo (null: nobody): the sender's session,
      * told {@link SessionProtocol.Handled} with token once the message is delivered and archived, or stored offline
-     * and archived, so that its XEP-0198 acknowledgement means the message is kept.
+     * and archived, so that its XEP-0198 acknowledgement means the message is kept. taken: this account took the
+     * message before (stamped and archived it) and a session of the user could not deliver it, so it is delivered
+     * to another resource or stored without being stamped or archived again.
      */
     public record Deliver(Element stanza, Jid to, long routedAtMicros, ActorRef<SessionProtocol.Message> confirmTo,
-            long token) implements Command {
+            long token, boolean taken) implements Command {
         public Deliver(Element stanza, Jid to, long routedAtMicros) {
-            this(stanza, to, routedAtMicros, null, 0);
+            this(stanza, to, routedAtMicros, null, 0, false);
         }
 
         public Deliver(Element stanza, Jid to) {
             this(stanza, to, 0);
+        }
+
+        /** A message a session of the user could not deliver, back to the account that took it. */
+        public static Deliver handedBack(Element stanza, Jid to) {
+            return new Deliver(stanza, to, 0, null, 0, true);
         }
     }
 
@@ -438,7 +445,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             case BOUNCE -> online.bounce(stanza);
             case TO_RESOURCE -> {
                 boolean message = "message".equals(stanza.name());
-                if (message) {
+                if (message && !cmd.taken()) {
                     MessageStamp.Stamped s = stamped(state, stanza, cmd.confirmTo() != null);
                     stanza = s.message();
                     stored = s.stored();
@@ -447,9 +454,11 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 if (message) received(state, stanza, List.of(resource));
             }
             case MESSAGE_TO_BARE -> {
-                MessageStamp.Stamped s = stamped(state, stanza, cmd.confirmTo() != null);
-                stanza = s.message();
-                stored = s.stored();
+                if (!cmd.taken()) {
+                    MessageStamp.Stamped s = stamped(state, stanza, cmd.confirmTo() != null);
+                    stanza = s.message();
+                    stored = s.stored();
+                }
                 List<String> delivered = online.deliverMessage(stanza, cmd.routedAtMicros());
                 if (!delivered.isEmpty()) {
                     received(state, stanza, delivered);

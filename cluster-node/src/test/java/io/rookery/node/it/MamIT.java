@@ -327,6 +327,56 @@ class MamIT {
     }
 
     @Test
+    void aMessageHandedBackUnacknowledgedIsStoredOfflineUnderItsArchiveIdAndArchivedOnce() throws Exception {
+        String alice = node.accounts().jid(ItEnvironment.newUser(node, "alice")).toString();
+        String bob = node.accounts().jid(ItEnvironment.newUser(node, "bob")).toString();
+        String firstId;
+        // Bob's stream counts acknowledgements and never acknowledges: when it ends, what it was sent goes back to
+        // his account (XEP-0198 §4), which stores it offline.
+        try (RawClient c = new RawClient(node.starttlsPort())) {
+            c.send(RawClient.HEADER).await("</stream:features>", WAIT);
+            String local = bob.substring(0, bob.indexOf('@'));
+            c.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + Base64.getEncoder()
+                    .encodeToString(("\0" + local + "\0" + ItEnvironment.PASSWORD).getBytes(StandardCharsets.UTF_8))
+                    + "</auth>").await("<success", WAIT);
+            c.send(RawClient.HEADER).awaitCount("</stream:features>", 2, WAIT);
+            c.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>")
+                    .await("id='bind'", WAIT);
+            c.send("<enable xmlns='urn:xmpp:sm:3'/>").await("<enabled", WAIT);
+            c.send("<presence/>");
+            XMPPTCPConnection a = connect(alice);
+            try {
+                a.sendStanza(MessageBuilder.buildMessage("unacked-1").to(JidCreate.entityBareFrom(bob))
+                        .ofType(Message.Type.chat).setBody("never acknowledged").build());
+                String got = c.await("never acknowledged", WAIT);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "<stanza-id xmlns='urn:xmpp:sid:0' by='" + bob + "' id='([^']+)'").matcher(got);
+                assertTrue(m.find(), got);
+                firstId = m.group(1);
+            } finally {
+                a.disconnect();
+            }
+            c.send("</stream:stream>").awaitClose(WAIT);
+        }
+        BlockingQueue<Message> got = new LinkedBlockingQueue<>();
+        XMPPTCPConnection b = ItEnvironment.connectStartTls(node, bob.substring(0, bob.indexOf('@')),
+                ItEnvironment.PASSWORD, "again", c -> c.addAsyncStanzaListener(s -> got.add((Message) s),
+                        s -> s instanceof Message m && m.getBody() != null));
+        try {
+            Message offline = got.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(offline, "the message the stream never acknowledged was stored offline");
+            assertEquals("never acknowledged", offline.getBody());
+            assertEquals(firstId, StanzaIdElement.getStanzaId(offline).getId(),
+                    "stored under the id it was archived and first delivered with");
+            MamManager.MamQuery archived = MamManager.getInstanceFor(b).queryMostRecentPage(JidCreate.from(alice), 10);
+            assertEquals(List.of("never acknowledged"), bodies(archived.getMessages()), "archived once");
+            assertEquals(firstId, archived.getMamResultExtensions().get(0).getId());
+        } finally {
+            b.disconnect();
+        }
+    }
+
+    @Test
     void aPageOfLargeMessagesEndsAtItsByteBudgetAndSaysItIsNotComplete() throws Exception {
         String name = ItEnvironment.newUser(node, "large");
         String owner = node.accounts().jid(name).toString();

@@ -441,19 +441,19 @@ class UserEntityDeliveryTest {
         node.becomeAvailable(desk, 0);
         var sender = node.testKit.<SessionProtocol.Message>createTestProbe();
         node.router.user(alice).tell(new UserEntity.Deliver(chat(bob.jid(), alice, "m1"), alice, 0,
-                sender.getRef(), 7));
+                sender.getRef(), 7, false));
         assertEquals("m1", desk.nextStanza().attr("id"));
         assertEquals(new SessionProtocol.Handled(7), sender.expectMessageClass(SessionProtocol.Handled.class));
         // To nobody: answered with an error, which is its handling.
         Jid nobody = SingleNode.freshJid("nobody");
         node.router.user(nobody).tell(new UserEntity.Deliver(chat(bob.jid(), nobody, "m2"), nobody, 0,
-                sender.getRef(), 8));
+                sender.getRef(), 8, false));
         assertEquals(new SessionProtocol.Handled(8), sender.expectMessageClass(SessionProtocol.Handled.class));
         assertEquals("error", bob.nextStanza().attr("type"));
         // Not asked for: nothing is said (the one that follows, asked for, is the next thing the sender hears).
         node.router.user(alice).tell(new UserEntity.Deliver(chat(bob.jid(), alice, "m3"), alice));
         node.router.user(alice).tell(new UserEntity.Deliver(chat(bob.jid(), alice, "m4"), alice, 0,
-                sender.getRef(), 9));
+                sender.getRef(), 9, false));
         assertEquals("m3", desk.nextStanza().attr("id"));
         assertEquals(new SessionProtocol.Handled(9), sender.expectMessageClass(SessionProtocol.Handled.class));
     }
