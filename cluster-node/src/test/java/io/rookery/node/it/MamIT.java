@@ -117,6 +117,18 @@ class MamIT {
         return out;
     }
 
+    /** Authenticated (PLAIN, the stream restarted) and bound, on a raw stream. */
+    private static void rawLogin(RawClient c, String user) throws Exception {
+        c.send(RawClient.HEADER).await("</stream:features>", WAIT);
+        String local = user.substring(0, user.indexOf('@'));
+        c.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + Base64.getEncoder()
+                .encodeToString(("\0" + local + "\0" + ItEnvironment.PASSWORD).getBytes(StandardCharsets.UTF_8))
+                + "</auth>").await("<success", WAIT);
+        c.send(RawClient.HEADER).awaitCount("</stream:features>", 2, WAIT);
+        c.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>")
+                .await("id='bind'", WAIT);
+    }
+
     private static XMPPTCPConnection connect(String user) throws Exception {
         return connect(user, "desk");
     }
@@ -200,14 +212,7 @@ class MamIT {
     @Test
     void aFlippedPageComesNewestFirstAndMetadataNamesBothEnds() throws Exception {
         try (RawClient c = new RawClient(node.starttlsPort())) {
-            c.send(RawClient.HEADER).await("</stream:features>", WAIT);
-            String local = big.substring(0, big.indexOf('@'));
-            c.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + Base64.getEncoder()
-                    .encodeToString(("\0" + local + "\0" + ItEnvironment.PASSWORD).getBytes(StandardCharsets.UTF_8))
-                    + "</auth>").await("<success", WAIT);
-            c.send(RawClient.HEADER).awaitCount("</stream:features>", 2, WAIT);
-            c.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>")
-                    .await("id='bind'", WAIT);
+            rawLogin(c, big);
             String text = c.send("<iq type='set' id='q1'><query xmlns='urn:xmpp:mam:2' queryid='flip'>"
                     + "<set xmlns='http://jabber.org/protocol/rsm'><max>3</max><before/></set><flip-page/></query></iq>")
                     .await("id='q1'", WAIT);
@@ -334,14 +339,7 @@ class MamIT {
         // Bob's stream counts acknowledgements and never acknowledges: when it ends, what it was sent goes back to
         // his account (XEP-0198 §4), which stores it offline.
         try (RawClient c = new RawClient(node.starttlsPort())) {
-            c.send(RawClient.HEADER).await("</stream:features>", WAIT);
-            String local = bob.substring(0, bob.indexOf('@'));
-            c.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + Base64.getEncoder()
-                    .encodeToString(("\0" + local + "\0" + ItEnvironment.PASSWORD).getBytes(StandardCharsets.UTF_8))
-                    + "</auth>").await("<success", WAIT);
-            c.send(RawClient.HEADER).awaitCount("</stream:features>", 2, WAIT);
-            c.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>")
-                    .await("id='bind'", WAIT);
+            rawLogin(c, bob);
             c.send("<enable xmlns='urn:xmpp:sm:3'/>").await("<enabled", WAIT);
             c.send("<presence/>");
             XMPPTCPConnection a = connect(alice);
