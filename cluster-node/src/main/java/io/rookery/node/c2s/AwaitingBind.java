@@ -25,7 +25,7 @@ final class AwaitingBind extends SessionState {
     @Override
     Behavior<Message> onElement(SessionActor s, Element e) {
         if (!"iq".equals(e.name()) || !Namespaces.CLIENT.equals(e.namespace())) {
-            Behavior<Message> extended = Stanzas.isStanza(e) ? null : s.streamElement(e, false);
+            Behavior<Message> extended = Stanzas.isStanza(e) ? null : StreamExtensions.element(s, e, false);
             if (extended != null) return extended;
             return Stanzas.isStanza(e) ? s.streamError(StreamErrorCondition.NOT_AUTHORIZED, null)
                     : s.streamError(StreamErrorCondition.POLICY_VIOLATION, "expected resource binding");

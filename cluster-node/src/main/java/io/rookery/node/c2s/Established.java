@@ -34,7 +34,7 @@ class Established extends SessionState {
     @Override
     Behavior<Message> onElement(SessionActor s, Element e) {
         if (!Stanzas.isStanza(e)) {
-            Behavior<Message> extended = s.streamElement(e, true);
+            Behavior<Message> extended = StreamExtensions.element(s, e, true);
             return extended != null ? extended : s.streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, null);
         }
         s.metrics.stanzaIn(e.name());

@@ -255,35 +255,6 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     }
 
     /**
-     * A top-level element that is not a stanza, for the module whose namespace it is (a stream extension, XEP-0198);
-     * null when no enabled module takes that namespace.
-     */
-    Behavior<Message> streamElement(Element e, boolean bound) {
-        io.rookery.node.ext.StreamExtension x = services.modules().streamExtension(e.namespace());
-        if (x == null) return null;
-        io.rookery.node.ext.StreamExtension.Outcome outcome;
-        if (extension != null && extension.namespace().equals(x.namespace())) {
-            outcome = extension.onElement(e);
-        } else {
-            outcome = x.start(e, bound && full != null ? full.resource() : null);
-            // One extension's state per stream (XEP-0198 is the only one): a second one's is not kept.
-            if (outcome.state() != null && extension == null) {
-                extension = outcome.state();
-                if (extension.resumptionId() != null) services.resumable(extension.resumptionId(), context.getSelf());
-            }
-        }
-        if (!outcome.xml().isEmpty()) send(outcome.xml());
-        if (outcome.streamError() != null) {
-            sendHeader(null);
-            return close(outcome.streamError());
-        }
-        if (outcome.resumeId() != null) {
-            return Resumption.resume(this, x, outcome.resumeId(), outcome.resumeResource(), outcome.resumeHandled());
-        }
-        return processed();
-    }
-
-    /**
      * What the account delivers elsewhere or stores when this session cannot take it (RFC 6121 §8.5.3.2.1): messages,
      * but not errors, nor carbon copies (XEP-0280), which are copies of what the user already has elsewhere.
      */
@@ -317,7 +288,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
      * window and the credit) crosses to the stream in a single message instead of one each.
      */
     private void flush() {
-        if (extension != null && state == Established.INSTANCE) armAckRequest();
+        if (extension != null && state == Established.INSTANCE) StreamExtensions.armAckDue(this);
         if (pendingXml == null && pendingControls == 0) return;
         if (state == Detached.INSTANCE) {
             // No connection: what was sent is kept by the stream extension until a new stream resumes. Controls
@@ -333,34 +304,6 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         pendingControls = 0;
         pendingMessages = null;
         transport.write(new ConnectionStage.Out(xml, controls, messages));
-    }
-
-    /**
-     * Has the sweep come back once written stanzas waited request-ack-after without an acknowledgement asked for, or
-     * once sent messages waited ack-when-stored-timeout for their confirmation, whichever is first.
-     */
-    private void armAckRequest() {
-        boolean ask = extension.awaitingRequest() && !extension.requestAfter().isZero();
-        boolean confirm = extension.awaitingConfirmation();
-        if (!ask && !confirm) {
-            // Read before written: with the default count of one this runs on every flush and is nearly always 0.
-            if (clock.ackDueAt != 0) clock.ackDueAt = 0;
-        } else if (clock.ackDueAt == 0) {
-            long after = Long.MAX_VALUE;
-            if (ask) after = extension.requestAfter().toNanos();
-            if (confirm) after = Math.min(after, extension.confirmationTimeout().toNanos());
-            long due = System.nanoTime() + after;
-            clock.ackDueAt = due == 0 ? 1 : due;
-        }
-    }
-
-    /** XEP-0198: the recipient's account handled a message this session sent; an acknowledgement may be due. */
-    Behavior<Message> onHandled(SessionProtocol.Handled h) {
-        if (extension != null) {
-            String write = extension.confirmed(h.token());
-            if (!write.isEmpty()) send(write);
-        }
-        return this;
     }
 
     /** A module answered an iq later (only iq addressed to the stream are); the stream goes on with the next one. */
@@ -424,28 +367,6 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             return this;
         }
         return condition == null ? onPeerClosed() : streamError(condition, null);
-    }
-
-    /** XEP-0198: the stanzas written waited request-ack-after without a request: ask now. */
-    Behavior<Message> onAckDue() {
-        if (extension == null) return this;
-        if (state == Established.INSTANCE && extension.awaitingRequest()) {
-            String request = extension.request();
-            if (request != null) send(request);
-        }
-        if (extension.awaitingConfirmation()) {
-            // Messages whose confirmation did not come (lost with a node in flight) go again, under the same token.
-            long now = System.nanoTime();
-            io.rookery.node.ext.StreamExtension.Overdue overdue = extension.overdue(
-                    now - extension.confirmationTimeout().toNanos(), now);
-            for (io.rookery.node.ext.StreamExtension.Pending p : overdue.again()) {
-                Jid to = Jid.parseOrNull(p.message().attr("to"));
-                if (to != null) services.router().routeConfirmed(p.message(), to, context.getSelf(), p.token());
-            }
-            if (!overdue.again().isEmpty()) metrics.smConfirmationsRetried(overdue.again().size());
-            if (!overdue.write().isEmpty()) send(overdue.write());
-        }
-        return this;
     }
 
     /** XEP-0199 §4.1: the server pings its client; the answer (any input) is noticed by the sweeper. */

@@ -32,7 +32,7 @@ abstract class SessionState {
             s.sentCopies = c == SessionProtocol.SentCopies.WANTED;
             return s;
         }
-        if (m instanceof SessionProtocol.Handled h) return s.onHandled(h);
+        if (m instanceof SessionProtocol.Handled h) return StreamExtensions.onHandled(s, h);
         if (m instanceof SessionActor.CredentialsLoaded c) return onCredentials(s, c);
         if (m instanceof SessionActor.SaslAdmitted a) return onSaslAdmitted(s, a);
         if (m instanceof SessionActor.SaslFailureDue f) return onSaslFailureDue(s, f);
@@ -50,7 +50,7 @@ abstract class SessionState {
         if (m == SessionActor.TimedOut.PING) return s.onPingTimedOut();
         if (m instanceof SessionActor.TimedOut) return s.streamError(StreamErrorCondition.CONNECTION_TIMEOUT, null);
         if (m == SessionActor.PingDue.INSTANCE) return s.onPingDue();
-        if (m == SessionActor.AckDue.INSTANCE) return s.onAckDue();
+        if (m == SessionActor.AckDue.INSTANCE) return StreamExtensions.onAckDue(s);
         if (m == SessionActor.PeerClosedStream.INSTANCE) return s.onPeerClosed();
         if (m == SessionActor.PeerClosedConnection.INSTANCE) return s.onPeerClosedConnection();
         if (m == SessionActor.ConnectionLost.INSTANCE) return s.onConnectionLost();
