@@ -85,7 +85,8 @@ final class StreamExtensions {
             if (request != null) s.send(request);
         }
         if (s.extension.awaitingConfirmation()) {
-            // Messages whose confirmation did not come (lost with a node in flight) go again, under the same token.
+            // Messages whose confirmation did not come (lost with a node in flight) go again, under the same token (each
+            // was taken for an account, so it goes to one again).
             long now = System.nanoTime();
             StreamExtension.Overdue overdue = s.extension.overdue(
                     now - s.extension.confirmationTimeout().toNanos(), now);

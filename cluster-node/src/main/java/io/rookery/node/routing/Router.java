@@ -135,18 +135,13 @@ public final class Router implements StanzaRouter {
     }
 
     /**
-     * A message to an account whose sender waits until it is kept (XEP-0198 acknowledgements): the account's entity
-     * tells confirmTo {@link io.rookery.node.user.SessionProtocol.Handled} with the token. Returns false, having routed
-     * it as usual, when it goes anywhere else (nothing will confirm it).
+     * A message to an account ({@link #classify} says {@link Destination#ACCOUNT}; the caller has checked) whose
+     * sender waits until it is kept (XEP-0198 acknowledgements): the account's entity tells confirmTo
+     * {@link io.rookery.node.user.SessionProtocol.Handled} with the token.
      */
-    public boolean routeConfirmed(Element stanza, Jid to,
+    public void routeConfirmed(Element stanza, Jid to,
             org.apache.pekko.actor.typed.ActorRef<io.rookery.node.user.SessionProtocol.Message> confirmTo, long token) {
-        if (classify(to) != Destination.ACCOUNT) {
-            route(stanza, to);
-            return false;
-        }
         user(to).tell(new UserEntity.Deliver(stanza, to, NodeMetrics.nowMicros(), confirmTo, token, false));
-        return true;
     }
 
     /** Which column of the table an address falls in. */

@@ -237,11 +237,6 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
         return effect.thenNoReply().thenUnstashAll();
     }
 
-    /** Whether the account waits for a module's store work (its commands are stashed meanwhile). */
-    boolean awaitingModules() {
-        return awaitingModules;
-    }
-
     /** Runs once the module store work the account waits for succeeded and its events are persisted. */
     void afterModuleWork(Runnable after) {
         afterModuleWork = after;

@@ -473,7 +473,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                         // then sends it again); refused at once (the error went back).
                         if (cmd.confirmTo() != null) {
                             CompletionStage<?> archived = stored;
-                            if (awaitingModules()) afterModuleWork(() -> confirm(cmd, archived));
+                            if (awaitingModules) afterModuleWork(() -> confirm(cmd, archived));
                             else confirm(cmd, archived);
                         }
                         return effect;
