@@ -162,7 +162,7 @@ public final class RookeryNode implements AutoCloseable {
 
             // Before any account entity starts: offline messages and the like live in Cassandra tables.
             modules.provide(new ModuleStores(new CassandraOfflineStore(cql, s.cassandra().keyspace()),
-                    archiveStore(cql, s.cassandra().keyspace(), full)));
+                    archiveStore(cql, s.cassandra().keyspace(), full), streamOutbox(cql, s.cassandra().keyspace(), full)));
             Router router = new Router(ClusterSharding.get(system), s.domain(), modules);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
             UserEntity.init(system, router, directory,
@@ -349,6 +349,14 @@ public final class RookeryNode implements AutoCloseable {
         }
         cql.close();
         if (cassandra != null) cassandra.stop();
+    }
+
+    /** XEP-0198 streams resumable after their node died, in Cassandra; rows live as rookery.modules.sm says. */
+    private static io.rookery.persistence.sm.CassandraStreamOutbox streamOutbox(
+            com.datastax.oss.driver.api.core.CqlSession cql, String keyspace, Config config) {
+        io.rookery.node.ext.sm.StreamManagementSettings sm =
+                io.rookery.node.ext.sm.StreamManagementSettings.from(config.getConfig("rookery.modules.sm"));
+        return new io.rookery.persistence.sm.CassandraStreamOutbox(cql, keyspace, (int) sm.keptFor().toSeconds());
     }
 
     /** The XEP-0313 archive in Cassandra, its write queue bounded as rookery.modules.mam says. */

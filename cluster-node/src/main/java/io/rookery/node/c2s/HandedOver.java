@@ -28,4 +28,10 @@ final class HandedOver extends SessionState {
         successor.tell(d);
         return s;
     }
+
+    @Override
+    Behavior<Message> onDeliverKept(SessionActor s, SessionProtocol.DeliverKept k) {
+        successor.tell(k);
+        return s;
+    }
 }

@@ -9,6 +9,10 @@ import io.rookery.node.user.UserEntity;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xml.Element;
+import io.rookery.protocol.xml.StoredXml;
+import io.rookery.protocol.xep.sm.StreamManagement;
+import io.rookery.persistence.sm.StreamOutbox;
+import java.util.List;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,8 +38,28 @@ final class Resumption {
     enum Expired implements SessionActor.Local { INSTANCE }
 
     /** The old session's answer (or the entity's, when no session holds the resource) to the new stream. */
-    record Answered(SessionProtocol.ResumeAnswer answer, Throwable failure, StreamExtension extension)
-            implements SessionActor.Local {}
+    record Answered(SessionProtocol.ResumeAnswer answer, Throwable failure, StreamExtension extension, String id,
+            String resource, long handled) implements SessionActor.Local {}
+
+    /**
+     * What a stream lost with its node kept: its header, the client's count unwrapped, the messages past it, and the
+     * sender and id of every message it kept lately (repeats: what senders whose confirmation died with the node
+     * route again, which the resumed stream does not deliver twice).
+     */
+    record Recovery(StreamOutbox.Header header, long acknowledged, List<StreamOutbox.Entry> entries,
+            java.util.Set<String> repeats) {}
+
+    /** Messages kept this many seconds before the newest are past any sender's routing again. */
+    private static final int REPEAT_WINDOW_SECONDS = 120;
+    /** At most this many of them. */
+    private static final int REPEAT_LIMIT = 500;
+
+    /** The resumed stream stops looking for repeats (REPEAT_WINDOW_SECONDS after it resumed). */
+    enum RepeatsForgotten implements SessionActor.Local { INSTANCE }
+
+    /** The kept stream was read (recovery null: nothing kept under that id). */
+    record Recovered(Recovery recovery, Throwable failure, StreamExtension extension, String id, String resource,
+            long handled) implements SessionActor.Local {}
 
     /** The user entity's answer to taking the resource over from the predecessor. */
     record SwapAnswered(UserEntity.BindResult result, Throwable failure) implements SessionActor.Local {}
@@ -58,13 +82,13 @@ final class Resumption {
         if (local != null) {
             s.context.ask(SessionProtocol.ResumeAnswer.class, local, s.services.accountLookupTimeout(),
                     replyTo -> new SessionProtocol.TakeOver(bare, id, handled, self, replyTo),
-                    (answer, failure) -> new Answered(answer, failure, x));
+                    (answer, failure) -> new Answered(answer, failure, x, id, resource, handled));
         } else {
             s.context.ask(SessionProtocol.ResumeAnswer.class, s.services.router().user(bare),
                     s.services.accountLookupTimeout(),
                     replyTo -> new UserEntity.ResumeSession(resource,
                             new SessionProtocol.TakeOver(bare, id, handled, self, replyTo)),
-                    (answer, failure) -> new Answered(answer, failure, x));
+                    (answer, failure) -> new Answered(answer, failure, x, id, resource, handled));
         }
         return s;
     }
@@ -72,6 +96,7 @@ final class Resumption {
     /** The old session answered: on success this stream continues it (from {@link AwaitingBind}). */
     static Behavior<Message> answered(SessionActor s, Answered m) {
         SessionProtocol.ResumeAnswer answer = m.answer();
+        if (m.failure() == null && answer != null && answer.recover()) return recover(s, m);
         if (m.failure() != null || answer == null
                 || (answer.handover() == null && answer.refusalXml() == null && answer.refusalStreamError() == null)) {
             s.metrics.smResumption("not-found");
@@ -101,6 +126,8 @@ final class Resumption {
         s.clock.established = true;
         s.listener.sessionEstablished();
         if (s.services.onlineSessions() != null) s.onlineBucket = (byte) s.services.onlineSessions().bound(s.full);
+        // What the predecessor kept for a node loss goes on here; what is sent again is numbered afresh.
+        if (s.extension.keptAfterNodeLoss()) KeptStream.begin(s, s.extension.acknowledgedTotal(), false);
         s.control(ConnectionStage.Out.ESTABLISHED);
         s.send(h.resumed());
         // What the client had not handled is sent again, counted as new.
@@ -133,6 +160,151 @@ final class Resumption {
             return s.streamError(StreamErrorCondition.NOT_AUTHORIZED, "account no longer exists");
         }
         return s.streamError(StreamErrorCondition.INTERNAL_SERVER_ERROR, "account unreachable");
+    }
+
+    // ---- a stream whose session died with its node -------------------------------------------------------------
+
+    /**
+     * No session holds the resource: the stream may have died with its node, having kept itself in Cassandra
+     * ({@link KeptStream}). Its header gives the counts, and the messages past the client's count are sent again.
+     */
+    private static Behavior<Message> recover(SessionActor s, Answered m) {
+        StreamOutbox outbox = s.services.streamOutbox();
+        if (outbox == null) {
+            s.metrics.smResumption("not-found");
+            s.send(m.extension().resumeFailed());
+            return s.processed();
+        }
+        String id = m.id();
+        long h = m.handled();
+        java.util.concurrent.CompletionStage<Recovery> read = outbox.read(id, Long.MAX_VALUE).thenCompose(head -> {
+            if (head == null) return java.util.concurrent.CompletableFuture.completedFuture(null);
+            long kept = head.header().acknowledged();
+            long past = StreamManagement.between(kept & StreamManagement.MAX_COUNT, h);
+            // The client acknowledged at least what was kept of its count; far more reads as a count from before it.
+            if (past > (StreamManagement.MAX_COUNT >>> 1)) {
+                return java.util.concurrent.CompletableFuture.completedFuture(
+                        new Recovery(head.header(), -1, List.of(), java.util.Set.of()));
+            }
+            long acknowledged = kept + past;
+            return outbox.read(id, acknowledged).thenCombine(
+                    outbox.recent(id, acknowledged, REPEAT_LIMIT, REPEAT_WINDOW_SECONDS),
+                    (all, recent) -> all == null ? null : new Recovery(all.header(), acknowledged, all.entries(),
+                            repeatKeys(all.entries(), recent)));
+        });
+        s.context.pipeToSelf(read, (r, failure) -> new Recovered(r, failure, m.extension(), id, m.resource(), h));
+        return s;
+    }
+
+    private static java.util.Set<String> repeatKeys(List<StreamOutbox.Entry> replay, List<StreamOutbox.Entry> recent) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (List<StreamOutbox.Entry> list : List.of(replay, recent)) {
+            for (StreamOutbox.Entry e : list) {
+                try {
+                    String key = repeatKey(StoredXml.parse(e.stanza()));
+                    if (key != null) keys.add(key);
+                } catch (IllegalArgumentException bad) {
+                    // only sessions write it, from stanzas they had parsed
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** A message's sender and id, which a copy routed again keeps; null when it has no id. */
+    private static String repeatKey(Element message) {
+        String id = message.attr("id");
+        String from = message.attr("from");
+        return id == null || from == null ? null : from + '\n' + id;
+    }
+
+    /**
+     * A message a stream resumed after its node died kept already (its sender routed it again, the confirmation
+     * having died with the node): not delivered twice.
+     */
+    static boolean repeat(SessionActor s, Element stanza) {
+        if (s.repeats == null || !"message".equals(stanza.name())) return false;
+        String key = repeatKey(stanza);
+        if (key == null || !s.repeats.contains(key)) return false;
+        s.metrics.smRepeatDropped();
+        return true;
+    }
+
+    static Behavior<Message> onRecovered(SessionActor s, Recovered m) {
+        Recovery r = m.recovery();
+        Jid bare = s.user;
+        boolean ours = r != null && bare != null && bare.toString().equals(r.header().jid())
+                && m.resource() != null && m.resource().equals(r.header().resource());
+        StreamExtension.Outcome recovered = ours && r.acknowledged() >= 0
+                ? m.extension().recover(m.id(), r.header().handled(), r.acknowledged()) : null;
+        boolean waiting = s.state == AwaitingBind.INSTANCE && s.full == null;
+        if (m.failure() != null || recovered == null || !waiting) {
+            s.metrics.smResumption("not-found");
+            if (m.failure() != null) {
+                s.context.getLog().warn("sm-recovery-read-failed jid={} error={}", bare, m.failure().toString());
+            }
+            // What it kept goes to the account's other resources or offline storage after the resumption time.
+            if (ours) {
+                s.services.router().user(bare).tell(new UserEntity.SessionLost(m.resource(), null, m.id()));
+            }
+            if (!waiting) return s;
+            s.send(m.extension().resumeFailed());
+            return s.processed();
+        }
+        Jid full;
+        try {
+            full = bare.withResource(m.resource());
+        } catch (io.rookery.protocol.jid.InvalidJidException e) {
+            s.send(m.extension().resumeFailed());
+            return s.processed();
+        }
+        List<Element> replay = new ArrayList<>(r.entries().size());
+        for (StreamOutbox.Entry e : r.entries()) {
+            try {
+                replay.add(StoredXml.parse(e.stanza()));
+            } catch (IllegalArgumentException bad) {
+                // only sessions write it, from stanzas they had parsed
+            }
+        }
+        Element presence = null;
+        if (r.header().presence() != null) {
+            try {
+                presence = StoredXml.parse(r.header().presence());
+            } catch (IllegalArgumentException bad) {
+                // unavailable, then
+            }
+        }
+        s.metrics.smResumption("recovered");
+        s.context.getLog().info("sm-stream-recovered jid={} resource={} replayed={}", full, m.resource(),
+                replay.size());
+        s.full = full;
+        s.extension = recovered.state();
+        if (!r.repeats().isEmpty()) {
+            s.repeats = r.repeats();
+            s.context.scheduleOnce(java.time.Duration.ofSeconds(REPEAT_WINDOW_SECONDS), s.context.getSelf(),
+                    RepeatsForgotten.INSTANCE);
+        }
+        s.ownPresence = presence;
+        s.resourceFlags = r.header().flags();
+        s.services.resumable(m.id(), s.context.getSelf());
+        s.become(Established.INSTANCE);
+        s.clock.established = true;
+        s.listener.sessionEstablished();
+        if (s.services.onlineSessions() != null) s.onlineBucket = (byte) s.services.onlineSessions().bound(full);
+        KeptStream.begin(s, r.acknowledged(), false);
+        s.control(ConnectionStage.Out.ESTABLISHED);
+        s.send(recovered.xml());
+        for (Element stanza : replay) s.send(stanza);
+        // The account takes the resource back with its presence and flags (and sends what arrived meanwhile, from
+        // offline storage); the contacts, who saw it go unavailable with the node, see the presence again.
+        Element own = presence;
+        int flags = s.resourceFlags;
+        ActorRef<Message> self = s.context.getSelf();
+        s.context.ask(UserEntity.BindResult.class, s.services.router().user(bare), s.services.accountLookupTimeout(),
+                reply -> new UserEntity.Reattach(m.resource(), self, own, flags, reply),
+                SessionActor.ReattachAnswered::new);
+        if (own != null) s.services.router().user(bare).tell(new UserEntity.OwnPresence(m.resource(), own));
+        return s.processed();
     }
 
     // ---- the old session -------------------------------------------------------------------------------------
@@ -188,6 +360,7 @@ final class Resumption {
         if (s.services.onlineSessions() != null) s.services.onlineSessions().unbound(s.full, s.onlineBucket);
         boolean attached = s.state == Established.INSTANCE;
         s.extension = null;
+        if (s.kept != null) s.kept.handedOver = true;
         s.full = null;
         s.directedTo = null;
         s.unbinding = true;

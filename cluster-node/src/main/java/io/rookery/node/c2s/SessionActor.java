@@ -146,6 +146,10 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     int reattachAttempts;
     /** A module's state in this stream (XEP-0198 acks); null until the client starts one. */
     io.rookery.node.ext.StreamExtension.State extension;
+    /** XEP-0198: the stream as kept in Cassandra for resumption after a node loss; null when it is not. */
+    KeptStream kept;
+    /** A stream resumed after its node died: the messages it kept lately, not delivered again; null otherwise. */
+    java.util.Set<String> repeats;
     /** Unbind sent, its confirmation not yet received: stanzas may still arrive and are handed back. */
     boolean unbinding;
     boolean connectionGone;
@@ -244,6 +248,7 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             if (extension != null) {
                 // Kept until the client acknowledges it, which covers a write that never reached the socket.
                 after = extension.sent(stanza);
+                if (kept != null && handedBackIfUnwritten(stanza)) kept.logged(extension.sentTotal(), stanza);
             } else if (handedBackIfUnwritten(stanza)) {
                 if (pendingMessages == null) pendingMessages = new java.util.ArrayList<>(2);
                 pendingMessages.add(stanza);
@@ -289,13 +294,14 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
      */
     private void flush() {
         if (extension != null && state == Established.INSTANCE) StreamExtensions.armAckDue(this);
-        if (pendingXml == null && pendingControls == 0) return;
+        // XEP-0198 after a node loss: what this step must keep first, before its output goes out.
+        boolean keep = kept != null && kept.due(this);
+        if (pendingXml == null && pendingControls == 0 && !keep && (kept == null || !kept.confirming())) return;
         if (state == Detached.INSTANCE) {
             // No connection: what was sent is kept by the stream extension until a new stream resumes. Controls
             // still go (a DRAIN answers the stage that dropped the connection).
             pendingXml = null;
             pendingMessages = null;
-            if (pendingControls == 0) return;
         }
         String xml = pendingXml == null ? "" : pendingXml.toString();
         int controls = pendingControls;
@@ -303,7 +309,14 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         pendingXml = null;
         pendingControls = 0;
         pendingMessages = null;
-        transport.write(new ConnectionStage.Out(xml, controls, messages));
+        ConnectionStage.Out out = xml.isEmpty() && controls == 0 ? null : new ConnectionStage.Out(xml, controls, messages);
+        if (kept != null && kept.hold(this, out, keep)) return;
+        if (out != null) transport.write(out);
+    }
+
+    /** Output that waited for its stream to be kept (XEP-0198, {@link KeptStream}). */
+    void writeNow(ConnectionStage.Out out) {
+        transport.write(out);
     }
 
     /** A module answered an iq later (only iq addressed to the stream are); the stream goes on with the next one. */
@@ -499,6 +512,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             // XEP-0198 §4: what the client never acknowledged is treated as sent to an unavailable resource.
             if (extension != null) handBack(extension.unacknowledged(), user.bare());
         }
+        // Handed back above: nothing of the stream is kept any more (a stream handed over to a new one still is).
+        if (kept != null && !kept.handedOver) kept.end();
+        kept = null;
         if (extension != null && extension.resumptionId() != null) {
             services.notResumable(extension.resumptionId(), context.getSelf());
         }

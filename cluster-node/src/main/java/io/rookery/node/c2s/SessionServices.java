@@ -68,6 +68,11 @@ public final class SessionServices {
         return outputDrops;
     }
 
+    /** Where resumable streams are kept for resumption after a node loss (XEP-0198); null when nowhere. */
+    io.rookery.persistence.sm.StreamOutbox streamOutbox() {
+        return modules().stores() == null ? null : modules().stores().streams();
+    }
+
     /** Where the node records its bound sessions (null: not recorded). */
     io.rookery.node.cluster.OnlineSessions onlineSessions() {
         return onlineSessions;

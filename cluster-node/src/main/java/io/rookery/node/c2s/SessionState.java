@@ -1,5 +1,8 @@
 package io.rookery.node.c2s;
 
+import io.rookery.protocol.jid.Jid;
+import io.rookery.node.user.UserEntity;
+
 import io.rookery.node.user.SessionProtocol;
 import io.rookery.node.user.SessionProtocol.Message;
 import io.rookery.protocol.stanza.StreamErrorCondition;
@@ -16,7 +19,24 @@ abstract class SessionState {
 
     /** Dispatches one message; the most frequent ones first. */
     final Behavior<Message> receive(SessionActor s, Message m) {
-        if (m instanceof SessionProtocol.Deliver d) return onDeliver(s, d);
+        if (m instanceof SessionProtocol.Deliver d) {
+            return s.repeats != null && Resumption.repeat(s, d.stanza()) ? s : onDeliver(s, d);
+        }
+        if (m instanceof SessionProtocol.DeliverKept k) {
+            if (s.repeats != null && Resumption.repeat(s, k.stanza())) {
+                k.confirmTo().tell(new SessionProtocol.Handled(k.token()));
+                return s;
+            }
+            return onDeliverKept(s, k);
+        }
+        if (m == Resumption.RepeatsForgotten.INSTANCE) {
+            s.repeats = null;
+            return s;
+        }
+        if (m instanceof KeptStream.Written w) {
+            if (s.kept != null) s.kept.written(s, w);
+            return s;
+        }
         if (m instanceof SessionActor.ElementReceived e) return onElement(s, e.element());
         if (m instanceof SessionActor.StreamOpened o) return onStreamOpened(s, o.header());
         if (m instanceof SessionActor.TlsEstablished t) {
@@ -43,6 +63,7 @@ abstract class SessionState {
         if (m instanceof SessionActor.IqAnswered a) return s.onIqAnswered(a);
         if (m instanceof SessionProtocol.TakeOver t) return Resumption.onTakeOver(s, t);
         if (m instanceof Resumption.Answered r) return onResumeAnswered(s, r);
+        if (m instanceof Resumption.Recovered r) return Resumption.onRecovered(s, r);
         if (m instanceof Resumption.SwapAnswered w) return Resumption.onSwapAnswered(s, w);
         if (m == Resumption.Expired.INSTANCE) return Resumption.onExpired(s);
         if (m instanceof SessionActor.ParseFailed f) return s.streamError(f.condition(), f.text());
@@ -70,6 +91,27 @@ abstract class SessionState {
     Behavior<Message> onDeliver(SessionActor s, SessionProtocol.Deliver d) {
         if (s.unbinding) Established.handBack(s, d.stanza());
         return s;
+    }
+
+    /**
+     * XEP-0198: a message whose sender waits until it is kept with this stream. Delivered as any; confirmed once its
+     * write is done, at once when the session keeps no stream; a session that left hands it back with the sender's
+     * confirmation, which the account then gives.
+     */
+    Behavior<Message> onDeliverKept(SessionActor s, SessionProtocol.DeliverKept k) {
+        if (!s.established()) {
+            Jid to = s.unbinding && SessionActor.handedBackIfUnwritten(k.stanza())
+                    ? Jid.parseOrNull(k.stanza().attr("to")) : null;
+            if (to != null) {
+                s.services.router().user(to).tell(new UserEntity.Deliver(k.stanza(), to, k.routedAtMicros(),
+                        k.confirmTo(), k.token(), true));
+            }
+            return s;
+        }
+        Behavior<Message> next = onDeliver(s, new SessionProtocol.Deliver(k.stanza(), k.routedAtMicros()));
+        if (s.kept != null) s.kept.confirmWhenKept(k.confirmTo(), k.token());
+        else k.confirmTo().tell(new SessionProtocol.Handled(k.token()));
+        return next;
     }
 
     Behavior<Message> onCredentials(SessionActor s, SessionActor.CredentialsLoaded m) {

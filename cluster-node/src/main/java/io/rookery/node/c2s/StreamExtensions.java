@@ -32,6 +32,8 @@ final class StreamExtensions {
                 s.extension = outcome.state();
                 if (s.extension.resumptionId() != null) {
                     s.services.resumable(s.extension.resumptionId(), s.context.getSelf());
+                    // Kept in Cassandra from now on, for resumption after a node loss; <enabled/> waits for it.
+                    if (s.extension.keptAfterNodeLoss()) KeptStream.begin(s, -1, true);
                 }
             }
         }

@@ -108,7 +108,7 @@ public final class LostSessions {
         ctx.pipeToSelf(store.heldBy(node).thenCompose(held -> {
             String address = node.substring(0, node.lastIndexOf('#'));
             for (OnlineSessions.Held h : held) {
-                router.user(h.user()).tell(new UserEntity.SessionLost(h.resource(), address));
+                router.user(h.user()).tell(new UserEntity.SessionLost(h.resource(), address, h.smId()));
             }
             return store.forget(node).thenApply(v -> held.size());
         }), (count, failure) -> new Done(node, count == null ? 0 : count, failure));

@@ -45,7 +45,7 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(UserEntity.Passivate.class, 224);
         registry.register(UserEntity.SessionStopped.class, 225);
         registry.register(UserEntity.Stop.class, 226);
-        registry.register(UserEntity.SessionLost.class, 227);
+        // 227 was UserEntity.SessionLost without the stream's SM-ID (now 240).
         registry.register(SessionProtocol.Unbound.class, 228);
         registry.register(SessionProtocol.PartMirrored.class, 229);
         registry.register(SessionProtocol.SentCopies.class, 230);
@@ -53,9 +53,13 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(UserEntity.SwapSession.class, 232);
         registry.register(UserEntity.ResumeSession.class, 233);
         registry.register(SessionProtocol.TakeOver.class, 234);
-        registry.register(SessionProtocol.ResumeAnswer.class, 235);
+        // 235 was SessionProtocol.ResumeAnswer without 'recover' (now 239).
         registry.register(SessionProtocol.Handover.class, 236);
         registry.register(SessionProtocol.Handled.class, 237);
         registry.register(UserEntity.Deliver.class, 238);
+        registry.register(SessionProtocol.ResumeAnswer.class, 239);
+        registry.register(UserEntity.SessionLost.class, 240);
+        registry.register(SessionProtocol.DeliverKept.class, 241);
+        registry.register(UserEntity.StreamKept.class, 242);
     }
 }

@@ -18,8 +18,15 @@ import java.util.function.Consumer;
  * Nothing waits for these writes: a node that crashes loses at most the records of its last window.
  */
 public final class OnlineSessionWrites {
-    /** A bind ({@code insert}) or an unbind, at {@code micros} (the write timestamp, so that order does not matter). */
-    public record Op(boolean insert, int bucket, String jid, String resource, long micros) {}
+    /**
+     * A bind ({@code insert}) or an unbind, at {@code micros} (the write timestamp, so that order does not matter);
+     * smId: the bound session's stream can be resumed after a node loss (XEP-0198), null for a plain bind.
+     */
+    public record Op(boolean insert, int bucket, String jid, String resource, long micros, String smId) {
+        public Op(boolean insert, int bucket, String jid, String resource, long micros) {
+            this(insert, bucket, jid, resource, micros, null);
+        }
+    }
 
     /** Writes the ops of one bucket together; the ops of one call are at most {@link #MAX_BATCH}. */
     public interface Store {
@@ -56,6 +63,11 @@ public final class OnlineSessionWrites {
         int bucket = Math.floorMod(window.get(), buckets);
         queue(new Op(true, bucket, jid, resource, micros()));
         return bucket;
+    }
+
+    /** The bound session's stream is kept after a node loss under this SM-ID (in the bucket its bind went to). */
+    public void resumable(int bucket, String jid, String resource, String smId) {
+        queue(new Op(true, bucket, jid, resource, micros(), smId));
     }
 
     public void unbound(int bucket, String jid, String resource) {

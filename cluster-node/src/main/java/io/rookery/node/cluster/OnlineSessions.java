@@ -26,13 +26,17 @@ import java.util.concurrent.CompletionStage;
 public final class OnlineSessions {
     static final int BUCKETS = 64;
 
-    /** A session a node held: the user's bare JID and the resource. */
-    public record Held(Jid user, String resource) {}
+    /**
+     * A session a node held: the user's bare JID and the resource, and the SM-ID its stream is kept under after a
+     * node loss (null: none).
+     */
+    public record Held(Jid user, String resource, String smId) {}
 
     private final CqlSession session;
     private final NodeMetrics metrics;
     private final String self;
     private final PreparedStatement insert;
+    private final PreparedStatement insertResumable;
     private final PreparedStatement delete;
     private final PreparedStatement listBucket;
     private final PreparedStatement dropBucket;
@@ -55,9 +59,11 @@ public final class OnlineSessions {
         String t = keyspace + ".online_sessions";
         this.insert = session.prepare("INSERT INTO " + t + " (node, bucket, jid, resource) VALUES (?, ?, ?, ?)"
                 + " USING TIMESTAMP ?");
+        this.insertResumable = session.prepare("INSERT INTO " + t + " (node, bucket, jid, resource, sm_id)"
+                + " VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?");
         this.delete = session.prepare("DELETE FROM " + t + " USING TIMESTAMP ? WHERE node = ? AND bucket = ?"
                 + " AND jid = ? AND resource = ?");
-        this.listBucket = session.prepare("SELECT jid, resource FROM " + t + " WHERE node = ? AND bucket = ?");
+        this.listBucket = session.prepare("SELECT jid, resource, sm_id FROM " + t + " WHERE node = ? AND bucket = ?");
         this.dropBucket = session.prepare("DELETE FROM " + t + " WHERE node = ? AND bucket = ?");
         this.nodeStarted = session.prepare("INSERT INTO " + keyspace + ".online_nodes (node, started_at) VALUES (?, ?)");
         this.nodeGone = session.prepare("DELETE FROM " + keyspace + ".online_nodes WHERE node = ?");
@@ -89,6 +95,11 @@ public final class OnlineSessions {
         return writes.bound(full.bare().toString(), full.resource());
     }
 
+    /** The session bound to full (bucket from {@link #bound}) keeps its stream under smId (XEP-0198). */
+    public void resumable(Jid full, int bucket, String smId) {
+        writes.resumable(bucket, full.bare().toString(), full.resource(), smId);
+    }
+
     public void unbound(Jid full, int bucket) {
         writes.unbound(bucket, full.bare().toString(), full.resource());
     }
@@ -96,9 +107,9 @@ public final class OnlineSessions {
     private CompletionStage<?> write(int bucket, List<OnlineSessionWrites.Op> ops) {
         List<BatchableStatement<?>> statements = new ArrayList<>(ops.size());
         for (OnlineSessionWrites.Op op : ops) {
-            statements.add(op.insert()
-                    ? insert.bind(self, bucket, op.jid(), op.resource(), op.micros())
-                    : delete.bind(op.micros(), self, bucket, op.jid(), op.resource()));
+            statements.add(!op.insert() ? delete.bind(op.micros(), self, bucket, op.jid(), op.resource())
+                    : op.smId() == null ? insert.bind(self, bucket, op.jid(), op.resource(), op.micros())
+                    : insertResumable.bind(self, bucket, op.jid(), op.resource(), op.smId(), op.micros()));
         }
         // One partition: an unlogged batch is a single write of all its rows.
         return session.executeAsync(statements.size() == 1 ? (Statement<?>) statements.get(0)
@@ -136,7 +147,7 @@ public final class OnlineSessions {
 
     private static Held held(Row row) {
         try {
-            return new Held(Jid.parse(row.getString(0)), row.getString(1));
+            return new Held(Jid.parse(row.getString(0)), row.getString(1), row.getString(2));
         } catch (io.rookery.protocol.jid.InvalidJidException e) {
             return null; // only this node writes the table; an unreadable row is skipped
         }

@@ -2,6 +2,8 @@ package io.rookery.node.ext;
 
 import io.rookery.persistence.mam.ArchiveStore;
 import io.rookery.persistence.mam.InMemoryArchiveStore;
+import io.rookery.persistence.sm.InMemoryStreamOutbox;
+import io.rookery.persistence.sm.StreamOutbox;
 import io.rookery.persistence.offline.InMemoryOfflineStore;
 import io.rookery.persistence.offline.OfflineStore;
 
@@ -9,13 +11,13 @@ import io.rookery.persistence.offline.OfflineStore;
  * The stores modules keep data in outside the account entities' state (whose memory must stay small): Cassandra
  * tables on a node, heap maps in tests that use the in-memory journal.
  */
-public record ModuleStores(OfflineStore offline, ArchiveStore archive) {
-    /** These offline messages, an archive on the heap. */
+public record ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams) {
+    /** These offline messages, an archive and resumable streams on the heap. */
     public ModuleStores(OfflineStore offline) {
-        this(offline, new InMemoryArchiveStore());
+        this(offline, new InMemoryArchiveStore(), new InMemoryStreamOutbox());
     }
 
     public static ModuleStores inMemory() {
-        return new ModuleStores(new InMemoryOfflineStore(), new InMemoryArchiveStore());
+        return new ModuleStores(new InMemoryOfflineStore(), new InMemoryArchiveStore(), new InMemoryStreamOutbox());
     }
 }

@@ -17,6 +17,11 @@ public final class ResourceFlags {
     public static final int CARBONS = 2;
     /** XEP-0191: asked for the blocklist, so gets its pushes. */
     public static final int BLOCKLIST = 4;
+    /**
+     * XEP-0198: the session keeps its stream where another node finds it after its own died, and confirms the
+     * messages it got to their senders once they are kept ({@code SessionProtocol.DeliverKept}).
+     */
+    public static final int KEPT = 8;
 
     private ResourceFlags() {}
 

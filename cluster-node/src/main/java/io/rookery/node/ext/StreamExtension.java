@@ -24,6 +24,16 @@ public interface StreamExtension {
     /** The state {@link State#portable} wrote, for a session that continues on another node. */
     State restore(Element portable);
 
+    /**
+     * The state of a stream whose session died with its node, from what it kept ({@link State#keptAfterNodeLoss}):
+     * its id, the count of stanzas handled from the client, and the client's count of handled stanzas (unwrapped,
+     * {@link State#acknowledgedTotal}) as the resuming client gives it. Nothing is unacknowledged; the stream writes
+     * the outcome's xml ({@code <resumed/>}) first. Null when the module cannot resume such a stream.
+     */
+    default Outcome recover(String id, long handled, long acknowledgedTotal) {
+        return null;
+    }
+
     /** The answer to a resumption the node cannot make: the session is unknown here, gone, or not the user's. */
     String resumeFailed();
 
@@ -67,6 +77,35 @@ public interface StreamExtension {
     interface State {
         /** The namespace of the extension this is the state of. */
         String namespace();
+
+        /**
+         * Whether the session keeps this stream where another node finds it after this one died: it writes each
+         * message, under {@link #sentTotal}, before writing it to the client, and {@link #handledCount} before an
+         * acknowledgement that reports it.
+         */
+        default boolean keptAfterNodeLoss() {
+            return false;
+        }
+
+        /** Stanzas written to the client on this stream, not wrapped at 2^32 (the last one's count). */
+        default long sentTotal() {
+            return 0;
+        }
+
+        /** Stanzas the client acknowledged, not wrapped at 2^32. */
+        default long acknowledgedTotal() {
+            return 0;
+        }
+
+        /** Stanzas handled from the client, as an acknowledgement reports them (modulo 2^32). */
+        default long handledCount() {
+            return 0;
+        }
+
+        /** The count the last acknowledgement written to the client reported, or -1 when none was written. */
+        default long lastAckSent() {
+            return -1;
+        }
 
         /** A later element of the namespace. */
         Outcome onElement(Element e);

@@ -80,8 +80,13 @@ public final class NodeMetrics {
             .help("XEP-0198 sessions whose connection is gone, waiting to be resumed (rookery.modules.sm."
                     + "max-resumption-time)").register(registry);
     private final Counter smResumptions = Counter.builder().name("xmpp_sm_resumptions_total")
-            .help("XEP-0198 resumption attempts by outcome (resumed; not-found: no such session in the cluster, or"
-                    + " not the user's; refused: a count the session never sent)").labelNames("outcome")
+            .help("XEP-0198 resumption attempts by outcome (resumed; recovered: from what the stream kept in"
+                    + " Cassandra, its node having died; not-found: no such session in the cluster, or not the user's;"
+                    + " refused: a count the session never sent)").labelNames("outcome")
+            .register(registry);
+    private final Counter smRepeatsDropped = Counter.builder().name("xmpp_sm_repeats_dropped_total")
+            .help("Messages a stream resumed after its node died did not deliver again: its senders routed them again"
+                    + " (their confirmation died with the node) but the stream had kept them already")
             .register(registry);
     private final Counter smConfirmationsRetried = Counter.builder().name("xmpp_sm_messages_routed_again_total")
             .help("Messages a client sent that were routed again because the recipient's account did not confirm"
@@ -186,6 +191,10 @@ public final class NodeMetrics {
     /** outcome: sent or timed-out. */
     public void serverPing(String outcome) {
         serverPings.labelValues(outcome).inc();
+    }
+
+    public void smRepeatDropped() {
+        smRepeatsDropped.inc();
     }
 
     public void smConfirmationsRetried(int count) {

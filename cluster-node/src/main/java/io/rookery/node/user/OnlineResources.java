@@ -295,24 +295,59 @@ final class OnlineResources {
 
     // ---- delivery, as DeliveryRules decided (RFC 6121 §8.5) -----------------------------------------------------
 
+    /** Set by the last {@link #deliverMessage}: a session confirms the message to its sender. */
+    boolean confirmationDelegated;
+
     boolean bound(String resource) {
         return resources != null && resources.containsKey(resource);
     }
 
     /** §8.5.3.1: to the session of that resource (bound: checked by the caller). */
     void deliverTo(String resource, Element stanza, long routedAtMicros) {
-        resources.get(resource).session.tell(new SessionProtocol.Deliver(stanza, routedAtMicros));
+        deliverTo(resource, stanza, routedAtMicros, null, 0);
+    }
+
+    /**
+     * The same, for a message whose sender waits for its confirmation (confirmTo, token; null: none): a session that
+     * keeps its stream after a node loss confirms it itself, once kept. Returns whether that session does.
+     */
+    boolean deliverTo(String resource, Element stanza, long routedAtMicros,
+            ActorRef<SessionProtocol.Message> confirmTo, long token) {
+        Resource r = resources.get(resource);
+        if (confirmTo != null && (r.flags & ResourceFlags.KEPT) != 0) {
+            r.session.tell(new SessionProtocol.DeliverKept(stanza, routedAtMicros, confirmTo, token));
+            return true;
+        }
+        r.session.tell(new SessionProtocol.Deliver(stanza, routedAtMicros));
+        return false;
     }
 
     /** §8.5.2.1.1: to the resources the rules pick; returns their names, empty when none took it. */
     List<String> deliverMessage(Element message, long routedAtMicros) {
+        return deliverMessage(message, routedAtMicros, null, 0);
+    }
+
+    /**
+     * The same, for a message whose sender waits for its confirmation (confirmTo, token; null: none); afterwards
+     * {@link #confirmationDelegated} says whether a session that keeps its stream confirms it.
+     */
+    List<String> deliverMessage(Element message, long routedAtMicros, ActorRef<SessionProtocol.Message> confirmTo,
+            long token) {
+        confirmationDelegated = false;
         if (resources == null) return List.of();
         List<Map.Entry<String, Resource>> targets = DeliveryRules.messageTargets(message.attr("type"),
                 resources.entrySet(), e -> e.getValue().available(), e -> e.getValue().priority);
         if (targets.isEmpty()) return List.of();
         List<String> names = new ArrayList<>(targets.size());
         for (Map.Entry<String, Resource> e : targets) {
-            e.getValue().session.tell(new SessionProtocol.Deliver(message, routedAtMicros));
+            // One session that keeps its stream confirms the message to its sender (XEP-0198), the others just get it.
+            if (confirmTo != null && (e.getValue().flags & ResourceFlags.KEPT) != 0) {
+                e.getValue().session.tell(new SessionProtocol.DeliverKept(message, routedAtMicros, confirmTo, token));
+                confirmTo = null;
+                confirmationDelegated = true;
+            } else {
+                e.getValue().session.tell(new SessionProtocol.Deliver(message, routedAtMicros));
+            }
             names.add(e.getKey());
         }
         return names;

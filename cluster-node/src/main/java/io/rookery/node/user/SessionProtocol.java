@@ -26,6 +26,23 @@ public final class SessionProtocol {
         }
     }
 
+    /**
+     * A message for a session that keeps its stream after a node loss (XEP-0198, {@code ResourceFlags.KEPT}): the
+     * session, not the account, tells confirmTo {@link Handled} with token once the message is kept with the stream,
+     * so that an acknowledgement to its sender never counts a message that died with this session's node.
+     */
+    /**
+     * How a session names itself as the writer of a kept stream, and how the account recognises it among its bound
+     * sessions: its actor path with address and uid.
+     */
+    public static String ownerOf(ActorRef<?> session) {
+        return org.apache.pekko.serialization.Serialization.serializedActorPath(
+                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(session));
+    }
+
+    public record DeliverKept(Element stanza, long routedAtMicros, ActorRef<Message> confirmTo, long token)
+            implements Message, KryoSerializable {}
+
     public enum Kick { RESOURCE_CONFLICT, ACCOUNT_DELETED, SYSTEM_SHUTDOWN }
 
     /** The user entity (or the node) ends this session. */
@@ -71,9 +88,18 @@ public final class SessionProtocol {
      * The answer to {@link TakeOver}: the handover, or a refusal the new stream writes (refusalXml) or ends with
      * (refusalStreamError); all null when no such session exists.
      */
-    public record ResumeAnswer(Handover handover, String refusalXml, String refusalStreamError)
+    public record ResumeAnswer(Handover handover, String refusalXml, String refusalStreamError, boolean recover)
             implements KryoSerializable {
-        public static final ResumeAnswer NOT_FOUND = new ResumeAnswer(null, null, null);
+        public static final ResumeAnswer NOT_FOUND = new ResumeAnswer(null, null, null, false);
+        /**
+         * No session holds the resource: the stream is resumed from what it kept in Cassandra, if it kept anything
+         * (its node died; XEP-0198 resumption after a node loss).
+         */
+        public static final ResumeAnswer RECOVER = new ResumeAnswer(null, null, null, true);
+
+        public ResumeAnswer(Handover handover, String refusalXml, String refusalStreamError) {
+            this(handover, refusalXml, refusalStreamError, false);
+        }
     }
 
     /**

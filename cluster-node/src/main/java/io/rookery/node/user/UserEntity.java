@@ -133,9 +133,34 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     /**
      * A session this user held on a node that is gone (from the node's record in Cassandra): if the resource is still
      * bound to a session on that node, or no longer bound at all (the entity died with the node), contacts learn it
-     * is unavailable. A resource bound again since, by a live session, is left alone.
+     * is unavailable. A resource bound again since, by a live session, is left alone. smId: the session kept its
+     * stream (XEP-0198, {@link LostStreams}), which now waits to be resumed, or is flushed at once when a fresh
+     * session bound the resource meanwhile. nodeAddress null: a new stream failed to resume that kept stream.
      */
-    public record SessionLost(String resource, String nodeAddress) implements Command {}
+    public record SessionLost(String resource, String nodeAddress, String smId) implements Command {
+        public SessionLost(String resource, String nodeAddress) {
+            this(resource, nodeAddress, null);
+        }
+    }
+
+    /**
+     * XEP-0198: the session bound to the resource keeps its stream after a node loss ({@code ResourceFlags.KEPT}):
+     * messages with a sender waiting for their confirmation go to it as {@link SessionProtocol.DeliverKept}.
+     */
+    public record StreamKept(String resource) implements Command {}
+
+    /** {@link LostStreams}: the resumption time of a lost stream is over (a timer; never leaves the node). */
+    record LostStreamDue(String resource, String smId)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+    /** {@link LostStreams}: what was read of a lost stream, its header (entries false) or its messages. */
+    record LostStreamRead(String resource, String smId, io.rookery.persistence.sm.StreamOutbox.Stream stream,
+            Throwable failure, boolean entries)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+    /** {@link LostStreams}: a lost stream's messages went back to the account, ahead of this in its mailbox. */
+    record LostStreamFlushed(String resource, String smId, int messages)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
     /** Internal: a bound session stopped (its node crashed, or it ended without unbinding), like its unbind. */
     public record SessionStopped(String resource, ActorRef<SessionProtocol.Message> session) implements Command {}
@@ -184,9 +209,16 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
      * account waits for a store, past which they are bounced with resource-constraint; the roster's items and size.
      */
     public record Limits(Duration passivateAfter, int maxPendingSubscriptionRequests,
-            int maxStoredSubscriptionRequestBytes, long maxWaitingBytes, int maxRosterItems, long maxRosterBytes) {
+            int maxStoredSubscriptionRequestBytes, long maxWaitingBytes, int maxRosterItems, long maxRosterBytes,
+            Duration lostStreamWait) {
         public Limits(Duration passivateAfter) {
             this(passivateAfter, 1000, 4096, 4L << 20, 5000, 2L << 20);
+        }
+
+        public Limits(Duration passivateAfter, int maxPendingSubscriptionRequests,
+                int maxStoredSubscriptionRequestBytes, long maxWaitingBytes, int maxRosterItems, long maxRosterBytes) {
+            this(passivateAfter, maxPendingSubscriptionRequests, maxStoredSubscriptionRequestBytes, maxWaitingBytes,
+                    maxRosterItems, maxRosterBytes, Duration.ofSeconds(300));
         }
 
         public static Limits from(com.typesafe.config.Config root) {
@@ -212,8 +244,11 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 throw new com.typesafe.config.ConfigException.BadValue("rookery.user.max-roster-items",
                         "max-roster-items must be between 1 and 1000000, max-roster-bytes between 1 KiB and 1 GiB");
             }
+            // XEP-0198: a stream lost with its node waits this long to be resumed before its messages go elsewhere.
+            Duration lostStreamWait = root.hasPath("rookery.modules.sm.max-resumption-time")
+                    ? root.getDuration("rookery.modules.sm.max-resumption-time") : Duration.ofSeconds(300);
             return new Limits(u.getDuration("passivate-after"), pending, (int) chars, waiting, rosterItems,
-                    rosterBytes);
+                    rosterBytes, lostStreamWait);
         }
     }
 
@@ -239,6 +274,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private final OnlineResources online;
     private final Contacts contacts;
     private boolean passivating;
+    private final LostStreams lostStreams;
     /** Estimated size of the stanzas stashed while a module waits for its store. */
     private long stashedBytes;
 
@@ -253,6 +289,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         this.directory = directory;
         this.online = new OnlineResources(jid, router);
         this.contacts = new Contacts(jid, router, online, limits, metrics);
+        this.lostStreams = new LostStreams(context, timers,
+                () -> router.modules().stores() == null ? null : router.modules().stores().streams(),
+                limits.lostStreamWait(), jid);
         armPassivation();
     }
 
@@ -290,9 +329,32 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                         session.tell(cmd.takeOver());
                     } else if (passivating) {
                         router.user(jid).tell(cmd);
-                    } else {
+                    } else if (lostStreams.flushing(cmd.resource())) {
                         cmd.takeOver().replyTo().tell(SessionProtocol.ResumeAnswer.NOT_FOUND);
+                    } else {
+                        // No session holds the resource: the new stream resumes from what the stream kept, if it
+                        // kept anything (its node died); it no longer waits to be flushed.
+                        lostStreams.resuming(cmd.resource());
+                        cmd.takeOver().replyTo().tell(SessionProtocol.ResumeAnswer.RECOVER);
                     }
+                    return Effect().noReply();
+                })
+                .onCommand(StreamKept.class, (state, cmd) -> {
+                    online.setFlags(cmd.resource(), ResourceFlags.KEPT, 0);
+                    return Effect().noReply();
+                })
+                .onCommand(LostStreamDue.class, (state, cmd) -> {
+                    lostStreams.due(cmd);
+                    return Effect().noReply();
+                })
+                .onCommand(LostStreamRead.class, (state, cmd) -> {
+                    lostStreams.read(cmd, online.sessionOf(cmd.resource()));
+                    armPassivation();
+                    return Effect().noReply();
+                })
+                .onCommand(LostStreamFlushed.class, (state, cmd) -> {
+                    lostStreams.flushed(cmd);
+                    armPassivation();
                     return Effect().noReply();
                 })
                 .onCommand(OwnPresence.class, this::onOwnPresence)
@@ -320,7 +382,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 })
                 .onCommand(Stop.class, (state, cmd) -> Effect().stop().thenNoReply())
                 .onCommand(Passivate.class, (state, cmd) -> {
-                    if (online.isEmpty() && !passivating) {
+                    if (online.isEmpty() && lostStreams.isEmpty() && !passivating) {
                         passivating = true;
                         shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
                     }
@@ -434,6 +496,8 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         boolean exists = state.exists();
         // What the sender's acknowledgement waits for (XEP-0198, confirmTo set): null when nothing is stored.
         CompletionStage<?> stored = null;
+        // XEP-0198: the session the message went to confirms it to its sender once kept with its stream.
+        boolean delegated = false;
         if (exists && filtered(state, stanza)) {
             confirm(cmd, null);
             return Effect().noReply();
@@ -450,7 +514,12 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                     stanza = s.message();
                     stored = s.stored();
                 }
-                online.deliverTo(resource, stanza, cmd.routedAtMicros());
+                if (message && online.deliverTo(resource, stanza, cmd.routedAtMicros(), cmd.confirmTo(),
+                        cmd.token())) {
+                    delegated = true;
+                } else if (!message) {
+                    online.deliverTo(resource, stanza, cmd.routedAtMicros());
+                }
                 if (message) received(state, stanza, List.of(resource));
             }
             case MESSAGE_TO_BARE -> {
@@ -459,7 +528,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                     stanza = s.message();
                     stored = s.stored();
                 }
-                List<String> delivered = online.deliverMessage(stanza, cmd.routedAtMicros());
+                List<String> delivered = online.deliverMessage(stanza, cmd.routedAtMicros(), cmd.confirmTo(),
+                        cmd.token());
+                delegated = online.confirmationDelegated;
                 if (!delivered.isEmpty()) {
                     received(state, stanza, delivered);
                 } else if (DeliveryRules.storable(stanza.attr("type"))) {
@@ -492,7 +563,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 online.bounce(stanza);
             }
         }
-        confirm(cmd, stored);
+        if (!delegated) confirm(cmd, stored);
         return Effect().noReply();
     }
 
@@ -579,12 +650,23 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     }
 
     private ReplyEffect<UserEvent, UserState> onSessionLost(UserState state, SessionLost cmd) {
+        if (cmd.nodeAddress() == null) {
+            if (cmd.smId() != null) lostStreams.lost(cmd.resource(), cmd.smId());
+            return Effect().noReply();
+        }
         ActorRef<SessionProtocol.Message> session = online.sessionOf(cmd.resource());
         if (session != null) {
-            if (!session.path().address().toString().equals(cmd.nodeAddress())) return Effect().noReply();
+            if (!session.path().address().toString().equals(cmd.nodeAddress())) {
+                // Bound again by a live session: resumed (the flush finds it writes the stream, and leaves it) or
+                // fresh (what the lost stream kept goes to it now).
+                if (cmd.smId() != null) lostStreams.flush(cmd.resource(), cmd.smId());
+                return Effect().noReply();
+            }
             context.unwatch(session);
+            if (cmd.smId() != null) lostStreams.lost(cmd.resource(), cmd.smId());
             return unbind(state, cmd.resource(), session);
         }
+        if (cmd.smId() != null) lostStreams.lost(cmd.resource(), cmd.smId());
         if (state.exists()) {
             context.getLog().info("session-lost jid={} resource={} node={}", jid, cmd.resource(), cmd.nodeAddress());
             broadcastToSubscribers(state, online.unavailableOf(cmd.resource()));

@@ -12,6 +12,7 @@ import static io.rookery.node.it.ClusterClient.unreached;
 import static io.rookery.node.it.ClusterItSupport.WAIT_SECONDS;
 import static io.rookery.node.it.ClusterItSupport.awaitTrue;
 import static io.rookery.node.it.ClusterItSupport.bare;
+import static io.rookery.node.it.ClusterItSupport.eitherOf;
 import static io.rookery.node.it.ClusterItSupport.groups;
 import static io.rookery.node.it.ClusterItSupport.log;
 import static io.rookery.node.it.ClusterItSupport.ms;
@@ -316,33 +317,6 @@ class ClusterIT {
                 .ofType(Message.Type.chat).setBody("body of " + id).build();
     }
 
-    /** Trusts a certificate either trust manager trusts. */
-    private static javax.net.ssl.X509TrustManager eitherOf(javax.net.ssl.X509TrustManager first,
-            javax.net.ssl.X509TrustManager second) {
-        return new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
-                    throws java.security.cert.CertificateException {
-                throw new java.security.cert.CertificateException("no client certificates here");
-            }
-
-            @Override
-            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
-                    throws java.security.cert.CertificateException {
-                try {
-                    first.checkServerTrusted(chain, authType);
-                } catch (java.security.cert.CertificateException e) {
-                    second.checkServerTrusted(chain, authType);
-                }
-            }
-
-            @Override
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        };
-    }
-
     // ---- c. a crash -------------------------------------------------------------------------------------------
 
     @Test
@@ -573,6 +547,14 @@ class ClusterIT {
             d.send(c.jid(), "me too");
             assertEquals("me too", awaitBody(c, "me too"));
         }
+    }
+
+    @Test
+    @Order(7)
+    @Timeout(240)
+    void aStreamWhoseNodeWasKilledResumesOnASurvivorWithEveryAcknowledgedMessageOnce() throws Exception {
+        ensureClusterOfThree();
+        SmNodeLoss.run(node(3), node(1), node(2));
     }
 
     // ---- cluster helpers ---------------------------------------------------------------------------------------

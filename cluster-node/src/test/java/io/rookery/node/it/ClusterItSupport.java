@@ -40,4 +40,31 @@ final class ClusterItSupport {
     static void log(String format, Object... args) {
         System.out.println(String.format(java.util.Locale.ROOT, format, args));
     }
+
+    /** Trusts a certificate either trust manager trusts. */
+    static javax.net.ssl.X509TrustManager eitherOf(javax.net.ssl.X509TrustManager first,
+            javax.net.ssl.X509TrustManager second) {
+        return new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                throw new java.security.cert.CertificateException("no client certificates here");
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                try {
+                    first.checkServerTrusted(chain, authType);
+                } catch (java.security.cert.CertificateException e) {
+                    second.checkServerTrusted(chain, authType);
+                }
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+    }
 }

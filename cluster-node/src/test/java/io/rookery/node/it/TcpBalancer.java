@@ -19,6 +19,8 @@ final class TcpBalancer implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile int targetPort;
+    /** What the nodes send is lost on the way (the client's network dropped it) while this is set. */
+    private volatile boolean losingDownstream;
 
     TcpBalancer(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -32,9 +34,18 @@ final class TcpBalancer implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** New connections go to this port from now on. */
+    /**
+     * From now on the bytes the nodes send are lost on the way to the clients (their connections stay open): what a
+     * server wrote just before it died and the client never got.
+     */
+    void loseDownstream() {
+        losingDownstream = true;
+    }
+
+    /** New connections go to this port from now on (and nothing is lost on the way any more). */
     void pointAt(int port) {
         targetPort = port;
+        losingDownstream = false;
     }
 
     private void acceptLoop() {
@@ -45,8 +56,8 @@ final class TcpBalancer implements AutoCloseable {
                 node.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
                 open.add(client);
                 open.add(node);
-                pump(client, node);
-                pump(node, client);
+                pump(client, node, false);
+                pump(node, client, true);
             } catch (IOException e) {
                 if (server.isClosed()) return;
             }
@@ -54,12 +65,13 @@ final class TcpBalancer implements AutoCloseable {
     }
 
     /** Copies one direction; the end of either closes both sockets, so each side sees the connection go. */
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean downstream) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (downstream && losingDownstream) continue;
                     out.write(buffer, 0, n);
                     out.flush();
                 }

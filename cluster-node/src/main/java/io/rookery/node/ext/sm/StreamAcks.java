@@ -22,6 +22,10 @@ final class StreamAcks implements StreamExtension.State {
     private long handled;
     /** The last count of stanzas the client acknowledged, modulo 2^32. */
     private long acknowledged;
+    /** The same, not wrapped: the count the stream's kept messages are numbered by. */
+    private long acknowledgedTotal;
+    /** The 'h' of the last {@code <a/>} or {@code <resumed/>} written, -1 before the first. */
+    private long lastAck = -1;
     private final ArrayDeque<Element> unacknowledged = new ArrayDeque<>();
     /** An {@code <r/>} is out and its {@code <a/>} has not come back. */
     private boolean requested;
@@ -75,8 +79,56 @@ final class StreamAcks implements StreamExtension.State {
         StreamAcks acks = new StreamAcks(settings, portable.attr("id"));
         acks.handled = Long.parseLong(portable.attr("handled"));
         acks.acknowledged = Long.parseLong(portable.attr("acknowledged"));
+        String total = portable.attr("total");
+        acks.acknowledgedTotal = total == null ? acks.acknowledged : Long.parseLong(total);
         acks.unacknowledged.addAll(portable.elements());
         return acks;
+    }
+
+    /** A stream whose session died with its node, as {@code StreamExtension#recover} describes. */
+    static StreamAcks recover(StreamManagementSettings settings, String id, long handled, long acknowledgedTotal) {
+        StreamAcks acks = new StreamAcks(settings, id);
+        acks.handled = handled & StreamManagement.MAX_COUNT;
+        acks.acknowledgedTotal = acknowledgedTotal;
+        acks.acknowledged = acknowledgedTotal & StreamManagement.MAX_COUNT;
+        return acks;
+    }
+
+    /** {@code <resumed previd h/>} for a stream recovered after a node loss (§5), remembered as an acknowledgement. */
+    String resumedNow() {
+        lastAck = handled;
+        return StreamManagement.resumed(id, handled);
+    }
+
+    /** The acknowledgement of what is handled now, remembered as the last one written. */
+    private String ackNow() {
+        lastAck = handled;
+        return StreamManagement.ack(handled);
+    }
+
+    @Override
+    public boolean keptAfterNodeLoss() {
+        return id != null && settings.durable();
+    }
+
+    @Override
+    public long sentTotal() {
+        return acknowledgedTotal + unacknowledged.size();
+    }
+
+    @Override
+    public long acknowledgedTotal() {
+        return acknowledgedTotal;
+    }
+
+    @Override
+    public long handledCount() {
+        return handled;
+    }
+
+    @Override
+    public long lastAckSent() {
+        return lastAck;
     }
 
     @Override
@@ -95,7 +147,7 @@ final class StreamAcks implements StreamExtension.State {
                     owedLast = pending.size();
                     return StreamExtension.Outcome.write("");
                 }
-                return StreamExtension.Outcome.write(StreamManagement.ack(handled));
+                return StreamExtension.Outcome.write(ackNow());
             case "a":
                 return ack(e);
             case "enable", "resume":
@@ -119,6 +171,7 @@ final class StreamAcks implements StreamExtension.State {
         if (count > unacknowledged.size()) return false;
         for (long i = 0; i < count; i++) unacknowledged.pollFirst();
         acknowledged = h;
+        acknowledgedTotal += count;
         return true;
     }
 
@@ -190,7 +243,7 @@ final class StreamAcks implements StreamExtension.State {
         } else {
             owed = false;
         }
-        return StreamManagement.ack(handled);
+        return ackNow();
     }
 
     @Override
@@ -273,7 +326,8 @@ final class StreamAcks implements StreamExtension.State {
     @Override
     public Element portable() {
         Element.Builder b = Element.builder("state", PORTABLE_NS).attr("handled", Long.toString(handled))
-                .attr("acknowledged", Long.toString(acknowledged));
+                .attr("acknowledged", Long.toString(acknowledged))
+                .attr("total", Long.toString(acknowledgedTotal));
         if (id != null) b.attr("id", id);
         for (Element stanza : unacknowledged) b.child(stanza);
         return b.build();
@@ -297,6 +351,7 @@ final class StreamAcks implements StreamExtension.State {
             pending = null;
             owed = false;
         }
+        lastAck = handled;
         return new StreamExtension.Resumption(
                 StreamExtension.Outcome.write(StreamManagement.resumed(id, handled)), replay);
     }

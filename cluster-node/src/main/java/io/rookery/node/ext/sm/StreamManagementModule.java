@@ -56,6 +56,13 @@ public final class StreamManagementModule implements XmppModule {
                     }
 
                     @Override
+                    public Outcome recover(String id, long handled, long acknowledgedTotal) {
+                        if (!settings.durable()) return null;
+                        StreamAcks acks = StreamAcks.recover(settings, id, handled, acknowledgedTotal);
+                        return Outcome.started(acks.resumedNow(), acks);
+                    }
+
+                    @Override
                     public String resumeFailed() {
                         return StreamManagement.failed(StanzaErrorCondition.ITEM_NOT_FOUND);
                     }

@@ -12,11 +12,12 @@ import java.time.Duration;
  * them to any node); when the server asks for an acknowledgement: once this many stanzas wait for one, or once the
  * first of fewer has waited this long (Prosody's {@code smacks_max_unacked_stanzas} and {@code smacks_max_ack_delay});
  * whether a message to a user counts as handled only once the recipient's account kept it, and how long that may take
- * before the message is routed again.
+ * before the message is routed again; whether a resumable stream is kept in Cassandra so that it survives its node
+ * ({@code resumption-after-node-loss}), and how long its rows live there.
  */
 public record StreamManagementSettings(int maxUnacknowledged, boolean resumption, Duration maxResumptionTime,
         String location, int requestAckAfterStanzas, Duration requestAckAfter, boolean ackWhenStored,
-        Duration ackWhenStoredTimeout) {
+        Duration ackWhenStoredTimeout, boolean durable, Duration keptFor) {
     public static StreamManagementSettings from(Config section) {
         int max = section.getInt("max-unacknowledged");
         if (max < 1 || max > 100_000) {
@@ -49,7 +50,14 @@ public record StreamManagementSettings(int maxUnacknowledged, boolean resumption
             throw new ConfigException.BadValue("rookery.modules.sm.ack-when-stored-timeout",
                     "must be between 1 s and 10 min, not " + storedTimeout);
         }
-        return new StreamManagementSettings(max, section.getBoolean("resumption"), wait, location, count, after,
-                section.getBoolean("ack-when-stored"), storedTimeout);
+        Duration keptFor = section.getDuration("kept-for");
+        if (keptFor.compareTo(wait) < 0 || keptFor.compareTo(Duration.ofDays(30)) > 0) {
+            throw new ConfigException.BadValue("rookery.modules.sm.kept-for",
+                    "must be between max-resumption-time and 30 days, not " + keptFor);
+        }
+        boolean resumption = section.getBoolean("resumption");
+        return new StreamManagementSettings(max, resumption, wait, location, count, after,
+                section.getBoolean("ack-when-stored"), storedTimeout,
+                resumption && section.getBoolean("resumption-after-node-loss"), keptFor);
     }
 }

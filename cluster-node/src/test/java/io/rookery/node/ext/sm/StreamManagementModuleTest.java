@@ -236,6 +236,42 @@ class StreamManagementModuleTest {
     }
 
     @Test
+    void aKeptStreamNumbersWhatItSendsWithoutWrappingAndRemembersItsLastAck() {
+        StreamExtension x = extension("");
+        StreamExtension.State s = x.start(sm("enable", "resume", "true"), "desk").state();
+        assertTrue(s.keptAfterNodeLoss(), "resumable streams are kept by default");
+        assertFalse(x.start(sm("enable"), "desk").state().keptAfterNodeLoss(), "not resumable: nothing to keep");
+        assertFalse(extension("rookery.modules.sm.resumption-after-node-loss = off")
+                .start(sm("enable", "resume", "true"), "desk").state().keptAfterNodeLoss());
+        assertEquals(-1, s.lastAckSent());
+        s.handled();
+        s.handled();
+        assertEquals(2, s.handledCount());
+        assertEquals(StreamManagement.ack(2), s.onElement(sm("r")).xml());
+        assertEquals(2, s.lastAckSent(), "the count the client was told");
+        for (String id : new String[] {"m1", "m2", "m3"}) s.sent(message(id));
+        assertEquals(3, s.sentTotal(), "m3 is the third stanza sent");
+        s.onElement(sm("a", "h", "2"));
+        assertEquals(2, s.acknowledgedTotal());
+        // The total moves with the state to another node.
+        StreamExtension.State moved = x.restore(s.portable());
+        assertEquals(2, moved.acknowledgedTotal());
+        assertEquals(3, moved.sentTotal());
+
+        // Past 2^32 the wire count wraps, the total does not.
+        StreamExtension.Outcome recovered = x.recover(s.resumptionId(), 7, StreamManagement.MAX_COUNT + 3);
+        StreamExtension.State r = recovered.state();
+        assertEquals(StreamManagement.resumed(s.resumptionId(), 7), recovered.xml());
+        assertEquals(7, r.lastAckSent(), "<resumed h/> reports the count as an ack does");
+        assertEquals(StreamManagement.MAX_COUNT + 3, r.sentTotal());
+        assertEquals(StreamManagement.REQUEST, r.sent(message("again")));
+        assertEquals(StreamManagement.MAX_COUNT + 4, r.sentTotal());
+        assertEquals("", r.onElement(sm("a", "h", "3")).xml(), "on the wire the count of 2^32 + 3 is 3");
+        assertEquals(StreamManagement.MAX_COUNT + 4, r.acknowledgedTotal());
+        assertNull(extension("rookery.modules.sm.resumption-after-node-loss = off").recover("x.ZGVzaw", 0, 0));
+    }
+
+    @Test
     void aMessageCountsAsHandledOnlyOnceConfirmedAndInTheOrderTaken() {
         StreamExtension.State s = enabled(extension(""));
         s.handled(); // an iq, handled at once

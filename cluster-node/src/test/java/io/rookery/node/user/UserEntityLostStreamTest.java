@@ -1,0 +1,132 @@
+package io.rookery.node.user;
+
+import static io.rookery.node.user.SingleNode.chat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.typesafe.config.ConfigFactory;
+import io.rookery.node.ext.ModuleStores;
+import io.rookery.node.user.SingleNode.Session;
+import io.rookery.persistence.sm.StreamOutbox;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.xml.StoredXml;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * XEP-0198 resumption after a node loss, the account's side: messages go to a session that keeps its stream as
+ * {@link SessionProtocol.DeliverKept} and the session, not the account, confirms them; a stream lost with its node
+ * may be resumed from what it kept until the resumption time is over, and then what its client never acknowledged
+ * goes back to the account (offline storage here); a fresh session on the resource gets it at once.
+ */
+class UserEntityLostStreamTest {
+    private static final Jid STRANGER = SingleNode.jid("stranger@localhost/desk");
+    private static final String DEAD_NODE = "pekko://rookery@10.0.0.9:25520";
+    private static SingleNode node;
+    private static StreamOutbox outbox;
+
+    @BeforeAll
+    static void start() {
+        node = SingleNode.start(ConfigFactory.parseString("rookery.modules.sm.max-resumption-time = 1s"));
+        ModuleStores stores = ModuleStores.inMemory();
+        outbox = stores.streams();
+        node.router.modules().provide(stores);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) node.close();
+    }
+
+    /** A stream of alice/desk that kept three messages, of which its client acknowledged the first. */
+    private static String keptStream(Jid alice, String owner) {
+        String id = "sid-" + alice.local();
+        outbox.write(id, new StreamOutbox.Header(alice.toString(), "desk", 3, 1, null, 8, owner),
+                List.of(new StreamOutbox.Entry(1, StoredXml.write(chat(STRANGER, alice, "m1"))),
+                        new StreamOutbox.Entry(2, StoredXml.write(chat(STRANGER, alice, "m2"))),
+                        new StreamOutbox.Entry(3, StoredXml.write(chat(STRANGER, alice, "m3")))), -1)
+                .toCompletableFuture().join();
+        return id;
+    }
+
+    private static SessionProtocol.ResumeAnswer resume(Jid alice, String id) {
+        TestProbe<SessionProtocol.ResumeAnswer> answer = node.testKit.createTestProbe();
+        TestProbe<SessionProtocol.Message> successor = node.testKit.createTestProbe();
+        node.router.user(alice).tell(new UserEntity.ResumeSession("desk", new SessionProtocol.TakeOver(alice, id, 1,
+                successor.getRef(), answer.getRef())));
+        return answer.expectMessageClass(SessionProtocol.ResumeAnswer.class);
+    }
+
+    @Test
+    void aSessionThatKeepsItsStreamConfirmsWhatItGetsAndTheAccountDoesNot() {
+        Jid alice = node.newAccount("alice");
+        Session desk = node.bind(alice, "desk");
+        node.becomeAvailable(desk, 0);
+        var sender = node.testKit.<SessionProtocol.Message>createTestProbe();
+        node.router.user(alice).tell(new UserEntity.StreamKept("desk"));
+        node.router.user(alice).tell(new UserEntity.Deliver(chat(STRANGER, alice, "k1"), alice, 0, sender.getRef(),
+                5, false));
+        SessionProtocol.DeliverKept kept = desk.probe().expectMessageClass(SessionProtocol.DeliverKept.class);
+        assertEquals("k1", kept.stanza().attr("id"));
+        assertEquals(5, kept.token());
+        assertEquals(sender.getRef(), kept.confirmTo());
+        sender.expectNoMessage(Duration.ofMillis(300));
+        // Without a waiting sender it is an ordinary delivery.
+        node.router.user(alice).tell(new UserEntity.Deliver(chat(STRANGER, alice, "k2"), alice));
+        assertEquals("k2", desk.nextStanza().attr("id"));
+    }
+
+    @Test
+    void aLostStreamNobodyResumesHandsBackWhatItsClientNeverAcknowledged() {
+        Jid alice = node.newAccount("alice");
+        Session desk = node.bind(alice, "desk");
+        String id = keptStream(alice, "pekko://rookery@10.0.0.9:25520/system/session-1#1");
+        desk.probe().stop(); // as when its node crashed: unbound by the death watch
+        node.router.user(alice).tell(new UserEntity.SessionLost("desk", DEAD_NODE, id));
+
+        // After the resumption time (1 s here) the two unacknowledged messages are stored, the stream forgotten.
+        Session laptop = node.bind(alice, "laptop");
+        node.testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+            assertNull(outbox.read(id, Long.MAX_VALUE).toCompletableFuture().join());
+            return null;
+        });
+        node.becomeAvailable(laptop, 0);
+        assertEquals("m2", laptop.nextStanza().attr("id"));
+        assertEquals("m3", laptop.nextStanza().attr("id"));
+        // A resumption now finds nothing kept (the new stream reads the same as the account did).
+        assertEquals(SessionProtocol.ResumeAnswer.RECOVER, resume(alice, id));
+        assertNull(outbox.read(id, Long.MAX_VALUE).toCompletableFuture().join());
+    }
+
+    @Test
+    void aResumptionInTimeTakesTheLostStreamAndNothingIsHandedBack() throws Exception {
+        Jid alice = node.newAccount("alice");
+        Session desk = node.bind(alice, "desk");
+        String id = keptStream(alice, "pekko://rookery@10.0.0.9:25520/system/session-2#2");
+        desk.probe().stop();
+        node.router.user(alice).tell(new UserEntity.SessionLost("desk", DEAD_NODE, id));
+        // No session holds the resource: the new stream is told to resume from what was kept.
+        assertEquals(SessionProtocol.ResumeAnswer.RECOVER, resume(alice, id));
+        Thread.sleep(2000);
+        assertNotNull(outbox.read(id, Long.MAX_VALUE).toCompletableFuture().join(), "not flushed once resumed");
+    }
+
+    @Test
+    void aFreshSessionOnTheResourceGetsWhatTheLostStreamKeptAtOnce() {
+        Jid alice = node.newAccount("alice");
+        Session old = node.bind(alice, "desk");
+        String id = keptStream(alice, "pekko://rookery@10.0.0.9:25520/system/session-3#3");
+        old.probe().stop();
+        // The client gave up resuming and bound the resource afresh before the survivors cleaned up.
+        Session fresh = node.bind(alice, "desk");
+        node.becomeAvailable(fresh, 0);
+        node.router.user(alice).tell(new UserEntity.SessionLost("desk", DEAD_NODE, id));
+        assertEquals("m2", fresh.nextStanza().attr("id"));
+        assertEquals("m3", fresh.nextStanza().attr("id"));
+    }
+}
