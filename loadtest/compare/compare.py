@@ -939,7 +939,7 @@ def chat_run(ctx, server, mode, scenario, label, rate, duration_s, users, first=
             ("grace", "%ds" % pr["grace_s"]), ("login-timeout", "%ds" % pr["login_timeout_s"]),
             ("settle", "%ds" % pr["chat_settle_s"])]
     if ctx.args.sm:
-        opts.append(("sm", "on"))
+        opts.append(("sm", "resume" if ctx.args.sm_resume else "on"))
     hard = int(users / 20.0 + pr["login_timeout_s"] + pr["chat_settle_s"] + duration_s + pr["grace_s"] + 120)
     result, start, code, prefix = loadtest(ctx, server, mode, label, opts, hard)
     run = {"server": server.name, "mode": mode, "scenario": scenario, "label": label, "options": dict(opts),
@@ -1112,10 +1112,16 @@ def main():
     ap.add_argument("--sm", action="store_true",
                     help="clients enable XEP-0198 stream management and ask for an ack after each chat message "
                          "(ejabberd's mod_stream_mgmt, Prosody's mod_smacks); the report gives the ack delay")
+    ap.add_argument("--sm-resume", action="store_true",
+                    help="with --sm, clients ask for resumption (<enable resume='true'/>), as Smack and Conversations "
+                         "do: Rookery then keeps each stream in Cassandra for resumption after a node loss "
+                         "(rookery.modules.sm.resumption-after-node-loss; off through --rookery-java-opts)")
     ap.add_argument("--archive", action="store_true",
                     help="all servers archive every chat message for both users (XEP-0313: Rookery's mam module, "
                          "ejabberd's and Prosody's mod_mam); off by default, as in the baseline figures")
     args = ap.parse_args()
+    if args.sm_resume:
+        args.sm = True
     args.servers = [s for s in args.servers.split(",") if s]
     args.modes = [m for m in args.modes.split(",") if m]
     args.scenarios = [s for s in args.scenarios.split(",") if s]
@@ -1136,7 +1142,7 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
 
     meta = {"profile": args.profile, "profile_sizes": ctx.profile, "servers": args.servers, "modes": args.modes,
-            "scenarios": args.scenarios, "archive": args.archive, "sm": args.sm, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine_info(),
+            "scenarios": args.scenarios, "archive": args.archive, "sm": args.sm, "sm_resume": args.sm_resume, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine_info(),
             "command": " ".join(sys.argv), "rookery_java_opts": args.rookery_java_opts,
             "loadtest_java_opts": args.loadtest_java_opts, "chat_pass": {
                 "max_p99_ms": MAX_P99_MS, "min_send_fraction": MIN_SEND_FRACTION,

@@ -54,8 +54,9 @@ final class Options {
         {"resource", "loadtest", "resource asked for at bind"},
         {"presence", "", "on | off: send initial presence after bind (default: off for login-storm, on otherwise)"},
         {"roster", "off", "login-storm, idle, chat: on | off: fetch the roster after bind, before initial presence, as clients do; a login counts once the roster arrived"},
-        {"sm", "off", "idle, chat: on | off: enable XEP-0198 stream management once online; the client answers the"
-                + " server's requests and asks for an ack after each chat message, whose delay is reported"},
+        {"sm", "off", "idle, chat: on | resume | off: enable XEP-0198 stream management once online (resume: asking"
+                + " for resumption, as Smack and Conversations do); the client answers the server's requests and asks"
+                + " for an ack after each chat message, whose delay is reported"},
         {"body-size", "0", "chat: extra characters of padding in each message body"},
         {"grace", "10s", "chat, presence-churn: how long to wait for stanzas in flight after sending stops"},
         {"settle", "0s", "chat: how long to wait after the logins before sending, so that the server's work on the"
@@ -97,6 +98,8 @@ final class Options {
     final boolean presence;
     final boolean roster;
     final boolean sm;
+    /** XEP-0198 with resumption asked for ({@code --sm=resume}). */
+    final boolean smResume;
     final int bodySize;
     final Duration grace;
     final Duration settle;
@@ -152,7 +155,8 @@ final class Options {
         resource = nonEmpty(v, "resource");
         presence = v.get("presence").isEmpty() ? scenario != Scenario.LOGIN_STORM : onOff(v, "presence");
         roster = onOff(v, "roster");
-        sm = onOff(v, "sm");
+        smResume = "resume".equals(v.get("sm"));
+        sm = smResume || onOff(v, "sm");
         if (sm && scenario.usesContacts()) {
             throw new IllegalArgumentException("--sm=on counts only chat messages and iq answers: not with "
                     + scenario.name().toLowerCase(java.util.Locale.ROOT));
@@ -205,7 +209,7 @@ final class Options {
         }
         effective.put("threads", Integer.toString(threads));
         effective.put("presence", presence ? "on" : "off");
-        effective.put("sm", sm ? "on" : "off");
+        effective.put("sm", smResume ? "resume" : sm ? "on" : "off");
         effective.put("timeout", seconds(timeout));
         effective.put("out", out);
         effective.put("mechanism", mechanism);

@@ -389,7 +389,8 @@ class Session extends Connection {
         if (loop.options.sm && state == State.ONLINE) {
             // Once online, as the count starts here on both sides: what we send from now on is counted.
             sm = new SmCounters();
-            send(text().append("<enable xmlns='").append(SM).append("'/>"));
+            send(text().append("<enable xmlns='").append(SM)
+                    .append(loop.options.smResume ? "' resume='true'/>" : "'/>"));
         }
     }
 

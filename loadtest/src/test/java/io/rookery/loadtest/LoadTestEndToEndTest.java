@@ -105,6 +105,18 @@ class LoadTestEndToEndTest {
     }
 
     @Test
+    void withResumptionAskedForEachSessionEnablesItWithResume() throws Exception {
+        try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, false)) {
+            LoadTestRun run = run(server, "--scenario=chat", "--users=10", "--rate=20", "--duration=1s",
+                    "--grace=10s", "--sm=resume", "--tls=off");
+
+            assertEquals(0, run.status(), run.err());
+            assertEquals(10, server.smResumptionsAsked.get(), "every session asked for resumption");
+            assertEquals(run.at("messages", "sent"), run.at("messages", "acked"));
+        }
+    }
+
+    @Test
     void idleSaysWhenAllSessionsAreUpAndHoldsThem() throws Exception {
         try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, true)) {
             LoadTestRun run = run(server, "--scenario=idle", "--users=30", "--tls=off", "--duration=1s", "--ramp=100");

@@ -56,6 +56,8 @@ final class TinyXmppServer implements AutoCloseable {
     /** XEP-0198 acknowledgements clients sent in answer to our requests, and requests of theirs we answered. */
     final java.util.concurrent.atomic.AtomicInteger smAcksReceived = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger smRequestsAnswered = new java.util.concurrent.atomic.AtomicInteger();
+    /** XEP-0198 enables that asked for resumption. */
+    final java.util.concurrent.atomic.AtomicInteger smResumptionsAsked = new java.util.concurrent.atomic.AtomicInteger();
     final AtomicInteger registered = new AtomicInteger();
     final AtomicInteger registrationForms = new AtomicInteger();
     final TinyRosters rosters = new TinyRosters();
@@ -276,6 +278,7 @@ final class TinyXmppServer implements AutoCloseable {
                 switch (e.name()) {
                     case "enable" -> {
                         smHandled = 0;
+                        if ("true".equals(e.attr("resume"))) smResumptionsAsked.incrementAndGet();
                         send("<enabled xmlns='urn:xmpp:sm:3'/>");
                     }
                     case "r" -> {

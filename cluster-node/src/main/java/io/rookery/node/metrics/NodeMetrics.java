@@ -84,6 +84,13 @@ public final class NodeMetrics {
                     + " Cassandra, its node having died; not-found: no such session in the cluster, or not the user's;"
                     + " refused: a count the session never sent)").labelNames("outcome")
             .register(registry);
+    private final Counter smLostStreamsFlushed = Counter.builder().name("xmpp_sm_lost_streams_flushed_total")
+            .help("XEP-0198 streams lost with their node that nobody resumed in time (or whose resource a fresh"
+                    + " session bound): what their clients never acknowledged went back to the accounts")
+            .register(registry);
+    private final Counter smLostStreamMessages = Counter.builder().name("xmpp_sm_lost_stream_messages_total")
+            .help("Messages those streams handed back to their accounts (delivered elsewhere or stored offline)")
+            .register(registry);
     private final Counter smRepeatsDropped = Counter.builder().name("xmpp_sm_repeats_dropped_total")
             .help("Messages a stream resumed after its node died did not deliver again: its senders routed them again"
                     + " (their confirmation died with the node) but the stream had kept them already")
@@ -191,6 +198,11 @@ public final class NodeMetrics {
     /** outcome: sent or timed-out. */
     public void serverPing(String outcome) {
         serverPings.labelValues(outcome).inc();
+    }
+
+    public void smLostStreamFlushed(int messages) {
+        smLostStreamsFlushed.inc();
+        smLostStreamMessages.inc(messages);
     }
 
     public void smRepeatDropped() {

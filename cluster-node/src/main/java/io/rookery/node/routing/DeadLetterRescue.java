@@ -184,6 +184,8 @@ public final class DeadLetterRescue {
             Jid to = Jid.parseOrNull(d.stanza().attr("to"));
             return to == null ? null : retryFor(UserEntity.Deliver.handedBack(d.stanza(), to), to.bare(), true);
         }
+        // A SessionProtocol.DeliverKept that reached no session is not rescued: its sender routes it again when its
+        // confirmation does not come (XEP-0198 ack-when-stored), and a rescue as well would store it twice.
         if (message instanceof UserEntity.Deliver d) return retryFor(d, d.to().bare(), true);
         if (message instanceof UserEntity.Command c) {
             // A session's own request to its account (the stanza's 'from' is the session's full JID).

@@ -30,18 +30,20 @@ final class LostStreams {
     private final Supplier<StreamOutbox> store;
     private final Duration wait;
     private final Jid jid;
+    private final io.rookery.node.metrics.NodeMetrics metrics;
     /** Resource to the SM-ID of its lost stream, while it waits to be resumed; null when none. */
     private Map<String, String> waiting;
     /** Resources whose lost stream is being read and handed back. */
     private Set<String> flushing;
 
     LostStreams(ActorContext<UserEntity.Command> context, TimerScheduler<UserEntity.Command> timers,
-            Supplier<StreamOutbox> store, Duration wait, Jid jid) {
+            Supplier<StreamOutbox> store, Duration wait, Jid jid, io.rookery.node.metrics.NodeMetrics metrics) {
         this.context = context;
         this.timers = timers;
         this.store = store;
         this.wait = wait;
         this.jid = jid;
+        this.metrics = metrics;
     }
 
     boolean isEmpty() {
@@ -128,6 +130,7 @@ final class LostStreams {
     void flushed(UserEntity.LostStreamFlushed f) {
         if (flushing != null) flushing.remove(f.resource());
         context.getLog().info("lost-stream-flushed jid={} resource={} messages={}", jid, f.resource(), f.messages());
+        metrics.smLostStreamFlushed(f.messages());
         store.get().delete(f.smId()).whenComplete((v, failure) -> {
             // The rows expire with their TTL all the same; a stream flushed twice hands back what it kept twice.
             if (failure != null) LOG.warn("lost-stream-delete-failed jid={} error={}", jid, failure.toString());

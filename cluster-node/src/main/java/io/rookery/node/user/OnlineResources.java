@@ -297,6 +297,15 @@ final class OnlineResources {
 
     /** Set by the last {@link #deliverMessage}: a session confirms the message to its sender. */
     boolean confirmationDelegated;
+    /** The session the last delegated confirmation went to. */
+    ActorRef<SessionProtocol.Message> delegatedTo;
+
+    /** Whether the session is bound to one of the resources. */
+    boolean holds(ActorRef<SessionProtocol.Message> session) {
+        if (resources == null) return false;
+        for (Resource r : resources.values()) if (r.session.equals(session)) return true;
+        return false;
+    }
 
     boolean bound(String resource) {
         return resources != null && resources.containsKey(resource);
@@ -316,6 +325,7 @@ final class OnlineResources {
         Resource r = resources.get(resource);
         if (confirmTo != null && (r.flags & ResourceFlags.KEPT) != 0) {
             r.session.tell(new SessionProtocol.DeliverKept(stanza, routedAtMicros, confirmTo, token));
+            delegatedTo = r.session;
             return true;
         }
         r.session.tell(new SessionProtocol.Deliver(stanza, routedAtMicros));
@@ -345,6 +355,7 @@ final class OnlineResources {
                 e.getValue().session.tell(new SessionProtocol.DeliverKept(message, routedAtMicros, confirmTo, token));
                 confirmTo = null;
                 confirmationDelegated = true;
+                delegatedTo = e.getValue().session;
             } else {
                 e.getValue().session.tell(new SessionProtocol.Deliver(message, routedAtMicros));
             }

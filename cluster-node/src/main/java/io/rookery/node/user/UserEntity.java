@@ -275,6 +275,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     private final Contacts contacts;
     private boolean passivating;
     private final LostStreams lostStreams;
+    private final RecentDeliveries recentDeliveries = new RecentDeliveries();
     /** Estimated size of the stanzas stashed while a module waits for its store. */
     private long stashedBytes;
 
@@ -291,7 +292,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         this.contacts = new Contacts(jid, router, online, limits, metrics);
         this.lostStreams = new LostStreams(context, timers,
                 () -> router.modules().stores() == null ? null : router.modules().stores().streams(),
-                limits.lostStreamWait(), jid);
+                limits.lostStreamWait(), jid, metrics);
         armPassivation();
     }
 
@@ -325,6 +326,15 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 .onCommand(SwapSession.class, this::onSwap)
                 .onCommand(ResumeSession.class, (state, cmd) -> {
                     ActorRef<SessionProtocol.Message> session = online.sessionOf(cmd.resource());
+                    if (session != null && onRemovedNode(session)) {
+                        // Its node is down or gone and the death watch has not told yet: the session is lost, and
+                        // the new stream resumes from what the stream kept.
+                        context.unwatch(session);
+                        ReplyEffect<UserEvent, UserState> unbound = unbind(state, cmd.resource(), session);
+                        lostStreams.resuming(cmd.resource());
+                        cmd.takeOver().replyTo().tell(SessionProtocol.ResumeAnswer.RECOVER);
+                        return unbound;
+                    }
                     if (session != null) {
                         session.tell(cmd.takeOver());
                     } else if (passivating) {
@@ -498,6 +508,20 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         CompletionStage<?> stored = null;
         // XEP-0198: the session the message went to confirms it to its sender once kept with its stream.
         boolean delegated = false;
+        long now = cmd.confirmTo() == null ? 0 : System.nanoTime();
+        if (cmd.confirmTo() != null && !cmd.taken()) {
+            RecentDeliveries.Handled before = recentDeliveries.seen(cmd.confirmTo(), cmd.token(), now);
+            if (before != null) {
+                // Routed again, its confirmation late: handled already. The session it went to confirms it, unless
+                // that session is gone (then it goes again, as new); else it is confirmed again here.
+                ActorRef<SessionProtocol.Message> by = before.confirmedBy();
+                if (by == null) {
+                    confirm(cmd, null);
+                    return Effect().noReply();
+                }
+                if (online.holds(by) && !onRemovedNode(by)) return Effect().noReply();
+            }
+        }
         if (exists && filtered(state, stanza)) {
             confirm(cmd, null);
             return Effect().noReply();
@@ -517,6 +541,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 if (message && online.deliverTo(resource, stanza, cmd.routedAtMicros(), cmd.confirmTo(),
                         cmd.token())) {
                     delegated = true;
+                    recentDeliveries.handled(cmd.confirmTo(), cmd.token(), online.delegatedTo, now);
                 } else if (!message) {
                     online.deliverTo(resource, stanza, cmd.routedAtMicros());
                 }
@@ -531,6 +556,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 List<String> delivered = online.deliverMessage(stanza, cmd.routedAtMicros(), cmd.confirmTo(),
                         cmd.token());
                 delegated = online.confirmationDelegated;
+                if (delegated) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), online.delegatedTo, now);
                 if (!delivered.isEmpty()) {
                     received(state, stanza, delivered);
                 } else if (DeliveryRules.storable(stanza.attr("type"))) {
@@ -544,8 +570,12 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                         // then sends it again); refused at once (the error went back).
                         if (cmd.confirmTo() != null) {
                             CompletionStage<?> archived = stored;
-                            if (awaitingModules) afterModuleWork(() -> confirm(cmd, archived));
-                            else confirm(cmd, archived);
+                            Runnable kept = () -> {
+                                if (!cmd.taken()) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), null, now);
+                                confirm(cmd, archived);
+                            };
+                            if (awaitingModules) afterModuleWork(kept);
+                            else kept.run();
                         }
                         return effect;
                     }
@@ -563,7 +593,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 online.bounce(stanza);
             }
         }
-        if (!delegated) confirm(cmd, stored);
+        if (!delegated && cmd.confirmTo() != null) {
+            if (!cmd.taken()) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), null, now);
+            confirm(cmd, stored);
+        }
         return Effect().noReply();
     }
 
@@ -722,6 +755,17 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
 
     private void refreshSentCopies() {
         online.refreshSentCopies(router.modules().sentCopiesMask());
+    }
+
+    /** A session on a node the cluster has downed or removed (it cannot come back: its node restarts afresh). */
+    private boolean onRemovedNode(ActorRef<SessionProtocol.Message> session) {
+        org.apache.pekko.actor.Address address = session.path().address();
+        if (!address.hasGlobalScope()) return false;
+        for (org.apache.pekko.cluster.Member m : org.apache.pekko.cluster.typed.Cluster.get(context.getSystem())
+                .state().getMembers()) {
+            if (m.address().equals(address)) return m.status() == org.apache.pekko.cluster.MemberStatus.down();
+        }
+        return true;
     }
 
     /** Death watch on a bound session, so a session lost with its node (no unbind) is unbound all the same. */

@@ -38,8 +38,10 @@ final class SmNodeLoss {
 
     static void run(NodeProcess victim, NodeProcess senderNode, NodeProcess survivor) throws Exception {
         String rachel = survivor.newUser("rachel");
+        String olive = survivor.newUser("olive");
         String sam = senderNode.newUser("sam");
         List<String> received = new CopyOnWriteArrayList<>();
+        List<String> oliveReceived = new CopyOnWriteArrayList<>();
         try (TcpBalancer balancer = new TcpBalancer(victim.starttlsPort());
                 ClusterClient s = login(senderNode, sam, "desk")) {
             XMPPTCPConnection r = ItEnvironment.connectStartTls(balancer.port(),
@@ -49,19 +51,45 @@ final class SmNodeLoss {
                         c.addSyncStanzaListener(st -> received.add(st.getStanzaId()),
                                 st -> st instanceof Message m && m.getBody() != null);
                     });
+            // Olive's stream dies the same way, and she never resumes it.
+            XMPPTCPConnection o = ItEnvironment.connectStartTls(balancer.port(),
+                    eitherOf(victim.trustManager(), survivor.trustManager()), olive, ItEnvironment.PASSWORD,
+                    "phone", c -> {
+                        c.setUseStreamManagementResumption(true);
+                        c.addSyncStanzaListener(st -> oliveReceived.add(st.getStanzaId()),
+                                st -> st instanceof Message m && m.getBody() != null);
+                    });
             try {
                 assertTrue(r.isSmResumptionPossible(), "resumption offered");
                 assertTrue(s.conn.isSmEnabled(), "Smack enables stream management by default");
+                List<String> samErrors = new CopyOnWriteArrayList<>();
+                s.conn.addConnectionListener(new org.jivesoftware.smack.ConnectionListener() {
+                    @Override
+                    public void connectionClosedOnError(Exception e) {
+                        samErrors.add(e.toString());
+                    }
+                });
                 Set<String> acked = ConcurrentHashMap.newKeySet();
+                Set<String> ackedOlive = ConcurrentHashMap.newKeySet();
+                // One listener for every acknowledgement: Smack drops a listener for one id after the resumption
+                // time, and a message whose confirmation died with the node is acknowledged later than that.
+                s.conn.addStanzaAcknowledgedListener(st -> {
+                    String id = st.getStanzaId();
+                    if (id == null) return;
+                    if (id.startsWith("kept-")) acked.add(id);
+                    if (id.startsWith("olive-")) ackedOlive.add(id);
+                });
                 AtomicInteger sent = new AtomicInteger();
                 AtomicBoolean stop = new AtomicBoolean();
                 Thread sender = new Thread(() -> {
                     for (int n = 0; n < 3000 && !stop.get(); n++) {
                         String id = "kept-" + n;
+                        String oliveId = "olive-" + n;
                         try {
-                            s.conn.addStanzaIdAcknowledgedListener(id, st -> acked.add(id));
                             s.conn.sendStanza(MessageBuilder.buildMessage(id).to(bare(rachel))
                                     .ofType(Message.Type.chat).setBody(id).build());
+                            s.conn.sendStanza(MessageBuilder.buildMessage(oliveId).to(bare(olive))
+                                    .ofType(Message.Type.chat).setBody(oliveId).build());
                             sent.incrementAndGet();
                             Thread.sleep(20);
                         } catch (InterruptedException e) {
@@ -79,9 +107,12 @@ final class SmNodeLoss {
                 // What the node writes from now on never reaches rachel: at the kill it is kept only by her stream,
                 // which must send it again when she resumes.
                 balancer.loseDownstream();
+                Thread.sleep(200); // what was already on its way through the balancer
                 int receivedBeforeLoss = received.size();
                 Thread.sleep(1000);
                 Set<String> ackedAtKill = new TreeSet<>(acked);
+                Set<String> oliveAckedAtKill = new TreeSet<>(ackedOlive);
+                int sentAtKill = sent.get();
                 long kill = System.nanoTime();
                 victim.kill();
                 log("killed %s", victim);
@@ -112,7 +143,20 @@ final class SmNodeLoss {
 
                 // Messages whose confirmation died with the node are routed again by sam's session (after
                 // ack-when-stored-timeout); every one ends acknowledged.
-                await("the server acknowledges every message sam sent", 120, () -> acked.size() >= sent.get());
+                long ackDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (acked.size() < sent.get() || ackedOlive.size() < sent.get()) {
+                    if (System.nanoTime() > ackDeadline) {
+                        List<String> open = new ArrayList<>();
+                        for (int n = 0; n < sent.get(); n++) {
+                            if (!acked.contains("kept-" + n)) open.add("kept-" + n);
+                            if (!ackedOlive.contains("olive-" + n)) open.add("olive-" + n);
+                        }
+                        fail("the server did not acknowledge every message sam sent: sent " + sent.get()
+                                + " to each, not acknowledged " + open + "; sam connected " + s.conn.isConnected()
+                                + ", errors " + samErrors);
+                    }
+                    Thread.sleep(100);
+                }
                 await("every acknowledged message reaches rachel", 60, () -> received.containsAll(acked));
                 Map<String, Integer> counts = new HashMap<>();
                 for (String id : received) counts.merge(id, 1, Integer::sum);
@@ -140,10 +184,70 @@ final class SmNodeLoss {
                 s.conn.sendStanza(MessageBuilder.buildMessage("after-resume").to(bare(rachel))
                         .ofType(Message.Type.chat).setBody("after").build());
                 await("a message after the resumption arrives", 30, () -> received.contains("after-resume"));
+
+                // Olive never came back: after the resumption time what her client had not acknowledged is stored.
+                int oliveBefore = oliveReceived.size();
+                await("the survivors hand olive's lost stream back to her account", 120,
+                        () -> flushed(senderNode) + flushed(survivor) >= 1);
+                long flushedMs = ms(kill);
+                try (ClusterClient later = login(survivor, olive, "tablet")) {
+                    await("olive finds every acknowledged message she had not received offline", 60, () -> {
+                        Set<String> all = new TreeSet<>(oliveReceived);
+                        for (Message m : later.inbox) all.add(m.getStanzaId());
+                        return all.containsAll(ackedOlive);
+                    });
+                    Set<String> archived = archivedIds(later.conn);
+                    Set<String> notArchived = new TreeSet<>(ackedOlive);
+                    notArchived.removeAll(archived);
+                    int offline = later.inbox.size();
+                    Set<String> seen = new TreeSet<>(oliveReceived);
+                    List<String> again = new ArrayList<>();
+                    for (Message m : later.inbox) if (!seen.add(m.getStanzaId())) again.add(m.getStanzaId());
+                    int againAckedBeforeKill = 0;
+                    int againSentAfterKill = 0;
+                    for (String id : again) {
+                        if (oliveAckedAtKill.contains(id)) againAckedBeforeKill++;
+                        if (Integer.parseInt(id.substring("olive-".length())) >= sentAtKill) againSentAfterKill++;
+                    }
+                    log("%s sm-node-loss-not-resumed acked=%d received-before-kill=%d found-offline=%d duplicates=%d "
+                            + "(acked before the kill %d, sent after it %d; sent by then %d) not-archived=%s "
+                            + "sigkill-to-stored-ms=%d duplicate-ids=%s", ClusterIT.MEASUREMENT, ackedOlive.size(),
+                            oliveBefore, offline, again.size(), againAckedBeforeKill, againSentAfterKill, sentAtKill,
+                            notArchived, flushedMs, again);
+                    assertEquals(Set.of(), notArchived, "acknowledged to the sender, not in olive's archive");
+                }
             } finally {
                 r.disconnect();
+                o.instantShutdown();
             }
         }
+    }
+
+    /** How many lost streams the node handed back to their accounts. */
+    private static long flushed(NodeProcess node) {
+        try {
+            for (String line : node.scrape().split("\n")) {
+                if (line.startsWith("xmpp_sm_lost_streams_flushed_total ")) {
+                    return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+                }
+            }
+        } catch (Exception e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** The ids of every message in the user's archive (XEP-0313), page by page. */
+    private static Set<String> archivedIds(XMPPTCPConnection c) throws Exception {
+        org.jivesoftware.smackx.mam.MamManager mam = org.jivesoftware.smackx.mam.MamManager.getInstanceFor(c);
+        org.jivesoftware.smackx.mam.MamManager.MamQuery q = mam.queryArchive(
+                org.jivesoftware.smackx.mam.MamManager.MamQueryArgs.builder().setResultPageSize(250).build());
+        Set<String> ids = new TreeSet<>();
+        for (Message m : q.getMessages()) ids.add(m.getStanzaId());
+        for (int pages = 0; !q.isComplete() && pages < 20; pages++) {
+            for (Message m : q.pageNext(250)) ids.add(m.getStanzaId());
+        }
+        return ids;
     }
 
     private static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {

@@ -27,6 +27,11 @@ final class ThreeNodeCluster {
      * fresh in every run.
      */
     private static final String KEYSPACE = "rookery_cluster_it";
+    /**
+     * XEP-0198: a stream lost with a killed node waits this long to be resumed before what it kept goes offline
+     * (300 s by default; the tests wait it out).
+     */
+    static final Map<String, String> SETTINGS = Map.of("rookery.modules.sm.max-resumption-time", "20s");
     private final List<NodeProcess> nodes = new ArrayList<>();
 
     /** Applies the schema, starts the nodes (all at once) and waits until every node sees all three Up. */
@@ -41,7 +46,7 @@ final class ThreeNodeCluster {
         for (int i = 0; i < NODES; i++) {
             nodes.add(NodeProcess.clusterNode("node" + (i + 1),
                     ItEnvironment.testDir().resolve("cluster-it").resolve("node" + (i + 1)), ports.get(i), ports,
-                    cql, KEYSPACE, Map.of()));
+                    cql, KEYSPACE, SETTINGS));
         }
         try {
             for (NodeProcess n : nodes) n.start();

@@ -55,11 +55,24 @@ class UserEntityLostStreamTest {
     }
 
     private static SessionProtocol.ResumeAnswer resume(Jid alice, String id) {
+        return resume(alice, id, Duration.ofSeconds(10));
+    }
+
+    private static SessionProtocol.ResumeAnswer resume(Jid alice, String id, Duration wait) {
         TestProbe<SessionProtocol.ResumeAnswer> answer = node.testKit.createTestProbe();
         TestProbe<SessionProtocol.Message> successor = node.testKit.createTestProbe();
         node.router.user(alice).tell(new UserEntity.ResumeSession("desk", new SessionProtocol.TakeOver(alice, id, 1,
                 successor.getRef(), answer.getRef())));
-        return answer.expectMessageClass(SessionProtocol.ResumeAnswer.class);
+        return answer.expectMessageClass(SessionProtocol.ResumeAnswer.class, wait);
+    }
+
+    /** The session stops as when its node crashed; returns once its account has unbound it (death watch). */
+    private static void dies(Jid alice, Session session, String id) {
+        session.probe().stop();
+        node.testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+            assertEquals(SessionProtocol.ResumeAnswer.RECOVER, resume(alice, id, Duration.ofMillis(300)));
+            return null;
+        });
     }
 
     @Test
@@ -86,7 +99,7 @@ class UserEntityLostStreamTest {
         Jid alice = node.newAccount("alice");
         Session desk = node.bind(alice, "desk");
         String id = keptStream(alice, "pekko://rookery@10.0.0.9:25520/system/session-1#1");
-        desk.probe().stop(); // as when its node crashed: unbound by the death watch
+        dies(alice, desk, id);
         node.router.user(alice).tell(new UserEntity.SessionLost("desk", DEAD_NODE, id));
 
         // After the resumption time (1 s here) the two unacknowledged messages are stored, the stream forgotten.
@@ -108,7 +121,7 @@ class UserEntityLostStreamTest {
         Jid alice = node.newAccount("alice");
         Session desk = node.bind(alice, "desk");
         String id = keptStream(alice, "pekko://rookery@10.0.0.9:25520/system/session-2#2");
-        desk.probe().stop();
+        dies(alice, desk, id);
         node.router.user(alice).tell(new UserEntity.SessionLost("desk", DEAD_NODE, id));
         // No session holds the resource: the new stream is told to resume from what was kept.
         assertEquals(SessionProtocol.ResumeAnswer.RECOVER, resume(alice, id));
@@ -128,5 +141,51 @@ class UserEntityLostStreamTest {
         node.router.user(alice).tell(new UserEntity.SessionLost("desk", DEAD_NODE, id));
         assertEquals("m2", fresh.nextStanza().attr("id"));
         assertEquals("m3", fresh.nextStanza().attr("id"));
+    }
+
+    @Test
+    void aMessageRoutedAgainAfterItWasHandledIsNotDeliveredTwice() {
+        Jid alice = node.newAccount("alice");
+        Session desk = node.bind(alice, "desk");
+        node.becomeAvailable(desk, 0);
+        var sender = node.testKit.<SessionProtocol.Message>createTestProbe();
+        UserEntity.Deliver first = new UserEntity.Deliver(chat(STRANGER, alice, "once"), alice, 0, sender.getRef(), 3,
+                false);
+        node.router.user(alice).tell(first);
+        assertEquals("once", desk.nextStanza().attr("id"));
+        assertEquals(new SessionProtocol.Handled(3), sender.expectMessageClass(SessionProtocol.Handled.class));
+        // Its confirmation was late: the sender routes it again. Confirmed again, not delivered again.
+        node.router.user(alice).tell(first);
+        assertEquals(new SessionProtocol.Handled(3), sender.expectMessageClass(SessionProtocol.Handled.class));
+        node.router.user(alice).tell(new UserEntity.Deliver(chat(STRANGER, alice, "next"), alice));
+        assertEquals("next", desk.nextStanza().attr("id"), "nothing came between");
+    }
+
+    @Test
+    void aMessageRoutedAgainToASessionThatKeepsItsStreamWaitsForItUnlessItIsGone() {
+        Jid alice = node.newAccount("alice");
+        Session desk = node.bind(alice, "desk");
+        node.becomeAvailable(desk, 0);
+        node.router.user(alice).tell(new UserEntity.StreamKept("desk"));
+        var sender = node.testKit.<SessionProtocol.Message>createTestProbe();
+        UserEntity.Deliver first = new UserEntity.Deliver(chat(STRANGER, alice, "k"), alice, 0, sender.getRef(), 4,
+                false);
+        node.router.user(alice).tell(first);
+        assertEquals("k", desk.probe().expectMessageClass(SessionProtocol.DeliverKept.class).stanza().attr("id"));
+        // The session still holds the resource: it confirms once kept; the copy is dropped.
+        node.router.user(alice).tell(first);
+        desk.probe().expectNoMessage(Duration.ofMillis(300));
+        sender.expectNoMessage(Duration.ofMillis(10));
+        // The session is gone (its node died before it kept it): the copy is handled as new, stored offline here.
+        desk.probe().stop();
+        node.testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+            node.router.user(alice).tell(first);
+            assertEquals(new SessionProtocol.Handled(4), sender.expectMessageClass(SessionProtocol.Handled.class,
+                    Duration.ofMillis(500)));
+            return null;
+        });
+        Session laptop = node.bind(alice, "laptop");
+        node.becomeAvailable(laptop, 0);
+        assertEquals("k", laptop.nextStanza().attr("id"));
     }
 }
