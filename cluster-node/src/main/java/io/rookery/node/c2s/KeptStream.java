@@ -120,6 +120,7 @@ final class KeptStream {
     boolean hold(SessionActor s, ConnectionStage.Out out, boolean due) {
         List<Confirmation> confirming = confirmations;
         confirmations = null;
+        if (handedOver) due = false;
         if (!due && held.isEmpty()) {
             if (confirming != null) confirm(confirming);
             return false;
@@ -167,7 +168,7 @@ final class KeptStream {
         inFlight = false;
         if (w.failure() != null) {
             s.metrics.cassandraError("sm-stream-write");
-            if (++attempts < MAX_ATTEMPTS) {
+            if (++attempts < MAX_ATTEMPTS && !handedOver) {
                 List<StreamOutbox.Entry> again = new ArrayList<>(inFlightEntries);
                 if (entries != null) again.addAll(entries);
                 entries = again.isEmpty() ? null : again;
@@ -181,7 +182,9 @@ final class KeptStream {
         attempts = 0;
         for (int i = 0; i < covered && !held.isEmpty(); i++) release(s, held.pollFirst());
         covered = 0;
-        if (dirty) {
+        // A stream handed over is written by its successor now: nothing more from here (its header would name this
+        // session again).
+        if (dirty && !handedOver) {
             start(s);
         } else {
             while (!held.isEmpty()) release(s, held.pollFirst());
