@@ -177,7 +177,7 @@ class Established extends SessionState {
                 && router.classify(to) == Router.Destination.ACCOUNT) {
             long token = s.extension.handledLater(message);
             if (token >= 0) {
-                router.routeConfirmed(message, to, s.context.getSelf(), token);
+                router.routeConfirmed(message, to, s.context.getSelf(), token, 0);
                 return;
             }
         } else {

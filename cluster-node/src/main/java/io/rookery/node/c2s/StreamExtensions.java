@@ -94,7 +94,8 @@ final class StreamExtensions {
                     now - s.extension.confirmationTimeout().toNanos(), now);
             for (StreamExtension.Pending p : overdue.again()) {
                 Jid to = Jid.parseOrNull(p.message().attr("to"));
-                if (to != null) s.services.router().routeConfirmed(p.message(), to, s.context.getSelf(), p.token());
+                if (to != null) s.services.router().routeConfirmed(p.message(), to, s.context.getSelf(), p.token(),
+                        p.attempt());
             }
             if (!overdue.again().isEmpty()) s.metrics.smConfirmationsRetried(overdue.again().size());
             if (!overdue.write().isEmpty()) s.send(overdue.write());

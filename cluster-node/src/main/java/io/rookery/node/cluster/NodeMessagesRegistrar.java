@@ -56,10 +56,11 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         // 235 was SessionProtocol.ResumeAnswer without 'recover' (now 239).
         registry.register(SessionProtocol.Handover.class, 236);
         registry.register(SessionProtocol.Handled.class, 237);
-        registry.register(UserEntity.Deliver.class, 238);
+        // 238 was UserEntity.Deliver without the attempt (now 243).
         registry.register(SessionProtocol.ResumeAnswer.class, 239);
         registry.register(UserEntity.SessionLost.class, 240);
         registry.register(SessionProtocol.DeliverKept.class, 241);
         registry.register(UserEntity.StreamKept.class, 242);
+        registry.register(UserEntity.Deliver.class, 243);
     }
 }

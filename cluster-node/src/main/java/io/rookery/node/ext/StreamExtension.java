@@ -65,8 +65,8 @@ public interface StreamExtension {
     /** What a resumed stream writes first (the outcome) and then sends again (replay). */
     record Resumption(Outcome outcome, List<Element> replay) {}
 
-    /** A message waiting for its confirmation, to route again under its token. */
-    record Pending(long token, Element message) {}
+    /** A message waiting for its confirmation, to route again under its token (attempt: 1 the first time). */
+    record Pending(long token, Element message, int attempt) {}
 
     /** Messages to route again, and what to write ("" for nothing). */
     record Overdue(List<Pending> again, String write) {

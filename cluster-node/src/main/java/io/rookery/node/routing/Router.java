@@ -140,8 +140,9 @@ public final class Router implements StanzaRouter {
      * {@link io.rookery.node.user.SessionProtocol.Handled} with the token.
      */
     public void routeConfirmed(Element stanza, Jid to,
-            org.apache.pekko.actor.typed.ActorRef<io.rookery.node.user.SessionProtocol.Message> confirmTo, long token) {
-        user(to).tell(new UserEntity.Deliver(stanza, to, NodeMetrics.nowMicros(), confirmTo, token, false));
+            org.apache.pekko.actor.typed.ActorRef<io.rookery.node.user.SessionProtocol.Message> confirmTo, long token,
+            int attempt) {
+        user(to).tell(new UserEntity.Deliver(stanza, to, NodeMetrics.nowMicros(), confirmTo, token, false, attempt));
     }
 
     /** Which column of the table an address falls in. */

@@ -6,11 +6,13 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * XEP-0198 ack-when-stored: the messages with a waiting sender this account handled lately, by the sender's session
- * and token. A sender whose confirmation did not come in time (it died with a node, or waited in a shard being moved)
- * routes the message again; the copy that arrives after the first one was handled is not delivered twice. Only
- * messages with a waiting sender are remembered, for {@link #WINDOW_NANOS} (past a sender's last attempt), so an
- * account that receives none keeps nothing.
+ * XEP-0198 ack-when-stored: the copies routed again that this account handled lately, by the sender's session and
+ * token. A sender whose confirmation did not come in time (it died with a node, or waited in a shard being moved)
+ * routes the message again, up to three times; a later copy that arrives after an earlier one was handled is not
+ * delivered twice. Only copies routed again are remembered, for {@link #WINDOW_NANOS} (past a sender's last
+ * attempt), so an account costs nothing here while no node fails. A first copy handled and then routed again is not
+ * caught here: a stream resumed after its node died drops those it kept (Resumption's repeats); elsewhere it may
+ * arrive twice.
  */
 final class RecentDeliveries {
     /** Longer than a sender routes a message again (three attempts, ack-when-stored-timeout apart, at most 10 min). */

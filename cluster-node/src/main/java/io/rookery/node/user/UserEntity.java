@@ -80,9 +80,16 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
      * and archived, so that its XEP-0198 acknowledgement means the message is kept. taken: this account took the
      * message before (stamped and archived it) and a session of the user could not deliver it, so it is delivered
      * to another resource or stored without being stamped or archived again.
+     * attempt: how many times the sender routed it before (XEP-0198: again when its confirmation did not come in
+     * time); a copy routed again is not delivered twice ({@link RecentDeliveries}).
      */
     public record Deliver(Element stanza, Jid to, long routedAtMicros, ActorRef<SessionProtocol.Message> confirmTo,
-            long token, boolean taken) implements Command {
+            long token, boolean taken, int attempt) implements Command {
+        public Deliver(Element stanza, Jid to, long routedAtMicros, ActorRef<SessionProtocol.Message> confirmTo,
+                long token, boolean taken) {
+            this(stanza, to, routedAtMicros, confirmTo, token, taken, 0);
+        }
+
         public Deliver(Element stanza, Jid to, long routedAtMicros) {
             this(stanza, to, routedAtMicros, null, 0, false);
         }
@@ -508,8 +515,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         CompletionStage<?> stored = null;
         // XEP-0198: the session the message went to confirms it to its sender once kept with its stream.
         boolean delegated = false;
-        long now = cmd.confirmTo() == null ? 0 : System.nanoTime();
-        if (cmd.confirmTo() != null && !cmd.taken()) {
+        long now = cmd.attempt() > 0 ? System.nanoTime() : 0;
+        // Only copies routed again are remembered and compared: an account that gets none keeps nothing.
+        boolean again = cmd.confirmTo() != null && !cmd.taken() && cmd.attempt() > 0;
+        if (again) {
             RecentDeliveries.Handled before = recentDeliveries.seen(cmd.confirmTo(), cmd.token(), now);
             if (before != null) {
                 // Routed again, its confirmation late: handled already. The session it went to confirms it, unless
@@ -541,7 +550,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 if (message && online.deliverTo(resource, stanza, cmd.routedAtMicros(), cmd.confirmTo(),
                         cmd.token())) {
                     delegated = true;
-                    recentDeliveries.handled(cmd.confirmTo(), cmd.token(), online.delegatedTo, now);
+                    if (again) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), online.delegatedTo, now);
                 } else if (!message) {
                     online.deliverTo(resource, stanza, cmd.routedAtMicros());
                 }
@@ -556,7 +565,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 List<String> delivered = online.deliverMessage(stanza, cmd.routedAtMicros(), cmd.confirmTo(),
                         cmd.token());
                 delegated = online.confirmationDelegated;
-                if (delegated) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), online.delegatedTo, now);
+                if (delegated && again) {
+                    recentDeliveries.handled(cmd.confirmTo(), cmd.token(), online.delegatedTo, now);
+                }
                 if (!delivered.isEmpty()) {
                     received(state, stanza, delivered);
                 } else if (DeliveryRules.storable(stanza.attr("type"))) {
@@ -571,7 +582,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                         if (cmd.confirmTo() != null) {
                             CompletionStage<?> archived = stored;
                             Runnable kept = () -> {
-                                if (!cmd.taken()) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), null, now);
+                                if (again) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), null, now);
                                 confirm(cmd, archived);
                             };
                             if (awaitingModules) afterModuleWork(kept);
@@ -594,7 +605,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             }
         }
         if (!delegated && cmd.confirmTo() != null) {
-            if (!cmd.taken()) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), null, now);
+            if (again) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), null, now);
             confirm(cmd, stored);
         }
         return Effect().noReply();

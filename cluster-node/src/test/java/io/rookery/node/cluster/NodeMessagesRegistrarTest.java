@@ -106,6 +106,7 @@ class NodeMessagesRegistrarTest {
                 new UserEntity.SessionLost("desk", null, null),
                 new SessionProtocol.Handled(42),
                 new UserEntity.Deliver(STANZA, Jid.parse("bob@localhost"), 123, ref.narrow(), 9, false),
+                new UserEntity.Deliver(STANZA, Jid.parse("bob@localhost"), 123, ref.narrow(), 9, false, 2),
                 UserEntity.Deliver.handedBack(STANZA, Jid.parse("bob@localhost/desk")),
                 new SessionProtocol.ResumeAnswer(null, "<failed/>", null),
                 new SessionProtocol.ResumeAnswer(new SessionProtocol.Handover(Jid.parse("alice@localhost/desk"),

@@ -149,13 +149,14 @@ class UserEntityLostStreamTest {
         Session desk = node.bind(alice, "desk");
         node.becomeAvailable(desk, 0);
         var sender = node.testKit.<SessionProtocol.Message>createTestProbe();
+        // Routed again (its first copy lost with a node): handled, confirmed.
         UserEntity.Deliver first = new UserEntity.Deliver(chat(STRANGER, alice, "once"), alice, 0, sender.getRef(), 3,
-                false);
+                false, 1);
         node.router.user(alice).tell(first);
         assertEquals("once", desk.nextStanza().attr("id"));
         assertEquals(new SessionProtocol.Handled(3), sender.expectMessageClass(SessionProtocol.Handled.class));
-        // Its confirmation was late: the sender routes it again. Confirmed again, not delivered again.
-        node.router.user(alice).tell(first);
+        // That confirmation was late too: the sender routes it a third time. Confirmed again, not delivered again.
+        node.router.user(alice).tell(again(first));
         assertEquals(new SessionProtocol.Handled(3), sender.expectMessageClass(SessionProtocol.Handled.class));
         node.router.user(alice).tell(new UserEntity.Deliver(chat(STRANGER, alice, "next"), alice));
         assertEquals("next", desk.nextStanza().attr("id"), "nothing came between");
@@ -169,17 +170,17 @@ class UserEntityLostStreamTest {
         node.router.user(alice).tell(new UserEntity.StreamKept("desk"));
         var sender = node.testKit.<SessionProtocol.Message>createTestProbe();
         UserEntity.Deliver first = new UserEntity.Deliver(chat(STRANGER, alice, "k"), alice, 0, sender.getRef(), 4,
-                false);
+                false, 1);
         node.router.user(alice).tell(first);
         assertEquals("k", desk.probe().expectMessageClass(SessionProtocol.DeliverKept.class).stanza().attr("id"));
-        // The session still holds the resource: it confirms once kept; the copy is dropped.
-        node.router.user(alice).tell(first);
+        // The session still holds the resource: it confirms once kept; the next copy is dropped.
+        node.router.user(alice).tell(again(first));
         desk.probe().expectNoMessage(Duration.ofMillis(300));
         sender.expectNoMessage(Duration.ofMillis(10));
         // The session is gone (its node died before it kept it): the copy is handled as new, stored offline here.
         desk.probe().stop();
         node.testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-            node.router.user(alice).tell(first);
+            node.router.user(alice).tell(again(first));
             assertEquals(new SessionProtocol.Handled(4), sender.expectMessageClass(SessionProtocol.Handled.class,
                     Duration.ofMillis(500)));
             return null;
@@ -187,5 +188,27 @@ class UserEntityLostStreamTest {
         Session laptop = node.bind(alice, "laptop");
         node.becomeAvailable(laptop, 0);
         assertEquals("k", laptop.nextStanza().attr("id"));
+    }
+
+    /** The same message routed once more by its sender. */
+    private static UserEntity.Deliver again(UserEntity.Deliver d) {
+        return new UserEntity.Deliver(d.stanza(), d.to(), d.routedAtMicros(), d.confirmTo(), d.token(), false,
+                d.attempt() + 1);
+    }
+
+    @Test
+    void aFirstCopyIsNotRememberedSoAnAccountThatSeesNoRetryKeepsNothing() {
+        Jid alice = node.newAccount("alice");
+        Session desk = node.bind(alice, "desk");
+        node.becomeAvailable(desk, 0);
+        var sender = node.testKit.<SessionProtocol.Message>createTestProbe();
+        UserEntity.Deliver first = new UserEntity.Deliver(chat(STRANGER, alice, "f"), alice, 0, sender.getRef(), 6,
+                false);
+        node.router.user(alice).tell(first);
+        assertEquals("f", desk.nextStanza().attr("id"));
+        sender.expectMessageClass(SessionProtocol.Handled.class);
+        // Routed again after it was handled (a confirmation slower than ack-when-stored-timeout): delivered again.
+        node.router.user(alice).tell(again(first));
+        assertEquals("f", desk.nextStanza().attr("id"));
     }
 }

@@ -268,7 +268,7 @@ final class StreamAcks implements StreamExtension.State {
                 gaveUp = true;
             } else {
                 t.since = now;
-                again.add(new StreamExtension.Pending(t.token, t.message));
+                again.add(new StreamExtension.Pending(t.token, t.message, t.attempts));
             }
         }
         return new StreamExtension.Overdue(again, gaveUp ? drain() : "");

@@ -311,7 +311,8 @@ class StreamManagementModuleTest {
         for (int attempt = 1; attempt <= 3; attempt++) {
             now += 20_000_000_000L;
             StreamExtension.Overdue o = s.overdue(now, now);
-            assertEquals(List.of(new StreamExtension.Pending(m1, message("m1"))), o.again(), "attempt " + attempt);
+            assertEquals(List.of(new StreamExtension.Pending(m1, message("m1"), attempt)), o.again(),
+                    "attempt " + attempt);
             assertEquals("", o.write());
         }
         now += 20_000_000_000L;
