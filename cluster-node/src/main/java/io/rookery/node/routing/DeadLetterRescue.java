@@ -186,7 +186,15 @@ public final class DeadLetterRescue {
         }
         // A SessionProtocol.DeliverKept that reached no session is not rescued: its sender routes it again when its
         // confirmation does not come (XEP-0198 ack-when-stored), and a rescue as well would store it twice.
-        if (message instanceof UserEntity.Deliver d) return retryFor(d, d.to().bare(), true);
+        if (message instanceof UserEntity.Deliver d) {
+            // A message whose sender waits for its confirmation (XEP-0198) is routed again by the sender too: the
+            // rescued copy counts as routed again, so that the account delivers whichever comes second not twice.
+            if (d.confirmTo() != null && d.attempt() == 0) {
+                d = new UserEntity.Deliver(d.stanza(), d.to(), d.routedAtMicros(), d.confirmTo(), d.token(), d.taken(),
+                        1);
+            }
+            return retryFor(d, d.to().bare(), true);
+        }
         if (message instanceof UserEntity.Command c) {
             // A session's own request to its account (the stanza's 'from' is the session's full JID).
             Element stanza = ownStanza(c);

@@ -71,6 +71,23 @@ class DeadLetterRescueTest {
     }
 
     @Test
+    void aRescuedMessageWhoseSenderRoutesItAgainToo() {
+        // XEP-0198: the sender of a message that died with a node routes it again once its confirmation is late; the
+        // rescue and the sender's copy reach the account, which delivers the message once and confirms both.
+        Jid alice = node.newAccount("alice");
+        Session desk = available(alice, "desk");
+        var sender = node.testKit.<SessionProtocol.Message>createTestProbe();
+        deadLetter(new UserEntity.Deliver(chat(alice, "twice-routed"), alice, 0, sender.getRef(), 11, false));
+        assertEquals("twice-routed", desk.nextStanza().attr("id"));
+        assertEquals(new SessionProtocol.Handled(11), sender.expectMessageClass(SessionProtocol.Handled.class));
+        node.router.user(alice).tell(new UserEntity.Deliver(chat(alice, "twice-routed"), alice, 0, sender.getRef(),
+                11, false, 1));
+        assertEquals(new SessionProtocol.Handled(11), sender.expectMessageClass(SessionProtocol.Handled.class));
+        node.router.user(alice).tell(new UserEntity.Deliver(chat(alice, "after"), alice));
+        assertEquals("after", desk.nextStanza().attr("id"), "delivered once");
+    }
+
+    @Test
     void aMessageAShardLeftUnhandledWhileHandingOffIsDeliveredAfterAll() {
         // A shard that hands off its entities handles nothing but their termination: what reaches it meanwhile is
         // published as unhandled, not as a dead letter.
