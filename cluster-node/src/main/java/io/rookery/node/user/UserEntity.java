@@ -547,12 +547,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                     stanza = s.message();
                     stored = s.stored();
                 }
-                if (message && online.deliverTo(resource, stanza, cmd.routedAtMicros(), cmd.confirmTo(),
-                        cmd.token())) {
-                    delegated = true;
-                    if (again) recentDeliveries.handled(cmd.confirmTo(), cmd.token(), online.delegatedTo, now);
-                } else if (!message) {
-                    online.deliverTo(resource, stanza, cmd.routedAtMicros());
+                delegated = online.deliverTo(resource, stanza, cmd.routedAtMicros(),
+                        message ? cmd.confirmTo() : null, cmd.token());
+                if (delegated && again) {
+                    recentDeliveries.handled(cmd.confirmTo(), cmd.token(), online.delegatedTo, now);
                 }
                 if (message) received(state, stanza, List.of(resource));
             }

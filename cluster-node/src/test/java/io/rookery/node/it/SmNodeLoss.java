@@ -44,21 +44,9 @@ final class SmNodeLoss {
         List<String> oliveReceived = new CopyOnWriteArrayList<>();
         try (TcpBalancer balancer = new TcpBalancer(victim.starttlsPort());
                 ClusterClient s = login(senderNode, sam, "desk")) {
-            XMPPTCPConnection r = ItEnvironment.connectStartTls(balancer.port(),
-                    eitherOf(victim.trustManager(), survivor.trustManager()), rachel, ItEnvironment.PASSWORD,
-                    "phone", c -> {
-                        c.setUseStreamManagementResumption(true);
-                        c.addSyncStanzaListener(st -> received.add(st.getStanzaId()),
-                                st -> st instanceof Message m && m.getBody() != null);
-                    });
+            XMPPTCPConnection r = resumable(balancer, victim, survivor, rachel, received);
             // Olive's stream dies the same way, and she never resumes it.
-            XMPPTCPConnection o = ItEnvironment.connectStartTls(balancer.port(),
-                    eitherOf(victim.trustManager(), survivor.trustManager()), olive, ItEnvironment.PASSWORD,
-                    "phone", c -> {
-                        c.setUseStreamManagementResumption(true);
-                        c.addSyncStanzaListener(st -> oliveReceived.add(st.getStanzaId()),
-                                st -> st instanceof Message m && m.getBody() != null);
-                    });
+            XMPPTCPConnection o = resumable(balancer, victim, survivor, olive, oliveReceived);
             try {
                 assertTrue(r.isSmResumptionPossible(), "resumption offered");
                 assertTrue(s.conn.isSmEnabled(), "Smack enables stream management by default");
@@ -221,6 +209,20 @@ final class SmNodeLoss {
                 o.instantShutdown();
             }
         }
+    }
+
+    /**
+     * A Smack client with stream management and resumption, through the balancer (trusting either node), recording
+     * the ids of the messages it receives.
+     */
+    private static XMPPTCPConnection resumable(TcpBalancer balancer, NodeProcess first, NodeProcess then, String user,
+            List<String> received) throws Exception {
+        return ItEnvironment.connectStartTls(balancer.port(), eitherOf(first.trustManager(), then.trustManager()),
+                user, ItEnvironment.PASSWORD, "phone", c -> {
+                    c.setUseStreamManagementResumption(true);
+                    c.addSyncStanzaListener(st -> received.add(st.getStanzaId()),
+                            st -> st instanceof Message m && m.getBody() != null);
+                });
     }
 
     /** How many lost streams the node handed back to their accounts. */
