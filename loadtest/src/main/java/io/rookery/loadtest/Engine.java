@@ -132,6 +132,13 @@ final class Engine {
         return n;
     }
 
+    /** --check-archive: every session online pages through its archive; returns how many sessions asked. */
+    long startArchiveCheck() throws InterruptedException {
+        long n = 0;
+        for (long part : onEachLoop(IoLoop::startArchiveCheck)) n += part;
+        return n;
+    }
+
     void stopSending() throws InterruptedException {
         onEachLoop(loop -> {
             loop.stopSending();

@@ -43,6 +43,13 @@ final class IoLoop implements Runnable {
     private volatile boolean running = true;
     private long nextSweep;
 
+    /** --reconnect=on: users whose session the server dropped, by when they connect again. */
+    private record Reconnect(long due, int user, SmStream stream) {}
+    private final java.util.PriorityQueue<Reconnect> reconnects =
+            new java.util.PriorityQueue<>((a, b) -> Long.compare(a.due, b.due));
+    /** The run is closing: dropped sessions no longer connect again. */
+    private boolean closing;
+
     // Logins: this loop's users are first + index, first + index + loopCount, ...
     private final int userShare;
     private final int concurrencyShare;
@@ -90,7 +97,7 @@ final class IoLoop implements Runnable {
         try {
             while (running) {
                 boolean paced = loginPacer != null || sendPacer != null || subscribing;
-                selector.select(paced ? 1 : 50);
+                selector.select(paced ? 1 : reconnects.isEmpty() ? 50 : 10);
                 try {
                     handleKeys();
                     runTasks();
@@ -139,6 +146,13 @@ final class IoLoop implements Runnable {
         if (loginPacer != null) startDueLogins(now);
         if (sendPacer != null) sendDueMessages(now);
         if (subscribing) sendSubscriptions();
+        while (!reconnects.isEmpty() && reconnects.peek().due - now <= 0) {
+            Reconnect r = reconnects.poll();
+            Session s = new Session(this, r.user, r.stream);
+            s.slot = sessions.size();
+            sessions.add(s);
+            s.connect(now);
+        }
         if (now - nextSweep >= 0) {
             nextSweep = now + SWEEP_NANOS;
             for (int i = sessions.size() - 1; i >= 0; i--) {
@@ -248,7 +262,32 @@ final class IoLoop implements Runnable {
         return out;
     }
 
+    /**
+     * The user's session was dropped (or its last attempt failed): it connects again after a random wait of up to
+     * --reconnect-delay, as clients back off.
+     */
+    void reconnectLater(int user, SmStream stream) {
+        stream.attempts++;
+        long max = options.reconnectDelay.toNanos();
+        long wait = max > 0 ? random.nextLong(max) : 0;
+        reconnects.add(new Reconnect(System.nanoTime() + wait, user, stream));
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    /** --check-archive: every session online asks for its archive; returns how many did. */
+    long startArchiveCheck() {
+        for (Session s : online) s.queryArchive(null);
+        metrics.archiveQueried.add(online.size());
+        return online.size();
+    }
+
     void closeAll() {
+        closing = true;
+        for (Reconnect r : reconnects) metrics.reconnectFailed("unfinished-at-end:waiting", null, true);
+        reconnects.clear();
         loginPacer = null;
         sendPacer = null;
         subscribing = false;

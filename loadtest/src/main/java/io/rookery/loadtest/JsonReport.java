@@ -131,6 +131,27 @@ final class JsonReport {
             j.field("acked", m.acked());
             latency(j.name("ackLatencyMs"), m.ackLatency());
         }
+        if (m.guarantee() != null) guarantee(j.name("guarantee"), m.guarantee());
+        j.endObject();
+    }
+
+    private static void guarantee(Json j, RunResult.Guarantee g) {
+        j.beginObject();
+        j.field("acked", g.acked()).field("delivered", g.delivered()).field("ackedNotDelivered", g.ackedNotDelivered());
+        j.name("archiveChecked").value(g.archiveChecked());
+        if (g.archiveChecked()) {
+            j.field("archiveUsers", g.archiveUsers()).field("archiveRead", g.archiveRead());
+            j.field("archived", g.archived()).field("ackedNotArchived", g.ackedNotArchived());
+        }
+        j.field("ackedLost", g.ackedLost());
+        j.name("ackedLostExamples").beginArray();
+        for (long seq : g.ackedLostExamples()) j.value(seq);
+        j.endArray();
+        j.field("sentNotAcked", g.sentNotAcked()).field("resent", g.resent()).field("disconnects", g.disconnects());
+        j.field("resumed", g.resumed()).field("resumeFailed", g.resumeFailed()).field("rebound", g.rebound());
+        j.field("gaveUp", g.gaveUp());
+        latency(j.name("resumeLatencyMs"), g.resumeLatency());
+        latency(j.name("reboundLatencyMs"), g.reboundLatency());
         j.endObject();
     }
 

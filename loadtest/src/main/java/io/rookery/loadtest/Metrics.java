@@ -69,6 +69,26 @@ final class Metrics {
     /** XEP-0198 (--sm=on): from a chat message's write to the server's acknowledgement of it. */
     final Recorder ackLatency = new Recorder(HIGHEST_MICROS, DIGITS);
     final LongAdder acked = new LongAdder();
+    /** Every message the server acknowledged, by sequence number. */
+    final SeenSet ackedSeqs = new SeenSet();
+    /** Messages written again: after a resumption, past the server's count; after a refusal, all unacknowledged. */
+    final LongAdder resent = new LongAdder();
+
+    // --reconnect=on: drops and what followed them.
+    final LongAdder disconnects = new LongAdder();
+    final LongAdder resumed = new LongAdder();
+    final LongAdder resumeFailed = new LongAdder();
+    final LongAdder rebound = new LongAdder();
+    final LongAdder gaveUp = new LongAdder();
+    /** From the drop to {@code <resumed/>}, and to online again when the server refused to resume. */
+    final Recorder resumeLatency = new Recorder(HIGHEST_MICROS, DIGITS);
+    final Recorder reboundLatency = new Recorder(HIGHEST_MICROS, DIGITS);
+
+    // --check-archive=on
+    final SeenSet archivedSeqs = new SeenSet();
+    final LongAdder archiveQueried = new LongAdder();
+    final LongAdder archiveRead = new LongAdder();
+    final LongAdder archiveFailed = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> failureExamples = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> bounceConditions = new ConcurrentHashMap<>();
@@ -194,10 +214,43 @@ final class Metrics {
         return out;
     }
 
-    /** The server acknowledged a chat message written at sentNanos (XEP-0198). */
-    void messageAcked(long sentNanos, long nowNanos) {
+    /** The server acknowledged chat message seq, first written at sentNanos (XEP-0198). */
+    void messageAcked(long seq, long sentNanos, long nowNanos) {
         acked.increment();
+        ackedSeqs.add(seq);
         record(ackLatency, nowNanos - sentNanos);
+    }
+
+    /** An online session the server dropped, which connects again (--reconnect=on). */
+    void disconnected(String kind, String detail) {
+        sessionsUp.decrementAndGet();
+        disconnects.increment();
+        count("disconnect:" + kind, detail);
+    }
+
+    /** A connection after a drop that failed before it was online; the user tries again or gives up. */
+    void reconnectFailed(String kind, String detail, boolean givingUp) {
+        count("reconnect-failed:" + kind, detail);
+        if (givingUp) gaveUp.increment();
+    }
+
+    /** A dropped session is online again: resumed, or bound afresh after the server refused to resume. */
+    void backOnline(boolean resumed, long droppedAtNanos, long nowNanos) {
+        int up = sessionsUp.incrementAndGet();
+        maxUp.accumulateAndGet(up, Math::max);
+        (resumed ? this.resumed : rebound).increment();
+        record(resumed ? resumeLatency : reboundLatency, nowNanos - droppedAtNanos);
+    }
+
+    /** The server answered a resumption with {@code <failed/>}. */
+    void resumeRefused(String condition) {
+        resumeFailed.increment();
+        count("resume-failed:" + condition, null);
+    }
+
+    /** A message of ours found in its recipient's archive (--check-archive=on). */
+    void archived(long seq) {
+        archivedSeqs.add(seq);
     }
 
     private static void record(Recorder r, long nanos) {

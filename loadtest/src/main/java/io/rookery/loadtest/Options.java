@@ -57,6 +57,16 @@ final class Options {
         {"sm", "off", "idle, chat: on | resume | off: enable XEP-0198 stream management once online (resume: asking"
                 + " for resumption, as Smack and Conversations do); the client answers the server's requests and asks"
                 + " for an ack after each chat message, whose delay is reported"},
+        {"reconnect", "off", "chat with --sm=resume: on | off: a session the server drops (a node killed) connects"
+                + " again to the next --host, resumes its stream (XEP-0198 <resume/>) or, refused, binds afresh and"
+                + " sends again what was not acknowledged; the report counts every message by its id (the chaos"
+                + " scenario, loadtest/chaos/run)"},
+        {"reconnect-delay", "1s", "with --reconnect=on: a dropped session waits a random time up to this before"
+                + " each attempt, as clients back off"},
+        {"reconnect-attempts", "20", "with --reconnect=on: attempts after one drop before the session counts as"
+                + " dropped for good"},
+        {"check-archive", "off", "chat: on | off: once the messages are in, every session online pages through its"
+                + " own archive (XEP-0313) and the report counts the messages found there"},
         {"body-size", "0", "chat: extra characters of padding in each message body"},
         {"grace", "10s", "chat, presence-churn: how long to wait for stanzas in flight after sending stops"},
         {"settle", "0s", "chat: how long to wait after the logins before sending, so that the server's work on the"
@@ -100,6 +110,12 @@ final class Options {
     final boolean sm;
     /** XEP-0198 with resumption asked for ({@code --sm=resume}). */
     final boolean smResume;
+    /** Sessions dropped by the server connect again and resume ({@code --reconnect=on}). */
+    final boolean reconnect;
+    final Duration reconnectDelay;
+    final int reconnectAttempts;
+    /** Every session reads its own archive once the messages are in ({@code --check-archive=on}). */
+    final boolean checkArchive;
     final int bodySize;
     final Duration grace;
     final Duration settle;
@@ -161,6 +177,14 @@ final class Options {
             throw new IllegalArgumentException("--sm=on counts only chat messages and iq answers: not with "
                     + scenario.name().toLowerCase(java.util.Locale.ROOT));
         }
+        reconnect = onOff(v, "reconnect");
+        if (reconnect && (!smResume || scenario != Scenario.CHAT)) {
+            throw new IllegalArgumentException("--reconnect=on needs --scenario=chat and --sm=resume");
+        }
+        reconnectDelay = duration(v, "reconnect-delay");
+        reconnectAttempts = intIn(v, "reconnect-attempts", 1, 1000);
+        checkArchive = onOff(v, "check-archive");
+        if (checkArchive && scenario != Scenario.CHAT) throw new IllegalArgumentException("--check-archive needs chat");
         if (scenario == Scenario.PRESENCE_CHURN && !presence) {
             throw new IllegalArgumentException("presence-churn needs --presence=on");
         }
@@ -211,6 +235,10 @@ final class Options {
         effective.put("presence", presence ? "on" : "off");
         effective.put("sm", smResume ? "resume" : sm ? "on" : "off");
         effective.put("timeout", seconds(timeout));
+        if (!reconnect) {
+            effective.remove("reconnect-delay");
+            effective.remove("reconnect-attempts");
+        }
         effective.put("out", out);
         effective.put("mechanism", mechanism);
         effective.put("password", "(not recorded)");
@@ -292,6 +320,7 @@ final class Options {
         if (create != Create.NONE) t = t.plus(loginTimeout).plusSeconds(60);
         if (setsUpRosters()) t = t.plus(loginTimeout).plusSeconds(loginSeconds + 60);
         if (scenario.usesContacts()) t = t.plus(loginTimeout); // the roster and presences steps of the logins
+        if (checkArchive) t = t.plus(loginTimeout); // the archive queries
         return t;
     }
 

@@ -30,10 +30,40 @@ record RunResult(String scenario, Map<String, String> options, String startedAt,
      *                     own lateness included (corrected for coordinated omission)
      * @param acked        messages the server acknowledged (XEP-0198, --sm=on; 0 otherwise)
      * @param ackLatency   from the sender's write to the server's acknowledgement; null without --sm=on
+     * @param guarantee    every message by its id, with --reconnect=on or --check-archive=on; null otherwise
      */
     record Messages(double offeredRate, double sendSeconds, long sent, double achievedRate, long received,
             double deliveredRate, long lost, long bounced, Map<String, Long> bounceConditions, long duplicates,
-            LatencySummary latency, LatencySummary latencyFromDue, long acked, LatencySummary ackLatency) {}
+            LatencySummary latency, LatencySummary latencyFromDue, long acked, LatencySummary ackLatency,
+            Guarantee guarantee) {}
+
+    /**
+     * What became of every message, by its sequence number (the chaos scenario: --reconnect=on, --check-archive=on).
+     *
+     * @param acked              distinct messages the server acknowledged (XEP-0198)
+     * @param delivered          distinct messages that reached their recipient
+     * @param ackedNotDelivered  acknowledged and never received
+     * @param archiveChecked     whether the archives were read (--check-archive=on)
+     * @param archiveUsers       sessions that asked for their archive
+     * @param archiveRead        of those, the ones that read it to its end
+     * @param archived           distinct messages found in their recipient's archive
+     * @param ackedNotArchived   acknowledged and not found in the recipient's archive (with the check only)
+     * @param ackedLost          acknowledged and neither received nor found in the archive: the guarantee says 0
+     * @param ackedLostExamples  a few of their sequence numbers (message ids m + seq)
+     * @param sentNotAcked       sent and never acknowledged (their sender gave up, or the run ended first)
+     * @param resent             writes of a message again after a drop
+     * @param disconnects        online sessions the server dropped
+     * @param resumed            of the reconnections, streams resumed (XEP-0198 {@code <resumed/>})
+     * @param resumeFailed       resumptions refused ({@code <failed/>}); the client then bound afresh
+     * @param rebound            sessions online again by a fresh bind
+     * @param gaveUp             users that stopped trying (--reconnect-attempts) or were still trying at the end
+     * @param resumeLatency      from the drop to {@code <resumed/>}
+     * @param reboundLatency     from the drop to online again by a fresh bind
+     */
+    record Guarantee(long acked, long delivered, long ackedNotDelivered, boolean archiveChecked, long archiveUsers,
+            long archiveRead, long archived, long ackedNotArchived, long ackedLost, List<Long> ackedLostExamples,
+            long sentNotAcked, long resent, long disconnects, long resumed, long resumeFailed, long rebound,
+            long gaveUp, LatencySummary resumeLatency, LatencySummary reboundLatency) {}
 
     /**
      * Present for the presence-churn scenario only.

@@ -221,11 +221,30 @@ final class Runner {
         engine.stopSending();
         sendEnd = System.nanoTime();
         long graceEnd = Math.min(sendEnd + options.grace.toNanos(), deadline);
-        boolean settled = await(() -> metrics.received.sum() + metrics.bounced.sum() >= metrics.sent.sum(),
-                graceEnd, "waiting for messages in flight");
+        // With --reconnect every message is also acknowledged in the end (written again after a drop until it is).
+        boolean settled = await(() -> metrics.received.sum() + metrics.bounced.sum() >= metrics.sent.sum()
+                        && (!options.reconnect || metrics.acked.sum() >= metrics.sent.sum()),
+                graceEnd, "waiting for messages in flight", options.reconnect ? this::guaranteeProgress : null);
         if (!settled && !stopRequested) {
             notes.add("grace period ended with messages still missing");
         }
+        if (options.checkArchive && !stopRequested) {
+            long asked = engine.startArchiveCheck();
+            err.printf(Locale.ROOT, "loadtest: %d sessions read their archives%n", asked);
+            boolean read = await(() -> metrics.archiveRead.sum() + metrics.archiveFailed.sum() >= asked,
+                    Math.min(System.nanoTime() + options.loginTimeout.toNanos(), deadline), "reading the archives");
+            if (!read && !stopRequested) notes.add("archive check: not every session had read its archive in time");
+            if (metrics.archiveFailed.sum() > 0) {
+                notes.add(metrics.archiveFailed.sum() + " sessions failed to read their archive (see failures)");
+            }
+        }
+    }
+
+    private String guaranteeProgress() {
+        return String.format(Locale.ROOT, "sent %d  acked %d  received %d  duplicates %d  up %d  disconnects %d"
+                + "  resumed %d  refused %d", metrics.sent.sum(), metrics.acked.sum(), metrics.received.sum(),
+                metrics.duplicates.sum(), metrics.sessionsUp.get(), metrics.disconnects.sum(), metrics.resumed.sum(),
+                metrics.resumeFailed.sum());
     }
 
     /**
@@ -345,6 +364,28 @@ final class Runner {
         if (!notes.contains(note)) notes.add(note);
     }
 
+    /** Every message by its id; null unless --reconnect or --check-archive asked for it. */
+    private RunResult.Guarantee guarantee() {
+        if (!options.reconnect && !options.checkArchive) return null;
+        Metrics m = metrics;
+        long acked = m.ackedSeqs.count();
+        long ackedLost = options.checkArchive ? m.ackedSeqs.countMissingFrom(m.seen, m.archivedSeqs)
+                : m.ackedSeqs.countMissingFrom(m.seen);
+        List<Long> examples = options.checkArchive ? m.ackedSeqs.missingFrom(20, m.seen, m.archivedSeqs)
+                : m.ackedSeqs.missingFrom(20, m.seen);
+        if (ackedLost > 0) {
+            notes.add(ackedLost + " messages acknowledged by the server were neither delivered"
+                    + (options.checkArchive ? " nor found in the archive" : "") + ", e.g. m" + examples.get(0));
+        }
+        return new RunResult.Guarantee(acked, m.received.sum(), m.ackedSeqs.countMissingFrom(m.seen),
+                options.checkArchive, m.archiveQueried.sum(), m.archiveRead.sum(), m.archivedSeqs.count(),
+                options.checkArchive ? m.ackedSeqs.countMissingFrom(m.archivedSeqs) : 0, ackedLost, examples,
+                Math.max(0, m.sent.sum() - acked), m.resent.sum(), m.disconnects.sum(), m.resumed.sum(),
+                m.resumeFailed.sum(), m.rebound.sum(), m.gaveUp.sum(),
+                LatencySummary.of(m.resumeLatency.getIntervalHistogram()),
+                LatencySummary.of(m.reboundLatency.getIntervalHistogram()));
+    }
+
     private RunResult result(Instant startedAt, double elapsed, Reporter reporter) {
         long firstStart = metrics.firstLoginStartNanos.get();
         long lastOk = metrics.lastLoginOkNanos.get();
@@ -368,7 +409,7 @@ final class Runner {
                     sendSeconds > 0 ? sent / sendSeconds : 0, received,
                     sendSeconds > 0 ? received / sendSeconds : 0, sent - received, metrics.bounced.sum(),
                     metrics.bounceConditions(), metrics.duplicates.sum(), reporter.messageLatency(),
-                    reporter.messageLatencyFromDue(), metrics.acked.sum(), reporter.ackLatency());
+                    reporter.messageLatencyFromDue(), metrics.acked.sum(), reporter.ackLatency(), guarantee());
         }
         RunResult.Presences presences = null;
         if (options.scenario == Options.Scenario.PRESENCE_CHURN) {

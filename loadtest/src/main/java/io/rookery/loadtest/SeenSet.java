@@ -30,4 +30,48 @@ final class SeenSet {
         AtomicLongArray chunk = seq < 0 ? null : chunks.get(seq >>> CHUNK_BITS);
         return chunk != null && (chunk.get((int) ((seq >>> 6) & (WORDS - 1))) & (1L << (seq & 63))) != 0;
     }
+
+    /** How many are marked. */
+    long count() {
+        return countMissingFrom();
+    }
+
+    /** How many marked here are marked in none of others. */
+    long countMissingFrom(SeenSet... others) {
+        long n = 0;
+        for (var e : chunks.entrySet()) {
+            AtomicLongArray chunk = e.getValue();
+            AtomicLongArray[] theirs = new AtomicLongArray[others.length];
+            for (int i = 0; i < others.length; i++) theirs[i] = others[i].chunks.get(e.getKey());
+            for (int w = 0; w < WORDS; w++) {
+                long bits = chunk.get(w);
+                for (AtomicLongArray t : theirs) {
+                    if (t != null) bits &= ~t.get(w);
+                }
+                n += Long.bitCount(bits);
+            }
+        }
+        return n;
+    }
+
+    /** Up to limit of those marked here and in none of others, smallest first. */
+    java.util.List<Long> missingFrom(int limit, SeenSet... others) {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        for (long key : new java.util.TreeSet<>(chunks.keySet())) {
+            AtomicLongArray chunk = chunks.get(key);
+            for (int w = 0; w < WORDS && out.size() < limit; w++) {
+                long bits = chunk.get(w);
+                for (SeenSet o : others) {
+                    AtomicLongArray t = o.chunks.get(key);
+                    if (t != null) bits &= ~t.get(w);
+                }
+                while (bits != 0 && out.size() < limit) {
+                    int b = Long.numberOfTrailingZeros(bits);
+                    out.add((key << CHUNK_BITS) + ((long) w << 6) + b);
+                    bits &= bits - 1;
+                }
+            }
+        }
+        return out;
+    }
 }

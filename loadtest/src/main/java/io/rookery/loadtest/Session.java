@@ -30,7 +30,7 @@ import java.util.Locale;
 class Session extends Connection {
     enum State {
         CONNECTING, AWAIT_FEATURES, AWAIT_PROCEED, AWAIT_REGISTER_FORM, AWAIT_REGISTERED, AWAIT_SASL, AWAIT_BIND,
-        AWAIT_SESSION, AWAIT_ROSTER, ONLINE, CLOSED
+        AWAIT_SESSION, AWAIT_ROSTER, AWAIT_RESUMED, ONLINE, CLOSED
     }
 
     /** Largest element accepted from the server; the parser holds at most about this much. */
@@ -38,6 +38,12 @@ class Session extends Connection {
     private static final String BODY_PREFIX = "lt1 ";
     private static final String SM = "urn:xmpp:sm:3";
     private static final String SM_REQUEST = "<r xmlns='" + SM + "'/>";
+    private static final String MAM = "urn:xmpp:mam:2";
+    private static final String RSM = "http://jabber.org/protocol/rsm";
+    private static final String FORWARD = "urn:xmpp:forward:0";
+    /** Archive results asked for per page, and at most this many pages per user (a server that never ends). */
+    private static final int ARCHIVE_PAGE = 100;
+    private static final int ARCHIVE_MAX_PAGES = 1_000;
 
     final int userIndex;
     private XmppStreamParser parser;
@@ -50,33 +56,36 @@ class Session extends Connection {
     private long phaseNanos;
     /** The full JID the server bound; null before. */
     String jid;
-    /**
-     * XEP-0198 (--sm=on), null without: stanzas received since {@code <enabled/>}, stanzas sent since
-     * {@code <enable/>}, and the chat messages not yet acknowledged (their count and write time, oldest first).
-     */
-    private SmCounters sm;
-
-    private static final class SmCounters {
-        boolean enabled;
-        long received;
-        long sent;
-        final java.util.ArrayDeque<long[]> unacked = new java.util.ArrayDeque<>();
-    }
+    /** XEP-0198 (--sm=on), null without; with --reconnect=on it comes from the connection the server dropped. */
+    private SmStream sm;
+    /** This connection follows a drop (--reconnect=on): it resumes, or binds afresh; it is not a measured login. */
+    private final boolean reconnection;
+    /** --check-archive: when the page asked for was sent (0: none outstanding), and pages read so far. */
+    private long archiveAskedAt;
+    private int archivePages;
 
     /** Positions in the loop's lists, kept by the loop. */
     int slot = -1;
     int onlineSlot = -1;
 
     Session(IoLoop loop, int userIndex) {
+        this(loop, userIndex, null);
+    }
+
+    /** A connection of the user whose stream {@code dropped} was on, when the server dropped it (--reconnect=on). */
+    Session(IoLoop loop, int userIndex, SmStream dropped) {
         super(loop);
         this.userIndex = userIndex;
+        this.sm = dropped;
+        this.reconnection = dropped != null;
     }
 
     void connect(long now) {
         startNanos = now;
         phaseNanos = now;
-        loop.metrics.loginStarted(now);
-        open(loop.engine.address(userIndex));
+        if (!reconnection) loop.metrics.loginStarted(now);
+        // A connection after a drop goes to the next address: the node that dropped it may be gone.
+        open(loop.engine.address(userIndex + (sm == null ? 0 : sm.connections++)));
     }
 
     @Override
@@ -163,6 +172,7 @@ class Session extends Connection {
             case AWAIT_BIND -> onBindResult(e);
             case AWAIT_SESSION -> onSessionResult(e);
             case AWAIT_ROSTER -> onRosterResult(e);
+            case AWAIT_RESUMED -> onResumeAnswer(e);
             case ONLINE -> onStanza(e);
             default -> unexpected(e);
         }
@@ -176,11 +186,15 @@ class Session extends Connection {
             }
             Element session = features.child("session", Namespaces.SESSION);
             sessionRequired = session != null && session.child("optional", Namespaces.SESSION) == null;
-            StringBuilder sb = text();
-            sb.append("<iq type='set' id='bind'><bind xmlns='").append(Namespaces.BIND).append("'><resource>");
-            XmlWriter.escapeText(loop.engine.resource, sb);
-            send(sb.append("</resource></bind></iq>"));
-            state = State.AWAIT_BIND;
+            if (reconnection && sm.resumeId != null && features.child("sm", SM) != null) {
+                // XEP-0198 §5: resume the dropped stream, telling what we handled of it.
+                StringBuilder sb = text().append("<resume xmlns='").append(SM).append("' previd='");
+                XmlWriter.escapeAttr(sm.resumeId, sb);
+                send(sb.append("' h='").append(sm.received & 0xFFFFFFFFL).append("'/>"));
+                state = State.AWAIT_RESUMED;
+            } else {
+                sendBind();
+            }
         } else if (loop.options.tls == Options.TlsMode.STARTTLS && !tlsActive()) {
             if (features.child("starttls", Namespaces.TLS) == null) {
                 fail("tls:not-offered", null);
@@ -193,6 +207,66 @@ class Session extends Connection {
         } else {
             startAuth(features.child("mechanisms", Namespaces.SASL));
         }
+    }
+
+    private void sendBind() {
+        StringBuilder sb = text();
+        sb.append("<iq type='set' id='bind'><bind xmlns='").append(Namespaces.BIND).append("'><resource>");
+        XmlWriter.escapeText(loop.engine.resource, sb);
+        send(sb.append("</resource></bind></iq>"));
+        state = State.AWAIT_BIND;
+    }
+
+    /**
+     * XEP-0198 §5: resumed, the messages past the server's count are written again and the session is online as it
+     * was (presence and all); refused, it binds afresh and, once online, writes again every message never
+     * acknowledged, as Smack does. A {@code <failed/>} may carry the server's count of the old stream (§5).
+     */
+    private void onResumeAnswer(Element e) {
+        long now = System.nanoTime();
+        if (e.is("resumed", SM) || e.is("failed", SM)) {
+            String h = e.attr("h");
+            if (h != null) {
+                try {
+                    sm.acknowledged(Long.parseLong(h), loop.metrics, now);
+                } catch (NumberFormatException ex) {
+                    fail("sm:bad-count", e.toString());
+                    return;
+                }
+            } else if (e.is("resumed", SM)) {
+                fail("sm:resumed-without-count", e.toString());
+                return;
+            }
+        }
+        if (e.is("resumed", SM)) {
+            sm.enabled = true;
+            sm.sent = Long.parseLong(e.attr("h"));
+            state = State.ONLINE;
+            loop.sessionOnline(this);
+            loop.metrics.backOnline(true, sm.droppedAt, now);
+            sm.droppedAt = 0;
+            sm.attempts = 0;
+            resendUnacked();
+        } else if (e.is("failed", SM)) {
+            Element cond = Replies.firstChildExcept(e, Namespaces.STANZAS);
+            loop.metrics.resumeRefused(cond == null ? "none" : cond.name());
+            sm.resumeId = null;
+            sendBind();
+        } else {
+            unexpected(e);
+        }
+    }
+
+    /** Writes again, numbered afresh, every message the server has not acknowledged; then asks for an ack. */
+    private void resendUnacked() {
+        if (sm.unacked.isEmpty()) return;
+        StringBuilder sb = text();
+        for (SmStream.Unacked u : sm.unacked) {
+            u.count = ++sm.sent;
+            chat(sb, u.to, u.seq, u.sentNanos, u.lateNanos);
+            loop.metrics.resent.increment();
+        }
+        send(sb.append(SM_REQUEST));
     }
 
     // ---- XEP-0077 §3.1 in-band registration, before authentication ------------------------------------------
@@ -382,15 +456,26 @@ class Session extends Connection {
         if (state == State.CLOSED) return;
         state = State.ONLINE;
         long now = System.nanoTime();
-        loop.metrics.phaseDone(Metrics.Phase.BIND, now - phaseNanos);
-        loop.metrics.loginOk(startNanos, now);
-        loop.loginEnded();
+        if (reconnection) {
+            loop.metrics.backOnline(false, sm.droppedAt, now);
+            sm.droppedAt = 0;
+            sm.attempts = 0;
+        } else {
+            loop.metrics.phaseDone(Metrics.Phase.BIND, now - phaseNanos);
+            loop.metrics.loginOk(startNanos, now);
+            loop.loginEnded();
+        }
         loop.sessionOnline(this);
         if (loop.options.sm && state == State.ONLINE) {
             // Once online, as the count starts here on both sides: what we send from now on is counted.
-            sm = new SmCounters();
+            if (sm == null) {
+                sm = new SmStream();
+                sm.connections = 1;
+            }
+            sm.restart();
             send(text().append("<enable xmlns='").append(SM)
                     .append(loop.options.smResume ? "' resume='true'/>" : "'/>"));
+            if (reconnection) resendUnacked();
         }
     }
 
@@ -420,7 +505,11 @@ class Session extends Connection {
     /** XEP-0198: enabled, the server's requests, its acknowledgements of our chat messages. */
     private void onSm(Element e) {
         switch (e.name()) {
-            case "enabled" -> sm.enabled = true;
+            case "enabled" -> {
+                sm.enabled = true;
+                String resume = e.attr("resume");
+                if ("true".equals(resume) || "1".equals(resume)) sm.resumeId = e.attr("id");
+            }
             case "failed" -> fail("sm:failed", e.toString());
             case "r" -> send(text().append("<a xmlns='").append(SM).append("' h='").append(sm.received & 0xFFFFFFFFL)
                     .append("'/>"));
@@ -432,11 +521,7 @@ class Session extends Connection {
                     fail("sm:bad-ack", e.toString());
                     return;
                 }
-                long now = System.nanoTime();
-                // Counts wrap at 2^32 on the wire; a run sends far fewer from one session.
-                while (!sm.unacked.isEmpty() && sm.unacked.peekFirst()[0] <= h) {
-                    loop.metrics.messageAcked(sm.unacked.pollFirst()[1], now);
-                }
+                sm.acknowledged(h, loop.metrics, System.nanoTime());
             }
             default -> { }
         }
@@ -446,12 +531,86 @@ class Session extends Connection {
     void onPresence(Element presence) {
     }
 
-    /** An iq while online: requests are answered, results and errors to our own requests ignored. */
+    /**
+     * An iq while online: requests are answered, results and errors to our own requests ignored (but the archive
+     * pages of --check-archive).
+     */
     void onIq(Element iq) {
-        answerIq(iq);
+        String type = iq.attr("type");
+        if (archiveAskedAt != 0 && "mam".equals(iq.attr("id")) && ("result".equals(type) || "error".equals(type))) {
+            onArchivePage(iq);
+        } else {
+            answerIq(iq);
+        }
+    }
+
+    // ---- --check-archive: XEP-0313 §4 query, paged forward with XEP-0059 until fin says complete ---------------
+
+    /** Asks for the next page of our own archive (the first when after is null). */
+    void queryArchive(String after) {
+        if (state != State.ONLINE) return;
+        StringBuilder sb = text().append("<iq type='set' id='mam'><query xmlns='").append(MAM)
+                .append("'><set xmlns='").append(RSM).append("'><max>").append(ARCHIVE_PAGE).append("</max>");
+        if (after != null) {
+            sb.append("<after>");
+            XmlWriter.escapeText(after, sb);
+            sb.append("</after>");
+        }
+        if (sm != null) sm.sent++;
+        archiveAskedAt = System.nanoTime();
+        archivePages++;
+        send(sb.append("</set></query></iq>"));
+    }
+
+    private void onArchivePage(Element iq) {
+        archiveAskedAt = 0;
+        if ("error".equals(iq.attr("type"))) {
+            archiveFailed("archive:" + Replies.stanzaErrorCondition(iq), Replies.errorText(iq));
+            return;
+        }
+        Element fin = iq.child("fin", MAM);
+        if (fin == null) {
+            archiveFailed("archive:no-fin", iq.toString());
+            return;
+        }
+        Element set = fin.child("set", RSM);
+        String last = set == null ? null : set.childText("last", RSM);
+        String complete = fin.attr("complete");
+        if ("true".equals(complete) || "1".equals(complete) || last == null) {
+            loop.metrics.archiveRead.increment();
+        } else if (archivePages >= ARCHIVE_MAX_PAGES) {
+            archiveFailed("archive:too-many-pages", null);
+        } else {
+            queryArchive(last);
+        }
+    }
+
+    private void archiveFailed(String kind, String detail) {
+        archiveAskedAt = 0;
+        loop.metrics.archiveFailed.increment();
+        loop.metrics.stepFailed(kind, detail);
+    }
+
+    /** An archived message of ours sent to us (XEP-0313 §4.2: a result wraps it in a forwarded element). */
+    private void onArchived(Element result) {
+        Element forwarded = result.child("forwarded", FORWARD);
+        Element m = forwarded == null ? null : forwarded.child("message", null);
+        if (m == null || jid == null) return;
+        String to = m.attr("to");
+        int slash = jid.indexOf('/');
+        String bare = slash < 0 ? jid : jid.substring(0, slash);
+        if (to == null || !(to.equals(bare) || to.startsWith(bare + "/"))) return; // one we sent
+        String body = m.childText("body", null);
+        long[] parsed = body == null ? null : parseBody(body);
+        if (parsed != null) loop.metrics.archived(parsed[0]);
     }
 
     private void onMessage(Element m) {
+        Element result = archiveAskedAt != 0 ? m.child("result", MAM) : null;
+        if (result != null) {
+            onArchived(result);
+            return;
+        }
         if ("error".equals(m.attr("type"))) {
             String body = m.childText("body", null);
             if (body == null || body.startsWith(BODY_PREFIX)) {
@@ -462,8 +621,15 @@ class Session extends Connection {
         String body = m.childText("body", null);
         if (body == null || !body.startsWith(BODY_PREFIX)) return;
         long now = System.nanoTime();
+        long[] parsed = parseBody(body);
+        if (parsed != null) loop.metrics.messageReceived(parsed[0], parsed[1], parsed[2], now);
+    }
+
+    /** {@code lt1 SEQ NANOTIME [LATENANOS [padding]]} as seq, sent, late; null when not one of ours. */
+    static long[] parseBody(String body) {
+        if (!body.startsWith(BODY_PREFIX)) return null;
         int sp = body.indexOf(' ', BODY_PREFIX.length());
-        if (sp < 0) return;
+        if (sp < 0) return null;
         int end = body.indexOf(' ', sp + 1);
         try {
             long seq = Long.parseLong(body, BODY_PREFIX.length(), sp, 10);
@@ -473,9 +639,9 @@ class Session extends Connection {
                 int lateEnd = body.indexOf(' ', end + 1);
                 lateNanos = Long.parseLong(body, end + 1, lateEnd < 0 ? body.length() : lateEnd, 10);
             }
-            loop.metrics.messageReceived(seq, sentNanos, lateNanos, now);
-        } catch (NumberFormatException ignored) {
-            // not one of ours after all
+            return seq < 0 ? null : new long[] {seq, sentNanos, lateNanos};
+        } catch (NumberFormatException notOurs) {
+            return null;
         }
     }
 
@@ -508,25 +674,37 @@ class Session extends Connection {
      */
     void sendChat(String to, long seq, long dueNanos) {
         if (state != State.ONLINE) return;
-        StringBuilder sb = text().append("<message type='chat' to='");
+        long now = System.nanoTime();
+        long late = Math.max(0, now - dueNanos);
+        StringBuilder sb = text();
+        chat(sb, to, seq, now, late);
+        if (sm != null) {
+            // Counted by the server as its sent count; acknowledged through the request that follows it.
+            sm.unacked.addLast(new SmStream.Unacked(++sm.sent, seq, to, now, late));
+            sb.append(SM_REQUEST);
+        }
+        send(sb);
+        // With --reconnect a write that fails is written again on the next connection: it was sent all the same.
+        if (state == State.ONLINE || (reconnectsAfterDrop())) loop.metrics.messageSent();
+    }
+
+    /** Appends the chat message; its id is m + seq, so that the same message written again has the same id. */
+    private void chat(StringBuilder sb, String to, long seq, long sentNanos, long lateNanos) {
+        sb.append("<message type='chat' to='");
         XmlWriter.escapeAttr(to, sb);
         sb.append("' id='m").append(seq).append("'><body>").append(BODY_PREFIX).append(seq).append(' ');
-        long now = System.nanoTime();
-        sb.append(now).append(' ').append(Math.max(0, now - dueNanos));
+        sb.append(sentNanos).append(' ').append(lateNanos);
         int pad = loop.options.bodySize;
         if (pad > 0) {
             sb.append(' ');
             for (int i = 0; i < pad; i++) sb.append((char) ('a' + i % 26));
         }
         sb.append("</body></message>");
-        if (sm != null) {
-            // Counted by the server as its sent count; acknowledged through the request that follows it.
-            sm.sent++;
-            sm.unacked.addLast(new long[] {sm.sent, now});
-            sb.append(SM_REQUEST);
-        }
-        send(sb);
-        if (state == State.ONLINE) loop.metrics.messageSent();
+    }
+
+    /** Whether a drop of this session is followed by another connection (--reconnect=on, before the end). */
+    private boolean reconnectsAfterDrop() {
+        return loop.options.reconnect && sm != null && !loop.closing();
     }
 
     /** Every 250 ms from the loop: login timeout, and freeing the parser's reader while a session is idle. */
@@ -534,6 +712,9 @@ class Session extends Connection {
         if (state == State.ONLINE) {
             if (!readSinceSweep) parser.compact();
             readSinceSweep = false;
+            if (archiveAskedAt != 0 && now - archiveAskedAt > loop.loginTimeoutNanos) {
+                archiveFailed("archive:timeout", null);
+            }
             sweepOnline(now);
         } else if (state != State.CLOSED && now - startNanos > loop.loginTimeoutNanos) {
             String what = loop.engine.round == Engine.Round.REGISTER ? "register-timeout:" : "login-timeout:";
@@ -552,6 +733,9 @@ class Session extends Connection {
             send(text().append("</stream:stream>"));
             closeTls();
             if (state != State.CLOSED) loop.metrics.sessionClosed();
+        } else if (reconnection) {
+            loop.metrics.reconnectFailed("unfinished-at-end:" + state.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    null, true);
         } else {
             loop.metrics.loginFailed("unfinished-at-end:" + state.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     null);
@@ -570,13 +754,27 @@ class Session extends Connection {
     void fail(String kind, String detail) {
         if (state == State.CLOSED) return;
         if (detail != null) detail = detail.replace(loop.options.password, "(password)");
+        boolean again = reconnectsAfterDrop();
         if (state == State.ONLINE) {
-            loop.metrics.sessionDropped(kind, detail);
+            if (again) {
+                loop.metrics.disconnected(kind, detail);
+                sm.droppedAt = System.nanoTime();
+                sm.attempts = 0;
+            } else {
+                loop.metrics.sessionDropped(kind, detail);
+            }
+        } else if (reconnection) {
+            again &= sm.attempts < loop.options.reconnectAttempts;
+            loop.metrics.reconnectFailed(kind, detail, !again);
         } else {
+            again = false;
             loop.metrics.loginFailed(kind, detail);
             loop.loginEnded();
         }
+        boolean archivePending = archiveAskedAt != 0;
         release();
+        if (archivePending) archiveFailed("archive:session-ended", kind);
+        if (again) loop.reconnectLater(userIndex, sm);
     }
 
     private void release() {
@@ -598,7 +796,7 @@ class Session extends Connection {
 
     private void endPhase(Metrics.Phase phase) {
         long now = System.nanoTime();
-        loop.metrics.phaseDone(phase, now - phaseNanos);
+        if (!reconnection) loop.metrics.phaseDone(phase, now - phaseNanos);
         phaseNanos = now;
     }
 

@@ -44,6 +44,26 @@ final class TextSummary {
                 line(sb, "  acknowledged by the server (XEP-0198) %d; ack delay ms: p50 %s  p90 %s  p99 %s  max %s",
                         m.acked(), ms(a.p50Ms()), ms(a.p90Ms()), ms(a.p99Ms()), ms(a.maxMs()));
             }
+            RunResult.Guarantee g = m.guarantee();
+            if (g != null) {
+                line(sb, "  by id: acknowledged %d, delivered %d, acknowledged and not delivered %d%s",
+                        g.acked(), g.delivered(), g.ackedNotDelivered(), g.archiveChecked()
+                                ? String.format(Locale.ROOT, ", found in the archive %d (not: %d acknowledged;"
+                                        + " %d of %d archives read)", g.archived(), g.ackedNotArchived(),
+                                        g.archiveRead(), g.archiveUsers()) : "");
+                line(sb, "  ACKNOWLEDGED AND LOST: %d%s; duplicates %d; sent and never acknowledged %d; written"
+                        + " again %d", g.ackedLost(), g.ackedLostExamples().isEmpty() ? ""
+                                : " (e.g. m" + g.ackedLostExamples().get(0) + ")", m.duplicates(), g.sentNotAcked(),
+                        g.resent());
+                if (g.disconnects() > 0 || g.resumed() + g.rebound() > 0) {
+                    LatencySummary res = g.resumeLatency();
+                    LatencySummary b = g.reboundLatency();
+                    line(sb, "  drops %d: resumed %d (drop to resumed ms p50 %s p99 %s max %s), refused %d, bound"
+                            + " afresh %d (ms p50 %s p99 %s max %s), gave up %d", g.disconnects(), g.resumed(),
+                            ms(res.p50Ms()), ms(res.p99Ms()), ms(res.maxMs()), g.resumeFailed(), g.rebound(),
+                            ms(b.p50Ms()), ms(b.p99Ms()), ms(b.maxMs()), g.gaveUp());
+                }
+            }
         }
         RunResult.Presences p = r.presences();
         if (p != null) {

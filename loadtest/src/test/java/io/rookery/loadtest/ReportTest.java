@@ -216,7 +216,7 @@ class ReportTest {
                 List.of("a note with <markup> & a\nline break"), null, null,
                 new RunResult.Logins(10, 10, 9, 1, 0, 9, 2.25, 4.5, phases),
                 new RunResult.Messages(100, 10, 1000, 100, 998, 99.8, 2, 1, Map.of("service-unavailable", 1L), 0,
-                        LatencySummary.of(latency), LatencySummary.of(latency), 995, LatencySummary.of(latency)), null,
+                        LatencySummary.of(latency), LatencySummary.of(latency), 995, LatencySummary.of(latency), null), null,
                 Map.of("sasl:not-authorized", 1L), Map.of("sasl:not-authorized", "authentication failed"), timeline);
     }
 }

@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +59,17 @@ final class TinyXmppServer implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger smRequestsAnswered = new java.util.concurrent.atomic.AtomicInteger();
     /** XEP-0198 enables that asked for resumption. */
     final java.util.concurrent.atomic.AtomicInteger smResumptionsAsked = new java.util.concurrent.atomic.AtomicInteger();
+    /** XEP-0198 resumptions: streams resumed, and refused with failed. */
+    final AtomicInteger smResumed = new AtomicInteger();
+    final AtomicInteger smResumeRefused = new AtomicInteger();
+    /** Messages held for a dropped session (delivered on its resumption or its next bind, or lost on purpose). */
+    final AtomicInteger held = new AtomicInteger();
+    private volatile boolean resumption;
+    private volatile boolean refuseResumption;
+    private volatile boolean loseHeld;
+    private final java.util.concurrent.atomic.AtomicReference<java.util.function.Predicate<String>> dropRequest =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final Map<String, Conn> resumable = new HashMap<>();
     final AtomicInteger registered = new AtomicInteger();
     final AtomicInteger registrationForms = new AtomicInteger();
     final TinyRosters rosters = new TinyRosters();
@@ -129,6 +141,31 @@ final class TinyXmppServer implements AutoCloseable {
         refused.add(user);
     }
 
+    /**
+     * XEP-0198 resumption from now on: enable with resume gets an id; a dropped session's route stays, holding
+     * what is sent to it, until it resumes (its held messages then follow resumed) or binds again (they follow the
+     * bind, as offline messages would).
+     */
+    void offerResumption() {
+        resumption = true;
+    }
+
+    /** Every resume is answered failed (item-not-found). */
+    void refuseResumption() {
+        refuseResumption = true;
+    }
+
+    /** Messages held for a dropped session are forgotten, having been acknowledged to their sender: a lossy server. */
+    void loseHeld() {
+        loseHeld = true;
+    }
+
+    /** Drops, at once and without a stream close, the connection of every bound user whose user name matches. */
+    void drop(java.util.function.Predicate<String> users) {
+        dropRequest.set(users);
+        selector.wakeup();
+    }
+
     boolean hasAccount(String user) {
         return accounts.containsKey(user);
     }
@@ -148,6 +185,12 @@ final class TinyXmppServer implements AutoCloseable {
         try {
             while (running) {
                 selector.select(100);
+                java.util.function.Predicate<String> drop = dropRequest.getAndSet(null);
+                if (drop != null) {
+                    for (SelectionKey k : List.copyOf(selector.keys())) {
+                        if (k.attachment() instanceof Conn c && c.jid != null && drop.test(c.user)) c.detach();
+                    }
+                }
                 var it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
@@ -207,6 +250,9 @@ final class TinyXmppServer implements AutoCloseable {
         String jid;
         /** XEP-0198: stanzas handled since the client enabled it; -1 until then. */
         long smHandled = -1;
+        /** Dropped by {@link #drop}: what is routed to it waits here for its resumption or next bind. */
+        boolean detached;
+        final List<String> heldHere = new java.util.ArrayList<>();
         final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
 
         Conn(SocketChannel ch) {
@@ -268,18 +314,30 @@ final class TinyXmppServer implements AutoCloseable {
                 if (registration) sb.append("<register xmlns='").append(Register.FEATURE).append("'/>");
             } else {
                 sb.append("<bind xmlns='").append(Namespaces.BIND).append("'/>");
+                if (resumption) sb.append("<sm xmlns='urn:xmpp:sm:3'/>");
                 if (requireSession) sb.append("<session xmlns='").append(Namespaces.SESSION).append("'/>");
             }
             send(sb.append("</stream:features>"));
         }
 
         private void element(Element e) throws TlsException {
+            if (e.is("resume", "urn:xmpp:sm:3") && user != null && jid == null) {
+                resume(e.attr("previd"));
+                return;
+            }
             if ("urn:xmpp:sm:3".equals(e.namespace()) && jid != null) {
                 switch (e.name()) {
                     case "enable" -> {
                         smHandled = 0;
-                        if ("true".equals(e.attr("resume"))) smResumptionsAsked.incrementAndGet();
-                        send("<enabled xmlns='urn:xmpp:sm:3'/>");
+                        boolean resume = "true".equals(e.attr("resume"));
+                        if (resume) smResumptionsAsked.incrementAndGet();
+                        if (resume && resumption) {
+                            String id = "sm" + nextId++;
+                            resumable.put(id, this);
+                            send("<enabled xmlns='urn:xmpp:sm:3' id='" + id + "' resume='true'/>");
+                        } else {
+                            send("<enabled xmlns='urn:xmpp:sm:3'/>");
+                        }
                     }
                     case "r" -> {
                         smRequestsAnswered.incrementAndGet();
@@ -309,6 +367,45 @@ final class TinyXmppServer implements AutoCloseable {
                 route(e);
             } else if (e.is("presence", null) && jid != null) {
                 rosters.presence(this, e);
+            }
+        }
+
+        /** XEP-0198 §5: continues the dropped session of that id, then sends what was held for it. */
+        private void resume(String previd) throws TlsException {
+            Conn old = previd == null ? null : resumable.get(previd);
+            if (refuseResumption || old == null || !old.detached || !old.user.equals(user)) {
+                smResumeRefused.incrementAndGet();
+                send("<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='" + Namespaces.STANZAS + "'/></failed>");
+                return;
+            }
+            resumable.put(previd, this);
+            jid = old.jid;
+            smHandled = old.smHandled;
+            routes.put(jid, this);
+            routes.put(bare(jid), this);
+            smResumed.incrementAndGet();
+            send("<resumed xmlns='urn:xmpp:sm:3' previd='" + previd + "' h='" + smHandled + "'/>");
+            takeHeld(old);
+        }
+
+        /** What was held for a dropped connection of this JID comes here (unless the server loses it). */
+        private void takeHeld(Conn old) throws TlsException {
+            old.detached = false;
+            if (!loseHeld) {
+                for (String xml : old.heldHere) send(xml);
+            }
+            old.heldHere.clear();
+        }
+
+        /** Gone without a stream close, as when a node dies; the routes stay and hold what comes. */
+        void detach() {
+            detached = true;
+            key.cancel();
+            try {
+                ch.setOption(StandardSocketOptions.SO_LINGER, 0); // a reset, as the kernel sends for a killed process
+                ch.close();
+            } catch (IOException ignored) {
+                // gone either way
             }
         }
 
@@ -387,12 +484,14 @@ final class TinyXmppServer implements AutoCloseable {
             if (bind != null && jid == null) {
                 String resource = bind.childText("resource", Namespaces.BIND);
                 jid = user + "@" + domain + "/" + (resource == null ? "r" + nextId++ : resource);
+                Conn old = routes.get(jid);
                 routes.put(jid, this);
                 routes.put(bare(jid), this);
                 rosters.bound(this);
                 binds.incrementAndGet();
                 send("<iq type='result' id='" + id + "'><bind xmlns='" + Namespaces.BIND + "'><jid>" + jid
                         + "</jid></bind></iq>");
+                if (old != null && old.detached) takeHeld(old);
             } else if (jid != null && "get".equals(type) && iq.child("query", Namespaces.ROSTER) != null) {
                 rosterGets.incrementAndGet();
                 rosters.rosterGet(this, iq);
@@ -413,6 +512,12 @@ final class TinyXmppServer implements AutoCloseable {
             XmlWriter.write(m.withAttr("from", jid), Namespaces.CLIENT, sb);
             // A client with stream management is asked to acknowledge what it got.
             if (target.smHandled >= 0) sb.append("<r xmlns='urn:xmpp:sm:3'/>");
+            if (target.detached) {
+                held.incrementAndGet();
+                target.heldHere.add(sb.toString());
+                routed.incrementAndGet();
+                return;
+            }
             target.send(sb);
             routed.incrementAndGet();
         }
