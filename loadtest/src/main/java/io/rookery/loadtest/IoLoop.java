@@ -50,6 +50,11 @@ final class IoLoop implements Runnable {
     /** The run is closing: dropped sessions no longer connect again. */
     private boolean closing;
 
+    /** --check-archive: sessions waiting to read their archive, and how many read now (at most ARCHIVE_READERS). */
+    private static final int ARCHIVE_READERS = 8;
+    private final java.util.ArrayDeque<Session> archiveQueue = new java.util.ArrayDeque<>();
+    private int archiveReading;
+
     // Logins: this loop's users are first + index, first + index + loopCount, ...
     private final int userShare;
     private final int concurrencyShare;
@@ -96,7 +101,7 @@ final class IoLoop implements Runnable {
     public void run() {
         try {
             while (running) {
-                boolean paced = loginPacer != null || sendPacer != null || subscribing;
+                boolean paced = loginPacer != null || sendPacer != null || subscribing || !archiveQueue.isEmpty();
                 selector.select(paced ? 1 : reconnects.isEmpty() ? 50 : 10);
                 try {
                     handleKeys();
@@ -146,6 +151,15 @@ final class IoLoop implements Runnable {
         if (loginPacer != null) startDueLogins(now);
         if (sendPacer != null) sendDueMessages(now);
         if (subscribing) sendSubscriptions();
+        while (archiveReading < ARCHIVE_READERS && !archiveQueue.isEmpty()) {
+            Session s = archiveQueue.poll();
+            if (s.queryArchive(null)) {
+                archiveReading++;
+            } else {
+                metrics.archiveFailed.increment();
+                metrics.stepFailed("archive:session-ended", null);
+            }
+        }
         while (!reconnects.isEmpty() && reconnects.peek().due - now <= 0) {
             Reconnect r = reconnects.poll();
             Session s = new Session(this, r.user, r.stream);
@@ -277,11 +291,19 @@ final class IoLoop implements Runnable {
         return closing;
     }
 
-    /** --check-archive: every session online asks for its archive; returns how many did. */
+    /**
+     * --check-archive: every session online reads its archive, a few at a time (all at once, queries of a thousand
+     * users at a time out at a Cassandra on two cores); returns how many will.
+     */
     long startArchiveCheck() {
-        for (Session s : online) s.queryArchive(null);
+        archiveQueue.addAll(online);
         metrics.archiveQueried.add(online.size());
         return online.size();
+    }
+
+    /** A session has read its archive to the end, or failed to. */
+    void archiveEnded() {
+        archiveReading--;
     }
 
     void closeAll() {

@@ -147,6 +147,9 @@ final class JsonReport {
         j.name("ackedLostExamples").beginArray();
         for (long seq : g.ackedLostExamples()) j.value(seq);
         j.endArray();
+        j.name("ackedNotDeliveredExamples").beginArray();
+        for (long seq : g.ackedNotDeliveredExamples()) j.value(seq);
+        j.endArray();
         j.field("sentNotAcked", g.sentNotAcked()).field("resent", g.resent()).field("disconnects", g.disconnects());
         j.field("resumed", g.resumed()).field("resumeFailed", g.resumeFailed()).field("rebound", g.rebound());
         j.field("gaveUp", g.gaveUp());

@@ -65,6 +65,8 @@ final class Options {
                 + " each attempt, as clients back off"},
         {"reconnect-attempts", "20", "with --reconnect=on: attempts after one drop before the session counts as"
                 + " dropped for good"},
+        {"send-until-file", "", "chat: the send phase also ends as soon as this file exists (a driver that decides"
+                + " when, as loadtest/chaos/run does; --duration still bounds it)"},
         {"check-archive", "off", "chat: on | off: once the messages are in, every session online pages through its"
                 + " own archive (XEP-0313) and the report counts the messages found there"},
         {"body-size", "0", "chat: extra characters of padding in each message body"},
@@ -114,6 +116,8 @@ final class Options {
     final boolean reconnect;
     final Duration reconnectDelay;
     final int reconnectAttempts;
+    /** chat: the send phase ends early once this file exists; null without. */
+    final java.nio.file.Path sendUntilFile;
     /** Every session reads its own archive once the messages are in ({@code --check-archive=on}). */
     final boolean checkArchive;
     final int bodySize;
@@ -184,6 +188,7 @@ final class Options {
         reconnectDelay = duration(v, "reconnect-delay");
         reconnectAttempts = intIn(v, "reconnect-attempts", 1, 1000);
         checkArchive = onOff(v, "check-archive");
+        sendUntilFile = v.get("send-until-file").isEmpty() ? null : java.nio.file.Path.of(v.get("send-until-file"));
         if (checkArchive && scenario != Scenario.CHAT) throw new IllegalArgumentException("--check-archive needs chat");
         if (scenario == Scenario.PRESENCE_CHURN && !presence) {
             throw new IllegalArgumentException("presence-churn needs --presence=on");

@@ -50,6 +50,7 @@ record RunResult(String scenario, Map<String, String> options, String startedAt,
      * @param ackedNotArchived   acknowledged and not found in the recipient's archive (with the check only)
      * @param ackedLost          acknowledged and neither received nor found in the archive: the guarantee says 0
      * @param ackedLostExamples  a few of their sequence numbers (message ids m + seq)
+     * @param ackedNotDeliveredExamples  a few of those acknowledged and never received
      * @param sentNotAcked       sent and never acknowledged (their sender gave up, or the run ended first)
      * @param resent             writes of a message again after a drop
      * @param disconnects        online sessions the server dropped
@@ -61,7 +62,7 @@ record RunResult(String scenario, Map<String, String> options, String startedAt,
      * @param reboundLatency     from the drop to online again by a fresh bind
      */
     record Guarantee(long acked, long delivered, long ackedNotDelivered, boolean archiveChecked, long archiveUsers,
-            long archiveRead, long archived, long ackedNotArchived, long ackedLost, List<Long> ackedLostExamples,
+            long archiveRead, long archived, long ackedNotArchived, long ackedLost, List<Long> ackedLostExamples, List<Long> ackedNotDeliveredExamples,
             long sentNotAcked, long resent, long disconnects, long resumed, long resumeFailed, long rebound,
             long gaveUp, LatencySummary resumeLatency, LatencySummary reboundLatency) {}
 

@@ -217,7 +217,12 @@ final class Runner {
                 options.rate, Options.seconds(options.duration));
         sendStart = System.nanoTime();
         engine.startSending(online.toArray(String[]::new), options.rate);
-        sleepUntil(Math.min(sendStart + options.duration.toNanos(), deadline), "sending");
+        long sendUntil = Math.min(sendStart + options.duration.toNanos(), deadline);
+        if (options.sendUntilFile == null) {
+            sleepUntil(sendUntil, "sending");
+        } else {
+            await(() -> java.nio.file.Files.exists(options.sendUntilFile), sendUntil, "sending");
+        }
         engine.stopSending();
         sendEnd = System.nanoTime();
         long graceEnd = Math.min(sendEnd + options.grace.toNanos(), deadline);
@@ -380,6 +385,7 @@ final class Runner {
         return new RunResult.Guarantee(acked, m.received.sum(), m.ackedSeqs.countMissingFrom(m.seen),
                 options.checkArchive, m.archiveQueried.sum(), m.archiveRead.sum(), m.archivedSeqs.count(),
                 options.checkArchive ? m.ackedSeqs.countMissingFrom(m.archivedSeqs) : 0, ackedLost, examples,
+                m.ackedSeqs.missingFrom(20, m.seen),
                 Math.max(0, m.sent.sum() - acked), m.resent.sum(), m.disconnects.sum(), m.resumed.sum(),
                 m.resumeFailed.sum(), m.rebound.sum(), m.gaveUp.sum(),
                 LatencySummary.of(m.resumeLatency.getIntervalHistogram()),

@@ -239,6 +239,7 @@ class Session extends Connection {
             }
         }
         if (e.is("resumed", SM)) {
+            jid = sm.jid;
             sm.enabled = true;
             sm.sent = Long.parseLong(e.attr("h"));
             state = State.ONLINE;
@@ -473,6 +474,7 @@ class Session extends Connection {
                 sm.connections = 1;
             }
             sm.restart();
+            sm.jid = jid;
             send(text().append("<enable xmlns='").append(SM)
                     .append(loop.options.smResume ? "' resume='true'/>" : "'/>"));
             if (reconnection) resendUnacked();
@@ -546,9 +548,9 @@ class Session extends Connection {
 
     // ---- --check-archive: XEP-0313 §4 query, paged forward with XEP-0059 until fin says complete ---------------
 
-    /** Asks for the next page of our own archive (the first when after is null). */
-    void queryArchive(String after) {
-        if (state != State.ONLINE) return;
+    /** Asks for the next page of our own archive (the first when after is null); false when not online. */
+    boolean queryArchive(String after) {
+        if (state != State.ONLINE) return false;
         StringBuilder sb = text().append("<iq type='set' id='mam'><query xmlns='").append(MAM)
                 .append("'><set xmlns='").append(RSM).append("'><max>").append(ARCHIVE_PAGE).append("</max>");
         if (after != null) {
@@ -560,6 +562,7 @@ class Session extends Connection {
         archiveAskedAt = System.nanoTime();
         archivePages++;
         send(sb.append("</set></query></iq>"));
+        return true;
     }
 
     private void onArchivePage(Element iq) {
@@ -578,15 +581,17 @@ class Session extends Connection {
         String complete = fin.attr("complete");
         if ("true".equals(complete) || "1".equals(complete) || last == null) {
             loop.metrics.archiveRead.increment();
+            loop.archiveEnded();
         } else if (archivePages >= ARCHIVE_MAX_PAGES) {
             archiveFailed("archive:too-many-pages", null);
-        } else {
-            queryArchive(last);
+        } else if (!queryArchive(last)) {
+            archiveFailed("archive:session-ended", null);
         }
     }
 
     private void archiveFailed(String kind, String detail) {
         archiveAskedAt = 0;
+        loop.archiveEnded();
         loop.metrics.archiveFailed.increment();
         loop.metrics.stepFailed(kind, detail);
     }

@@ -33,6 +33,8 @@ final class SmStream {
     /** Stanzas written since {@code <enable/>}: the server's {@code h} counts toward it. */
     long sent;
     final ArrayDeque<Unacked> unacked = new ArrayDeque<>();
+    /** The full JID the stream's session was bound to: a resumed stream goes on with it. */
+    String jid;
     /** The stream's id when the server offered resumption; null otherwise, or once it refused to resume. */
     String resumeId;
     /** When the server dropped the connection this stream was on (System.nanoTime()); 0 while connected. */

@@ -25,7 +25,7 @@ class ReconnectEndToEndTest {
     void droppedSessionsResumeAndEveryAcknowledgedMessageArrives() throws Exception {
         try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, false)) {
             server.offerResumption();
-            LoadTestRun run = runDroppingHalf(server);
+            LoadTestRun run = runDroppingHalf(server, "--check-archive=on");
 
             assertEquals(0, run.status(), run.err());
             assertEquals(5, run.count("messages", "guarantee", "disconnects"), run.out());
@@ -41,6 +41,11 @@ class ReconnectEndToEndTest {
             assertEquals(sent, run.count("messages", "guarantee", "delivered"), run.out());
             assertEquals(0, run.count("messages", "guarantee", "ackedLost"));
             assertEquals(List.of(), run.at("messages", "guarantee", "ackedLostExamples"));
+            // Every session, resumed ones included, read its archive to the end: every message is there, once.
+            assertEquals(10, run.count("messages", "guarantee", "archiveRead"));
+            assertEquals(sent, run.count("messages", "guarantee", "archived"));
+            assertEquals(0, run.count("messages", "guarantee", "ackedNotArchived"));
+            assertTrue(server.archivePages.get() > 10, "the archives took more than one page each");
             assertTrue(run.out().contains("ACKNOWLEDGED AND LOST: 0;"), run.out());
         }
     }
@@ -85,7 +90,7 @@ class ReconnectEndToEndTest {
     }
 
     /** Chat among 10 users with resumption; once 100 messages were routed the even-numbered users are dropped. */
-    private LoadTestRun runDroppingHalf(TinyXmppServer server) throws Exception {
+    private LoadTestRun runDroppingHalf(TinyXmppServer server, String... more) throws Exception {
         Thread dropper = new Thread(() -> {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (server.routed.get() < 100 && System.nanoTime() < until) {
@@ -99,9 +104,11 @@ class ReconnectEndToEndTest {
         }, "dropper");
         dropper.start();
         try {
-            return LoadTestRun.run(dir, server.port(), PASSWORD, "--scenario=chat", "--users=10", "--rate=100",
+            List<String> args = new java.util.ArrayList<>(List.of("--scenario=chat", "--users=10", "--rate=100",
                     "--duration=4s", "--grace=20s", "--sm=resume", "--reconnect=on", "--reconnect-delay=2s",
-                    "--tls=off");
+                    "--tls=off"));
+            args.addAll(List.of(more));
+            return LoadTestRun.run(dir, server.port(), PASSWORD, args.toArray(String[]::new));
         } finally {
             dropper.interrupt();
             dropper.join(5_000);

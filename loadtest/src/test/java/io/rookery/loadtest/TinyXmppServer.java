@@ -70,6 +70,10 @@ final class TinyXmppServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<java.util.function.Predicate<String>> dropRequest =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final Map<String, Conn> resumable = new HashMap<>();
+    /** Every message routed (delivered or held), by its recipient's bare JID: what a XEP-0313 query reads. */
+    private final Map<String, List<String>> archive = new HashMap<>();
+    /** XEP-0313 queries answered (each page counts). */
+    final AtomicInteger archivePages = new AtomicInteger();
     final AtomicInteger registered = new AtomicInteger();
     final AtomicInteger registrationForms = new AtomicInteger();
     final TinyRosters rosters = new TinyRosters();
@@ -409,6 +413,34 @@ final class TinyXmppServer implements AutoCloseable {
             }
         }
 
+        /**
+         * XEP-0313 §4 over the messages routed to this user, the archive ids being their positions: a page of RSM
+         * max (at most 10) after the id RSM after names, then fin, complete on the last page.
+         */
+        private void archiveQuery(Element iq, Element query) throws TlsException {
+            archivePages.incrementAndGet();
+            List<String> mine = archive.getOrDefault(bare(jid), List.of());
+            Element set = query.child("set", "http://jabber.org/protocol/rsm");
+            String maxText = set == null ? null : set.childText("max", "http://jabber.org/protocol/rsm");
+            String afterText = set == null ? null : set.childText("after", "http://jabber.org/protocol/rsm");
+            int max = maxText == null ? 10 : Math.min(10, Integer.parseInt(maxText.trim())); // its largest page
+            int from = afterText == null ? 0 : Integer.parseInt(afterText.trim()) + 1;
+            int to = Math.min(mine.size(), from + max);
+            StringBuilder sb = new StringBuilder();
+            for (int i = from; i < to; i++) {
+                sb.append("<message to='").append(jid).append("'><result xmlns='urn:xmpp:mam:2' id='").append(i)
+                        .append("'><forwarded xmlns='urn:xmpp:forward:0'>").append(mine.get(i))
+                        .append("</forwarded></result></message>");
+            }
+            sb.append("<iq type='result' id='").append(iq.attr("id")).append("'><fin xmlns='urn:xmpp:mam:2'")
+                    .append(to >= mine.size() ? " complete='true'" : "").append(">");
+            if (to > from) {
+                sb.append("<set xmlns='http://jabber.org/protocol/rsm'><first>").append(from).append("</first><last>")
+                        .append(to - 1).append("</last></set>");
+            }
+            send(sb.append("</fin></iq>"));
+        }
+
         /** XEP-0077 §3.1 before authentication. */
         private void register(Element iq) throws TlsException {
             String id = iq.attr("id");
@@ -481,6 +513,11 @@ final class TinyXmppServer implements AutoCloseable {
             String id = iq.attr("id");
             String type = iq.attr("type");
             if ("result".equals(type) || "error".equals(type)) return; // answers to our roster pushes
+            Element mam = iq.child("query", "urn:xmpp:mam:2");
+            if (jid != null && "set".equals(type) && mam != null) {
+                archiveQuery(iq, mam);
+                return;
+            }
             if (bind != null && jid == null) {
                 String resource = bind.childText("resource", Namespaces.BIND);
                 jid = user + "@" + domain + "/" + (resource == null ? "r" + nextId++ : resource);
@@ -510,6 +547,7 @@ final class TinyXmppServer implements AutoCloseable {
             }
             StringBuilder sb = new StringBuilder(256);
             XmlWriter.write(m.withAttr("from", jid), Namespaces.CLIENT, sb);
+            archive.computeIfAbsent(bare(to), k -> new java.util.ArrayList<>()).add(sb.toString());
             // A client with stream management is asked to acknowledge what it got.
             if (target.smHandled >= 0) sb.append("<r xmlns='urn:xmpp:sm:3'/>");
             if (target.detached) {
