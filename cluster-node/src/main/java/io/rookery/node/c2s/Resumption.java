@@ -39,7 +39,15 @@ final class Resumption {
 
     /** The old session's answer (or the entity's, when no session holds the resource) to the new stream. */
     record Answered(SessionProtocol.ResumeAnswer answer, Throwable failure, StreamExtension extension, String id,
-            String resource, long handled) implements SessionActor.Local {}
+            String resource, long handled, int attempt, boolean unreachableAtAsk) implements SessionActor.Local {}
+
+    /**
+     * An ask that found no answer while a node of the cluster was unreachable is asked again this many times: the
+     * old session, or the user's entity, may be on that node, and once the cluster has downed it the entity answers
+     * that the stream is to be recovered from what it kept. Each ask waits rookery.c2s.account-lookup-timeout. (A
+     * member unreachable when the ask was sent counts too: the node may have been removed while it waited.)
+     */
+    private static final int ASKS_WHILE_UNREACHABLE = 3;
 
     /**
      * What a stream lost with its node kept: its header, the client's count unwrapped, the messages past it, and the
@@ -71,7 +79,13 @@ final class Resumption {
      * passes the request to the session bound to the resource the id names. The stream waits for the answer.
      */
     static Behavior<Message> resume(SessionActor s, StreamExtension x, String id, String resource, long handled) {
+        return resume(s, x, id, resource, handled, 1);
+    }
+
+    private static Behavior<Message> resume(SessionActor s, StreamExtension x, String id, String resource,
+            long handled, int attempt) {
         ActorRef<Message> local = s.services.resumableSession(id);
+        boolean unreachable = someMemberUnreachable(s);
         if (s.user == null || (local == null && resource == null)) {
             s.metrics.smResumption("not-found");
             s.send(x.resumeFailed());
@@ -82,20 +96,36 @@ final class Resumption {
         if (local != null) {
             s.context.ask(SessionProtocol.ResumeAnswer.class, local, s.services.accountLookupTimeout(),
                     replyTo -> new SessionProtocol.TakeOver(bare, id, handled, self, replyTo),
-                    (answer, failure) -> new Answered(answer, failure, x, id, resource, handled));
+                    (answer, failure) -> new Answered(answer, failure, x, id, resource, handled, attempt,
+                            unreachable));
         } else {
             s.context.ask(SessionProtocol.ResumeAnswer.class, s.services.router().user(bare),
                     s.services.accountLookupTimeout(),
                     replyTo -> new UserEntity.ResumeSession(resource,
                             new SessionProtocol.TakeOver(bare, id, handled, self, replyTo)),
-                    (answer, failure) -> new Answered(answer, failure, x, id, resource, handled));
+                    (answer, failure) -> new Answered(answer, failure, x, id, resource, handled, attempt,
+                            unreachable));
         }
         return s;
+    }
+
+    private static boolean someMemberUnreachable(SessionActor s) {
+        org.apache.pekko.cluster.ClusterEvent.CurrentClusterState state =
+                org.apache.pekko.cluster.typed.Cluster.get(s.context.getSystem()).state();
+        if (!state.getUnreachable().isEmpty()) return true;
+        for (org.apache.pekko.cluster.Member member : state.getMembers()) {
+            if (member.status() == org.apache.pekko.cluster.MemberStatus.down()) return true;
+        }
+        return false;
     }
 
     /** The old session answered: on success this stream continues it (from {@link AwaitingBind}). */
     static Behavior<Message> answered(SessionActor s, Answered m) {
         SessionProtocol.ResumeAnswer answer = m.answer();
+        if (m.failure() != null && m.attempt() < ASKS_WHILE_UNREACHABLE
+                && (m.unreachableAtAsk() || someMemberUnreachable(s))) {
+            return resume(s, m.extension(), m.id(), m.resource(), m.handled(), m.attempt() + 1);
+        }
         if (m.failure() == null && answer != null && answer.recover()) return recover(s, m);
         if (m.failure() != null || answer == null
                 || (answer.handover() == null && answer.refusalXml() == null && answer.refusalStreamError() == null)) {
