@@ -63,6 +63,16 @@ final class LostStreams {
         timers.startSingleTimer(key(resource), new UserEntity.LostStreamDue(resource, smId), wait);
     }
 
+    /**
+     * A fresh session bound the resource: a lost stream waiting for its resumption will not be resumed by that
+     * client, and what it kept goes to the new session now rather than after the resumption time (as when the
+     * survivors report the stream lost after the fresh bind).
+     */
+    void boundAfresh(String resource) {
+        String smId = waiting == null ? null : waiting.get(resource);
+        if (smId != null) flush(resource, smId);
+    }
+
     /** A new stream resumes the resource: what it kept no longer waits to be flushed. */
     void resuming(String resource) {
         if (waiting != null && waiting.remove(resource) != null) timers.cancel(key(resource));

@@ -793,6 +793,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         ActorRef<SessionProtocol.Message> replaced = online.bind(cmd.resource(), cmd.session());
         if (replaced != null) context.unwatch(replaced);
         watch(cmd.resource(), cmd.session());
+        lostStreams.boundAfresh(cmd.resource());
         sendMirrors(state, cmd.session());
         refreshSentCopies();
         timers.cancel(Passivate.INSTANCE);
