@@ -57,10 +57,10 @@ final class Options {
         {"sm", "off", "idle, chat: on | resume | off: enable XEP-0198 stream management once online (resume: asking"
                 + " for resumption, as Smack and Conversations do); the client answers the server's requests and asks"
                 + " for an ack after each chat message, whose delay is reported"},
-        {"reconnect", "off", "chat with --sm=resume: on | off: a session the server drops (a node killed) connects"
-                + " again to the next --host, resumes its stream (XEP-0198 <resume/>) or, refused, binds afresh and"
-                + " sends again what was not acknowledged; the report counts every message by its id (the chaos"
-                + " scenario, loadtest/chaos/run)"},
+        {"reconnect", "off", "chat with --sm=resume: on | rebind | off: a session the server drops (a node killed)"
+                + " connects again to the next --host, resumes its stream (XEP-0198 <resume/>) or, refused, binds"
+                + " afresh and sends again what was not acknowledged (rebind: never resumes, always binds afresh);"
+                + " the report counts every message by its id (the chaos scenario, loadtest/chaos/run)"},
         {"reconnect-delay", "1s", "with --reconnect=on: a dropped session waits a random time up to this before"
                 + " each attempt, as clients back off"},
         {"reconnect-attempts", "20", "with --reconnect=on: attempts after one drop before the session counts as"
@@ -112,8 +112,10 @@ final class Options {
     final boolean sm;
     /** XEP-0198 with resumption asked for ({@code --sm=resume}). */
     final boolean smResume;
-    /** Sessions dropped by the server connect again and resume ({@code --reconnect=on}). */
+    /** Sessions dropped by the server connect again and resume ({@code --reconnect=on}), or bind afresh (rebind). */
     final boolean reconnect;
+    /** {@code --reconnect=rebind}: a session dropped binds afresh, never resuming. */
+    final boolean rebindOnly;
     final Duration reconnectDelay;
     final int reconnectAttempts;
     /** chat: the send phase ends early once this file exists; null without. */
@@ -181,7 +183,8 @@ final class Options {
             throw new IllegalArgumentException("--sm=on counts only chat messages and iq answers: not with "
                     + scenario.name().toLowerCase(java.util.Locale.ROOT));
         }
-        reconnect = onOff(v, "reconnect");
+        rebindOnly = "rebind".equalsIgnoreCase(v.get("reconnect"));
+        reconnect = rebindOnly || onOff(v, "reconnect");
         if (reconnect && (!smResume || scenario != Scenario.CHAT)) {
             throw new IllegalArgumentException("--reconnect=on needs --scenario=chat and --sm=resume");
         }

@@ -186,7 +186,7 @@ class Session extends Connection {
             }
             Element session = features.child("session", Namespaces.SESSION);
             sessionRequired = session != null && session.child("optional", Namespaces.SESSION) == null;
-            if (reconnection && sm.resumeId != null && features.child("sm", SM) != null) {
+            if (reconnection && sm.resumeId != null && !loop.options.rebindOnly && features.child("sm", SM) != null) {
                 // XEP-0198 §5: resume the dropped stream, telling what we handled of it.
                 StringBuilder sb = text().append("<resume xmlns='").append(SM).append("' previd='");
                 XmlWriter.escapeAttr(sm.resumeId, sb);

@@ -72,6 +72,23 @@ class ReconnectEndToEndTest {
     }
 
     @Test
+    void withRebindTheDroppedSessionsNeverAskToResume() throws Exception {
+        try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, false)) {
+            server.offerResumption();
+            LoadTestRun run = runDroppingHalf(server, "--reconnect=rebind");
+
+            assertEquals(0, run.status(), run.err());
+            assertEquals(5, run.count("messages", "guarantee", "disconnects"), run.out());
+            assertEquals(5, run.count("messages", "guarantee", "rebound"), run.out());
+            assertEquals(0, run.count("messages", "guarantee", "resumed"));
+            assertEquals(0, server.smResumed.get() + server.smResumeRefused.get(), "no resume was sent");
+            long sent = run.count("messages", "sent");
+            assertEquals(sent, run.count("messages", "guarantee", "delivered"), run.out());
+            assertEquals(0, run.count("messages", "guarantee", "ackedLost"));
+        }
+    }
+
+    @Test
     void aServerThatLosesWhatItAcknowledgedIsCaught() throws Exception {
         try (TinyXmppServer server = new TinyXmppServer("localhost", PASSWORD, null, false)) {
             server.offerResumption();
@@ -89,7 +106,10 @@ class ReconnectEndToEndTest {
         }
     }
 
-    /** Chat among 10 users with resumption; once 100 messages were routed the even-numbered users are dropped. */
+    /**
+     * Chat among 10 users with resumption; once 100 messages were routed the even-numbered users are dropped. more
+     * replaces the options of the same names.
+     */
     private LoadTestRun runDroppingHalf(TinyXmppServer server, String... more) throws Exception {
         Thread dropper = new Thread(() -> {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -107,6 +127,7 @@ class ReconnectEndToEndTest {
             List<String> args = new java.util.ArrayList<>(List.of("--scenario=chat", "--users=10", "--rate=100",
                     "--duration=4s", "--grace=20s", "--sm=resume", "--reconnect=on", "--reconnect-delay=2s",
                     "--tls=off"));
+            for (String m : more) args.removeIf(a -> a.startsWith(m.substring(0, m.indexOf('=') + 1)));
             args.addAll(List.of(more));
             return LoadTestRun.run(dir, server.port(), PASSWORD, args.toArray(String[]::new));
         } finally {
