@@ -24,6 +24,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class LostStreams {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LostStreams.class);
+    /**
+     * A read of a lost stream that failed (Cassandra slow or away) is tried again after this, not after another
+     * resumption time: a node's death is when Cassandra is busiest (the chaos run saw reads time out then, and the
+     * messages they held waited five more minutes). While Cassandra fails, each lost stream costs a read this often.
+     */
+    static final Duration READ_RETRY = Duration.ofSeconds(5);
 
     private final ActorContext<UserEntity.Command> context;
     private final TimerScheduler<UserEntity.Command> timers;
@@ -100,7 +106,10 @@ final class LostStreams {
             context.getLog().warn("lost-stream-read-failed jid={} resource={} error={}", jid, r.resource(),
                     r.failure().toString());
             flushing.remove(r.resource());
-            lost(r.resource(), r.smId()); // tried again after another wait
+            if (waiting == null) waiting = new HashMap<>(2);
+            waiting.put(r.resource(), r.smId());
+            timers.startSingleTimer(key(r.resource()), new UserEntity.LostStreamDue(r.resource(), r.smId()),
+                    READ_RETRY);
             return;
         }
         StreamOutbox.Stream stream = r.stream();
