@@ -167,6 +167,7 @@ public final class RookeryNode implements AutoCloseable {
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
             UserEntity.init(system, router, directory,
                     UserEntity.Limits.from(config), metrics);
+            router.startServices(system, metrics.registry());
 
             SSLContext ssl = sslContext(s);
             Sweeper sweeper = new Sweeper(s.c2s());

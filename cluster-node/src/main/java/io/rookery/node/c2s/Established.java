@@ -92,7 +92,7 @@ class Established extends SessionState {
             return;
         }
         if (refusedByFilters(s, iq, to)) return;
-        s.services.router().route(iq, to);
+        s.services.router().route(iq, to, s.context.getSelf());
     }
 
     /**
@@ -130,7 +130,7 @@ class Established extends SessionState {
         } else if ("unavailable".equals(type) && s.directedTo != null) {
             s.directedTo.remove(to);
         }
-        s.services.router().route(presence, to);
+        s.services.router().route(presence, to, s.context.getSelf());
     }
 
     private static void message(SessionActor s, Element message, Jid to) {
@@ -183,7 +183,7 @@ class Established extends SessionState {
         } else {
             counted(s);
         }
-        router.route(message, to);
+        router.route(message, to, s.context.getSelf());
     }
 
     /** A chat or normal message (no type is normal, RFC 6121 §5.2.2): what carbons copy and archives keep. */

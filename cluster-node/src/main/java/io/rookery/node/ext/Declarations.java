@@ -24,6 +24,10 @@ public final class Declarations {
     private final List<StreamExtension> streamExtensions = new ArrayList<>();
     private final List<MessageStamp> stamps = new ArrayList<>();
     private final List<MessageStamp> sentStamps = new ArrayList<>();
+    private final List<DeclaredService> services = new ArrayList<>();
+
+    /** A service on a subdomain: its JID (the subdomain), its XEP-0030 name for the server's items, its starter. */
+    public record DeclaredService(String domain, String name, ServiceStarter starter) {}
 
     record DeclaredFilter(PartKey<?> key, StanzaFilter<?> filter) {}
 
@@ -34,6 +38,20 @@ public final class Declarations {
         IqKey key = new IqKey(to, type, name, namespace);
         if (iq.putIfAbsent(key, handler) != null) throw new IllegalArgumentException("declared twice: " + key);
         return this;
+    }
+
+    /**
+     * The module runs a service on this subdomain of the served domain (XEP-0045 rooms on {@code conference.}):
+     * every stanza to the subdomain or a JID at it goes to the service the starter returns, and the server lists the
+     * subdomain among its XEP-0030 items under this name.
+     */
+    public Declarations service(String subdomain, String name, ServiceStarter starter) {
+        services.add(new DeclaredService(subdomain, name, starter));
+        return this;
+    }
+
+    List<DeclaredService> services() {
+        return services;
     }
 
     public Declarations implementsXep(Xep xep) {

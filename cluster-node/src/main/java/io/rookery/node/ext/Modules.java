@@ -44,6 +44,7 @@ public final class Modules implements ServerInfo {
     private final Map<String, StreamExtension> streamExtensions = new java.util.HashMap<>();
     private final List<MessageStamp> stamps = new ArrayList<>();
     private final List<MessageStamp> sentStamps = new ArrayList<>();
+    private final List<Declarations.DeclaredService> services = new ArrayList<>();
     private volatile AccountProvisioning accounts;
     /** Heap stores until the node provides its Cassandra ones (tests never do). */
     private volatile ModuleStores stores = ModuleStores.inMemory();
@@ -133,6 +134,17 @@ public final class Modules implements ServerInfo {
                 }
                 filters.add(f);
             }
+            for (Declarations.DeclaredService service : d.services()) {
+                if (!service.domain().endsWith("." + domain)) {
+                    throw new ConfigException.BadValue("rookery.modules." + e.getKey(), "its service domain "
+                            + service.domain() + " is not a subdomain of " + domain);
+                }
+                if (services.stream().anyMatch(other -> other.domain().equals(service.domain()))) {
+                    throw new IllegalStateException("module '" + e.getKey() + "' serves " + service.domain()
+                            + ", which another module serves already");
+                }
+                services.add(service);
+            }
             coreFeatures.addAll(d.coreFeatures());
             stamps.addAll(d.stamps());
             sentStamps.addAll(d.sentStamps());
@@ -212,6 +224,11 @@ public final class Modules implements ServerInfo {
     @Override
     public List<String> discoFeatures(Discoverable entity) {
         return discoFeatures.get(entity);
+    }
+
+    @Override
+    public List<Declarations.DeclaredService> services() {
+        return Collections.unmodifiableList(services);
     }
 
     /**

@@ -12,4 +12,7 @@ public interface ServerInfo {
 
     /** The features of the entity, sorted and without duplicates. */
     List<String> discoFeatures(Discoverable entity);
+
+    /** The services the enabled modules run on subdomains (XEP-0030 items of the server), in module order. */
+    List<Declarations.DeclaredService> services();
 }

@@ -24,7 +24,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * {@code upload.}) is a route its module registers with {@link #serve}; remote domains go to the route that
  * {@link #routeRemote} sets (server-to-server), and are answered with remote-server-not-found until one does.
  */
-public final class Router implements StanzaRouter {
+public final class Router implements StanzaRouter, io.rookery.node.ext.StanzaSink {
     /** The three stanza kinds (RFC 6120 §8). */
     public enum Kind {
         MESSAGE, PRESENCE, IQ;
@@ -60,7 +60,7 @@ public final class Router implements StanzaRouter {
     private final String domain;
     private final Modules modules;
     private final Route[][] table = new Route[Kind.values().length][Destination.values().length];
-    private final Map<String, Route> services = new ConcurrentHashMap<>();
+    private final Map<String, io.rookery.node.ext.Service> services = new ConcurrentHashMap<>();
 
     public Router(ClusterSharding sharding, String domain, Modules modules) {
         this.sharding = sharding;
@@ -86,10 +86,27 @@ public final class Router implements StanzaRouter {
      * the route from now on. Services are registered while the node starts, before its listeners open.
      */
     public void serve(String subdomain, Route route) {
+        serve(subdomain, (io.rookery.node.ext.Service) (stanza, to, session) -> route.deliver(stanza, to));
+    }
+
+    /** The same for a module's service, which also learns which local session sent a stanza. */
+    public void serve(String subdomain, io.rookery.node.ext.Service service) {
         if (!subdomain.endsWith("." + domain)) {
             throw new IllegalArgumentException(subdomain + " is not a subdomain of " + domain);
         }
-        services.put(subdomain, route);
+        services.put(subdomain, service);
+    }
+
+    /**
+     * Starts the services the enabled modules declared ({@link io.rookery.node.ext.Declarations#service}) and
+     * routes their subdomains to them; called once while the node starts, before its listeners open.
+     */
+    public void startServices(org.apache.pekko.actor.typed.ActorSystem<?> system,
+            io.prometheus.metrics.model.registry.PrometheusRegistry metrics) {
+        for (io.rookery.node.ext.Declarations.DeclaredService s : modules.services()) {
+            serve(s.domain(), s.starter().start(new io.rookery.node.ext.ServiceContext(system, this,
+                    modules.stores(), metrics)));
+        }
     }
 
     /**
@@ -129,9 +146,21 @@ public final class Router implements StanzaRouter {
 
     @Override
     public void route(Element stanza, Jid to) {
+        route(stanza, to, null);
+    }
+
+    /**
+     * As {@link #route(Element, Jid)}, for a stanza a client sent through this session: a service learns the
+     * session, and may answer it straight (XEP-0045 rooms deliver to their occupants' sessions).
+     */
+    public void route(Element stanza, Jid to,
+            org.apache.pekko.actor.typed.ActorRef<io.rookery.node.user.SessionProtocol.Message> session) {
         Destination d = classify(to);
-        Route r = d == Destination.SERVICE ? services.get(to.domain()) : table[Kind.of(stanza).ordinal()][d.ordinal()];
-        r.deliver(stanza, to);
+        if (d == Destination.SERVICE) {
+            services.get(to.domain()).deliver(stanza, to, session);
+        } else {
+            table[Kind.of(stanza).ordinal()][d.ordinal()].deliver(stanza, to);
+        }
     }
 
     /**

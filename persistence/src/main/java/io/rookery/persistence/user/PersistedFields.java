@@ -21,21 +21,21 @@ import java.util.TreeMap;
  * <p>A string is a varint of its UTF-8 length plus one (0 for null), then the bytes. A list is a varint count,
  * then its elements. A map is a list of key, value pairs in ascending key order, so equal maps have equal bytes.
  */
-final class PersistedFields {
+public final class PersistedFields {
 
     /** RFC 7622 §3: three parts of at most 1023 bytes and two separators. */
-    static final int MAX_JID_BYTES = 3 * 1023 + 2;
+    public static final int MAX_JID_BYTES = 3 * 1023 + 2;
     /** Stored stanzas, vCards, private XML and every other string: far above the default largest stanza. */
-    static final int MAX_TEXT_BYTES = 1024 * 1024;
+    public static final int MAX_TEXT_BYTES = 1024 * 1024;
     /** Items in one list or map: a roster, an offline queue, a blocklist, the groups of one item. */
-    static final int MAX_ITEMS = 100_000;
+    public static final int MAX_ITEMS = 100_000;
     /** One entry per hash the server offers (as in {@link UserEventSerializers}). */
-    static final int MAX_CREDENTIALS = 64;
+    public static final int MAX_CREDENTIALS = 64;
 
     private PersistedFields() {
     }
 
-    static void writeString(Output output, String s, int maxBytes, String what) {
+    public static void writeString(Output output, String s, int maxBytes, String what) {
         if (s == null) {
             output.writeVarInt(0, true);
             return;
@@ -49,13 +49,13 @@ final class PersistedFields {
     }
 
     /** A string that may not be null. */
-    static String readString(Input input, int maxBytes, String what) {
+    public static String readString(Input input, int maxBytes, String what) {
         String s = readNullableString(input, maxBytes, what);
         if (s == null) throw new KryoException(what + " is missing");
         return s;
     }
 
-    static String readNullableString(Input input, int maxBytes, String what) {
+    public static String readNullableString(Input input, int maxBytes, String what) {
         int lengthPlusOne = input.readVarInt(true);
         if (lengthPlusOne == 0) return null;
         int length = lengthPlusOne - 1;
@@ -74,25 +74,25 @@ final class PersistedFields {
         }
     }
 
-    static void writeCount(Output output, int count, int max, String what) {
+    public static void writeCount(Output output, int count, int max, String what) {
         if (count > max) throw new KryoException(count + " " + what + " are more than the limit of " + max);
         output.writeVarInt(count, true);
     }
 
-    static int readCount(Input input, int max, String what) {
+    public static int readCount(Input input, int max, String what) {
         int count = input.readVarInt(true);
         if (count < 0 || count > max) throw new KryoException(Integer.toUnsignedLong(count) + " " + what);
         return count;
     }
 
-    static void writeStrings(Output output, List<String> strings, int maxBytes, String what) {
+    public static void writeStrings(Output output, List<String> strings, int maxBytes, String what) {
         writeCount(output, strings.size(), MAX_ITEMS, what + "s");
         for (String s : strings) {
             writeString(output, s, maxBytes, what);
         }
     }
 
-    static List<String> readStrings(Input input, int maxBytes, String what) {
+    public static List<String> readStrings(Input input, int maxBytes, String what) {
         int count = readCount(input, MAX_ITEMS, what + "s");
         List<String> strings = new ArrayList<>(Math.min(count, 1024));
         for (int i = 0; i < count; i++) {
@@ -102,14 +102,14 @@ final class PersistedFields {
     }
 
     /** Each element in its registered serializer's layout, without a class id. */
-    static <T> void writeObjects(Kryo kryo, Output output, List<T> objects, int max, String what) {
+    public static <T> void writeObjects(Kryo kryo, Output output, List<T> objects, int max, String what) {
         writeCount(output, objects.size(), max, what);
         for (T o : objects) {
             kryo.writeObject(output, o);
         }
     }
 
-    static <T> List<T> readObjects(Kryo kryo, Input input, Class<T> type, int max, String what) {
+    public static <T> List<T> readObjects(Kryo kryo, Input input, Class<T> type, int max, String what) {
         int count = readCount(input, max, what);
         List<T> objects = new ArrayList<>(Math.min(count, 1024));
         for (int i = 0; i < count; i++) {
@@ -118,7 +118,7 @@ final class PersistedFields {
         return objects;
     }
 
-    static void writeStringMap(Output output, Map<String, String> map, int maxKeyBytes, int maxValueBytes,
+    public static void writeStringMap(Output output, Map<String, String> map, int maxKeyBytes, int maxValueBytes,
             String what) {
         writeCount(output, map.size(), MAX_ITEMS, what + " entries");
         for (Map.Entry<String, String> e : new TreeMap<>(map).entrySet()) {
@@ -128,7 +128,7 @@ final class PersistedFields {
     }
 
     /** Refuses keys out of order, which also refuses duplicates: each map has exactly one encoding. */
-    static Map<String, String> readStringMap(Input input, int maxKeyBytes, int maxValueBytes, String what) {
+    public static Map<String, String> readStringMap(Input input, int maxKeyBytes, int maxValueBytes, String what) {
         int count = readCount(input, MAX_ITEMS, what + " entries");
         Map<String, String> map = new LinkedHashMap<>();
         String previous = null;
@@ -143,7 +143,7 @@ final class PersistedFields {
         return map;
     }
 
-    static boolean readFlag(Input input, String what) {
+    public static boolean readFlag(Input input, String what) {
         byte b = input.readByte();
         if (b != 0 && b != 1) throw new KryoException(what + " flag " + b + " is neither 0 nor 1");
         return b == 1;

@@ -27,7 +27,7 @@ public final class DiscoModule implements XmppModule {
     @Override
     public void declare(ModuleContext context, Declarations d) {
         ServerInfo info = context.server();
-        d.implementsXep(Xep.xep(30, "2.5", "disco#info and disco#items of the server, disco#info of an account"))
+        d.implementsXep(Xep.xep(30, "2.5", "disco#info and disco#items of the server (its services), disco#info of an account"))
                 .identity(Discoverable.SERVER, SERVER)
                 .identity(Discoverable.ACCOUNT, ACCOUNT)
                 .discoFeature(Discoverable.SERVER, Disco.INFO).discoFeature(Discoverable.SERVER, Disco.ITEMS)
@@ -42,7 +42,14 @@ public final class DiscoModule implements XmppModule {
             d.iq(to, IqType.GET, "query", Disco.INFO, r -> r.payload().attr("node") != null ? unavailable(r)
                     : IqOutcome.result(r.iq(), info(info, Discoverable.ACCOUNT, null)));
         }
-        for (AddressKind to : new AddressKind[] {AddressKind.SERVER, AddressKind.OWN_ACCOUNT, AddressKind.OTHER_ACCOUNT}) {
+        // §4: the server's items are the services its modules run on subdomains (XEP-0045 rooms and the like).
+        d.iq(AddressKind.SERVER, IqType.GET, "query", Disco.ITEMS, r -> {
+            if (r.payload().attr("node") != null) return unavailable(r);
+            java.util.List<Disco.Item> items = new java.util.ArrayList<>();
+            for (var s : info.services()) items.add(new Disco.Item(s.domain(), null, s.name()));
+            return IqOutcome.result(r.iq(), Disco.items(null, items));
+        });
+        for (AddressKind to : new AddressKind[] {AddressKind.OWN_ACCOUNT, AddressKind.OTHER_ACCOUNT}) {
             // An entity with no items of its own publishes none; nodes are not supported.
             d.iq(to, IqType.GET, "query", Disco.ITEMS, r -> r.payload().attr("node") != null ? unavailable(r)
                     : IqOutcome.result(r.iq(), Disco.noItems()));

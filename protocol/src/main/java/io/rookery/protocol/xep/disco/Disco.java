@@ -31,6 +31,19 @@ public final class Disco {
         return q.build();
     }
 
+    /** An item (§4.1): a JID, an optional node and name. */
+    public record Item(String jid, String node, String name) {}
+
+    /** {@code <query xmlns='…disco#items' [node]>} with one {@code <item/>} each. */
+    public static Element items(String node, Collection<Item> items) {
+        Element.Builder q = Element.builder("query", ITEMS).attr("node", node);
+        for (Item i : items) {
+            q.child(Element.builder("item", ITEMS).attr("jid", i.jid()).attr("node", i.node()).attr("name", i.name())
+                    .build());
+        }
+        return q.build();
+    }
+
     /** An empty items result: the entity publishes no items. */
     public static Element noItems() {
         return Element.of("query", ITEMS);
