@@ -167,7 +167,8 @@ public final class RookeryNode implements AutoCloseable {
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
             UserEntity.init(system, router, directory,
                     UserEntity.Limits.from(config), metrics);
-            router.startServices(system, metrics.registry());
+            router.startServices(system, metrics.registry(), modules.services().isEmpty() ? new byte[0]
+                    : ClusterSecrets.getOrCreate(cql, s.cassandra().keyspace(), "services-secret"));
 
             SSLContext ssl = sslContext(s);
             Sweeper sweeper = new Sweeper(s.c2s());

@@ -102,10 +102,10 @@ public final class Router implements StanzaRouter, io.rookery.node.ext.StanzaSin
      * routes their subdomains to them; called once while the node starts, before its listeners open.
      */
     public void startServices(org.apache.pekko.actor.typed.ActorSystem<?> system,
-            io.prometheus.metrics.model.registry.PrometheusRegistry metrics) {
+            io.prometheus.metrics.model.registry.PrometheusRegistry metrics, byte[] clusterSecret) {
         for (io.rookery.node.ext.Declarations.DeclaredService s : modules.services()) {
             serve(s.domain(), s.starter().start(new io.rookery.node.ext.ServiceContext(system, this,
-                    modules.stores(), metrics)));
+                    modules.stores(), metrics, clusterSecret)));
         }
     }
 

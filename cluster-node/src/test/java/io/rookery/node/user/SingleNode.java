@@ -98,6 +98,9 @@ public final class SingleNode implements AutoCloseable {
         UserEntity.init(system, router, null, UserEntity.Limits.from(
                         ConfigFactory.parseString("rookery.user.passivate-after = 5m").withFallback(config)),
                 new io.rookery.node.metrics.NodeMetrics());
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        router.startServices(system, new io.prometheus.metrics.model.registry.PrometheusRegistry(), secret);
         return new SingleNode(testKit, router);
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * moved) collide only if they also drew the same number. Within a node they strictly increase, even if the clock
  * steps back. Written to clients in decimal (XEP-0359 stanza-id, XEP-0313 result ids).
  */
-final class ArchiveIds {
+public final class ArchiveIds {
     private static final int SALT_BITS = 10;
     private static final long SALT = new SecureRandom().nextInt(1 << SALT_BITS);
     private static final AtomicLong LAST_MICROS = new AtomicLong();
@@ -19,7 +19,7 @@ final class ArchiveIds {
     private ArchiveIds() {}
 
     /** A fresh id for now. */
-    static long next(long nowMillis) {
+    public static long next(long nowMillis) {
         long micros = LAST_MICROS.updateAndGet(last -> Math.max(last + 1, nowMillis * 1000));
         return (micros << SALT_BITS) | SALT;
     }
@@ -36,7 +36,7 @@ final class ArchiveIds {
     }
 
     /** When the message with this id was archived. */
-    static Instant instant(long id) {
+    public static Instant instant(long id) {
         long micros = id >>> SALT_BITS;
         return Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
     }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * rows from one end of it (the extra row says whether the page is complete). The ids field reads those rows by key.
  * Nothing scans and nothing counts: RSM {@code <count/>} and {@code <index/>} are not offered.
  */
-final class ArchiveQueries {
+public final class ArchiveQueries {
     private static final Logger log = LoggerFactory.getLogger(ArchiveQueries.class);
 
     private final MamSettings settings;
@@ -34,7 +34,7 @@ final class ArchiveQueries {
     private final Counter queries;
     private final Counter storeErrors;
 
-    ArchiveQueries(MamSettings settings, Supplier<ArchiveStore> store, Counter queries, Counter storeErrors) {
+    public ArchiveQueries(MamSettings settings, Supplier<ArchiveStore> store, Counter queries, Counter storeErrors) {
         this.settings = settings;
         this.store = store;
         this.queries = queries;
@@ -52,6 +52,14 @@ final class ArchiveQueries {
     }
 
     IqOutcome query(IqRequest r) {
+        return query(r, r.account().jid().toString());
+    }
+
+    /**
+     * A query of the archive kept under owner (an account's bare JID, or a XEP-0045 room's); the requester is the
+     * iq's sender, as the caller checked it may read that archive.
+     */
+    public IqOutcome query(IqRequest r, String owner) {
         Mam.Query q;
         try {
             q = Mam.parseQuery(r.payload());
@@ -65,7 +73,6 @@ final class ArchiveQueries {
         // The ids field asks for at most a page's worth.
         if (q.ids().size() > settings.maxPageSize()) return refused(r, StanzaErrorCondition.NOT_ACCEPTABLE);
         if (q.page().after() != null && q.page().before() != null) return refused(r, StanzaErrorCondition.BAD_REQUEST);
-        String owner = r.account().jid().toString();
         String requester = r.iq().attr("from");
         int max = q.page().max() < 0 ? settings.defaultPageSize() : Math.min(q.page().max(), settings.maxPageSize());
         long lo = 0;
@@ -106,7 +113,7 @@ final class ArchiveQueries {
                     ? archive.byIds(owner, ids, settings.maxPageBytes())
                             .thenApply(found -> matching(found, q.with(), from, to, backward, max))
                     : archive.range(owner, view, from, to, backward, max + 1, settings.maxPageBytes());
-            return rows.thenApply(page -> page(r, q, requester, page, max, backward));
+            return rows.thenApply(page -> page(r, q, owner, requester, page, max, backward));
         });
         return IqOutcome.later(answer.exceptionally(failure -> {
             storeErrors.labelValues("query").inc();
@@ -135,7 +142,7 @@ final class ArchiveQueries {
     }
 
     /** The results (chronological, or reversed for flip-page) before a fin that says whether more remain. */
-    private IqOutcome page(IqRequest r, Mam.Query q, String requester, List<ArchiveStore.Archived> rows, int max,
+    private IqOutcome page(IqRequest r, Mam.Query q, String owner, String requester, List<ArchiveStore.Archived> rows, int max,
             boolean backward) {
         // Rows come in read order (from the end the page starts at). A page of large messages ends once their XML
         // passes max-page-bytes (the first is always sent): it is then not complete.
@@ -158,7 +165,7 @@ final class ArchiveQueries {
             try {
                 message = StoredXml.parse(a.stanzaXml());
             } catch (RuntimeException corrupt) {
-                log.warn("mam-message-unreadable jid={} id={} error={}", r.account().jid(), a.id(), corrupt.toString());
+                log.warn("mam-message-unreadable jid={} id={} error={}", owner, a.id(), corrupt.toString());
                 continue;
             }
             results.add(Mam.result(requester, q.queryId(), Long.toString(a.id()), ArchiveIds.instant(a.id()), message));

@@ -1,0 +1,63 @@
+package io.rookery.node.ext.muc;
+
+import io.rookery.protocol.xep.muc.Muc;
+import io.rookery.protocol.xml.Element;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * §7.2.15 discussion history: the room's last messages (at most max-history), each as broadcast (from the sender's
+ * occupant JID, no 'to') with when the room took it.
+ */
+final class History {
+    record Entry(Element message, Instant at, int chars) {}
+
+    private final int max;
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+
+    History(int max) {
+        this.max = max;
+    }
+
+    void add(Element message, Instant at) {
+        if (max == 0) return;
+        if (entries.size() == max) entries.removeFirst();
+        entries.addLast(new Entry(message, at, message.toString().length()));
+    }
+
+    void clear() {
+        entries.clear();
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    /**
+     * The entries a joining occupant gets, oldest first: at most the room's maxhistoryfetch, and within what the
+     * request limits (maxstanzas, maxchars counting each message's XML, seconds, since; XEP-0045 §7.2.15).
+     */
+    List<Entry> select(Muc.History request, int roomMax, Instant now) {
+        int stanzas = request.maxstanzas() < 0 ? roomMax : Math.min(roomMax, request.maxstanzas());
+        long chars = request.maxchars() < 0 ? Long.MAX_VALUE : request.maxchars();
+        Instant after = request.since();
+        if (request.seconds() >= 0) {
+            Instant s = now.minusSeconds(request.seconds());
+            if (after == null || s.isAfter(after)) after = s;
+        }
+        List<Entry> out = new ArrayList<>();
+        long used = 0;
+        for (Iterator<Entry> it = entries.descendingIterator(); it.hasNext() && out.size() < stanzas; ) {
+            Entry e = it.next();
+            if (after != null && !e.at().isAfter(after)) break;
+            if (used + e.chars() > chars) break;
+            used += e.chars();
+            out.add(e);
+        }
+        java.util.Collections.reverse(out);
+        return out;
+    }
+}

@@ -1,0 +1,243 @@
+package io.rookery.node.ext.muc;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.rookery.node.ext.AddressKind;
+import io.rookery.node.ext.IqOutcome;
+import io.rookery.node.ext.IqRequest;
+import io.rookery.node.ext.Service;
+import io.rookery.node.ext.ServiceContext;
+import io.rookery.node.ext.mam.ArchiveQueries;
+import io.rookery.node.ext.mam.MamSettings;
+import io.rookery.node.user.SessionProtocol;
+import io.rookery.persistence.mam.ArchiveStore;
+import io.rookery.protocol.jid.Jid;
+import io.rookery.protocol.stanza.StanzaErrorCondition;
+import io.rookery.protocol.xep.disco.Disco;
+import io.rookery.protocol.xep.muc.Muc;
+import io.rookery.protocol.xml.Element;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MUC service on its subdomain: the service's own JID answers discovery (XEP-0045 §6.1-§6.3) and unique room
+ * names (§10.1.4); every stanza to a room or an occupant JID goes to that room's entity, with the sending session.
+ */
+final class MucService implements Service {
+    private static final Logger log = LoggerFactory.getLogger(MucService.class);
+
+    /** What every room of this node shares: settings, sending, ids, the archive, metrics. */
+    static final class Shared {
+        private final MucSettings settings;
+        private final RoomIo io;
+        private final String serverDomain;
+        private final Clock clock;
+        private final byte[] secret;
+        private final Supplier<ArchiveStore> archive;
+        private final ArchiveQueries queries;
+        private final int retentionSeconds;
+        private final Cluster cluster;
+        private final Counter messages;
+        private final Counter rateRefused;
+        private final io.prometheus.metrics.core.datapoints.CounterDataPoint archiveErrors;
+        private final AtomicLong ids = new AtomicLong(new SecureRandom().nextLong() & 0xffffffffL);
+
+        Shared(MucSettings settings, RoomIo io, String serverDomain, Clock clock, byte[] secret,
+                Supplier<ArchiveStore> archive, ArchiveQueries queries, int retentionSeconds, Cluster cluster,
+                Counter messages, Counter rateRefused, io.prometheus.metrics.core.datapoints.CounterDataPoint archiveErrors) {
+            this.settings = settings;
+            this.io = io;
+            this.serverDomain = serverDomain;
+            this.clock = clock;
+            this.secret = secret;
+            this.archive = archive;
+            this.queries = queries;
+            this.retentionSeconds = retentionSeconds;
+            this.cluster = cluster;
+            this.messages = messages;
+            this.rateRefused = rateRefused;
+            this.archiveErrors = archiveErrors;
+        }
+
+        MucSettings settings() {
+            return settings;
+        }
+
+        RoomIo io() {
+            return io;
+        }
+
+        Clock clock() {
+            return clock;
+        }
+
+        /** Users of this server create rooms; users of other servers do not. */
+        boolean mayCreate(Jid user) {
+            return serverDomain.equals(user.domain());
+        }
+
+        /** XEP-0421 §3: stable per room and real bare JID, not linkable to it without the cluster's secret. */
+        String occupantId(Jid room, Jid user) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, "HmacSHA256"));
+                mac.update(room.bare().toString().getBytes(StandardCharsets.UTF_8));
+                mac.update((byte) 0);
+                byte[] h = mac.doFinal(user.bare().toString().getBytes(StandardCharsets.UTF_8));
+                return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 18));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** An id for a stanza the room itself sends. */
+        String newId() {
+            return "muc-" + Long.toHexString(ids.incrementAndGet());
+        }
+
+        /** A groupchat message to every occupant. */
+        void broadcast(Room room, Element message) {
+            messages.inc();
+            for (Occupant o : room.occupants.values()) io.send(o, message);
+        }
+
+        void refusedForRate() {
+            rateRefused.inc();
+        }
+
+        /** Keeps the broadcast message in the room's archive (XEP-0313), without waiting. */
+        void archive(Jid room, long id, String occupantJid, Element message) {
+            archive.get().put(room.toString(), id, occupantJid, message.toString(), retentionSeconds)
+                    .whenComplete((v, failure) -> {
+                        if (failure == null) return;
+                        archiveErrors.inc();
+                        log.warn("muc-archive-failed room={} error={}", room, failure.toString());
+                    });
+        }
+
+        /** A XEP-0313 query of the room's archive, answered from the store with results from the room's JID. */
+        void queryArchive(Jid room, Element iq, ActorRef<SessionProtocol.Message> session) {
+            IqOutcome outcome = queries.query(new IqRequest(iq, AddressKind.SERVER, null), room.toString());
+            if (outcome.later() == null) {
+                sendOutcome(room, outcome, session);
+                return;
+            }
+            outcome.later().whenComplete((o, failure) -> {
+                if (failure != null || o == null) {
+                    io.error(iq, session, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
+                } else {
+                    sendOutcome(room, o, session);
+                }
+            });
+        }
+
+        private void sendOutcome(Jid room, IqOutcome o, ActorRef<SessionProtocol.Message> session) {
+            for (Element result : o.before()) io.reply(result.withAttr("from", room.toString()), session);
+            if (o.reply() != null) io.reply(o.reply(), session);
+        }
+
+        /** Whether the node of this session is a live member (a dead node's sessions are gone). */
+        boolean nodeUp(ActorRef<?> session) {
+            org.apache.pekko.actor.Address address = session.path().address();
+            if (address.hasLocalScope()) return true;
+            for (org.apache.pekko.cluster.Member m : cluster.state().getUnreachable()) {
+                if (m.address().equals(address)) return false;
+            }
+            for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
+                if (m.address().equals(address)) return m.status() == MemberStatus.up()
+                        || m.status() == MemberStatus.weaklyUp() || m.status() == MemberStatus.joining();
+            }
+            return false;
+        }
+    }
+
+    private final String domain;
+    private final String name;
+    private final ClusterSharding sharding;
+    private final Shared shared;
+
+    private MucService(String domain, String name, ClusterSharding sharding, Shared shared) {
+        this.domain = domain;
+        this.name = name;
+        this.sharding = sharding;
+        this.shared = shared;
+    }
+
+    static MucService start(ServiceContext ctx, String serverDomain, String domain, MucSettings settings,
+            MamSettings mam, Clock clock) {
+        ActorSystem<?> system = ctx.system();
+        Counter queries = Counter.builder().name("xmpp_muc_archive_queries_total")
+                .help("XEP-0313 queries of room archives, by filter").labelNames("filter").register(ctx.metrics());
+        Counter storeErrors = Counter.builder().name("xmpp_muc_archive_store_errors_total")
+                .help("Room archive reads and writes that failed, by operation").labelNames("operation")
+                .register(ctx.metrics());
+        Counter messages = Counter.builder().name("xmpp_muc_messages_total")
+                .help("Groupchat messages rooms broadcast").register(ctx.metrics());
+        Counter rate = Counter.builder().name("xmpp_muc_rate_refused_total")
+                .help("Occupants' messages refused with resource-constraint for their rate").register(ctx.metrics());
+        Supplier<ArchiveStore> archive = () -> ctx.stores().archive();
+        ArchiveQueries reads = new ArchiveQueries(mam, archive, queries, storeErrors);
+        Shared shared = new Shared(settings, new RoomIo(ctx.router()), serverDomain, clock, ctx.clusterSecret(),
+                archive, reads, mam.retentionSeconds(), Cluster.get(system), messages, rate,
+                storeErrors.labelValues("put"));
+        RoomEntity.init(system, shared);
+        return new MucService(domain, settings.name(), ClusterSharding.get(system), shared);
+    }
+
+    @Override
+    public void deliver(Element stanza, Jid to, ActorRef<?> session) {
+        @SuppressWarnings("unchecked")
+        ActorRef<SessionProtocol.Message> s = (ActorRef<SessionProtocol.Message>) session;
+        if (to.local() == null) {
+            service(stanza, to, s);
+            return;
+        }
+        sharding.entityRefFor(RoomEntity.TYPE_KEY, to.bare().toString()).tell(new RoomEntity.Inbound(stanza, to, s));
+    }
+
+    /** The service's own JID: discovery and unique names; other requests service-unavailable. */
+    private void service(Element stanza, Jid to, ActorRef<SessionProtocol.Message> session) {
+        String type = stanza.attr("type");
+        if (!"iq".equals(stanza.name())) {
+            if ("message".equals(stanza.name())) shared.io.error(stanza, session, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+            return;
+        }
+        if (!"get".equals(type) && !"set".equals(type)) return;
+        Element q = stanza.elements().size() == 1 ? stanza.elements().get(0) : null;
+        if (q == null) {
+            shared.io.error(stanza, session, StanzaErrorCondition.BAD_REQUEST);
+        } else if ("get".equals(type) && q.is("query", Disco.INFO) && q.attr("node") == null && to.resource() == null) {
+            shared.io.result(stanza, session, Disco.info(null, List.of(new Disco.Identity("conference", "text", name)),
+                    List.of(Disco.INFO, Disco.ITEMS, Muc.NS, Muc.NS + "#unique", Muc.OCCUPANT_ID,
+                            io.rookery.protocol.xep.mam.Mam.NS)));
+        } else if ("get".equals(type) && q.is("query", Disco.ITEMS) && q.attr("node") == null && to.resource() == null) {
+            // Public rooms are not listed yet: rooms live in their entities, and no directory gathers them.
+            shared.io.result(stanza, session, Disco.noItems());
+        } else if ("get".equals(type) && q.is("unique", Muc.NS + "#unique")) {
+            byte[] r = new byte[12];
+            new SecureRandom().nextBytes(r);
+            String unique = java.util.HexFormat.of().formatHex(r);
+            shared.io.result(stanza, session, Element.builder("unique", Muc.NS + "#unique").text(unique).build());
+        } else {
+            shared.io.error(stanza, session, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    String domain() {
+        return domain;
+    }
+}
