@@ -166,8 +166,12 @@ class MucIT {
         MultiUserChat b = muc(bob, room);
         BlockingQueue<Message> toAlice = new LinkedBlockingQueue<>();
         BlockingQueue<Message> toBob = new LinkedBlockingQueue<>();
-        a.addMessageListener(toAlice::add);
-        b.addMessageListener(toBob::add);
+        a.addMessageListener(m -> {
+            if (m.getBody() != null) toAlice.add(m);
+        });
+        b.addMessageListener(m -> {
+            if (m.getBody() != null) toBob.add(m);
+        });
         b.join(nick("bob"));
         eventually(() -> a.getOccupantsCount() == 2, "alice sees bob");
         b.sendMessage("hello, room");
@@ -489,5 +493,167 @@ class MucIT {
         a.grantAdmin(dave.getUser().asBareJid());
         muc(dave, room).join(nick("dave"));
         eventually(() -> a.getOccupantsCount() == 3, "the admin is in past max users");
+    }
+
+    @Test
+    void invitationsAreMediatedAndDeclinesComeBack() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        XMPPTCPConnection bob = user("bob");
+        EntityBareJid room = room("invite");
+        MultiUserChat a = muc(alice, room);
+        a.create(nick("alice"));
+        a.getConfigFormManager().makeMembersOnly().submitConfigurationForm();
+        BlockingQueue<String> invited = new LinkedBlockingQueue<>();
+        MultiUserChatManager.getInstanceFor(bob).addInvitationListener(
+                (conn, muc, inviter, reason, password, message, invitation) ->
+                        invited.add(muc.getRoom() + "|" + inviter.asBareJid() + "|" + reason));
+        BlockingQueue<String> declined = new LinkedBlockingQueue<>();
+        a.addInvitationRejectionListener((invitee, reason, message, rejection) -> declined.add(invitee + "|" + reason));
+        a.invite(bob.getUser().asEntityBareJidOrThrow(), "come in");
+        assertEquals(room + "|" + alice.getUser().asBareJid() + "|come in", invited.poll(WAIT_S, TimeUnit.SECONDS));
+        // §7.8.2: the invitee of a members-only room became a member, so it may enter.
+        muc(bob, room).join(nick("bob"));
+        muc(bob, room).leave();
+        MultiUserChatManager.getInstanceFor(bob).decline(room, alice.getUser().asEntityBareJidOrThrow(), "busy");
+        assertEquals(bob.getUser().asBareJid() + "|busy", declined.poll(WAIT_S, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void occupantsWritePrivatelyAsTheRoomAllows() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        XMPPTCPConnection bob = user("bob");
+        EntityBareJid room = room("pm");
+        MultiUserChat a = instantRoom(alice, room, "alice");
+        muc(bob, room).join(nick("bob"));
+        BlockingQueue<Message> toBob = new LinkedBlockingQueue<>();
+        bob.addAsyncStanzaListener(st -> toBob.add((Message) st), new org.jivesoftware.smack.filter.AndFilter(
+                org.jivesoftware.smack.filter.MessageTypeFilter.CHAT,
+                org.jivesoftware.smack.filter.FromMatchesFilter.createFull(
+                        JidCreate.entityFullFromOrThrowUnchecked(room + "/alice"))));
+        alice.sendStanza(org.jivesoftware.smack.packet.MessageBuilder.buildMessage("p1")
+                .to(JidCreate.entityFullFrom(room + "/bob")).ofType(Message.Type.chat).setBody("psst").build());
+        Message pm = toBob.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(pm);
+        assertEquals("psst", pm.getBody());
+        assertNotNull(MUCUser.from(pm), "§7.5: a private message carries <x xmlns='…muc#user'/>");
+        // To nobody, or of type groupchat: refused (§7.5).
+        assertEquals(StanzaError.Condition.item_not_found, refusal(() -> request(alice,
+                org.jivesoftware.smack.packet.MessageBuilder.buildMessage("p2").to(JidCreate.entityFullFrom(room
+                        + "/nobody")).ofType(Message.Type.chat).setBody("hello?").build())));
+        assertEquals(StanzaError.Condition.bad_request, refusal(() -> request(alice,
+                org.jivesoftware.smack.packet.MessageBuilder.buildMessage("p3").to(JidCreate.entityFullFrom(room
+                        + "/bob")).ofType(Message.Type.groupchat).setBody("hello?").build())));
+        FillableForm form = config(a);
+        form.setAnswer("muc#roomconfig_allowpm", "none");
+        a.sendConfigurationForm(form);
+        assertEquals(StanzaError.Condition.forbidden, refusal(() -> request(bob,
+                org.jivesoftware.smack.packet.MessageBuilder.buildMessage("p4").to(JidCreate.entityFullFrom(room
+                        + "/alice")).ofType(Message.Type.chat).setBody("answer").build())));
+    }
+
+    @Test
+    void selfPingSaysWhetherTheClientIsStillJoinedAndOccupantsStayPrivate() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        XMPPTCPConnection bob = user("bob");
+        EntityBareJid room = room("ping");
+        instantRoom(alice, room, "alice");
+        // XEP-0410 §3: joined under that nick, the room answers itself.
+        request(alice, new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.entityFullFrom(room + "/alice")));
+        assertEquals(StanzaError.Condition.not_acceptable, refusal(() -> request(bob,
+                new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.entityFullFrom(room + "/alice")))));
+        // §6.7: a non-occupant discovers nothing about an occupant.
+        assertEquals(StanzaError.Condition.bad_request, refusal(() -> ServiceDiscoveryManager.getInstanceFor(bob)
+                .discoverItems(JidCreate.entityFullFrom(room + "/alice"))));
+        // §6.5: nor the occupant list of the room, which occupants get.
+        assertEquals(0, ServiceDiscoveryManager.getInstanceFor(bob).discoverItems(room).getItems().size());
+        assertEquals(1, ServiceDiscoveryManager.getInstanceFor(alice).discoverItems(room).getItems().size());
+    }
+
+    @Test
+    void aRegisteredNickIsReservedAndMakesAMember() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        XMPPTCPConnection bob = user("bob");
+        XMPPTCPConnection carol = user("carol");
+        EntityBareJid room = room("register");
+        MultiUserChat a = instantRoom(alice, room, "alice");
+        MultiUserChat b = muc(bob, room);
+        FillableForm form = b.getRegistrationForm().getFillableForm();
+        form.setAnswer("muc#register_roomnick", "bobby");
+        b.sendRegistrationForm(form);
+        assertEquals("bobby", b.getReservedNickname());
+        assertEquals(List.of(bob.getUser().asBareJid()),
+                a.getMembers().stream().map(m -> (org.jxmpp.jid.Jid) m.getJid()).toList());
+        assertEquals(StanzaError.Condition.conflict, refusal(() -> muc(carol, room).join(nick("bobby"))));
+        b.join(nick("bobby"));
+    }
+
+    @Test
+    void aDestroyedRoomSendsItsOccupantsToTheAlternateVenue() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        XMPPTCPConnection bob = user("bob");
+        EntityBareJid room = room("doomed");
+        EntityBareJid venue = room("venue");
+        MultiUserChat a = instantRoom(alice, room, "alice");
+        MultiUserChat b = muc(bob, room);
+        b.join(nick("bob"));
+        BlockingQueue<String> told = new LinkedBlockingQueue<>();
+        b.addUserStatusListener(new org.jivesoftware.smackx.muc.UserStatusListener() {
+            @Override
+            public void roomDestroyed(MultiUserChat alternate, String reason) {
+                told.add(alternate.getRoom() + "|" + reason);
+            }
+        });
+        a.destroy("moving", venue);
+        assertEquals(venue + "|moving", told.poll(WAIT_S, TimeUnit.SECONDS));
+        assertEquals(StanzaError.Condition.item_not_found,
+                refusal(() -> MultiUserChatManager.getInstanceFor(bob).getRoomInfo(room)));
+    }
+
+    @Test
+    void aTemporaryRoomVanishesWithItsLastOccupant() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        EntityBareJid room = room("temporary");
+        MultiUserChat a = instantRoom(alice, room, "alice");
+        assertFalse(MultiUserChatManager.getInstanceFor(alice).getRoomInfo(room).isPersistent());
+        a.leave();
+        eventually(() -> {
+            try {
+                MultiUserChatManager.getInstanceFor(alice).getRoomInfo(room);
+                return false;
+            } catch (XMPPException.XMPPErrorException e) {
+                return e.getStanzaError().getCondition() == StanzaError.Condition.item_not_found;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the room is gone");
+    }
+
+    @Test
+    void theRoomArchiveAnswersMamQueriesFromTheRoomsJid() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        XMPPTCPConnection bob = user("bob");
+        EntityBareJid room = room("archive");
+        MultiUserChat a = instantRoom(alice, room, "alice");
+        BlockingQueue<Message> own = new LinkedBlockingQueue<>();
+        a.addMessageListener(m -> {
+            if (m.getBody() != null) own.add(m);
+        });
+        for (int i = 1; i <= 3; i++) {
+            a.sendMessage("entry " + i);
+            Message reflected = own.poll(WAIT_S, TimeUnit.SECONDS);
+            var sid = org.jivesoftware.smackx.sid.element.StanzaIdElement.getStanzaId(reflected);
+            assertNotNull(sid, "XEP-0359: the room stamps its archive id");
+            assertEquals(room.toString(), sid.getBy());
+        }
+        var mam = org.jivesoftware.smackx.mam.MamManager.getInstanceFor(bob, room);
+        assertTrue(mam.isSupported());
+        var query = mam.queryArchive(org.jivesoftware.smackx.mam.MamManager.MamQueryArgs.builder()
+                .setResultPageSizeTo(2).build());
+        List<Message> page = query.getMessages();
+        assertEquals(List.of("entry 1", "entry 2"), page.stream().map(Message::getBody).toList());
+        assertEquals(JidCreate.entityFullFrom(room + "/alice"), page.get(0).getFrom());
+        List<Message> next = query.pageNext(2);
+        assertEquals(List.of("entry 3"), next.stream().map(Message::getBody).toList());
+        assertTrue(query.isComplete());
     }
 }

@@ -20,7 +20,7 @@ public final class MucModule implements XmppModule {
         d.implementsXep(Xep.xep(45, "1.35", "rooms as sharded entities: roles, affiliations, configuration,"
                         + " history, invitations, voice requests, nick registration; public rooms not listed yet"))
                 .implementsXep(Xep.xep(410, "1.1.0", "self-ping answered by the room"))
-                .implementsXep(Xep.xep(421, "0.1.0", "occupant ids in rooms"))
+                .implementsXep(Xep.xep(421, "1.0.0", "occupant ids in rooms"))
                 .implementsXep(Xep.xep(249, "1.2", "direct invitations pass through; mediated ones carry one"))
                 .kryoRegistrar(MucMessagesRegistrar.class)
                 .service(domain, settings.name(), ctx -> MucService.start(ctx, context.domain(), domain, settings, mam,

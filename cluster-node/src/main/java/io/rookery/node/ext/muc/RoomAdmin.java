@@ -28,6 +28,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * nick registration (§7.10), room pings and the room's XEP-0313 archive.
  */
 final class RoomAdmin {
+    private static final String ROOMUSER_NODE = "x-roomuser-item";
     private static final String SELF_PING_OPTIMIZATION = Muc.NS + "#self-ping-optimization";
 
     private final Room room;
@@ -59,8 +60,17 @@ final class RoomAdmin {
         boolean get = "get".equals(type);
         if (!room.exists) return refuse(iq, session, StanzaErrorCondition.ITEM_NOT_FOUND);
         String ns = q.namespace();
-        if (get && q.is("query", Disco.INFO)) return q.attr("node") != null
-                ? refuse(iq, session, StanzaErrorCondition.ITEM_NOT_FOUND) : result(iq, session, info());
+        if (get && q.is("query", Disco.INFO)) {
+            String node = q.attr("node");
+            if (node == null) return result(iq, session, info());
+            // §7.12: the nick the requester registered, as the identity of this node.
+            if (node.equals(ROOMUSER_NODE)) {
+                String nick = room.registeredNick(from);
+                return result(iq, session, Disco.info(node, nick == null ? List.of()
+                        : List.of(new Disco.Identity("conference", "text", nick)), List.of()));
+            }
+            return refuse(iq, session, StanzaErrorCondition.ITEM_NOT_FOUND);
+        }
         if (get && q.is("query", Disco.ITEMS)) return result(iq, session, items(o));
         if (get && q.is("ping", io.rookery.protocol.xep.ping.Ping.NS)) return result(iq, session, null);
         if (q.is("query", Muc.ADMIN)) return get ? adminList(iq, q, from, o, session) : admin(iq, q, from, o, session);
