@@ -20,7 +20,7 @@ import java.util.function.Function;
 
 /**
  * Kryo ids 400-419: XEP-0045 room events and the room snapshot, in the formats of
- * {@code io.rookery.persistence.user.PersistedFields}. Append only: the next free id is 407; a line here is never
+ * {@code io.rookery.persistence.user.PersistedFields}. Append only: the next free id is 410; a line here is never
  * removed or renumbered, and a registered class's layout never changes.
  */
 public final class MucEventsRegistrar implements KryoRegistrar {
@@ -71,6 +71,48 @@ public final class MucEventsRegistrar implements KryoRegistrar {
                 readStringMap(in, MAX_JID_BYTES, MAX_JID_BYTES, "nicks"),
                 readNullableString(in, MAX_TEXT_BYTES, "subject"),
                 readNullableString(in, MAX_JID_BYTES, "subject's nick"))));
+        registry.register(OccupantEntered.class, 407, layout((out, e) -> writeOccupant(out, e),
+                MucEventsRegistrar::readOccupant));
+        registry.register(OccupantLeft.class, 408, layout(
+                (out, e) -> writeString(out, e.nick(), MAX_JID_BYTES, "nick"),
+                in -> new OccupantLeft(readString(in, MAX_JID_BYTES, "nick"))));
+        registry.register(RoomSnapshotV2.class, 409, new Serializer<RoomSnapshotV2>() {
+            {
+                setImmutable(true);
+            }
+
+            @Override
+            public void write(Kryo kryo, Output out, RoomSnapshotV2 s) {
+                kryo.writeObject(out, s.room());
+                io.rookery.persistence.user.PersistedFields.writeCount(out, s.occupants().size(), MAX_OCCUPANTS,
+                        "occupants");
+                for (OccupantEntered o : s.occupants()) writeOccupant(out, o);
+            }
+
+            @Override
+            public RoomSnapshotV2 read(Kryo kryo, Input in, Class<? extends RoomSnapshotV2> type) {
+                RoomSnapshot room = kryo.readObject(in, RoomSnapshot.class);
+                int n = io.rookery.persistence.user.PersistedFields.readCount(in, MAX_OCCUPANTS, "occupants");
+                java.util.List<OccupantEntered> occupants = new java.util.ArrayList<>(Math.min(n, 1024));
+                for (int i = 0; i < n; i++) occupants.add(readOccupant(in));
+                return new RoomSnapshotV2(room, occupants);
+            }
+        });
+    }
+
+    /** The most occupants a snapshot may list; more is refused as corrupt. */
+    private static final int MAX_OCCUPANTS = 1_000_000;
+
+    private static void writeOccupant(Output out, OccupantEntered e) {
+        writeString(out, e.nick(), MAX_JID_BYTES, "nick");
+        writeString(out, e.jid(), MAX_JID_BYTES, "jid");
+        writeString(out, e.session(), MAX_JID_BYTES, "session");
+        writeString(out, e.role(), 16, "role");
+    }
+
+    private static OccupantEntered readOccupant(Input in) {
+        return new OccupantEntered(readString(in, MAX_JID_BYTES, "nick"), readString(in, MAX_JID_BYTES, "jid"),
+                readNullableString(in, MAX_JID_BYTES, "session"), readString(in, 16, "role"));
     }
 
     /** A hand-written layout: what write puts out, read takes back, nothing else (no Kryo defaults). */

@@ -66,6 +66,17 @@ class MucEventsFrozenBytesTest {
     }
 
     @Test
+    void occupantsKeepTheirBytes() {
+        assertFrozen(new OccupantEntered("thirdwitch", "hag66@shakespeare.lit/pda",
+                "pekko://rookery@127.0.0.1:2552/user/session#42", "participant"), "99030b746869726477697463681a6861673636407368616b657370656172652e6c69742f7064612f70656b6b6f3a2f2f726f6f6b657279403132372e302e302e313a323535322f757365722f73657373696f6e2334320c7061727469636970616e74");
+        assertFrozen(new OccupantEntered("firstwitch", "crone1@shakespeare.lit/desktop", null, "moderator"), "99030b666972737477697463681f63726f6e6531407368616b657370656172652e6c69742f6465736b746f70000a6d6f64657261746f72");
+        assertFrozen(new OccupantLeft("thirdwitch"), "9a030b74686972647769746368");
+        assertFrozen(new RoomSnapshotV2(new RoomSnapshot(true, Map.of(), Map.of("crone1@shakespeare.lit", "owner"),
+                Map.of(), Map.of(), "", null), java.util.List.of(new OccupantEntered("firstwitch",
+                "crone1@shakespeare.lit/desktop", null, "moderator"))), "9b030100011763726f6e6531407368616b657370656172652e6c6974066f776e657200000100010b666972737477697463681f63726f6e6531407368616b657370656172652e6c69742f6465736b746f70000a6d6f64657261746f72");
+    }
+
+    @Test
     void aSnapshotWhoseExistsFlagIsNeitherZeroNorOneIsRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> serializer.fromBinary(HexFormat.of().parseHex("980302000000000000")));

@@ -28,6 +28,16 @@ final class History {
         entries.addLast(new Entry(message, at, message.toString().length()));
     }
 
+    /** Entries older than every entry held (read back from the archive), oldest first, within the limit. */
+    void prependOlder(List<Entry> older) {
+        Instant first = entries.isEmpty() ? null : entries.peekFirst().at();
+        for (int i = older.size() - 1; i >= 0 && entries.size() < max; i--) {
+            Entry e = older.get(i);
+            if (first != null && !e.at().isBefore(first)) continue;
+            entries.addFirst(e);
+        }
+    }
+
     void clear() {
         entries.clear();
     }

@@ -8,6 +8,7 @@ import io.rookery.node.ext.Service;
 import io.rookery.node.ext.ServiceContext;
 import io.rookery.node.ext.mam.ArchiveQueries;
 import io.rookery.node.ext.mam.MamSettings;
+import io.rookery.node.metrics.NodeMetrics;
 import io.rookery.node.user.SessionProtocol;
 import io.rookery.persistence.mam.ArchiveStore;
 import io.rookery.protocol.jid.Jid;
@@ -51,9 +52,12 @@ final class MucService implements Service {
         private final ArchiveQueries queries;
         private final int retentionSeconds;
         private final Cluster cluster;
+        private org.apache.pekko.actor.typed.ActorRefResolver resolver;
         private final Counter messages;
         private final Counter rateRefused;
         private final io.prometheus.metrics.core.datapoints.CounterDataPoint archiveErrors;
+        private io.prometheus.metrics.core.metrics.Gauge rooms;
+        private RoomRelay.Directory relays;
         private final AtomicLong ids = new AtomicLong(new SecureRandom().nextLong() & 0xffffffffL);
 
         Shared(MucSettings settings, RoomIo io, String serverDomain, Clock clock, byte[] secret,
@@ -109,10 +113,36 @@ final class MucService implements Service {
             return "muc-" + Long.toHexString(ids.incrementAndGet());
         }
 
-        /** A groupchat message to every occupant. */
+        /** A groupchat message to every occupant: once per node for the sessions there (RoomRelay). */
         void broadcast(Room room, Element message) {
             messages.inc();
-            for (Occupant o : room.occupants.values()) io.send(o, message);
+            RoomRelay.Plan plan = RoomRelay.plan(room.occupants.values());
+            for (Occupant o : plan.unknown()) io.send(o, message);
+            for (Occupant o : plan.local()) io.send(o, message);
+            long now = NodeMetrics.nowMicros();
+            plan.remote().forEach((address, group) -> {
+                ActorRef<RoomRelay.Fanout> relay = relays == null ? null : relays.relayAt(address);
+                if (relay == null || group.size() == 1) {
+                    for (Occupant o : group) io.send(o, message);
+                    return;
+                }
+                java.util.ArrayList<ActorRef<SessionProtocol.Message>> sessions = new java.util.ArrayList<>(group.size());
+                java.util.ArrayList<String> to = new java.util.ArrayList<>(group.size());
+                for (Occupant o : group) {
+                    sessions.add(o.session);
+                    to.add(o.jid.toString());
+                }
+                relay.tell(new RoomRelay.Fanout(message, sessions, to, now));
+            });
+        }
+
+        /** A room entity started on this node, or stopped. */
+        void roomStarted() {
+            if (rooms != null) rooms.inc();
+        }
+
+        void roomStopped() {
+            if (rooms != null) rooms.dec();
         }
 
         void refusedForRate() {
@@ -148,6 +178,30 @@ final class MucService implements Service {
         private void sendOutcome(Jid room, IqOutcome o, ActorRef<SessionProtocol.Message> session) {
             for (Element result : o.before()) io.reply(result.withAttr("from", room.toString()), session);
             if (o.reply() != null) io.reply(o.reply(), session);
+        }
+
+        /** The session's actor path (with address and uid) as the journal keeps it; null for none. */
+        String sessionString(ActorRef<SessionProtocol.Message> session) {
+            return session == null ? null : resolver.toSerializationFormat(session);
+        }
+
+        /** The session named so, or null (none, or not readable). */
+        ActorRef<SessionProtocol.Message> resolve(String session) {
+            if (session == null) return null;
+            try {
+                return resolver.resolveActorRef(session);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** The room's last messages in its archive, newest first. */
+        java.util.concurrent.CompletionStage<List<ArchiveStore.Archived>> lastMessages(Jid room, int n) {
+            try {
+                return archive.get().range(room.toString(), ArchiveStore.ALL, 0, Long.MAX_VALUE, true, n);
+            } catch (RuntimeException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
         }
 
         /** Whether the node of this session is a live member (a dead node's sessions are gone). */
@@ -194,6 +248,12 @@ final class MucService implements Service {
         Shared shared = new Shared(settings, new RoomIo(ctx.router()), serverDomain, clock, ctx.clusterSecret(),
                 archive, reads, mam.retentionSeconds(), Cluster.get(system), messages, rate,
                 storeErrors.labelValues("put"));
+        shared.resolver = org.apache.pekko.actor.typed.ActorRefResolver.get(system);
+        shared.rooms = io.prometheus.metrics.core.metrics.Gauge.builder().name("xmpp_muc_rooms")
+                .help("Rooms in memory on this node").register(ctx.metrics());
+        shared.relays = new RoomRelay.Directory();
+        system.systemActorOf(RoomRelay.create(), "muc-relay", org.apache.pekko.actor.typed.Props.empty());
+        system.systemActorOf(shared.relays.follower(), "muc-relays", org.apache.pekko.actor.typed.Props.empty());
         RoomEntity.init(system, shared);
         return new MucService(domain, settings.name(), ClusterSharding.get(system), shared);
     }

@@ -34,7 +34,70 @@ final class Occupancy {
         this.emptied = emptied;
     }
 
-    void recovered() {}
+    /** After recovery: the occupants the journal kept are back, their sessions watched again. */
+    void recovered() {
+        room.occupants.clear();
+        room.byJid.clear();
+        for (io.rookery.persistence.muc.OccupantEntered e : room.remembered.values()) {
+            Jid jid = Jid.parseOrNull(e.jid());
+            Muc.Role role = Muc.Role.of(e.role());
+            if (jid == null || role == null || role == Muc.Role.NONE) continue;
+            ActorRef<SessionProtocol.Message> session = shared.resolve(e.session());
+            Occupant o = new Occupant(e.nick(), jid, role, session, null, shared.occupantId(room.jid, jid),
+                    shared.settings().messageBurst());
+            room.occupants.put(e.nick(), o);
+            room.byJid.put(jid, o);
+            watch.accept(session);
+        }
+    }
+
+    /** Occupants whose sessions died with their node leave (333); the rest stay in the room. */
+    RoomEntity.Step dropUnreachable() {
+        for (Occupant o : new ArrayList<>(room.occupants.values())) {
+            if (o.session != null && !shared.nodeUp(o.session)) {
+                removeNow(o, List.of(Muc.Status.ERROR_REMOVED), null, null, null, null);
+            }
+        }
+        return afterRemoval();
+    }
+
+    /** The occupant's stanza came through this session: the room reaches it there from now on. */
+    void sessionSeen(Occupant o, ActorRef<SessionProtocol.Message> session) {
+        if (session == null || session.equals(o.session)) return;
+        o.session = session;
+        room.occupantsChanged = true;
+    }
+
+    /** What the journal must learn for its occupants to match the live ones. */
+    List<io.rookery.persistence.muc.RoomEvent> changes() {
+        room.occupantsChanged = false;
+        List<io.rookery.persistence.muc.RoomEvent> events = new ArrayList<>();
+        for (Occupant o : room.occupants.values()) {
+            var e = new io.rookery.persistence.muc.OccupantEntered(o.nick, o.jid.toString(),
+                    shared.sessionString(o.session), o.role.value());
+            if (!e.equals(room.remembered.get(o.nick))) events.add(e);
+        }
+        for (String nick : room.remembered.keySet()) {
+            if (!room.occupants.containsKey(nick)) events.add(new io.rookery.persistence.muc.OccupantLeft(nick));
+        }
+        return events;
+    }
+
+    /** The archive's last messages, older than any the room took since it started, become history again. */
+    void historyLoaded(List<io.rookery.persistence.mam.ArchiveStore.Archived> rows) {
+        List<History.Entry> older = new ArrayList<>(rows.size());
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            var row = rows.get(i);
+            try {
+                Element m = io.rookery.protocol.xml.StoredXml.parse(row.stanzaXml());
+                older.add(new History.Entry(m, io.rookery.node.ext.mam.ArchiveIds.instant(row.id()),
+                        m.toString().length()));
+            } catch (RuntimeException corrupt) {
+                // An unreadable row is left out of history; the archive still has it.
+            }
+        }
+        room.history.prependOlder(older);
+    }
 
     RoomEntity.Step presence(Element p, Jid from, Jid to, ActorRef<SessionProtocol.Message> session) {
         String type = p.attr("type");
@@ -50,7 +113,7 @@ final class Occupancy {
         if (type != null) return RoomEntity.Step.NONE; // subscriptions and probes mean nothing to a room
         String nick = to.resource();
         if (o == null) return join(p, from, nick, session);
-        if (session != null) o.session = session;
+        sessionSeen(o, session);
         if (!o.nick.equals(nick)) return changeNick(o, p, nick, session);
         o.presence = p;
         return RoomEntity.Step.run(() -> broadcast(o, null, List.of()));
@@ -115,6 +178,7 @@ final class Occupancy {
         }
         room.occupants.put(nick, o);
         room.byJid.put(from, o);
+        room.occupantsChanged = true;
         watch.accept(session);
         for (Occupant other : room.occupants.values()) {
             if (other != o && broadcasts(o)) shared.io().send(other, presenceOf(o, other, null, List.of()));
@@ -163,6 +227,7 @@ final class Occupancy {
             o.nick = nick;
             o.presence = p;
             room.occupants.put(nick, o);
+            room.occupantsChanged = true;
             broadcast(o, null, List.of());
         });
     }
@@ -204,6 +269,7 @@ final class Occupancy {
         }
         room.occupants.remove(o.nick);
         room.byJid.remove(o.jid);
+        room.occupantsChanged = true;
     }
 
     /** Tells the room when its last occupant left (a temporary room is then destroyed, §10.1.1). */
@@ -225,6 +291,7 @@ final class Occupancy {
         // user through its account from now on, and learns the new session from the next stanza it sends. If the
         // resource is gone after all, the account bounces the next groupchat message and the room removes it (333).
         for (Occupant o : gone) o.session = null;
+        room.occupantsChanged = true;
         return RoomEntity.Step.NONE;
     }
 

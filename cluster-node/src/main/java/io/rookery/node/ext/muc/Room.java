@@ -2,6 +2,9 @@ package io.rookery.node.ext.muc;
 
 import io.rookery.persistence.muc.AffiliationSet;
 import io.rookery.persistence.muc.NickRegistered;
+import io.rookery.persistence.muc.OccupantEntered;
+import io.rookery.persistence.muc.OccupantLeft;
+import io.rookery.persistence.muc.RoomSnapshotV2;
 import io.rookery.persistence.muc.RoomConfigured;
 import io.rookery.persistence.muc.RoomCreated;
 import io.rookery.persistence.muc.RoomDestroyed;
@@ -38,6 +41,10 @@ final class Room {
     final Map<String, Occupant> occupants = new LinkedHashMap<>();
     final Map<Jid, Occupant> byJid = new HashMap<>();
     final History history;
+    /** The occupants as the journal has them (by nick), which the live ones are written back to. */
+    final Map<String, OccupantEntered> remembered = new LinkedHashMap<>();
+    /** The live occupants changed since they were last written to the journal. */
+    boolean occupantsChanged;
 
     Room(Jid jid, MucSettings settings) {
         this.jid = jid;
@@ -74,6 +81,10 @@ final class Room {
             subjectBy = s.nick();
         } else if (event instanceof RoomDestroyed) {
             clear();
+        } else if (event instanceof OccupantEntered o) {
+            remembered.put(o.nick(), o);
+        } else if (event instanceof OccupantLeft o) {
+            remembered.remove(o.nick());
         }
         return this;
     }
@@ -89,6 +100,16 @@ final class Room {
         subject = "";
         subjectBy = null;
         history.clear();
+        remembered.clear();
+    }
+
+    RoomSnapshotV2 snapshotV2() {
+        return new RoomSnapshotV2(snapshot(), new java.util.ArrayList<>(remembered.values()));
+    }
+
+    void restore(RoomSnapshotV2 s) {
+        restore(s.room());
+        for (OccupantEntered o : s.occupants()) remembered.put(o.nick(), o);
     }
 
     RoomSnapshot snapshot() {

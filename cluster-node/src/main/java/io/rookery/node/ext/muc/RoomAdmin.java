@@ -55,7 +55,7 @@ final class RoomAdmin {
         if (!"get".equals(type) && !"set".equals(type)) return RoomEntity.Step.NONE;
         if (iq.elements().size() != 1) return refuse(iq, session, StanzaErrorCondition.BAD_REQUEST);
         Occupant o = room.occupant(from);
-        if (o != null && session != null) o.session = session;
+        if (o != null) occupancy.sessionSeen(o, session);
         Element q = iq.elements().get(0);
         boolean get = "get".equals(type);
         if (!room.exists) return refuse(iq, session, StanzaErrorCondition.ITEM_NOT_FOUND);
@@ -222,6 +222,7 @@ final class RoomAdmin {
             return;
         }
         target.role = c.role();
+        room.occupantsChanged = true;
         occupancy.broadcast(target, null, List.of());
     }
 
@@ -235,6 +236,7 @@ final class RoomAdmin {
                 occupancy.removeNow(o, List.of(Muc.Status.AFFILIATION_REMOVED), actorNick, reason, null, null);
             } else {
                 o.role = room.defaultRole(a);
+                room.occupantsChanged = true;
                 occupancy.broadcast(o, null, List.of());
             }
         }

@@ -57,7 +57,7 @@ final class RoomChat {
     RoomEntity.Step message(Element m, Jid from, Jid to, ActorRef<SessionProtocol.Message> session) {
         String type = m.attr("type");
         Occupant o = room.occupant(from);
-        if (o != null && session != null) o.session = session;
+        if (o != null) occupancy.sessionSeen(o, session);
         if ("error".equals(type)) return bounced(m, o, to);
         if (to.resource() != null) return privateMessage(m, o, to.resource(), session);
         if ("groupchat".equals(type)) return groupchat(m, o, session);
@@ -248,6 +248,7 @@ final class RoomChat {
             if (visitor.role != Muc.Role.VISITOR) return RoomEntity.Step.NONE;
             return RoomEntity.Step.run(() -> {
                 visitor.role = Muc.Role.PARTICIPANT;
+                room.occupantsChanged = true;
                 occupancy.broadcast(visitor, null, List.of());
             });
         }
@@ -279,7 +280,7 @@ final class RoomChat {
                     || payload.namespace().equals(io.rookery.protocol.xep.disco.Disco.ITEMS));
             return refuse(iq, session, disco ? StanzaErrorCondition.BAD_REQUEST : StanzaErrorCondition.NOT_ACCEPTABLE);
         }
-        if (session != null) sender.session = session;
+        occupancy.sessionSeen(sender, session);
         if (sender.nick.equals(to.resource()) && payload != null
                 && payload.is("ping", io.rookery.protocol.xep.ping.Ping.NS)) {
             // XEP-0410 §3: the client is joined under that nick, and the room says so itself.

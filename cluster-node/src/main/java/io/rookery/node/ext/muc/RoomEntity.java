@@ -5,6 +5,7 @@ import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.persistence.muc.RoomDestroyed;
 import io.rookery.persistence.muc.RoomEvent;
 import io.rookery.persistence.muc.RoomSnapshot;
+import io.rookery.persistence.muc.RoomSnapshotV2;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.xml.Element;
@@ -51,6 +52,16 @@ final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, RoomEven
 
     /** The last occupant left. */
     enum Emptied implements Command, KryoSerializable { INSTANCE }
+
+    /** Writes the live occupants back to the journal (they changed since they were last written). */
+    enum SyncOccupants implements Command, KryoSerializable { INSTANCE }
+
+    /** After recovery: occupants whose sessions died with their node are removed (333). */
+    enum CheckOccupants implements Command, KryoSerializable { INSTANCE }
+
+    /** The room's last messages, read back from its archive after it started (discussion history). */
+    record HistoryLoaded(List<io.rookery.persistence.mam.ArchiveStore.Archived> messages)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
     /** Sharding stops the room (rebalance, node leaving). */
     enum Stop implements Command, KryoSerializable { INSTANCE }
@@ -101,6 +112,7 @@ final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, RoomEven
         this.occupancy = new Occupancy(room, shared, this::watch, () -> context.getSelf().tell(Emptied.INSTANCE));
         this.chat = new RoomChat(room, shared, occupancy);
         this.admin = new RoomAdmin(room, shared, occupancy);
+        shared.roomStarted();
     }
 
     @Override
@@ -118,6 +130,15 @@ final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, RoomEven
                     return Effect().none();
                 })
                 .onCommand(Emptied.class, (r, cmd) -> effect(emptied()))
+                .onCommand(SyncOccupants.class, (r, cmd) -> {
+                    syncing = false;
+                    return Effect().persist(occupancy.changes());
+                })
+                .onCommand(CheckOccupants.class, (r, cmd) -> effect(occupancy.dropUnreachable()))
+                .onCommand(HistoryLoaded.class, (r, cmd) -> {
+                    occupancy.historyLoaded(cmd.messages());
+                    return Effect().none();
+                })
                 .onCommand(Stop.class, (r, cmd) -> Effect().stop())
                 .build();
     }
@@ -143,12 +164,25 @@ final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, RoomEven
         return Step.NONE;
     }
 
+    private boolean syncing;
+
     private Effect<RoomEvent, Room> effect(Step step) {
         if (step.events().isEmpty()) {
             step.then().run();
+            syncLater();
             return Effect().none();
         }
-        return Effect().persist(step.events()).thenRun(r -> step.then().run());
+        return Effect().persist(step.events()).thenRun(r -> {
+            step.then().run();
+            syncLater();
+        });
+    }
+
+    /** Occupants changed: they are written to the journal next (once for all the changes queued until then). */
+    private void syncLater() {
+        if (!room.occupantsChanged || syncing) return;
+        syncing = true;
+        context.getSelf().tell(SyncOccupants.INSTANCE);
     }
 
     private void watch(ActorRef<SessionProtocol.Message> session) {
@@ -174,11 +208,22 @@ final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, RoomEven
     @Override
     public SignalHandler<Room> signalHandler() {
         return newSignalHandlerBuilder()
+                .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), r -> shared.roomStopped())
                 .onSignal(RecoveryCompleted.instance(), r -> {
-                    // A temporary room lives only while occupied: one recovered here (its node died) has none.
-                    if (r.exists && !r.config.persistent()) r.apply(new RoomDestroyed(null, null));
-                    timers.startSingleTimer(Idle.INSTANCE, shared.settings().idleTimeout());
+                    // Its occupants are back (moved, or restarted after its node died); those whose sessions are
+                    // gone are removed next, and the discussion history is read back from the archive.
                     occupancy.recovered();
+                    if (r.count() == 0) {
+                        timers.startSingleTimer(Idle.INSTANCE, shared.settings().idleTimeout());
+                        // A temporary room lives only while occupied.
+                        if (r.exists && !r.config.persistent()) context.getSelf().tell(Emptied.INSTANCE);
+                    } else {
+                        context.getSelf().tell(CheckOccupants.INSTANCE);
+                    }
+                    if (r.exists && r.config.logging() && r.config.maxHistory() > 0) {
+                        context.pipeToSelf(shared.lastMessages(r.jid, r.config.maxHistory()),
+                                (rows, failure) -> new HistoryLoaded(failure == null ? rows : List.of()));
+                    }
                 })
                 .build();
     }
@@ -193,12 +238,13 @@ final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, RoomEven
         return new SnapshotAdapter<>() {
             @Override
             public Object toJournal(Room state) {
-                return state.snapshot();
+                return state.snapshotV2();
             }
 
             @Override
             public Room fromJournal(Object from) {
-                room.restore((RoomSnapshot) from);
+                if (from instanceof RoomSnapshotV2 v2) room.restore(v2);
+                else room.restore((RoomSnapshot) from);
                 return room;
             }
         };

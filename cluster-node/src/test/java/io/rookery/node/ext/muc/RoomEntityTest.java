@@ -71,4 +71,113 @@ class RoomEntityTest {
         assertEquals("locked@conference.localhost/bob", error.attr("from"), error::toString);
         assertEquals("bob@localhost/desk", error.attr("to"), error::toString);
     }
+
+    private static Element presence(String from, String to) {
+        return Element.builder("presence", Namespaces.CLIENT).attr("from", from).attr("to", to)
+                .child(Element.of("x", Muc.NS)).build();
+    }
+
+    private static Element groupchat(String from, String room, String body) {
+        return Element.builder("message", Namespaces.CLIENT).attr("from", from).attr("to", room)
+                .attr("type", "groupchat").child(Element.builder("body", Namespaces.CLIENT).text(body).build()).build();
+    }
+
+    /** The next stanza with a body, skipping presence and the subject. */
+    private static Element nextBody(TestProbe<SessionProtocol.Message> probe) {
+        for (int i = 0; i < 20; i++) {
+            Element e = next(probe);
+            if (e.child("body", null) != null) return e;
+        }
+        throw new AssertionError("no message with a body");
+    }
+
+    /** Enters the room; returns the bodies of the discussion history it got, which comes before the subject. */
+    private static java.util.List<String> enter(SingleNode n, String user, String room, String nick,
+            TestProbe<SessionProtocol.Message> probe) {
+        n.router.route(presence(user, room + "/" + nick), jid(room + "/" + nick), probe.getRef());
+        java.util.List<String> history = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Element e = next(probe);
+            if (e.child("body", null) != null) history.add(e.childText("body", null));
+            // §7.2.15: the subject comes last.
+            if (e.name().equals("message") && e.child("subject", null) != null) return history;
+        }
+        throw new AssertionError(nick + " never entered");
+    }
+
+    private static void awaitPing(TestProbe<SessionProtocol.Message> probe, String room) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            node.router.route(Element.builder("iq", Namespaces.CLIENT).attr("from", "bob@localhost/desk")
+                    .attr("to", room).attr("type", "get").attr("id", "ping" + attempt)
+                    .child(Element.of("ping", "urn:xmpp:ping")).build(), jid(room), probe.getRef());
+            try {
+                Element e = ((SessionProtocol.Deliver) probe.receiveMessage(Duration.ofSeconds(1))).stanza();
+                if ("result".equals(e.attr("type")) && ("ping" + attempt).equals(e.attr("id"))) return;
+            } catch (AssertionError noAnswerYet) {
+                // The ping reached the stopping entity.
+            }
+        }
+        throw new AssertionError("the room never answered");
+    }
+
+    /** §10.1.2: the owner accepts the default configuration. */
+    private static void instant(SingleNode n, String owner, String room, TestProbe<SessionProtocol.Message> probe) {
+        n.router.route(Element.builder("iq", Namespaces.CLIENT).attr("from", owner)
+                .attr("to", room).attr("type", "set").attr("id", "c1").child(Element.builder("query", Muc.OWNER)
+                        .child(Element.builder("x", "jabber:x:data").attr("type", "submit").build()).build())
+                .build(), jid(room), probe.getRef());
+        assertEquals("result", next(probe).attr("type"));
+    }
+
+    @Test
+    void aRoomThatStopsAndStartsAgainKeepsItsOccupantsAndItsHistory() {
+        String room = "moved@conference.localhost";
+        TestProbe<SessionProtocol.Message> alice = node.testKit.createTestProbe();
+        TestProbe<SessionProtocol.Message> bob = node.testKit.createTestProbe();
+        TestProbe<SessionProtocol.Message> carol = node.testKit.createTestProbe();
+        enter(node, "alice@localhost/desk", room, "alice", alice);
+        instant(node, "alice@localhost/desk", room, alice);
+        enter(node, "bob@localhost/desk", room, "bob", bob);
+        for (String body : new String[] {"one", "two"}) {
+            node.router.route(groupchat("alice@localhost/desk", room, body), jid(room), alice.getRef());
+            assertEquals(body, nextBody(alice).childText("body", null));
+            assertEquals(body, nextBody(bob).childText("body", null));
+        }
+        // The entity stops (as when its shard moves, or its node dies) and starts again on the next stanza; what
+        // reaches the stopping entity is lost, so the test pings until the room answers again.
+        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(node.testKit.system())
+                .entityRefFor(RoomEntity.TYPE_KEY, room).tell(RoomEntity.Stop.INSTANCE);
+        awaitPing(bob, room);
+        node.router.route(groupchat("bob@localhost/desk", room, "still here?"), jid(room), bob.getRef());
+        assertEquals("still here?", nextBody(alice).childText("body", null));
+        assertEquals("bob@localhost/desk", next(bob).attr("to"));
+        // The history the room took before it stopped was read back from its archive.
+        assertEquals(java.util.List.of("one", "two", "still here?"),
+                enter(node, "carol@localhost/desk", room, "carol", carol));
+    }
+
+    @Test
+    void occupantsOnTwoNodesAllGetTheRoomsMessages() throws Exception {
+        try (SingleNode other = SingleNode.join(com.typesafe.config.ConfigFactory.empty(), node)) {
+            String room = "spread@conference.localhost";
+            java.util.List<TestProbe<SessionProtocol.Message>> probes = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                SingleNode n = i % 2 == 0 ? node : other;
+                TestProbe<SessionProtocol.Message> p = n.testKit.createTestProbe();
+                enter(n, "u" + i + "@localhost/desk", room, "u" + i, p);
+                if (i == 0) instant(n, "u0@localhost/desk", room, p);
+                probes.add(p);
+            }
+            for (int round = 0; round < 3; round++) {
+                String body = "round " + round;
+                other.router.route(groupchat("u1@localhost/desk", room, body), jid(room), probes.get(1).getRef());
+                for (int i = 0; i < 4; i++) {
+                    Element m = nextBody(probes.get(i));
+                    assertEquals(body, m.childText("body", null));
+                    assertEquals("u" + i + "@localhost/desk", m.attr("to"));
+                    assertEquals(room + "/u1", m.attr("from"));
+                }
+            }
+        }
+    }
 }
