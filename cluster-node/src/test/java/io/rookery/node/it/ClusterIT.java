@@ -557,6 +557,14 @@ class ClusterIT {
         SmNodeLoss.run(node(3), node(1), node(2));
     }
 
+    @Test
+    @Order(8)
+    @Timeout(300)
+    void aRoomWhoseNodeWasKilledKeepsItsConfigurationMembersArchiveAndLiveOccupants() throws Exception {
+        ensureClusterOfThree();
+        MucNodeLoss.run(node(3), node(1), node(2));
+    }
+
     // ---- cluster helpers ---------------------------------------------------------------------------------------
 
     private static NodeProcess node(int number) {
