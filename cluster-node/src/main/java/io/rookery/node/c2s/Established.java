@@ -126,6 +126,11 @@ class Established extends SessionState {
         if (refusedByFilters(s, presence, to)) return;
         if (type == null) {
             if (s.directedTo == null) s.directedTo = new java.util.HashSet<>(4);
+            if (s.directedTo.size() >= s.services.maxDirectedPresences() && !s.directedTo.contains(to)) {
+                // rookery.c2s.max-directed-presences: each is kept until the session ends (RFC 6121 §4.6.3).
+                s.send(Stanzas.errorReply(presence, StanzaError.of(StanzaErrorCondition.RESOURCE_CONSTRAINT)));
+                return;
+            }
             s.directedTo.add(to);
         } else if ("unavailable".equals(type) && s.directedTo != null) {
             s.directedTo.remove(to);

@@ -108,6 +108,10 @@ public final class SessionServices {
         return settings.c2s().accountLookupTimeout();
     }
 
+    int maxDirectedPresences() {
+        return settings.c2s().maxDirectedPresences();
+    }
+
     int maxAuthFailures() {
         return settings.c2s().maxAuthFailures();
     }

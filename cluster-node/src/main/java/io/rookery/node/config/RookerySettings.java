@@ -53,7 +53,8 @@ public record RookerySettings(
             int acceptBacklog,
             Duration closeTimeout,
             Duration pingAfter,
-            Duration pingTimeout) {}
+            Duration pingTimeout,
+            int maxDirectedPresences) {}
 
     /**
      * {@code rookery.c2s.auth-throttle}: failed SASL attempts per account and per client address beyond
@@ -153,7 +154,9 @@ public record RookerySettings(
                                 : durationRange(c2s.getDuration("ping-after"), Duration.ofSeconds(1),
                                         Duration.ofDays(1), "rookery.c2s.ping-after"),
                         durationRange(c2s.getDuration("ping-timeout"), Duration.ofSeconds(1), Duration.ofMinutes(10),
-                                "rookery.c2s.ping-timeout")),
+                                "rookery.c2s.ping-timeout"),
+                        range(c2s.getInt("max-directed-presences"), 1, 100_000,
+                                "rookery.c2s.max-directed-presences")),
                 new TlsSettings(c.getString("tls.keystore"), c.getString("tls.keystore-password")),
                 range(c.getInt("auth.scram-iterations"), 4096, 1_000_000, "rookery.auth.scram-iterations"),
                 c.getBoolean("registration.enabled"),

@@ -11,10 +11,16 @@ import io.rookery.persistence.offline.OfflineStore;
  * The stores modules keep data in outside the account entities' state (whose memory must stay small): Cassandra
  * tables on a node, heap maps in tests that use the in-memory journal.
  */
-public record ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams) {
+public record ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams,
+        io.rookery.persistence.muc.RoomDirectory rooms) {
     /** These offline messages, an archive and resumable streams on the heap. */
     public ModuleStores(OfflineStore offline) {
         this(offline, new InMemoryArchiveStore(), new InMemoryStreamOutbox());
+    }
+
+    /** These stores, the XEP-0045 room directory on the heap. */
+    public ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams) {
+        this(offline, archive, streams, new io.rookery.persistence.muc.InMemoryRoomDirectory());
     }
 
     public static ModuleStores inMemory() {

@@ -79,7 +79,8 @@ class MucIT {
                         return new OccupantId(parser.getAttributeValue("", "id"));
                     }
                 });
-        node = ItEnvironment.startNode(Map.of());
+        // Three rooms per session at most (rookery.c2s.max-directed-presences), so the limit is tested here too.
+        node = ItEnvironment.startNode(Map.of("rookery.c2s.max-directed-presences", 3));
         domain = node.settings().domain();
         service = JidCreate.domainBareFrom("conference." + domain);
     }
@@ -155,6 +156,42 @@ class MucIT {
         DiscoverInfo info = ServiceDiscoveryManager.getInstanceFor(alice).discoverInfo(service);
         assertTrue(info.hasIdentity("conference", "text"), () -> info.toXML().toString());
         assertTrue(info.containsFeature("http://jabber.org/protocol/muc"), () -> info.toXML().toString());
+    }
+
+    @Test
+    void theServiceListsItsPublicRoomsAndNotItsHiddenOnes() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        EntityBareJid open = room("listed");
+        EntityBareJid hidden = room("hidden");
+        MultiUserChat o = muc(alice, open);
+        o.create(nick("alice"));
+        FillableForm form = config(o);
+        form.setAnswer("muc#roomconfig_roomname", "Open Door");
+        form.setAnswer("muc#roomconfig_persistentroom", true);
+        o.sendConfigurationForm(form);
+        MultiUserChat h = muc(alice, hidden);
+        h.create(nick("alice"));
+        FillableForm hiddenForm = config(h);
+        hiddenForm.setAnswer("muc#roomconfig_publicroom", false);
+        h.sendConfigurationForm(hiddenForm);
+        MultiUserChatManager manager = MultiUserChatManager.getInstanceFor(alice);
+        eventually(() -> {
+            try {
+                var rooms = manager.getRoomsHostedBy(service);
+                return rooms.containsKey(open) && "Open Door".equals(rooms.get(open).getName())
+                        && !rooms.containsKey(hidden);
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the public room is listed, the hidden one not");
+        o.destroy("done", null);
+        eventually(() -> {
+            try {
+                return !manager.getRoomsHostedBy(service).containsKey(open);
+            } catch (Exception e) {
+                return false;
+            }
+        }, "a destroyed room is no longer listed");
     }
 
     @Test
@@ -655,5 +692,68 @@ class MucIT {
         List<Message> next = query.pageNext(2);
         assertEquals(List.of("entry 3"), next.stream().map(Message::getBody).toList());
         assertTrue(query.isComplete());
+    }
+
+    @Test
+    void aSessionIsInAtMostAsManyRoomsAsItMayDirectPresences() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        for (int i = 0; i < 3; i++) instantRoom(alice, room("many"), "alice");
+        EntityBareJid fourth = room("many");
+        assertEquals(StanzaError.Condition.resource_constraint, refusal(() -> muc(alice, fourth).join(nick("alice"))));
+    }
+
+    @Test
+    void anOccupantThatTalksTooFastIsSlowedWithResourceConstraint() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        EntityBareJid room = room("flood");
+        instantRoom(alice, room, "alice");
+        BlockingQueue<StanzaError.Condition> refused = new LinkedBlockingQueue<>();
+        alice.addAsyncStanzaListener(st -> refused.add(st.getError().getCondition()),
+                new org.jivesoftware.smack.filter.AndFilter(org.jivesoftware.smack.filter.MessageTypeFilter.ERROR,
+                        org.jivesoftware.smack.filter.FromMatchesFilter.createBare(room)));
+        // Twice the burst (rookery.modules.muc.message-burst, 20) at once: the bucket cannot refill that fast.
+        for (int i = 0; i < 40; i++) {
+            alice.sendStanza(org.jivesoftware.smack.packet.MessageBuilder.buildMessage("f" + i).to(room)
+                    .ofType(Message.Type.groupchat).setBody("flood " + i).build());
+        }
+        assertEquals(StanzaError.Condition.resource_constraint, refused.poll(WAIT_S, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aDirectInvitationPassesFromUserToUser() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        XMPPTCPConnection bob = user("bob");
+        EntityBareJid room = room("direct");
+        instantRoom(alice, room, "alice");
+        BlockingQueue<Message> toBob = new LinkedBlockingQueue<>();
+        bob.addAsyncStanzaListener(st -> toBob.add((Message) st),
+                st -> st instanceof Message && st.hasExtension("x", "jabber:x:conference"));
+        // XEP-0249 §2: the invitation goes from the inviter to the invitee, not through the room.
+        alice.sendStanza(org.jivesoftware.smack.packet.MessageBuilder.buildMessage("d1").to(bob.getUser().asBareJid())
+                .addExtension(new org.jivesoftware.smackx.muc.packet.GroupChatInvitation(room.toString())).build());
+        Message invitation = toBob.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(invitation);
+        assertEquals(alice.getUser().asBareJid(), invitation.getFrom().asBareJid());
+        assertEquals(room.toString(),
+                org.jivesoftware.smackx.muc.packet.GroupChatInvitation.from(invitation).getRoomAddress());
+        muc(bob, room).join(nick("bob"));
+    }
+
+    @Test
+    void theMemberListIsShownToTheRolesTheRoomNames() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        XMPPTCPConnection bob = user("bob");
+        EntityBareJid room = room("memberlist");
+        MultiUserChat a = instantRoom(alice, room, "alice");
+        MultiUserChat b = muc(bob, room);
+        b.join(nick("bob"));
+        a.grantMembership(bob.getUser().asBareJid());
+        // muc#roomconfig_getmemberlist: moderators only by default.
+        assertEquals(StanzaError.Condition.forbidden, refusal(b::getMembers));
+        FillableForm form = config(a);
+        form.setAnswer("muc#roomconfig_getmemberlist", List.of("moderator", "participant"));
+        a.sendConfigurationForm(form);
+        assertEquals(List.of(bob.getUser().asBareJid()),
+                b.getMembers().stream().map(m -> (org.jxmpp.jid.Jid) m.getJid()).toList());
     }
 }

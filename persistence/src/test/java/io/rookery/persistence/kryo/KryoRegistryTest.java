@@ -97,14 +97,16 @@ class KryoRegistryTest {
                 rookery.kryo.module-registrars { zeta = "z.Registrar", alpha = "a.Registrar" }
                 """).withFallback(ConfigFactory.load()));
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
-                "io.rookery.persistence.user.ImEventsRegistrar", "a.Registrar", "z.Registrar"), settings.registrars());
+                "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar", "a.Registrar",
+                "z.Registrar"), settings.registrars());
     }
 
     @Test
     void readsTheDefaultsFromReferenceConf() {
         KryoSettings settings = KryoSettings.fromConfig(ConfigFactory.load());
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
-                "io.rookery.persistence.user.ImEventsRegistrar"), settings.registrars());
+                "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar"),
+                settings.registrars());
         assertEquals(4096, settings.bufferSize());
         assertEquals(32 * 1024 * 1024, settings.maxBufferSize());
     }

@@ -18,7 +18,7 @@ public final class MucModule implements XmppModule {
         MamSettings mam = MamSettings.from(context.root().getConfig("rookery.modules.mam"));
         String domain = settings.subdomain() + "." + context.domain();
         d.implementsXep(Xep.xep(45, "1.35", "rooms as sharded entities: roles, affiliations, configuration,"
-                        + " history, invitations, voice requests, nick registration; public rooms not listed yet"))
+                        + " history, invitations, voice requests, nick registration, public rooms listed"))
                 .implementsXep(Xep.xep(410, "1.1.0", "self-ping answered by the room"))
                 .implementsXep(Xep.xep(421, "1.0.0", "occupant ids in rooms"))
                 .implementsXep(Xep.xep(249, "1.2", "direct invitations pass through; mediated ones carry one"))

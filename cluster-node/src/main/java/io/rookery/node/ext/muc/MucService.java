@@ -58,6 +58,7 @@ final class MucService implements Service {
         private final io.prometheus.metrics.core.datapoints.CounterDataPoint archiveErrors;
         private io.prometheus.metrics.core.metrics.Gauge rooms;
         private RoomRelay.Directory relays;
+        private Supplier<io.rookery.persistence.muc.RoomDirectory> directory;
         private final AtomicLong ids = new AtomicLong(new SecureRandom().nextLong() & 0xffffffffL);
 
         Shared(MucSettings settings, RoomIo io, String serverDomain, Clock clock, byte[] secret,
@@ -204,6 +205,26 @@ final class MucService implements Service {
             }
         }
 
+        /**
+         * The service's list of public rooms (disco#items) follows the room's configuration: listed while it exists
+         * and is public, under its name; not waited for (a failed write is logged, the room goes on).
+         */
+        void publish(Room room) {
+            io.rookery.persistence.muc.RoomDirectory d = directory.get();
+            String service = room.jid.domain();
+            var write = room.exists && !room.locked && room.config.isPublic()
+                    ? d.put(service, room.jid.toString(), room.config.name())
+                    : d.remove(service, room.jid.toString());
+            write.whenComplete((v, failure) -> {
+                if (failure != null) log.warn("muc-directory-failed room={} error={}", room.jid, failure.toString());
+            });
+        }
+
+        java.util.concurrent.CompletionStage<List<io.rookery.persistence.muc.RoomDirectory.Listed>> publicRooms(
+                String service, String after, int limit) {
+            return directory.get().list(service, after, limit);
+        }
+
         /** Whether the node of this session is a live member (a dead node's sessions are gone). */
         boolean nodeUp(ActorRef<?> session) {
             org.apache.pekko.actor.Address address = session.path().address();
@@ -252,6 +273,7 @@ final class MucService implements Service {
         shared.rooms = io.prometheus.metrics.core.metrics.Gauge.builder().name("xmpp_muc_rooms")
                 .help("Rooms in memory on this node").register(ctx.metrics());
         shared.relays = new RoomRelay.Directory();
+        shared.directory = () -> ctx.stores().rooms();
         system.systemActorOf(RoomRelay.create(), "muc-relay", org.apache.pekko.actor.typed.Props.empty());
         system.systemActorOf(shared.relays.follower(), "muc-relays", org.apache.pekko.actor.typed.Props.empty());
         RoomEntity.init(system, shared);
@@ -285,8 +307,7 @@ final class MucService implements Service {
                     List.of(Disco.INFO, Disco.ITEMS, Muc.NS, Muc.NS + "#unique", Muc.OCCUPANT_ID,
                             io.rookery.protocol.xep.mam.Mam.NS)));
         } else if ("get".equals(type) && q.is("query", Disco.ITEMS) && q.attr("node") == null && to.resource() == null) {
-            // Public rooms are not listed yet: rooms live in their entities, and no directory gathers them.
-            shared.io.result(stanza, session, Disco.noItems());
+            publicRooms(stanza, q, session);
         } else if ("get".equals(type) && q.is("unique", Muc.NS + "#unique")) {
             byte[] r = new byte[12];
             new SecureRandom().nextBytes(r);
@@ -296,6 +317,45 @@ final class MucService implements Service {
             shared.io.error(stanza, session, StanzaErrorCondition.SERVICE_UNAVAILABLE);
         }
     }
+
+    /** The rooms that chose to be public, a page at a time (§6.3 with XEP-0059: max and after). */
+    private void publicRooms(Element iq, Element query, ActorRef<SessionProtocol.Message> session) {
+        io.rookery.protocol.xep.rsm.ResultSet.Request page;
+        try {
+            page = io.rookery.protocol.xep.rsm.ResultSet.parse(query);
+        } catch (IllegalArgumentException e) {
+            shared.io.error(iq, session, StanzaErrorCondition.BAD_REQUEST);
+            return;
+        }
+        if (page.backward() || page.index() >= 0) {
+            shared.io.error(iq, session, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
+            return;
+        }
+        int max = page.max() < 0 ? ITEMS_PAGE : Math.min(page.max(), ITEMS_PAGE);
+        shared.publicRooms(domain, page.after(), max + 1).whenComplete((rooms, failure) -> {
+            if (failure != null) {
+                log.warn("muc-directory-failed operation=list error={}", failure.toString());
+                shared.io.error(iq, session, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
+                return;
+            }
+            List<io.rookery.persistence.muc.RoomDirectory.Listed> shown = rooms.size() > max
+                    ? rooms.subList(0, max) : rooms;
+            java.util.List<Disco.Item> items = new java.util.ArrayList<>(shown.size());
+            for (var r : shown) items.add(new Disco.Item(r.room(), null, r.name().isEmpty() ? null : r.name()));
+            Element result = Disco.items(null, items);
+            // RSM only when asked, or when there is more than one page.
+            if (page.max() >= 0 || page.after() != null || rooms.size() > max) {
+                List<io.rookery.protocol.xml.Node> children = new java.util.ArrayList<>(result.children());
+                children.add(io.rookery.protocol.xep.rsm.ResultSet.answer(shown.isEmpty() ? null : shown.get(0).room(),
+                        shown.isEmpty() ? null : shown.get(shown.size() - 1).room(), -1));
+                result = result.withChildren(children);
+            }
+            shared.io.result(iq, session, result);
+        });
+    }
+
+    /** The most public rooms one disco#items answer lists; a client pages on with RSM. */
+    private static final int ITEMS_PAGE = 100;
 
     String domain() {
         return domain;

@@ -8,12 +8,12 @@ import java.time.Duration;
  * {@code rookery.modules.muc}: the service's subdomain and name; the most occupants a room may hold (an owner's
  * max users stays under it) and a new room's default; discussion history sent on join by default and at most; the
  * messages one occupant may send a second, with a burst; the defaults of a new room's configuration; how long a
- * room without occupants stays in memory; and the most rooms one session may be in at once.
+ * room without occupants stays in memory; and the longest subject. The most rooms one session may be in is
+ * {@code rookery.c2s.max-directed-presences}, since entering a room is a directed presence.
  */
 record MucSettings(String subdomain, String name, int maxOccupants, int defaultMaxUsers, int defaultHistory,
         int maxHistory, double messagesPerSecond, int messageBurst, boolean defaultPersistent, boolean defaultPublic,
-        boolean defaultModerated, boolean defaultLogging, Duration idleTimeout, int maxRoomsPerSession,
-        int maxSubjectBytes) {
+        boolean defaultModerated, boolean defaultLogging, Duration idleTimeout, int maxSubjectBytes) {
     static MucSettings from(Config c) {
         int maxOccupants = bounded(c, "max-occupants", 1, 1_000_000);
         int defaultMaxUsers = bounded(c, "default-max-users", 1, maxOccupants);
@@ -34,8 +34,7 @@ record MucSettings(String subdomain, String name, int maxOccupants, int defaultM
         return new MucSettings(subdomain, c.getString("name"), maxOccupants, defaultMaxUsers, defaultHistory,
                 maxHistory, rate, bounded(c, "message-burst", 1, 100_000), c.getBoolean("default-persistent"),
                 c.getBoolean("default-public"), c.getBoolean("default-moderated"), c.getBoolean("default-logging"),
-                idle, bounded(c, "max-rooms-per-session", 1, 100_000),
-                (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-subject-bytes")));
+                idle, (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-subject-bytes")));
     }
 
     private static int bounded(Config c, String key, int min, int max) {

@@ -45,6 +45,7 @@ final class Occupancy {
             ActorRef<SessionProtocol.Message> session = shared.resolve(e.session());
             Occupant o = new Occupant(e.nick(), jid, role, session, null, shared.occupantId(room.jid, jid),
                     shared.settings().messageBurst());
+            o.confirmed = false;
             room.occupants.put(e.nick(), o);
             room.byJid.put(jid, o);
             watch.accept(session);
@@ -63,7 +64,9 @@ final class Occupancy {
 
     /** The occupant's stanza came through this session: the room reaches it there from now on. */
     void sessionSeen(Occupant o, ActorRef<SessionProtocol.Message> session) {
-        if (session == null || session.equals(o.session)) return;
+        if (session == null) return;
+        o.confirmed = true;
+        if (session.equals(o.session)) return;
         o.session = session;
         room.occupantsChanged = true;
     }
@@ -282,8 +285,9 @@ final class Occupancy {
         List<Occupant> gone = new ArrayList<>();
         for (Occupant o : room.occupants.values()) if (session.equals(o.session)) gone.add(o);
         if (gone.isEmpty()) return RoomEntity.Step.NONE;
-        if (!shared.nodeUp(session)) {
-            // Its node died with the session: the occupant is gone (§18.1.2, 333).
+        if (!shared.nodeUp(session) || gone.stream().anyMatch(o -> !o.confirmed)) {
+            // Its node died with the session, or the session read back from the journal no longer exists (its node
+            // restarted under the same address): the occupant is gone (§18.1.2, 333).
             for (Occupant o : gone) removeNow(o, List.of(Muc.Status.ERROR_REMOVED), null, null, null, null);
             return afterRemoval();
         }

@@ -19,6 +19,11 @@ final class Occupant {
     /** The presence the occupant last sent the room, as received (its show, status, caps...). */
     Element presence;
     final String occupantId;
+    /**
+     * The session is known to be this occupant's now: it entered through it or sent through it since. False for an
+     * occupant read back from the journal, whose session may be a dead incarnation on a node that restarted.
+     */
+    boolean confirmed = true;
     private double tokens;
     private long refilledAtNanos;
 

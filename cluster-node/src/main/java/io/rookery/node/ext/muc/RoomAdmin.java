@@ -255,7 +255,12 @@ final class RoomAdmin {
         Muc.Item a = asked.get(0);
         Element.Builder out = Element.builder("query", Muc.ADMIN);
         if (a.affiliation() != null) {
-            if (!room.affiliation(from).atLeastAdmin()) return refuse(iq, session, StanzaErrorCondition.FORBIDDEN);
+            // §9.5: admins see every list; occupants whose role the room names (getmemberlist) see its members.
+            boolean memberList = a.affiliation() == Muc.Affiliation.MEMBER && o != null
+                    && room.config.getMemberList().contains(o.role);
+            if (!room.affiliation(from).atLeastAdmin() && !memberList) {
+                return refuse(iq, session, StanzaErrorCondition.FORBIDDEN);
+            }
             for (String jid : room.withAffiliation(a.affiliation())) {
                 out.child(new Muc.Item(a.affiliation(), null, jid, room.registeredNicks.get(jid),
                         room.reasons.get(jid), null).toXml(Muc.ADMIN));

@@ -18,7 +18,7 @@ import java.util.Set;
 record RoomConfig(String name, String description, String lang, boolean persistent, boolean isPublic,
         boolean membersOnly, boolean moderated, boolean passwordProtected, String password, int maxUsers,
         Whois whois, boolean changeSubject, boolean allowInvites, AllowPm allowPm, boolean logging,
-        Set<Muc.Role> presenceBroadcast, int maxHistory) {
+        Set<Muc.Role> presenceBroadcast, int maxHistory, Set<Muc.Role> getMemberList, String pubsub) {
     static final String FORM_TYPE = Muc.ROOMCONFIG;
     static final String P = "muc#roomconfig_";
 
@@ -44,7 +44,8 @@ record RoomConfig(String name, String description, String lang, boolean persiste
     static RoomConfig defaults(MucSettings s) {
         return new RoomConfig("", "", "", s.defaultPersistent(), s.defaultPublic(), false, s.defaultModerated(),
                 false, "", s.defaultMaxUsers(), Whois.MODERATORS, false, false, AllowPm.ANYONE, s.defaultLogging(),
-                EnumSet.of(Muc.Role.MODERATOR, Muc.Role.PARTICIPANT, Muc.Role.VISITOR), s.defaultHistory());
+                EnumSet.of(Muc.Role.MODERATOR, Muc.Role.PARTICIPANT, Muc.Role.VISITOR), s.defaultHistory(),
+                EnumSet.of(Muc.Role.MODERATOR), "");
     }
 
     /** The stored fields over the defaults; values out of range fall back to the default. */
@@ -60,7 +61,8 @@ record RoomConfig(String name, String description, String lang, boolean persiste
                 bool(f.get(P + "changesubject"), d.changeSubject), bool(f.get(P + "allowinvites"), d.allowInvites),
                 allowPm(f.get(P + "allowpm"), d.allowPm), bool(f.get(P + "enablelogging"), d.logging),
                 roles(f.get(P + "presencebroadcast"), d.presenceBroadcast),
-                count(f.get("muc#maxhistoryfetch"), d.maxHistory, s.maxHistory()));
+                count(f.get("muc#maxhistoryfetch"), d.maxHistory, s.maxHistory()),
+                roles(f.get(P + "getmemberlist"), d.getMemberList), f.getOrDefault(P + "pubsub", d.pubsub));
     }
 
     /** The map stored in {@code RoomConfigured}. */
@@ -81,10 +83,10 @@ record RoomConfig(String name, String description, String lang, boolean persiste
         m.put(P + "allowinvites", bit(allowInvites));
         m.put(P + "allowpm", allowPm.value());
         m.put(P + "enablelogging", bit(logging));
-        List<String> roles = new ArrayList<>();
-        for (Muc.Role r : presenceBroadcast) roles.add(r.value());
-        m.put(P + "presencebroadcast", String.join("\n", roles));
+        m.put(P + "presencebroadcast", String.join("\n", values(presenceBroadcast)));
         m.put("muc#maxhistoryfetch", Integer.toString(maxHistory));
+        m.put(P + "getmemberlist", String.join("\n", values(getMemberList)));
+        m.put(P + "pubsub", pubsub);
         return m;
     }
 
@@ -100,7 +102,8 @@ record RoomConfig(String name, String description, String lang, boolean persiste
             String var = e.getKey();
             List<String> values = e.getValue();
             if (!m.containsKey(var)) continue; // FORM_TYPE, roomowners, roomadmins, fields we do not offer
-            String value = var.equals(P + "presencebroadcast") ? String.join("\n", values)
+            String value = var.equals(P + "presencebroadcast") || var.equals(P + "getmemberlist")
+                    ? String.join("\n", values)
                     : values.isEmpty() ? "" : values.get(0);
             check(var, value, s);
             m.put(var, value);
@@ -112,7 +115,8 @@ record RoomConfig(String name, String description, String lang, boolean persiste
 
     private RoomConfig withPassword(String p) {
         return new RoomConfig(name, description, lang, persistent, isPublic, membersOnly, moderated, passwordProtected,
-                p, maxUsers, whois, changeSubject, allowInvites, allowPm, logging, presenceBroadcast, maxHistory);
+                p, maxUsers, whois, changeSubject, allowInvites, allowPm, logging, presenceBroadcast, maxHistory,
+                getMemberList, pubsub);
     }
 
     private static void check(String var, String value, MucSettings s) {
@@ -139,7 +143,7 @@ record RoomConfig(String name, String description, String lang, boolean persiste
             case "allowpm" -> {
                 if (allowPm(value, null) == null) throw new IllegalArgumentException(var + "=" + value);
             }
-            case "presencebroadcast" -> {
+            case "presencebroadcast", "getmemberlist" -> {
                 for (String r : value.split("\n")) {
                     if (!r.isEmpty() && Muc.Role.of(r) == null) throw new IllegalArgumentException(var + "=" + r);
                 }
@@ -172,15 +176,19 @@ record RoomConfig(String name, String description, String lang, boolean persiste
         children.add(multi(P + "whois", "list-single", List.of(whois.value()), "moderators", "anyone"));
         children.add(multi(P + "allowpm", "list-single", List.of(allowPm.value()), "anyone", "participants",
                 "moderators", "none"));
-        children.add(multi(P + "presencebroadcast", "list-multi", roleValues(), "moderator", "participant", "visitor"));
+        children.add(multi(P + "presencebroadcast", "list-multi", values(presenceBroadcast), "moderator", "participant",
+                "visitor"));
+        children.add(multi(P + "getmemberlist", "list-multi", values(getMemberList), "moderator", "participant",
+                "visitor"));
+        children.add(multi(P + "pubsub", "text-single", List.of(pubsub)));
         children.add(multi(P + "roomadmins", "jid-multi", admins));
         children.add(multi(P + "roomowners", "jid-multi", owners));
         return form.withChildren(children);
     }
 
-    private List<String> roleValues() {
+    private static List<String> values(Set<Muc.Role> roles) {
         List<String> out = new ArrayList<>();
-        for (Muc.Role r : presenceBroadcast) out.add(r.value());
+        for (Muc.Role r : roles) out.add(r.value());
         return out;
     }
 

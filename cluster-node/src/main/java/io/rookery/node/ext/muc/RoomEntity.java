@@ -172,7 +172,10 @@ final class RoomEntity extends EventSourcedBehavior<RoomEntity.Command, RoomEven
             syncLater();
             return Effect().none();
         }
+        boolean listing = step.events().stream().anyMatch(e -> e instanceof io.rookery.persistence.muc.RoomConfigured
+                || e instanceof RoomDestroyed);
         return Effect().persist(step.events()).thenRun(r -> {
+            if (listing) shared.publish(r);
             step.then().run();
             syncLater();
         });
