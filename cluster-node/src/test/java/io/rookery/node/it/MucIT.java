@@ -756,4 +756,19 @@ class MucIT {
         assertEquals(List.of(bob.getUser().asBareJid()),
                 b.getMembers().stream().map(m -> (org.jxmpp.jid.Jid) m.getJid()).toList());
     }
+
+    @Test
+    void aPresenceTooLargeToKeepIsRefused() throws Exception {
+        XMPPTCPConnection alice = user("alice");
+        XMPPTCPConnection bob = user("bob");
+        EntityBareJid room = room("large");
+        instantRoom(alice, room, "alice");
+        // rookery.modules.muc.max-presence-bytes (16 KiB): the room keeps each occupant's presence while it stays.
+        org.jivesoftware.smack.packet.Presence big = bob.getStanzaFactory().buildPresenceStanza()
+                .to(JidCreate.entityFullFrom(room + "/bob")).setStatus("x".repeat(20_000))
+                .addExtension(new org.jivesoftware.smackx.muc.packet.MUCInitialPresence(null, -1, -1, -1, null))
+                .build();
+        assertEquals(StanzaError.Condition.not_acceptable, refusal(() -> request(bob, big)));
+        muc(bob, room).join(nick("bob"));
+    }
 }

@@ -16,16 +16,27 @@ final class History {
     record Entry(Element message, Instant at, int chars) {}
 
     private final int max;
+    private final long maxChars;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private long chars;
 
     History(int max) {
+        this(max, Long.MAX_VALUE);
+    }
+
+    /** At most max messages and, together, maxChars characters of XML (the oldest leave first). */
+    History(int max, long maxChars) {
         this.max = max;
+        this.maxChars = maxChars;
     }
 
     void add(Element message, Instant at) {
         if (max == 0) return;
-        if (entries.size() == max) entries.removeFirst();
-        entries.addLast(new Entry(message, at, message.toString().length()));
+        Entry e = new Entry(message, at, message.toString().length());
+        if (e.chars() > maxChars) return;
+        entries.addLast(e);
+        chars += e.chars();
+        while (entries.size() > max || chars > maxChars) chars -= entries.removeFirst().chars();
     }
 
     /** Entries older than every entry held (read back from the archive), oldest first, within the limit. */
@@ -34,12 +45,15 @@ final class History {
         for (int i = older.size() - 1; i >= 0 && entries.size() < max; i--) {
             Entry e = older.get(i);
             if (first != null && !e.at().isBefore(first)) continue;
+            if (chars + e.chars() > maxChars) break;
             entries.addFirst(e);
+            chars += e.chars();
         }
     }
 
     void clear() {
         entries.clear();
+        chars = 0;
     }
 
     int size() {

@@ -114,6 +114,10 @@ final class Occupancy {
             return remove(o, List.of(), null, null, p);
         }
         if (type != null) return RoomEntity.Step.NONE; // subscriptions and probes mean nothing to a room
+        // Kept while the occupant stays and sent to everyone: bounded (rookery.modules.muc.max-presence-bytes).
+        if (p.toString().length() > shared.settings().maxPresenceBytes()) {
+            return refuse(p, session, StanzaErrorCondition.NOT_ACCEPTABLE);
+        }
         String nick = to.resource();
         if (o == null) return join(p, from, nick, session);
         sessionSeen(o, session);

@@ -50,7 +50,7 @@ final class Room {
         this.jid = jid;
         this.settings = settings;
         this.config = RoomConfig.defaults(settings);
-        this.history = new History(settings.maxHistory());
+        this.history = new History(settings.maxHistory(), settings.maxHistoryBytes());
     }
 
     Room apply(RoomEvent event) {

@@ -77,4 +77,17 @@ class HistoryTest {
         h.prependOlder(older);
         assertEquals(List.of("m3", "m4", "new"), bodies(h.select(Muc.History.DEFAULT, 10, T0.plusSeconds(700))));
     }
+
+    @Test
+    void theOldestMessagesLeaveOnceTheHistoryHoldsTooMuchXml() {
+        History probe = fiveMessagesAMinuteApart();
+        int one = probe.select(new Muc.History(-1, 1, -1, null), 20, NOW).get(0).chars();
+        History h = new History(100, 2L * one + 1);
+        for (int i = 1; i <= 5; i++) {
+            h.add(Element.builder("message", Namespaces.CLIENT).attr("type", "groupchat")
+                    .child(Element.builder("body", Namespaces.CLIENT).text("m" + i).build()).build(),
+                    T0.plusSeconds(60L * i));
+        }
+        assertEquals(List.of("m4", "m5"), bodies(h.select(Muc.History.DEFAULT, 20, NOW)));
+    }
 }
