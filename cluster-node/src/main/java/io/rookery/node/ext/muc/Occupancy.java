@@ -136,8 +136,15 @@ final class Occupancy {
         Muc.History history = request == null ? Muc.History.DEFAULT : request.history();
         if (!room.exists) {
             if (!shared.mayCreate(from)) return refuse(p, session, StanzaErrorCondition.NOT_ALLOWED);
-            // §10.1.1: the room is created, locked until its owner configures it, and the creator is its owner.
-            return RoomEntity.Step.persist(List.of(new RoomCreated(from.bare().toString())),
+            // §10.1.1: the room is created, locked until its owner configures it, and the creator is its owner. A
+            // client that did not say it speaks MUC (§7.2.1, the old groupchat protocol) gets an instant room.
+            List<io.rookery.persistence.muc.RoomEvent> created = new ArrayList<>();
+            created.add(new RoomCreated(from.bare().toString()));
+            if (request == null) {
+                created.add(new io.rookery.persistence.muc.RoomConfigured(RoomConfig.defaults(shared.settings())
+                        .toMap()));
+            }
+            return RoomEntity.Step.persist(created,
                     () -> admit(p, from, nick, session, Muc.Affiliation.OWNER, history, true));
         }
         Muc.Affiliation affiliation = room.affiliation(from);

@@ -55,6 +55,18 @@ class RoomEntityTest {
     }
 
     @Test
+    void aClientThatDoesNotSpeakMucCreatesAnInstantRoom() {
+        TestProbe<SessionProtocol.Message> old = node.testKit.createTestProbe();
+        TestProbe<SessionProtocol.Message> bob = node.testKit.createTestProbe();
+        // §7.2.1: no <x xmlns='…muc'/>, the old groupchat protocol: the room is not locked.
+        node.router.route(Element.builder("presence", Namespaces.CLIENT).attr("from", "old@localhost/desk")
+                .attr("to", "gc@conference.localhost/old").build(), jid("gc@conference.localhost/old"), old.getRef());
+        assertEquals("presence", next(old).name());
+        java.util.List<String> none = enter(node, "bob@localhost/desk", "gc@conference.localhost", "bob", bob);
+        assertEquals(java.util.List.of(), none);
+    }
+
+    @Test
     void aLockedRoomRefusesOthersWithItemNotFound() {
         TestProbe<SessionProtocol.Message> alice = node.testKit.createTestProbe();
         TestProbe<SessionProtocol.Message> bob = node.testKit.createTestProbe();
