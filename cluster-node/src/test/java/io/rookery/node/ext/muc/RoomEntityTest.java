@@ -192,4 +192,67 @@ class RoomEntityTest {
             }
         }
     }
+
+    private static Element configure(String owner, String room, java.util.Map<String, String> fields) {
+        Element.Builder x = Element.builder("x", "jabber:x:data").attr("type", "submit");
+        fields.forEach((var, value) -> x.child(Element.builder("field", "jabber:x:data").attr("var", var)
+                .child(Element.builder("value", "jabber:x:data").text(value).build()).build()));
+        return Element.builder("iq", Namespaces.CLIENT).attr("from", owner).attr("to", room).attr("type", "set")
+                .attr("id", "cfg").child(Element.builder("query", Muc.OWNER).child(x.build()).build()).build();
+    }
+
+    private static java.util.List<String> codes(Element stanza) {
+        Element x = stanza.child("x", Muc.USER);
+        return x == null ? java.util.List.of()
+                : x.children("status", Muc.USER).stream().map(st -> st.attr("code")).toList();
+    }
+
+    @Test
+    void configurationChangesAreAnnouncedWithThePrivacyCodesAndMembersOnlyRemovesNonMembers() {
+        String room = "codes@conference.localhost";
+        TestProbe<SessionProtocol.Message> alice = node.testKit.createTestProbe();
+        TestProbe<SessionProtocol.Message> bob = node.testKit.createTestProbe();
+        enter(node, "alice@localhost/desk", room, "alice", alice);
+        instant(node, "alice@localhost/desk", room, alice);
+        enter(node, "bob@localhost/desk", room, "bob", bob);
+        next(alice); // bob's presence
+        // §10.2.1: 104, and 172 when the room becomes non-anonymous.
+        node.router.route(configure("alice@localhost/desk", room,
+                java.util.Map.of("muc#roomconfig_whois", "anyone")), jid(room), alice.getRef());
+        assertEquals("result", next(alice).attr("type"));
+        Element told = next(bob);
+        assertEquals(java.util.List.of("104", "172"), codes(told), told::toString);
+        next(alice);
+        // §9.4: made members-only, the room removes those who are not members, with 322.
+        node.router.route(configure("alice@localhost/desk", room,
+                java.util.Map.of("muc#roomconfig_membersonly", "1")), jid(room), alice.getRef());
+        assertEquals("result", next(alice).attr("type"));
+        next(bob); // 104
+        Element removed = next(bob);
+        assertEquals("unavailable", removed.attr("type"), removed::toString);
+        assertEquals(java.util.List.of("110", "322"), codes(removed), removed::toString);
+    }
+
+    @Test
+    void aModeratorApprovesAVoiceRequestWithTheRequestForm() {
+        String room = "voice@conference.localhost";
+        TestProbe<SessionProtocol.Message> alice = node.testKit.createTestProbe();
+        TestProbe<SessionProtocol.Message> bob = node.testKit.createTestProbe();
+        enter(node, "alice@localhost/desk", room, "alice", alice);
+        node.router.route(configure("alice@localhost/desk", room,
+                java.util.Map.of("muc#roomconfig_moderatedroom", "1")), jid(room), alice.getRef());
+        assertEquals("result", next(alice).attr("type"));
+        enter(node, "bob@localhost/desk", room, "bob", bob);
+        assertEquals("visitor", next(alice).child("x", Muc.USER).child("item", Muc.USER).attr("role"));
+        // §8.6: the moderator submits the request form with muc#request_allow true.
+        Element.Builder x = Element.builder("x", "jabber:x:data").attr("type", "submit");
+        java.util.Map.of("FORM_TYPE", Muc.REQUEST, "muc#role", "participant", "muc#roomnick", "bob",
+                "muc#request_allow", "true").forEach((var, value) -> x.child(Element.builder("field", "jabber:x:data")
+                .attr("var", var).child(Element.builder("value", "jabber:x:data").text(value).build()).build()));
+        node.router.route(Element.builder("message", Namespaces.CLIENT).attr("from", "alice@localhost/desk")
+                .attr("to", room).child(x.build()).build(), jid(room), alice.getRef());
+        Element voiced = next(bob);
+        assertEquals("participant", voiced.child("x", Muc.USER).child("item", Muc.USER).attr("role"),
+                voiced::toString);
+    }
 }
