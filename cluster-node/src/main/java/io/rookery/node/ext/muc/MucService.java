@@ -22,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
@@ -117,23 +118,46 @@ final class MucService implements Service {
         /** A groupchat message to every occupant: once per node for the sessions there (RoomRelay). */
         void broadcast(Room room, Element message) {
             messages.inc();
-            RoomRelay.Plan plan = RoomRelay.plan(room.occupants.values());
-            for (Occupant o : plan.unknown()) io.send(o, message);
-            for (Occupant o : plan.local()) io.send(o, message);
+            List<Occupant> to = new java.util.ArrayList<>(room.occupants.values());
+            sendAll(to, java.util.Collections.nCopies(to.size(), message));
+        }
+
+        /**
+         * These stanzas to these occupants (same index): straight to sessions on this node and to those whose
+         * session is not known (through their accounts); for another node, the occupants there that get the very
+         * same stanza get it through that node's relay, in one message.
+         */
+        void sendAll(List<Occupant> to, List<Element> stanzas) {
+            Map<org.apache.pekko.actor.Address, Map<Element, List<Occupant>>> remote = null;
+            for (int i = 0; i < to.size(); i++) {
+                Occupant o = to.get(i);
+                Element e = stanzas.get(i);
+                if (o.session == null || o.session.path().address().hasLocalScope()) {
+                    io.send(o, e);
+                    continue;
+                }
+                if (remote == null) remote = new java.util.HashMap<>();
+                remote.computeIfAbsent(o.session.path().address(), a -> new java.util.IdentityHashMap<>())
+                        .computeIfAbsent(e, x -> new java.util.ArrayList<>()).add(o);
+            }
+            if (remote == null) return;
             long now = NodeMetrics.nowMicros();
-            plan.remote().forEach((address, group) -> {
+            remote.forEach((address, byStanza) -> {
                 ActorRef<RoomRelay.Fanout> relay = relays == null ? null : relays.relayAt(address);
-                if (relay == null || group.size() == 1) {
-                    for (Occupant o : group) io.send(o, message);
-                    return;
-                }
-                java.util.ArrayList<ActorRef<SessionProtocol.Message>> sessions = new java.util.ArrayList<>(group.size());
-                java.util.ArrayList<String> to = new java.util.ArrayList<>(group.size());
-                for (Occupant o : group) {
-                    sessions.add(o.session);
-                    to.add(o.jid.toString());
-                }
-                relay.tell(new RoomRelay.Fanout(message, sessions, to, now));
+                byStanza.forEach((stanza, group) -> {
+                    if (relay == null || group.size() == 1) {
+                        for (Occupant o : group) io.send(o, stanza);
+                        return;
+                    }
+                    java.util.ArrayList<ActorRef<SessionProtocol.Message>> sessions =
+                            new java.util.ArrayList<>(group.size());
+                    java.util.ArrayList<String> jids = new java.util.ArrayList<>(group.size());
+                    for (Occupant o : group) {
+                        sessions.add(o.session);
+                        jids.add(o.jid.toString());
+                    }
+                    relay.tell(new RoomRelay.Fanout(stanza, sessions, jids, now));
+                });
             });
         }
 

@@ -194,9 +194,7 @@ final class Occupancy {
         room.byJid.put(from, o);
         room.occupantsChanged = true;
         watch.accept(session);
-        for (Occupant other : room.occupants.values()) {
-            if (other != o && broadcasts(o)) shared.io().send(other, presenceOf(o, other, null, List.of()));
-        }
+        if (broadcasts(o)) fan(o, false, true, null, List.of(), sees -> item(o, sees, null), null);
         List<Integer> self = new ArrayList<>(List.of(Muc.Status.SELF));
         if (room.config.whois() == RoomConfig.Whois.ANYONE) self.add(Muc.Status.REAL_JID_PUBLIC);
         if (room.config.logging()) self.add(Muc.Status.LOGGING_ON);
@@ -229,14 +227,9 @@ final class Occupancy {
     private RoomEntity.Step changeNick(Occupant o, Element p, String nick, ActorRef<SessionProtocol.Message> session) {
         if (nickTaken(nick, o.jid)) return refuse(p, session, StanzaErrorCondition.CONFLICT);
         return RoomEntity.Step.run(() -> {
-            Muc.Item rename = new Muc.Item(null, null, null, nick, null, null);
-            for (Occupant r : room.occupants.values()) {
-                if (r == o || broadcasts(o)) {
-                    List<Integer> codes = new ArrayList<>(List.of(Muc.Status.NEW_NICK));
-                    if (r == o) codes.add(Muc.Status.SELF);
-                    shared.io().send(r, presenceOf(o, r, "unavailable", codes, rename));
-                }
-            }
+            fan(o, true, broadcasts(o), "unavailable", List.of(Muc.Status.NEW_NICK),
+                    sees -> new Muc.Item(room.affiliation(o.jid), o.role, sees ? o.jid.toString() : null, nick, null,
+                            null), null);
             room.occupants.remove(o.nick);
             o.nick = nick;
             o.presence = p;
@@ -248,12 +241,53 @@ final class Occupancy {
 
     /** Sends the occupant's current presence to everyone (its own copy with 110), plus these codes. */
     void broadcast(Occupant o, String type, List<Integer> codes) {
+        fan(o, true, broadcasts(o), type, codes, sees -> item(o, sees, null), null);
+    }
+
+    private Muc.Item item(Occupant o, boolean seesJid, String nick) {
+        return new Muc.Item(room.affiliation(o.jid), o.role, seesJid ? o.jid.toString() : null, nick, null, null);
+    }
+
+    /**
+     * The occupant's presence to itself (its copy with 110 first) and to the others, in at most three variants: its
+     * own, and the others' with or without its real JID (item tells which). Every occupant that gets the same
+     * variant on another node gets it through that node's relay, once.
+     */
+    private void fan(Occupant o, boolean toSelf, boolean toOthers, String type, List<Integer> codes,
+            java.util.function.Function<Boolean, Muc.Item> item, Element extra) {
+        Element own = null;
+        Element withJid = null;
+        Element withoutJid = null;
+        List<Occupant> to = new ArrayList<>(room.count());
+        List<Element> stanzas = new ArrayList<>(room.count());
         for (Occupant r : room.occupants.values()) {
-            if (r != o && !broadcasts(o)) continue;
-            List<Integer> c = new ArrayList<>(codes);
-            if (r == o) c.add(0, Muc.Status.SELF);
-            shared.io().send(r, presenceOf(o, r, type, c));
+            Element e;
+            if (r == o) {
+                if (!toSelf) continue;
+                List<Integer> c = new ArrayList<>(codes.size() + 1);
+                c.add(Muc.Status.SELF);
+                c.addAll(codes);
+                e = own = withExtra(presenceOf(o, r, type, c, item.apply(true)), extra);
+            } else {
+                if (!toOthers) continue;
+                if (seesJid(r, o)) {
+                    if (withJid == null) withJid = withExtra(presenceOf(o, r, type, codes, item.apply(true)), extra);
+                    e = withJid;
+                } else {
+                    if (withoutJid == null) {
+                        withoutJid = withExtra(presenceOf(o, r, type, codes, item.apply(false)), extra);
+                    }
+                    e = withoutJid;
+                }
+            }
+            to.add(r);
+            stanzas.add(e);
         }
+        shared.sendAll(to, stanzas);
+    }
+
+    private static Element withExtra(Element presence, Element extra) {
+        return extra == null ? presence : withUserChild(presence, extra);
     }
 
     /**
@@ -271,16 +305,8 @@ final class Occupancy {
         Muc.Role before = o.role;
         o.role = Muc.Role.NONE;
         if (leaving != null) o.presence = leaving;
-        for (Occupant r : room.occupants.values()) {
-            if (r != o && !broadcastsRole(before)) continue;
-            List<Integer> c = new ArrayList<>(codes);
-            if (r == o) c.add(0, Muc.Status.SELF);
-            Muc.Item item = new Muc.Item(room.affiliation(o.jid), Muc.Role.NONE, seesJid(r, o) ? o.jid.toString()
-                    : null, null, reason, actor);
-            Element presence = presenceOf(o, r, "unavailable", c, item);
-            if (destroy != null) presence = withUserChild(presence, destroy);
-            shared.io().send(r, presence);
-        }
+        fan(o, true, broadcastsRole(before), "unavailable", codes, sees -> new Muc.Item(room.affiliation(o.jid),
+                Muc.Role.NONE, sees ? o.jid.toString() : null, null, reason, actor), destroy);
         room.occupants.remove(o.nick);
         room.byJid.remove(o.jid);
         room.occupantsChanged = true;

@@ -3,7 +3,6 @@ package io.rookery.node.ext.muc;
 import io.rookery.node.user.SessionProtocol;
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.protocol.xml.Element;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,28 +65,5 @@ final class RoomRelay {
         ActorRef<Fanout> relayAt(Address address) {
             return relays.get(address);
         }
-    }
-
-    /** Occupants grouped by where their sessions live, for one broadcast. */
-    record Plan(List<Occupant> unknown, List<Occupant> local, Map<Address, List<Occupant>> remote) {}
-
-    /**
-     * Sessions of this node are told straight, remote ones grouped by their node; occupants whose session the room
-     * does not know go through their accounts.
-     */
-    static Plan plan(Iterable<Occupant> occupants) {
-        List<Occupant> unknown = new ArrayList<>(0);
-        List<Occupant> local = new ArrayList<>();
-        Map<Address, List<Occupant>> remote = new HashMap<>();
-        for (Occupant o : occupants) {
-            if (o.session == null) {
-                unknown.add(o);
-                continue;
-            }
-            Address a = o.session.path().address();
-            if (a.hasLocalScope()) local.add(o);
-            else remote.computeIfAbsent(a, x -> new ArrayList<>()).add(o);
-        }
-        return new Plan(unknown, local, remote);
     }
 }
