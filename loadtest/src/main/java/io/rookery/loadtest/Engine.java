@@ -38,6 +38,8 @@ final class Engine {
     /** presence-churn and roster: who is whose contact, and who is available now; null otherwise. */
     final ContactRing ring;
     final OnlineSet available;
+    /** muc, in the measured round: the rooms and their occupants; null otherwise. */
+    final MucRooms rooms;
     /** Resolved once; user i connects to addresses[i mod n]. */
     private final InetSocketAddress[] addresses;
     final byte[] streamHeader;
@@ -53,6 +55,7 @@ final class Engine {
         this.setupJidSuffix = "/" + options.resource + "-setup";
         this.ring = options.scenario.usesContacts() ? new ContactRing(options) : null;
         this.available = ring == null ? null : new OnlineSet(options.users);
+        this.rooms = options.scenario == Options.Scenario.MUC && round == Round.MEASURE ? new MucRooms(options) : null;
         this.addresses = new InetSocketAddress[options.hosts.size()];
         for (int i = 0; i < addresses.length; i++) {
             addresses[i] = new InetSocketAddress(options.hosts.get(i).trim(), options.port);
@@ -113,6 +116,31 @@ final class Engine {
         long now = System.nanoTime();
         onEachLoop(loop -> {
             loop.startSending(now, perSecond / loops.length, null);
+            return null;
+        });
+    }
+
+    /** muc: picks each room's creator among the users online now (the lowest of the room); returns how many. */
+    int chooseCreators() throws InterruptedException {
+        onEachLoop(IoLoop::markOnline);
+        return rooms.chooseCreators();
+    }
+
+    /** muc: the creators, or then the others, join their rooms, at most --concurrency at once; returns how many. */
+    long startJoins(boolean creators) throws InterruptedException {
+        long n = 0;
+        for (long part : onEachLoop(loop -> loop.queueJoins(creators))) n += part;
+        return n;
+    }
+
+    /**
+     * muc: groupchat messages at perSecond over all rooms, each loop sending those of its own occupants. Window w
+     * (0 the measured one, then the steps) numbers its messages from w << 32, so that no two windows share one.
+     */
+    void startGroupchat(double perSecond, int window) throws InterruptedException {
+        long now = System.nanoTime();
+        onEachLoop(loop -> {
+            loop.startGroupchat(now, perSecond, (long) window << 32);
             return null;
         });
     }

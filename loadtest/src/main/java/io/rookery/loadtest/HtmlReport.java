@@ -38,6 +38,7 @@ final class HtmlReport {
         logins(sb, r.logins());
         if (r.messages() != null) messages(sb, r.messages());
         if (r.presences() != null) presences(sb, r.presences());
+        if (r.muc() != null) muc(sb, r.muc());
         failures(sb, r);
         charts(sb, r);
         sb.append("<h2>Options</h2>\n<table>");
@@ -96,6 +97,35 @@ final class HtmlReport {
         row(sb, "received by a user who is not a contact", Long.toString(p.unexpected()));
         sb.append(LATENCY_TABLE_HEAD);
         latencyRow(sb, "change to contact", p.latency());
+        sb.append("</table>\n");
+    }
+
+    private static void muc(StringBuilder sb, RunResult.Muc m) {
+        sb.append("<h2>Group chat</h2>\n<table>");
+        row(sb, "rooms", m.rooms() + " of " + m.roomSize() + " at " + m.service());
+        row(sb, "rooms ready (created / found there) / failed", m.roomsReady() + " (" + m.roomsCreated() + " / "
+                + m.roomsExisting() + ") / " + m.roomsFailed());
+        row(sb, "configuration retried with an empty form", Long.toString(m.configRetried()));
+        row(sb, "users joined / asked / not taking part", m.joined() + " / " + m.joinsAttempted() + " / "
+                + m.joinFailed() + (m.joinErrors().isEmpty() ? "" : " " + m.joinErrors()));
+        row(sb, "joins took (s)", num(m.joinSeconds()));
+        RunResult.MucWindow w = m.measured();
+        row(sb, "offered rate (/s)", num(w.offeredRate()));
+        row(sb, "send phase (s)", num(w.sendSeconds()));
+        row(sb, "messages sent", w.sent() + " (" + num(w.achievedRate()) + "/s)");
+        row(sb, "deliveries expected / received", w.expected() + " / " + w.received());
+        row(sb, "deliveries in the window (/s)", w.receivedInWindow() + " (" + num(w.deliveredRate()) + "/s)");
+        row(sb, "lost / duplicates / errors", w.lost() + " / " + w.duplicates() + " / " + w.errors()
+                + (m.errorConditions().isEmpty() ? "" : " " + m.errorConditions()));
+        row(sb, "kept up", w.verdict());
+        row(sb, "sustained rate (/s)", num(m.sustainedRate()));
+        sb.append(LATENCY_TABLE_HEAD);
+        latencyRow(sb, "join (to self-presence)", m.joinLatency());
+        latencyRow(sb, "fan-out", w.latency());
+        latencyRow(sb, "fan-out from when due", w.latencyFromDue());
+        for (RunResult.MucWindow st : m.steps()) {
+            latencyRow(sb, "step " + num(st.offeredRate()) + "/s: " + st.verdict(), st.latency());
+        }
         sb.append("</table>\n");
     }
 
@@ -164,6 +194,14 @@ final class HtmlReport {
             sb.append(latencyChart("Presence broadcast latency by percentile",
                     List.of(Map.entry("change to contact", r.presences().latency()))));
         }
+        if (r.muc() != null) {
+            List<Map.Entry<String, LatencySummary>> curves = new ArrayList<>();
+            curves.add(Map.entry("measured window", r.muc().measured().latency()));
+            for (RunResult.MucWindow st : r.muc().steps()) {
+                curves.add(Map.entry(num(st.offeredRate()) + "/s", st.latency()));
+            }
+            sb.append(latencyChart("Group chat fan-out latency by percentile", curves));
+        }
         List<Map.Entry<String, LatencySummary>> phases = new ArrayList<>();
         r.logins().phases().forEach((p, s) -> phases.add(Map.entry(p.name().toLowerCase(Locale.ROOT), s)));
         sb.append(latencyChart("Login latency by percentile, per phase", phases));
@@ -178,12 +216,17 @@ final class HtmlReport {
             rates.add(series("presence changes/s", 1, t, Sample::sentPerSecond));
             rates.add(series("broadcasts received/s", 2, t, Sample::receivedPerSecond));
         }
+        if (r.muc() != null) {
+            rates.add(series("groupchat messages sent/s", 1, t, Sample::sentPerSecond));
+            rates.add(series("deliveries received/s", 2, t, Sample::receivedPerSecond));
+        }
         sb.append(SvgChart.render("Throughput over time", "seconds since start", "per second", rates, null));
         sb.append(SvgChart.render("Sessions over time", "seconds since start", "sessions",
                 List.of(series("sessions up", 0, t, s -> s.sessionsUp()),
                         series("failed logins (total)", 1, t, s -> s.loginsFailed())), null));
-        if (r.messages() != null || r.presences() != null) {
-            sb.append(SvgChart.render((r.messages() != null ? "Message" : "Presence broadcast")
+        if (r.messages() != null || r.presences() != null || r.muc() != null) {
+            sb.append(SvgChart.render((r.messages() != null ? "Message" : r.muc() != null ? "Group chat fan-out"
+                    : "Presence broadcast")
                     + " latency over time (per interval)", "seconds since start", "ms",
                     List.of(series("p50", 0, t, Sample::latencyP50Ms), series("p99", 1, t, Sample::latencyP99Ms),
                             series("max", 3, t, Sample::latencyMaxMs)), null));

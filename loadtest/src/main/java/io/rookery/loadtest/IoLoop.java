@@ -67,6 +67,16 @@ final class IoLoop implements Runnable {
     private String[] targets;
     private long localSeq;
 
+    // muc: this loop's sessions by position (user offset / loopCount), the joins waiting for their turn (at most
+    // concurrencyShare in flight), and the global schedule of groupchat messages (each loop sends those whose
+    // sender is one of its sessions).
+    private final Session[] byPosition;
+    private final java.util.ArrayDeque<MucSession> joinQueue = new java.util.ArrayDeque<>();
+    private int joinsInFlight;
+    private Pacer mucPacer;
+    /** Added to the schedule's message numbers: each window numbers its messages apart from the others'. */
+    private long mucSeqBase;
+
     // Roster setup: subscription requests sent and not yet seen answered, at most concurrencyShare.
     private boolean subscribing;
     private int subscribeOutstanding;
@@ -84,6 +94,7 @@ final class IoLoop implements Runnable {
         this.userShare = options.users > index ? (options.users - index - 1) / loopCount + 1 : 0;
         this.concurrencyShare = Math.max(1, (options.concurrency + loopCount - 1) / loopCount);
         this.loginTimeoutNanos = options.loginTimeout.toNanos();
+        this.byPosition = engine.rooms != null ? new Session[userShare] : null;
     }
 
     /** Runs r on this loop's thread. */
@@ -101,7 +112,8 @@ final class IoLoop implements Runnable {
     public void run() {
         try {
             while (running) {
-                boolean paced = loginPacer != null || sendPacer != null || subscribing || !archiveQueue.isEmpty();
+                boolean paced = loginPacer != null || sendPacer != null || subscribing || !archiveQueue.isEmpty()
+                        || mucPacer != null || !joinQueue.isEmpty();
                 selector.select(paced ? 1 : reconnects.isEmpty() ? 50 : 10);
                 try {
                     handleKeys();
@@ -151,6 +163,10 @@ final class IoLoop implements Runnable {
         if (loginPacer != null) startDueLogins(now);
         if (sendPacer != null) sendDueMessages(now);
         if (subscribing) sendSubscriptions();
+        while (joinsInFlight < concurrencyShare && !joinQueue.isEmpty()) {
+            if (joinQueue.poll().join()) joinsInFlight++;
+        }
+        if (mucPacer != null) sendDueGroupchat(now);
         while (archiveReading < ARCHIVE_READERS && !archiveQueue.isEmpty()) {
             Session s = archiveQueue.poll();
             if (s.queryArchive(null)) {
@@ -188,10 +204,11 @@ final class IoLoop implements Runnable {
         n = Math.min(n, userShare - usersStarted);
         for (long i = 0; i < n; i++) {
             int user = options.first + index + usersStarted * loopCount;
-            usersStarted++;
             inFlight++;
             Session s = engine.ring != null && engine.round != Engine.Round.REGISTER ? new ContactSession(this, user)
-                    : new Session(this, user);
+                    : engine.rooms != null ? new MucSession(this, user) : new Session(this, user);
+            if (byPosition != null) byPosition[usersStarted] = s;
+            usersStarted++;
             s.slot = sessions.size();
             sessions.add(s);
             s.connect(System.nanoTime());
@@ -207,6 +224,70 @@ final class IoLoop implements Runnable {
 
     void stopSending() {
         sendPacer = null;
+        mucPacer = null;
+    }
+
+    // ---- muc ------------------------------------------------------------------------------------------------------
+
+    /** Marks this loop's users online now, for the choice of each room's creator. */
+    Void markOnline() {
+        for (Session s : online) engine.rooms.markOnline(((MucSession) s).offset());
+        return null;
+    }
+
+    /**
+     * Queues the joins of this loop's users online: the rooms' creators, or the others (whose room is ready; those
+     * whose room failed are counted as not taking part). Returns how many were asked.
+     */
+    long queueJoins(boolean creators) {
+        long n = 0;
+        for (Session s : online) {
+            MucSession m = (MucSession) s;
+            if (engine.rooms.isCreator(m.offset()) != creators) continue;
+            n++;
+            if (creators || engine.rooms.state(engine.rooms.room(m.offset())) == MucRooms.READY) {
+                m.queued(creators);
+                joinQueue.add(m);
+            } else {
+                m.roomNotReady();
+            }
+        }
+        return n;
+    }
+
+    /** A join (a creator's: its configuration too) has ended, either way. */
+    void joinEnded() {
+        if (joinsInFlight > 0) joinsInFlight--;
+    }
+
+    /**
+     * Groupchat messages at perSecond over all rooms on the one schedule every loop follows, numbered from seqBase
+     * on.
+     */
+    void startGroupchat(long startNanos, double perSecond, long seqBase) {
+        mucPacer = new Pacer(startNanos, perSecond);
+        mucSeqBase = seqBase;
+    }
+
+    /**
+     * Message m goes to room m mod rooms, sent by the room's occupants in turn; every loop walks the same schedule
+     * and sends the messages whose sender it holds, so the rate is spread evenly over the rooms whatever the loops.
+     */
+    private void sendDueGroupchat(long now) {
+        MucRooms rooms = engine.rooms;
+        long n = Math.min(mucPacer.due(now), MAX_PER_TICK);
+        long first = mucPacer.done();
+        for (long i = 0; i < n; i++) {
+            long m = first + i;
+            int room = (int) (m % rooms.count);
+            int slot = rooms.sender(room, m / rooms.count);
+            if (slot < 0) continue; // nobody in that room: offered, not sent
+            int offset = room * rooms.size + slot;
+            if (offset % loopCount != index) continue;
+            Session s = byPosition[offset / loopCount];
+            if (s != null) ((MucSession) s).sendGroupchat(mucSeqBase + m, mucPacer.dueAt(m));
+        }
+        mucPacer.took(n);
     }
 
     private void sendDueMessages(long now) {
@@ -312,6 +393,8 @@ final class IoLoop implements Runnable {
         reconnects.clear();
         loginPacer = null;
         sendPacer = null;
+        mucPacer = null;
+        joinQueue.clear();
         subscribing = false;
         for (int i = sessions.size() - 1; i >= 0; i--) {
             if (i < sessions.size()) sessions.get(i).closeAtEnd();
@@ -342,6 +425,9 @@ final class IoLoop implements Runnable {
 
     /** Forgets a session that has closed. */
     void remove(Session s) {
+        if (byPosition != null && s instanceof MucSession m && byPosition[m.offset() / loopCount] == s) {
+            byPosition[m.offset() / loopCount] = null;
+        }
         swapRemove(sessions, s, s.slot, true);
         s.slot = -1;
         if (s.onlineSlot >= 0) {

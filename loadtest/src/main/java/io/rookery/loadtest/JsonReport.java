@@ -49,6 +49,12 @@ final class JsonReport {
         } else {
             presences(j, r.presences());
         }
+        j.name("muc");
+        if (r.muc() == null) {
+            j.value((String) null);
+        } else {
+            muc(j, r.muc());
+        }
         timeline(j, r);
         return j.endObject().toString() + "\n";
     }
@@ -95,6 +101,48 @@ final class JsonReport {
         j.field("unexpected", p.unexpected());
         latency(j.name("latencyMs"), p.latency());
         j.endObject();
+    }
+
+    /**
+     * The rooms, the joins, then the measured window's fields at the top level (as {@code messages} has chat's),
+     * the step-up's windows and the sustained rate.
+     */
+    private static void muc(Json j, RunResult.Muc m) {
+        j.beginObject();
+        j.field("roomSize", m.roomSize()).field("rooms", m.rooms()).field("service", m.service());
+        j.field("roomsReady", m.roomsReady()).field("roomsCreated", m.roomsCreated());
+        j.field("roomsExisting", m.roomsExisting()).field("roomsFailed", m.roomsFailed());
+        j.field("configRetried", m.configRetried()).field("joinsAttempted", m.joinsAttempted());
+        j.field("joined", m.joined()).field("joinFailed", m.joinFailed());
+        j.name("joinErrors").beginObject();
+        m.joinErrors().forEach(j::field);
+        j.endObject();
+        j.field("joinSeconds", m.joinSeconds());
+        latency(j.name("joinLatencyMs"), m.joinLatency());
+        mucWindowFields(j, m.measured());
+        j.name("errorConditions").beginObject();
+        m.errorConditions().forEach(j::field);
+        j.endObject();
+        j.name("steps").beginArray();
+        for (RunResult.MucWindow w : m.steps()) {
+            j.beginObject();
+            mucWindowFields(j, w);
+            j.endObject();
+        }
+        j.endArray();
+        j.field("sustainedRate", m.sustainedRate());
+        j.endObject();
+    }
+
+    private static void mucWindowFields(Json j, RunResult.MucWindow w) {
+        j.field("offeredRate", w.offeredRate()).field("sendSeconds", w.sendSeconds()).field("sent", w.sent());
+        j.field("achievedRate", w.achievedRate()).field("expected", w.expected()).field("received", w.received());
+        j.field("receivedInWindow", w.receivedInWindow()).field("deliveredRate", w.deliveredRate());
+        j.field("lost", w.lost()).field("duplicates", w.duplicates()).field("errors", w.errors());
+        latency(j.name("latencyMs"), w.latency());
+        latency(j.name("latencyFromDueMs"), w.latencyFromDue());
+        j.name("keptUp").value(w.keptUp());
+        j.field("verdict", w.verdict());
     }
 
     private static void nullable(Json j, String name, Long v) {

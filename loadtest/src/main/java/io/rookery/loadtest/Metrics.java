@@ -52,6 +52,25 @@ final class Metrics {
     /** Sessions whose steps are over: done, failed, timed out, or the session ended first. */
     final LongAdder stepsEnded = new LongAdder();
 
+    // muc: sent counts groupchat messages, received their deliveries (each message once per occupant, the sender's
+    // own copy included), bounced the messages a room refused with an error.
+    /** Deliveries the messages sent should cause: the room's occupants when each was sent. */
+    final LongAdder mucExpected = new LongAdder();
+    /** Users asked to join (creators included), and how their joins ended. */
+    final LongAdder mucJoinsAsked = new LongAdder();
+    final LongAdder mucJoined = new LongAdder();
+    final LongAdder mucJoinFailed = new LongAdder();
+    /** Rooms the server created for their creator (status 201), and rooms the creator found there already. */
+    final LongAdder mucRoomsCreated = new LongAdder();
+    final LongAdder mucRoomsExisting = new LongAdder();
+    /** Creators whose configuration form was refused and who submitted an empty one instead. */
+    final LongAdder mucConfigRetried = new LongAdder();
+    /** From the join presence to the self-presence (status 110). */
+    final Recorder mucJoinLatency = new Recorder(HIGHEST_MICROS, DIGITS);
+    /** Fan-out latency, read per phase (the measured window, each step of the step-up) by the runner. */
+    final Recorder mucLatency = new Recorder(HIGHEST_MICROS, DIGITS);
+    final Recorder mucLatencyFromDue = new Recorder(HIGHEST_MICROS, DIGITS);
+
     // --create=ibr: a login counted ok is a registration that ended well.
     final LongAdder accountsCreated = new LongAdder();
     final LongAdder accountsExisting = new LongAdder();
@@ -156,6 +175,39 @@ final class Metrics {
         } else {
             duplicates.increment();
         }
+    }
+
+    /** A groupchat message sent to a room that has this many occupants (its sender included). */
+    void groupchatSent(int occupants) {
+        sent.increment();
+        mucExpected.add(occupants);
+    }
+
+    /**
+     * A groupchat message of ours reached an occupant; key tells (message, occupant) apart. Latency from the write
+     * and, with the sender's lateness, from when it was due.
+     */
+    void groupchatReceived(long key, long sentNanos, long lateNanos, long nowNanos) {
+        if (seen.add(key)) {
+            received.increment();
+            record(messageLatency, nowNanos - sentNanos);
+            record(mucLatency, nowNanos - sentNanos);
+            record(mucLatencyFromDue, nowNanos - sentNanos + Math.max(0, lateNanos));
+        } else {
+            duplicates.increment();
+        }
+    }
+
+    /** A user's self-presence arrived nanos after its join presence went out. */
+    void roomJoined(long nanos) {
+        mucJoined.increment();
+        record(mucJoinLatency, nanos);
+    }
+
+    /** A user that will not take part in the room: refused, timed out, or its room was never created. */
+    void roomJoinFailed(String kind, String detail) {
+        mucJoinFailed.increment();
+        count(kind, detail);
     }
 
     /** A presence change sent; expectedBroadcasts is how many available contacts should see it. */

@@ -17,7 +17,7 @@ final class Options {
     enum Create { NONE, IBR, COMMAND }
 
     enum Scenario {
-        LOGIN_STORM, IDLE, CHAT, PRESENCE_CHURN, ROSTER;
+        LOGIN_STORM, IDLE, CHAT, PRESENCE_CHURN, ROSTER, MUC;
 
         /** Scenarios whose users have rosters of each other (a {@link ContactRing}). */
         boolean usesContacts() {
@@ -31,7 +31,7 @@ final class Options {
 
     /** name, default ("" for none or computed), help. In the order printed by --help. */
     private static final String[][] SPECS = {
-        {"scenario", "", "login-storm | idle | chat | presence-churn | roster (required)"},
+        {"scenario", "", "login-storm | idle | chat | presence-churn | roster | muc (required)"},
         {"host", "127.0.0.1", "server address; several separated by commas spread the users over them (user i goes"
                 + " to the (i mod n)-th), e.g. the nodes of a cluster"},
         {"port", "5222", "server port (the STARTTLS / plain c2s listener)"},
@@ -43,13 +43,13 @@ final class Options {
         {"mechanism", "SCRAM-SHA-256", "SCRAM-SHA-256 | SCRAM-SHA-1 | PLAIN"},
         {"tls", "starttls", "starttls | off (off only against a server that allows SASL without TLS)"},
         {"rate", "0", "login-storm: logins started per second; chat: messages per second in total; presence-churn:"
-                + " presence changes per second in total (0: login-storm as fast as --concurrency allows; chat and"
-                + " presence-churn need a rate)"},
+                + " presence changes per second in total; muc: groupchat messages per second over all rooms (0:"
+                + " login-storm as fast as --concurrency allows; chat, presence-churn and muc need a rate)"},
         {"duration", "60s", "login-storm: longest time to start logins; idle: how long to hold all sessions; chat,"
-                + " presence-churn: how long to send"},
-        {"ramp", "0", "idle, chat, presence-churn, roster: connections started per second while logging in (0: as"
-                + " fast as --concurrency allows)"},
-        {"concurrency", "1000", "most logins (registrations, subscription requests) in progress at once"},
+                + " presence-churn, muc: how long to send"},
+        {"ramp", "0", "idle, chat, presence-churn, roster, muc: connections started per second while logging in (0:"
+                + " as fast as --concurrency allows)"},
+        {"concurrency", "1000", "most logins (registrations, subscription requests, room joins) in progress at once"},
         {"threads", "", "I/O threads (default: half the cores, 1 to 4)"},
         {"resource", "loadtest", "resource asked for at bind"},
         {"presence", "", "on | off: send initial presence after bind (default: off for login-storm, on otherwise)"},
@@ -70,9 +70,20 @@ final class Options {
         {"check-archive", "off", "chat: on | off: once the messages are in, every session online pages through its"
                 + " own archive (XEP-0313) and the report counts the messages found there"},
         {"body-size", "0", "chat: extra characters of padding in each message body"},
-        {"grace", "10s", "chat, presence-churn: how long to wait for stanzas in flight after sending stops"},
-        {"settle", "0s", "chat: how long to wait after the logins before sending, so that the server's work on the"
-                + " login storm stays out of the latency"},
+        {"grace", "10s", "chat, presence-churn, muc: how long to wait for stanzas in flight after sending stops"},
+        {"settle", "0s", "chat, muc: how long to wait after the logins (muc: the joins) before sending, so that the"
+                + " server's work on them stays out of the latency"},
+        {"room-size", "10", "muc: occupants per room (XEP-0045); user i of the run is in room i / room-size"},
+        {"rooms", "", "muc: number of rooms; --users must be rooms x room-size (default: users / room-size)"},
+        {"muc-service", "", "muc: the group chat service (default: conference.DOMAIN)"},
+        {"room-prefix", "loadroom", "muc: rooms are PREFIX1, PREFIX2, ... at the service"},
+        {"step-up", "0", "muc: after the measured window, up to this many steps of --step-duration at twice the"
+                + " rate before (the first at twice --rate), each drained for up to --grace, until one does not keep"
+                + " up; the report gives the highest rate that kept up"},
+        {"step-duration", "20s", "muc: how long each step of --step-up sends"},
+        {"step-p99", "1s", "muc: a window keeps up only when its fan-out p99 is at most this"},
+        {"step-behind", "5", "muc: ... and when at most this percentage of its deliveries is missing after --grace"
+                + " (and it sent at least 95% of its offered rate)"},
         {"contacts", "", "presence-churn, roster: roster size K of every user, mutual 'both' subscriptions with"
                 + " the K/2 users before and after it (default: 100, at most --users - 1)"},
         {"roster-setup", "on", "presence-churn, roster: on | off: establish the subscriptions before measuring (off:"
@@ -82,7 +93,8 @@ final class Options {
         {"create-command", "", "with --create=command: shell command run once before the scenario; {first},"
                 + " {users}, {pattern}, {password}, {domain} are replaced by shell-quoted values"},
         {"login-timeout", "30s", "a login not bound by then fails as login-timeout; also bounds each registration,"
-                + " each roster and presences step, and a roster setup that stops making progress"},
+                + " each roster and presences step, each room join and configuration, and a roster setup that stops"
+                + " making progress"},
         {"timeout", "", "hard limit for the whole run, account creation and roster setup included (default: login"
                 + " time at the ramp + duration + grace + 2m, more with --create or a roster setup)"},
         {"progress", "5s", "interval of the progress lines on stderr"},
@@ -133,6 +145,16 @@ final class Options {
     /** presence-churn, roster: the roster size of every user; 0 for the other scenarios. */
     final int contacts;
     final boolean rosterSetup;
+    /** muc: occupants per room, rooms, the service's domain and the rooms' name prefix; 0 and null otherwise. */
+    final int roomSize;
+    final int rooms;
+    final String mucService;
+    final String roomPrefix;
+    /** muc: steps of the step-up after the measured window, each stepDuration long; what keeping up means. */
+    final int stepUp;
+    final Duration stepDuration;
+    final Duration stepP99;
+    final double stepBehindPercent;
     final Create create;
     final String createCommand;
     private final Map<String, String> effective = new LinkedHashMap<>();
@@ -169,6 +191,7 @@ final class Options {
         if (scenario == Scenario.PRESENCE_CHURN && rate <= 0) {
             throw new IllegalArgumentException("presence-churn needs --rate > 0");
         }
+        if (scenario == Scenario.MUC && rate <= 0) throw new IllegalArgumentException("muc needs --rate > 0");
         duration = duration(v, "duration");
         ramp = nonNegative(v, "ramp");
         concurrency = intIn(v, "concurrency", 1, 10_000_000);
@@ -179,9 +202,9 @@ final class Options {
         roster = onOff(v, "roster");
         smResume = "resume".equals(v.get("sm"));
         sm = smResume || onOff(v, "sm");
-        if (sm && scenario.usesContacts()) {
+        if (sm && (scenario.usesContacts() || scenario == Scenario.MUC)) {
             throw new IllegalArgumentException("--sm=on counts only chat messages and iq answers: not with "
-                    + scenario.name().toLowerCase(java.util.Locale.ROOT));
+                    + scenario.cliName());
         }
         rebindOnly = "rebind".equalsIgnoreCase(v.get("reconnect"));
         reconnect = rebindOnly || onOff(v, "reconnect");
@@ -208,6 +231,46 @@ final class Options {
             contacts = 0;
         }
         rosterSetup = onOff(v, "roster-setup");
+        if (scenario == Scenario.MUC) {
+            // Each (message, occupant) is one bit of a set keyed by message number x room size: bounded to fit a long.
+            roomSize = intIn(v, "room-size", 1, 100_000);
+            if (users < roomSize) {
+                throw new IllegalArgumentException("muc needs --users >= --room-size (" + users + " < " + roomSize
+                        + ")");
+            }
+            rooms = v.get("rooms").isEmpty() ? users / roomSize : intIn(v, "rooms", 1, users);
+            if ((long) rooms * roomSize != users) {
+                // Every room gets exactly room-size users: the fan-out of a message is the room size.
+                throw new IllegalArgumentException("muc needs --users = --rooms x --room-size: " + users + " users, "
+                        + rooms + " rooms of " + roomSize);
+            }
+            stepUp = intIn(v, "step-up", 0, 20);
+            stepDuration = duration(v, "step-duration");
+            if (stepDuration.toMillis() < 1000) {
+                throw new IllegalArgumentException("--step-duration must be at least 1s");
+            }
+            stepP99 = duration(v, "step-p99");
+            stepBehindPercent = nonNegative(v, "step-behind");
+            if (stepBehindPercent > 100) throw new IllegalArgumentException("--step-behind must be a percentage");
+            mucService = v.get("muc-service").isEmpty() ? "conference." + domain : v.get("muc-service");
+            roomPrefix = nonEmpty(v, "room-prefix");
+            for (String s : new String[] {mucService, roomPrefix}) {
+                if (s.isBlank() || s.chars().anyMatch(c -> c == '@' || c == '/' || c <= ' ' || c == '\\'
+                        || c == '\'' || c == '"' || c == '<' || c == '>' || c == '&')) {
+                    throw new IllegalArgumentException("--muc-service and --room-prefix must be plain JID parts: "
+                            + s);
+                }
+            }
+        } else {
+            roomSize = 0;
+            rooms = 0;
+            mucService = null;
+            roomPrefix = null;
+            stepUp = 0;
+            stepDuration = Duration.ZERO;
+            stepP99 = Duration.ZERO;
+            stepBehindPercent = 0;
+        }
         create = switch (v.get("create").toLowerCase(Locale.ROOT)) {
             case "none" -> Create.NONE;
             case "ibr" -> Create.IBR;
@@ -256,6 +319,15 @@ final class Options {
             effective.remove("contacts");
             effective.remove("roster-setup");
         }
+        if (scenario == Scenario.MUC) {
+            effective.put("rooms", Integer.toString(rooms));
+            effective.put("muc-service", mucService);
+        } else {
+            for (String k : new String[] {"room-size", "rooms", "muc-service", "room-prefix", "step-up",
+                "step-duration", "step-p99", "step-behind"}) {
+                effective.remove(k);
+            }
+        }
         effective.put("create", create.name().toLowerCase(Locale.ROOT));
         if (create != Create.COMMAND) {
             effective.remove("create-command");
@@ -285,7 +357,7 @@ final class Options {
 
     static String help() {
         StringBuilder sb = new StringBuilder("usage: LoadTest --scenario=login-storm|idle|chat|presence-churn|roster"
-                + " [--name=value ...]\n");
+                + "|muc [--name=value ...]\n");
         for (String[] spec : SPECS) {
             sb.append(String.format("  --%-15s %s", spec[0], spec[2]));
             if (!spec[1].isEmpty()) sb.append(" [").append(spec[1]).append(']');
@@ -329,6 +401,11 @@ final class Options {
         if (setsUpRosters()) t = t.plus(loginTimeout).plusSeconds(loginSeconds + 60);
         if (scenario.usesContacts()) t = t.plus(loginTimeout); // the roster and presences steps of the logins
         if (checkArchive) t = t.plus(loginTimeout); // the archive queries
+        // The rooms' creation (join, then configuration), then the other joins, each step within a login timeout.
+        if (scenario == Scenario.MUC) {
+            t = t.plus(loginTimeout.multipliedBy(4)).plusSeconds(60);
+            t = t.plus(stepDuration.plus(grace).multipliedBy(stepUp)); // the step-up: each step and its drain
+        }
         return t;
     }
 
@@ -343,7 +420,7 @@ final class Options {
         for (Scenario s : Scenario.values()) {
             if (s.cliName().equals(name)) return s;
         }
-        throw new IllegalArgumentException("--scenario must be login-storm, idle, chat, presence-churn or roster: "
+        throw new IllegalArgumentException("--scenario must be login-storm, idle, chat, presence-churn, roster or muc: "
                 + name);
     }
 

@@ -154,7 +154,14 @@ final class Reporter implements Runnable {
                         ms(presences.getValueAtPercentile(50)), ms(presences.getValueAtPercentile(99))));
             }
         }
-        if (s.sent() > 0 && scenario == Options.Scenario.PRESENCE_CHURN) {
+        if (scenario == Options.Scenario.MUC && s.sent() == 0 && metrics.mucJoinsAsked.sum() > 0) {
+            sb.append(String.format(Locale.ROOT, "  | joined %d of %d asked, failed %d",
+                    metrics.mucJoined.sum(), metrics.mucJoinsAsked.sum(), metrics.mucJoinFailed.sum()));
+        }
+        if (s.sent() > 0 && scenario == Options.Scenario.MUC) {
+            sb.append(String.format(Locale.ROOT, "  | groupchat %d (%.0f/s) deliveries %d of %d (%.0f/s) errors %d",
+                    s.sent(), sent, s.received(), metrics.mucExpected.sum(), received, s.bounced()));
+        } else if (s.sent() > 0 && scenario == Options.Scenario.PRESENCE_CHURN) {
             sb.append(String.format(Locale.ROOT, "  | changes %d (%.0f/s) broadcasts %d of %d (%.0f/s)", s.sent(),
                     sent, s.received(), metrics.presenceExpected.sum(), received));
         } else if (s.sent() > 0) {

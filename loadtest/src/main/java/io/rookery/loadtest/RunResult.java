@@ -6,7 +6,17 @@ import java.util.Map;
 /** Everything one run reports; the summary, the JSON file and the HTML page are views of it. */
 record RunResult(String scenario, Map<String, String> options, String startedAt, double elapsedSeconds,
         List<String> notes, Accounts accounts, RosterSetup rosterSetup, Logins logins, Messages messages,
-        Presences presences, Map<String, Long> failures, Map<String, String> failureExamples, List<Sample> timeline) {
+        Presences presences, Map<String, Long> failures, Map<String, String> failureExamples, List<Sample> timeline,
+        Muc muc) {
+
+    /** A result of any scenario but muc. */
+    RunResult(String scenario, Map<String, String> options, String startedAt, double elapsedSeconds,
+            List<String> notes, Accounts accounts, RosterSetup rosterSetup, Logins logins, Messages messages,
+            Presences presences, Map<String, Long> failures, Map<String, String> failureExamples,
+            List<Sample> timeline) {
+        this(scenario, options, startedAt, elapsedSeconds, notes, accounts, rosterSetup, logins, messages, presences,
+                failures, failureExamples, timeline, null);
+    }
 
     /**
      * @param allEndedSeconds  when every login had ended (succeeded or failed), seconds from the start; NaN if never
@@ -79,6 +89,50 @@ record RunResult(String scenario, Map<String, String> options, String startedAt,
     record Presences(double offeredRate, double sendSeconds, long changes, double achievedRate, long expected,
             long received, double deliveredRate, long lost, long duplicates, long unexpected,
             LatencySummary latency) {}
+
+    /**
+     * Present for the muc scenario only.
+     *
+     * @param roomsReady      rooms created and configured by their creator, or found there, that others entered
+     * @param roomsCreated    rooms whose creator's self-presence said 201 (created for it)
+     * @param roomsExisting   rooms the creator found there already (no 201)
+     * @param roomsFailed     rooms never ready: the creator was refused, timed out, or nobody was online for it
+     * @param configRetried   creators whose configuration form was refused and who submitted an empty one
+     * @param joinsAttempted  users online when the joins started, creators included
+     * @param joined          of those, occupants that took part (self-presence, and for a creator its room ready)
+     * @param joinFailed      of those, users that did not: by kind in joinErrors (also in the run's failures)
+     * @param joinSeconds     from the first join presence to the end of the last join
+     * @param joinLatency     from each join presence to its self-presence
+     * @param measured        the window at --rate for --duration
+     * @param errorConditions groupchat messages refused with an error, by condition, over the whole run
+     * @param steps           the step-up's windows, in order (empty without --step-up)
+     * @param sustainedRate   the highest offered rate, of the measured window and the steps in turn, that kept up
+     *                        before the first that did not; NaN when the measured window did not
+     */
+    record Muc(int roomSize, int rooms, String service, long roomsReady, long roomsCreated, long roomsExisting,
+            long roomsFailed, long configRetried, long joinsAttempted, long joined, long joinFailed,
+            Map<String, Long> joinErrors, double joinSeconds, LatencySummary joinLatency, MucWindow measured,
+            Map<String, Long> errorConditions, List<MucWindow> steps, double sustainedRate) {}
+
+    /**
+     * One send window of the muc scenario, counted from its start to the end of its drain (up to --grace).
+     *
+     * @param sent             groupchat messages sent
+     * @param achievedRate     sent per second of the window
+     * @param expected         deliveries the messages should cause: the room's occupants when each was sent
+     * @param received         deliveries that arrived (each message once per occupant, its sender's copy included)
+     * @param receivedInWindow of those, the ones that arrived before the window ended
+     * @param deliveredRate    receivedInWindow per second of the window: the fan-out sustained
+     * @param lost             expected minus received after the drain (never below 0)
+     * @param errors           messages the room answered with an error
+     * @param latency          fan-out latency: from the sender's write to each occupant's parse
+     * @param latencyFromDue   the same from when the pacer meant each message to leave
+     * @param keptUp           whether the window kept up (--step-p99, --step-behind, 95% of the offered rate)
+     * @param verdict          "ok", or why it did not keep up
+     */
+    record MucWindow(double offeredRate, double sendSeconds, long sent, double achievedRate, long expected,
+            long received, long receivedInWindow, double deliveredRate, long lost, long duplicates, long errors,
+            LatencySummary latency, LatencySummary latencyFromDue, boolean keptUp, String verdict) {}
 
     /**
      * Present with --create other than none.

@@ -36,6 +36,11 @@ final class Runner {
     private double allEndedSeconds = Double.NaN;
     private long sendStart;
     private long sendEnd;
+    /** muc: how long the joins took, the measured window and the step-up's windows. */
+    private double joinSeconds = Double.NaN;
+    private MucRooms mucRooms;
+    private RunResult.MucWindow mucMeasured;
+    private final List<RunResult.MucWindow> mucSteps = new ArrayList<>();
 
     Runner(Options options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -77,6 +82,7 @@ final class Runner {
                     case CHAT -> chat(engine);
                     case PRESENCE_CHURN -> presenceChurn(engine);
                     case ROSTER -> roster(engine);
+                    case MUC -> muc(engine);
                 }
             }
         } finally {
@@ -275,6 +281,123 @@ final class Runner {
         if (!settled && !stopRequested) notes.add("grace period ended with presence broadcasts still missing");
     }
 
+    /**
+     * Logs everyone in; the first user online of each room creates it (joins, configures), then the others join;
+     * then groupchat at --rate for --duration, drained for up to --grace; then, with --step-up, windows at twice
+     * the rate before until one does not keep up.
+     */
+    private void muc(Engine engine) throws InterruptedException {
+        if (!logInEveryone(engine)) return;
+        MucRooms rooms = engine.rooms;
+        mucRooms = rooms;
+        long joinStart = System.nanoTime();
+        int creators = engine.chooseCreators();
+        err.printf(Locale.ROOT, "loadtest: %d sessions online; creating %d rooms of %d at %s%n",
+                metrics.sessionsUp.get(), creators, rooms.size, options.mucService);
+        Supplier<String> line = () -> String.format(Locale.ROOT, "rooms ready %d, failed %d of %d; joined %d,"
+                + " failed %d of %d asked", rooms.readyCount(), rooms.failedCount(), rooms.count,
+                metrics.mucJoined.sum(), metrics.mucJoinFailed.sum(), metrics.mucJoinsAsked.sum());
+        engine.startJoins(true);
+        // Each creator's join and configuration is bounded by --login-timeout (the sweep ends it); this bounds a
+        // queue of creators that stops moving.
+        boolean created = awaitWhileProgressing(() -> rooms.unsettled() == 0,
+                () -> rooms.readyCount() + rooms.failedCount() + metrics.mucJoined.sum(), "creating the rooms", null);
+        if (!created) {
+            int late = rooms.failPending();
+            if (late > 0 && !stopRequested) notes.add(late + " rooms were not created in time");
+        }
+        if (stopRequested) return;
+        engine.startJoins(false);
+        awaitWhileProgressing(() -> metrics.mucJoined.sum() + metrics.mucJoinFailed.sum()
+                        >= metrics.mucJoinsAsked.sum(), () -> metrics.mucJoined.sum() + metrics.mucJoinFailed.sum(),
+                "joining the rooms", null);
+        joinSeconds = (System.nanoTime() - joinStart) / 1e9;
+        err.printf(Locale.ROOT, "loadtest: joined in %.1fs: %s%n", joinSeconds, line.get());
+        if (rooms.failedCount() > 0) notes.add(rooms.failedCount() + " of " + rooms.count + " rooms were never ready");
+        if (metrics.mucJoinFailed.sum() > 0) {
+            notes.add(metrics.mucJoinFailed.sum() + " users did not take part in their room (see failures)");
+        }
+        if (stopRequested || metrics.mucJoined.sum() == 0) {
+            if (!stopRequested) notes.add("nobody joined a room: nothing to send");
+            return;
+        }
+        if (!options.settle.isZero()) {
+            sleepUntil(Math.min(System.nanoTime() + options.settle.toNanos(), deadline), "settling");
+            if (stopRequested) return;
+        }
+        mucMeasured = mucWindow(engine, options.rate, options.duration, 0);
+        if (!mucMeasured.keptUp()) {
+            if (options.stepUp > 0 && !stopRequested) notes.add("no step-up: the measured window did not keep up");
+            return;
+        }
+        double rate = options.rate;
+        for (int step = 1; step <= options.stepUp && !stopRequested && System.nanoTime() - deadline < 0; step++) {
+            rate *= 2;
+            RunResult.MucWindow w = mucWindow(engine, rate, options.stepDuration, step);
+            mucSteps.add(w);
+            if (!w.keptUp()) break;
+        }
+    }
+
+    /**
+     * Sends groupchat at rate for length, then waits up to --grace for the deliveries in flight, and reads what this
+     * window alone did: counters as differences, latencies from the recorders emptied at its start.
+     */
+    private RunResult.MucWindow mucWindow(Engine engine, double rate, java.time.Duration length, int window)
+            throws InterruptedException {
+        boolean measured = window == 0;
+        Metrics m = metrics;
+        long sent0 = m.sent.sum();
+        long expected0 = m.mucExpected.sum();
+        long received0 = m.received.sum();
+        long duplicates0 = m.duplicates.sum();
+        long errors0 = m.bounced.sum();
+        m.mucLatency.getIntervalHistogram(); // what arrived late from the window before belongs to it, not here
+        m.mucLatencyFromDue.getIntervalHistogram();
+        err.printf(Locale.ROOT, "loadtest: %s: %.1f groupchat messages/s over %d rooms for %s%n",
+                measured ? "measured window" : "step", rate, engine.rooms.count, Options.seconds(length));
+        long start = System.nanoTime();
+        if (measured) sendStart = start;
+        engine.startGroupchat(rate, window);
+        sleepUntil(Math.min(start + length.toNanos(), deadline), measured ? "sending to the rooms" : "stepping up");
+        engine.stopSending();
+        long end = System.nanoTime();
+        if (measured) sendEnd = end;
+        long inWindow = m.received.sum() - received0;
+        long sent = m.sent.sum() - sent0;
+        long expected = m.mucExpected.sum() - expected0;
+        boolean drained = await(() -> m.received.sum() - received0 >= expected,
+                Math.min(end + options.grace.toNanos(), deadline), "waiting for deliveries in flight");
+        if (!drained && measured && !stopRequested) notes.add("grace period ended with deliveries still missing");
+        long received = m.received.sum() - received0;
+        LatencySummary latency = LatencySummary.of(m.mucLatency.getIntervalHistogram());
+        LatencySummary fromDue = LatencySummary.of(m.mucLatencyFromDue.getIntervalHistogram());
+        double seconds = (end - start) / 1e9;
+        double achieved = seconds > 0 ? sent / seconds : 0;
+        String verdict;
+        if (stopRequested) {
+            verdict = "stopped by the operator";
+        } else if (sent == 0) {
+            verdict = "nothing sent";
+        } else if (achieved < 0.95 * rate) {
+            verdict = String.format(Locale.ROOT, "sent %.1f of %.1f messages/s", achieved, rate);
+        } else if (received < expected * (1 - options.stepBehindPercent / 100)) {
+            verdict = String.format(Locale.ROOT, "behind: %d of %d deliveries after the drain", received, expected);
+        } else if (!(latency.p99Ms() <= options.stepP99.toMillis())) {
+            verdict = String.format(Locale.ROOT, "p99 %.1f ms over %d ms", latency.p99Ms(), options.stepP99.toMillis());
+        } else {
+            verdict = "ok";
+        }
+        RunResult.MucWindow w = new RunResult.MucWindow(rate, seconds, sent, achieved, expected, received, inWindow,
+                seconds > 0 ? inWindow / seconds : 0, Math.max(0, expected - received),
+                m.duplicates.sum() - duplicates0, m.bounced.sum() - errors0, latency, fromDue, "ok".equals(verdict),
+                verdict);
+        err.printf(Locale.ROOT, "loadtest: %.1f/s: sent %d (%.1f/s), deliveries %d of %d (%.1f/s in the window),"
+                + " p50 %.2f ms p99 %.2f ms: %s%n", rate, sent, achieved, received, expected, w.deliveredRate(),
+                latency.p50Ms(), latency.p99Ms(), verdict);
+        return w;
+    }
+
     /** Logs everyone in; each session times its roster get and the presence of its contacts. */
     private void roster(Engine engine) throws InterruptedException {
         if (logInEveryone(engine)) awaitSteps();
@@ -428,8 +551,33 @@ final class Runner {
                     sendSeconds > 0 ? received / sendSeconds : 0, Math.max(0, expected - received),
                     metrics.duplicates.sum(), metrics.presenceUnexpected.sum(), reporter.messageLatency());
         }
+        RunResult.Muc muc = options.scenario == Options.Scenario.MUC ? mucResult() : null;
         return new RunResult(options.scenario.cliName(), options.effective(), startedAt.toString(), elapsed,
                 List.copyOf(notes), accounts, rosterSetup, logins, messages, presences, metrics.failures(),
-                metrics.failureExamples(), reporter.samples());
+                metrics.failureExamples(), reporter.samples(), muc);
+    }
+
+    private RunResult.Muc mucResult() {
+        Map<String, Long> joinErrors = new java.util.TreeMap<>();
+        metrics.failures().forEach((kind, n) -> {
+            if (kind.startsWith("muc-join:") || kind.startsWith("muc-config:")) joinErrors.put(kind, n);
+        });
+        double sustained = Double.NaN;
+        if (mucMeasured != null && mucMeasured.keptUp()) {
+            sustained = mucMeasured.offeredRate();
+            for (RunResult.MucWindow w : mucSteps) {
+                if (!w.keptUp()) break;
+                sustained = w.offeredRate();
+            }
+        }
+        RunResult.MucWindow measured = mucMeasured != null ? mucMeasured : new RunResult.MucWindow(options.rate, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, LatencySummary.EMPTY, LatencySummary.EMPTY, false, "not reached");
+        long ready = mucRooms == null ? 0 : mucRooms.readyCount();
+        return new RunResult.Muc(options.roomSize, options.rooms, options.mucService, ready,
+                metrics.mucRoomsCreated.sum(), metrics.mucRoomsExisting.sum(), options.rooms - ready,
+                metrics.mucConfigRetried.sum(), metrics.mucJoinsAsked.sum(), metrics.mucJoined.sum(),
+                metrics.mucJoinFailed.sum(), joinErrors,
+                joinSeconds, LatencySummary.of(metrics.mucJoinLatency.getIntervalHistogram()), measured,
+                metrics.bounceConditions(), List.copyOf(mucSteps), sustained);
     }
 }

@@ -22,7 +22,8 @@ import java.util.Locale;
  * name and password, then it closes the stream.
  *
  * <p>{@link ContactSession} adds rosters and presence through the hooks {@link #afterBind}, {@link #onPresence},
- * {@link #onIq}, {@link #sweepOnline} and {@link #onRelease}.
+ * {@link #onIq}, {@link #sweepOnline} and {@link #onRelease}; {@link MucSession} adds group chat through those and
+ * {@link #onMessage}.
  *
  * <p>Runs on its {@link IoLoop}'s thread only. Between reads it keeps no buffer: the parser (whose aalto reader a
  * sweep frees while idle) and what {@link Connection} keeps for the socket.
@@ -35,7 +36,7 @@ class Session extends Connection {
 
     /** Largest element accepted from the server; the parser holds at most about this much. */
     private static final int MAX_STANZA_BYTES = 256 * 1024;
-    private static final String BODY_PREFIX = "lt1 ";
+    static final String BODY_PREFIX = "lt1 ";
     private static final String SM = "urn:xmpp:sm:3";
     private static final String SM_REQUEST = "<r xmlns='" + SM + "'/>";
     private static final String MAM = "urn:xmpp:mam:2";
@@ -610,7 +611,8 @@ class Session extends Connection {
         if (parsed != null) loop.metrics.archived(parsed[0]);
     }
 
-    private void onMessage(Element m) {
+    /** A message while online: ours timed, bounces of ours counted; {@link MucSession} adds groupchat. */
+    void onMessage(Element m) {
         Element result = archiveAskedAt != 0 ? m.child("result", MAM) : null;
         if (result != null) {
             onArchived(result);

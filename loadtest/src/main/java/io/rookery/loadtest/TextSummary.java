@@ -76,6 +76,7 @@ final class TextSummary {
                     ms(s.p50Ms()), ms(s.p90Ms()), ms(s.p99Ms()), ms(s.p999Ms()), ms(s.maxMs()), ms(s.meanMs()),
                     s.count());
         }
+        muc(sb, r.muc());
         if (r.failures().isEmpty()) {
             line(sb, "failures: none");
         } else {
@@ -84,6 +85,45 @@ final class TextSummary {
         }
         for (String note : r.notes()) line(sb, "note: %s", note);
         return sb.toString();
+    }
+
+    private static void muc(StringBuilder sb, RunResult.Muc m) {
+        if (m == null) return;
+        line(sb, "group chat: %d rooms of %d at %s: %d ready (%d created, %d found there), %d failed; configuration"
+                + " retried empty %d", m.rooms(), m.roomSize(), m.service(), m.roomsReady(), m.roomsCreated(),
+                m.roomsExisting(), m.roomsFailed(), m.configRetried());
+        LatencySummary jl = m.joinLatency();
+        line(sb, "  joins: %d of %d users in their room, %d not, in %.1fs; join ms: p50 %s  p90 %s  p99 %s  max %s",
+                m.joined(), m.joinsAttempted(), m.joinFailed(), m.joinSeconds(), ms(jl.p50Ms()), ms(jl.p90Ms()),
+                ms(jl.p99Ms()), ms(jl.maxMs()));
+        for (Map.Entry<String, Long> e : m.joinErrors().entrySet()) line(sb, "    %-38s %8d", e.getKey(), e.getValue());
+        RunResult.MucWindow w = m.measured();
+        line(sb, "  messages: offered %.1f/s, sent %d in %.1fs (%.1f/s); deliveries expected %d, received %d, %d in"
+                + " the window (%.1f/s)", w.offeredRate(), w.sent(), w.sendSeconds(), w.achievedRate(), w.expected(),
+                w.received(), w.receivedInWindow(), w.deliveredRate());
+        line(sb, "  lost %d, duplicates %d, errors %d%s", w.lost(), w.duplicates(), w.errors(),
+                m.errorConditions().isEmpty() ? "" : " " + m.errorConditions());
+        LatencySummary s = w.latency();
+        line(sb, "  fan-out latency ms: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (mean %s, %d samples)",
+                ms(s.p50Ms()), ms(s.p90Ms()), ms(s.p99Ms()), ms(s.p999Ms()), ms(s.maxMs()), ms(s.meanMs()),
+                s.count());
+        LatencySummary d = w.latencyFromDue();
+        line(sb, "  from when each was due ms: p50 %s  p90 %s  p99 %s  max %s", ms(d.p50Ms()), ms(d.p90Ms()),
+                ms(d.p99Ms()), ms(d.maxMs()));
+        line(sb, "  kept up: %s", w.verdict());
+        for (RunResult.MucWindow st : m.steps()) {
+            line(sb, "  step %.1f/s: sent %d (%.1f/s), deliveries %d of %d (%.1f/s), p50 %s p99 %s max %s ms: %s",
+                    st.offeredRate(), st.sent(), st.achievedRate(), st.received(), st.expected(), st.deliveredRate(),
+                    ms(st.latency().p50Ms()), ms(st.latency().p99Ms()), ms(st.latency().maxMs()), st.verdict());
+        }
+        RunResult.MucWindow best = w.keptUp() ? w : null;
+        for (RunResult.MucWindow st : m.steps()) {
+            if (best == null || !st.keptUp()) break;
+            best = st;
+        }
+        line(sb, "  sustained: %s", best == null ? "none (the measured window did not keep up)"
+                : String.format(Locale.ROOT, "%.1f messages/s, %.0f deliveries/s", best.offeredRate(),
+                        best.deliveredRate()));
     }
 
     private static void accounts(StringBuilder sb, RunResult.Accounts a) {

@@ -142,7 +142,44 @@ class OptionsTest {
         assertMessage("--create must be none, ibr or command", "--scenario=idle", "--create=ldap");
         assertMessage("--create=command needs --create-command", "--scenario=idle", "--create=command");
         assertMessage("--create-command needs --create=command", "--scenario=idle", "--create-command=true");
-        assertMessage("--scenario must be login-storm, idle, chat, presence-churn or roster", "--scenario=soak");
+        assertMessage("--scenario must be login-storm, idle, chat, presence-churn, roster or muc", "--scenario=soak");
+    }
+
+    @Test
+    void mucReadsItsRoomsAndRefusesUsersThatDoNotFillThem() {
+        Options o = Options.parse("--scenario=muc", "--rate=20", "--users=1000", "--room-size=100",
+                "--domain=example.org");
+        assertEquals(Options.Scenario.MUC, o.scenario);
+        assertEquals(100, o.roomSize);
+        assertEquals(10, o.rooms);
+        assertEquals("conference.example.org", o.mucService);
+        assertEquals("loadroom", o.roomPrefix);
+        assertEquals(0, o.stepUp);
+        assertEquals("10", o.effective().get("rooms"));
+        assertEquals("conference.example.org", o.effective().get("muc-service"));
+        assertTrue(o.presence);
+        Options s = Options.parse("--scenario=muc", "--rate=1", "--users=6", "--rooms=2", "--room-size=3",
+                "--step-up=4", "--step-duration=10s", "--step-p99=500ms", "--step-behind=1", "--muc-service=muc.x",
+                "--room-prefix=r");
+        assertEquals(4, s.stepUp);
+        assertEquals(Duration.ofSeconds(10), s.stepDuration);
+        assertEquals(Duration.ofMillis(500), s.stepP99);
+        assertEquals(1.0, s.stepBehindPercent);
+        assertEquals("muc.x", s.mucService);
+        Duration steps = s.timeout.minus(Options.parse("--scenario=muc", "--rate=1", "--users=6", "--room-size=3")
+                .timeout);
+        assertEquals(Duration.ofSeconds(4 * (10 + 10)), steps, "the step-up lengthens the default timeout");
+        assertFalse(Options.parse("--scenario=chat", "--rate=1").effective().containsKey("room-size"));
+        assertMessage("muc needs --rate > 0", "--scenario=muc", "--users=10");
+        assertMessage("muc needs --users = --rooms x --room-size: 1000 users, 3 rooms of 300", "--scenario=muc",
+                "--rate=1", "--users=1000", "--room-size=300");
+        assertMessage("muc needs --users = --rooms x --room-size", "--scenario=muc", "--rate=1", "--users=10",
+                "--room-size=5", "--rooms=3");
+        assertMessage("muc needs --users >= --room-size", "--scenario=muc", "--rate=1", "--users=10",
+                "--room-size=50");
+        assertMessage("must be plain JID parts", "--scenario=muc", "--rate=1", "--users=10", "--room-prefix=a@b");
+        assertMessage("--sm=on counts only chat messages", "--scenario=muc", "--rate=1", "--users=10", "--sm=on");
+        assertMessage("--step-up must be in 0..20", "--scenario=muc", "--rate=1", "--users=10", "--step-up=21");
     }
 
     @Test
@@ -159,7 +196,7 @@ class OptionsTest {
         String help = Options.help();
         for (String name : new String[] {"host", "port", "domain", "user", "first", "users", "password",
             "mechanism", "tls", "scenario", "rate", "duration", "ramp", "out", "progress", "contacts", "roster-setup",
-            "create", "create-command"}) {
+            "create", "create-command", "room-size", "rooms", "muc-service", "room-prefix", "step-up"}) {
             assertTrue(help.contains("--" + name + " "), name);
         }
     }

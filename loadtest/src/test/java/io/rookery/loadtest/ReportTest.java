@@ -162,6 +162,62 @@ class ReportTest {
         assertTrue(HtmlReport.write(r).contains("make-users"));
     }
 
+    @Test
+    void mucRoomsJoinsWindowsAndStepsAreInEveryView() {
+        Histogram latency = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);
+        for (int i = 1; i <= 1000; i++) latency.recordValue(i * 100L);
+        LatencySummary l = LatencySummary.of(latency);
+        RunResult.MucWindow measured = new RunResult.MucWindow(20, 60, 1200, 20, 120000, 119990, 119000, 1983.3, 10,
+                0, 1, l, l, true, "ok");
+        RunResult.MucWindow step1 = new RunResult.MucWindow(40, 20, 800, 40, 80000, 80000, 79900, 3995, 0, 0, 0, l, l,
+                true, "ok");
+        RunResult.MucWindow step2 = new RunResult.MucWindow(80, 20, 1600, 80, 160000, 100000, 90000, 4500, 60000, 0,
+                0, l, l, false, "behind: 100000 of 160000 deliveries after the drain");
+        RunResult.Muc muc = new RunResult.Muc(100, 10, "conference.localhost", 10, 9, 1, 0, 2, 1000, 998, 2,
+                Map.of("muc-join:service-unavailable", 2L), 4.5, l, measured, Map.of("resource-constraint", 1L),
+                List.of(step1, step2), 40);
+        RunResult c = result();
+        Map<String, String> options = new LinkedHashMap<>(c.options());
+        options.put("scenario", "muc");
+        RunResult r = new RunResult("muc", options, c.startedAt(), 200, List.of(), null, null, c.logins(), null,
+                null, Map.of("muc-join:service-unavailable", 2L), Map.of(), c.timeline(), muc);
+
+        Object json = MiniJson.parse(JsonReport.write(r));
+        assertNull(MiniJson.at(json, "messages"));
+        assertEquals(100.0, MiniJson.at(json, "muc", "roomSize"));
+        assertEquals(9.0, MiniJson.at(json, "muc", "roomsCreated"));
+        assertEquals(1.0, MiniJson.at(json, "muc", "roomsExisting"));
+        assertEquals(2.0, MiniJson.at(json, "muc", "configRetried"));
+        assertEquals(998.0, MiniJson.at(json, "muc", "joined"));
+        assertEquals(2.0, MiniJson.at(json, "muc", "joinErrors", "muc-join:service-unavailable"));
+        assertEquals(1000.0, MiniJson.at(json, "muc", "joinLatencyMs", "count"));
+        assertEquals(1200.0, MiniJson.at(json, "muc", "sent"));
+        assertEquals(120000.0, MiniJson.at(json, "muc", "expected"));
+        assertEquals(119000.0, MiniJson.at(json, "muc", "receivedInWindow"));
+        assertEquals(1983.3, MiniJson.at(json, "muc", "deliveredRate"));
+        assertEquals(1.0, MiniJson.at(json, "muc", "errorConditions", "resource-constraint"));
+        assertEquals(Boolean.TRUE, MiniJson.at(json, "muc", "keptUp"));
+        assertEquals(80.0, MiniJson.at(json, "muc", "steps", 1, "offeredRate"));
+        assertEquals(Boolean.FALSE, MiniJson.at(json, "muc", "steps", 1, "keptUp"));
+        assertEquals(40.0, MiniJson.at(json, "muc", "sustainedRate"));
+
+        String text = TextSummary.write(r);
+        assertTrue(text.contains("group chat: 10 rooms of 100 at conference.localhost: 10 ready (9 created, 1 found"
+                + " there), 0 failed; configuration retried empty 2"), text);
+        assertTrue(text.contains("joins: 998 of 1000 users in their room, 2 not, in 4.5s"), text);
+        assertTrue(text.contains("deliveries expected 120000, received 119990, 119000 in the window (1983.3/s)"), text);
+        assertTrue(text.contains("lost 10, duplicates 0, errors 1 {resource-constraint=1}"), text);
+        assertTrue(text.contains("step 80.0/s: sent 1600 (80.0/s), deliveries 100000 of 160000 (4500.0/s)"), text);
+        assertTrue(text.contains("sustained: 40.0 messages/s, 3995 deliveries/s"), text);
+
+        String html = HtmlReport.write(r);
+        assertTrue(html.contains("<h2>Group chat</h2>"));
+        assertTrue(html.contains("Group chat fan-out latency by percentile"));
+        assertTrue(html.contains("Group chat fan-out latency over time"));
+        assertTrue(html.contains("deliveries received/s"));
+        assertFalse(html.contains("<script"));
+    }
+
     /** presence-churn with accounts registered and an incomplete roster setup: fixed numbers. */
     static RunResult churnResult() {
         Histogram latency = new Histogram(Metrics.HIGHEST_MICROS, Metrics.DIGITS);

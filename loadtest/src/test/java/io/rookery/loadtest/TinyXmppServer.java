@@ -40,7 +40,7 @@ import javax.net.ssl.SSLContext;
  * module's real parser, SASL server mechanisms and TLS codec. One selector thread; it offers STARTTLS (when given
  * a context), the mechanisms {@link SaslMechanisms#advertised} lists, bind (and, if asked, a mandatory session),
  * and routes messages to the connected session whose full or bare JID is in 'to', bouncing the rest with
- * service-unavailable. Rosters, subscriptions and presence are {@link TinyRosters}'.
+ * service-unavailable. Rosters, subscriptions and presence are {@link TinyRosters}', group chat {@link TinyMuc}'s.
  *
  * <p>By default every user exists and has the one password given. After {@link #openRegistration()} only
  * registered accounts (and those {@link #addAccount added}) can log in, and XEP-0077 in-band registration is
@@ -77,6 +77,8 @@ final class TinyXmppServer implements AutoCloseable {
     final AtomicInteger registered = new AtomicInteger();
     final AtomicInteger registrationForms = new AtomicInteger();
     final TinyRosters rosters = new TinyRosters();
+    /** XEP-0045 on conference.DOMAIN. */
+    final TinyMuc muc;
     private final Map<String, String> accounts = new ConcurrentHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private volatile boolean registration;
@@ -101,6 +103,7 @@ final class TinyXmppServer implements AutoCloseable {
     TinyXmppServer(String domain, String password, SSLContext tlsOrNull, boolean requireSession,
             InetSocketAddress bindTo) throws IOException {
         this.domain = domain;
+        this.muc = new TinyMuc(domain);
         this.password = password;
         this.tls = tlsOrNull;
         this.requireSession = requireSession;
@@ -365,6 +368,8 @@ final class TinyXmppServer implements AutoCloseable {
                 sasl(sasl.respond(Base64.getDecoder().decode(e.text())));
             } else if (e.is("iq", null) && user == null && e.child("query", Register.NS) != null) {
                 register(e);
+            } else if (jid != null && muc.handles(e)) {
+                muc.stanza(this, e);
             } else if (e.is("iq", null) && user != null) {
                 iq(e);
             } else if (e.is("message", null) && jid != null) {
@@ -592,6 +597,7 @@ final class TinyXmppServer implements AutoCloseable {
                 routes.remove(jid, this);
                 routes.remove(bare(jid), this);
                 rosters.closed(this);
+                muc.closed(this);
             }
             key.cancel();
             try {
