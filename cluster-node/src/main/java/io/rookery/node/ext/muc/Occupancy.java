@@ -361,7 +361,11 @@ final class Occupancy {
     private Element presenceOf(Occupant o, Occupant recipient, String type, List<Integer> codes, Muc.Item item) {
         Element.Builder b = Element.builder("presence", Namespaces.CLIENT).attr("from", room.jid + "/" + o.nick)
                 .attr("type", type);
-        if (type == null && o.presence != null) {
+        // Its own presence's children: show, status, caps... An occupant that leaves (§7.14) may give a status, which
+        // the others get with its unavailable presence; what the room removes it with carries none of the old ones.
+        boolean own = o.presence != null && (type == null
+                || "unavailable".equals(type) && "unavailable".equals(o.presence.attr("type")));
+        if (own) {
             for (Node n : o.presence.children()) {
                 if (n instanceof Element e && (e.namespace().startsWith(Muc.NS) || e.namespace().equals(Muc.OCCUPANT_ID))) {
                     continue;
