@@ -13,7 +13,10 @@
  *   <li>10-99: JDK and common classes, typed {@code ActorRef} (this package, always registered);</li>
  *   <li>100-199: user events and snapshots ({@code io.rookery.persistence.user.UserEventsRegistrar},
  *       {@code io.rookery.persistence.user.ImEventsRegistrar});</li>
- *   <li>200 and above: cluster-node messages.</li>
+ *   <li>200-399: cluster-node messages;</li>
+ *   <li>400-419: XEP-0045 room events ({@code io.rookery.persistence.muc.MucEventsRegistrar}), 420-449: room
+ *       messages;</li>
+ *   <li>450-459: XEP-0163 personal node events ({@code io.rookery.persistence.pep.PepEventsRegistrar}).</li>
  * </ul>
  *
  * <p>Not supported: shared or cyclic object graphs (references are off; a graph deeper than

@@ -97,7 +97,8 @@ class KryoRegistryTest {
                 rookery.kryo.module-registrars { zeta = "z.Registrar", alpha = "a.Registrar" }
                 """).withFallback(ConfigFactory.load()));
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
-                "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar", "a.Registrar",
+                "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar",
+                "io.rookery.persistence.pep.PepEventsRegistrar", "a.Registrar",
                 "z.Registrar"), settings.registrars());
     }
 
@@ -105,7 +106,8 @@ class KryoRegistryTest {
     void readsTheDefaultsFromReferenceConf() {
         KryoSettings settings = KryoSettings.fromConfig(ConfigFactory.load());
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
-                "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar"),
+                "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar",
+                "io.rookery.persistence.pep.PepEventsRegistrar"),
                 settings.registrars());
         assertEquals(4096, settings.bufferSize());
         assertEquals(32 * 1024 * 1024, settings.maxBufferSize());
