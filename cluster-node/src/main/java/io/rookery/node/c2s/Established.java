@@ -84,6 +84,9 @@ class Established extends SessionState {
             if (request) {
                 s.resourceFlags = ResourceFlags.after(s.resourceFlags, iq);
                 s.services.router().user(s.user).tell(new UserEntity.OwnIq(s.full.resource(), iq));
+            } else if (to != null && s.services.modules().hooked(io.rookery.node.ext.Hook.IQ_RESPONSE)) {
+                // The answer to what a module asked this client in the account's name (XEP-0115 disco#info).
+                s.services.router().route(iq, to);
             }
             return;
         }

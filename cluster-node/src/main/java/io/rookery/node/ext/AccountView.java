@@ -38,4 +38,13 @@ public interface AccountView extends PartLookup {
 
     /** The account's bound resources on this entity, in no particular order. */
     java.util.List<BoundResource> resources();
+
+    /**
+     * A module's state kept in the account's memory only (lost when the entity stops, as online resources are):
+     * what the module keeps under the key, created by {@code create} on first use; null when nothing is kept and
+     * create is null. Nothing is allocated for an account whose modules keep nothing.
+     */
+    default <S> S memo(PartKey<S> key, java.util.function.Supplier<S> create) {
+        throw new UnsupportedOperationException("this view keeps no memory");
+    }
 }

@@ -25,6 +25,7 @@ public final class Declarations {
     private final List<MessageStamp> stamps = new ArrayList<>();
     private final List<MessageStamp> sentStamps = new ArrayList<>();
     private final List<DeclaredService> services = new ArrayList<>();
+    private final List<AccountNodes> accountNodes = new ArrayList<>();
 
     /** A service on a subdomain: its JID (the subdomain), its XEP-0030 name for the server's items, its starter. */
     public record DeclaredService(String domain, String name, ServiceStarter starter) {}
@@ -52,6 +53,16 @@ public final class Declarations {
 
     List<DeclaredService> services() {
         return services;
+    }
+
+    /** The module hosts XEP-0030 nodes at every account: the account's disco#items and disco#info show them. */
+    public Declarations accountNodes(AccountNodes nodes) {
+        accountNodes.add(nodes);
+        return this;
+    }
+
+    List<AccountNodes> accountNodes() {
+        return accountNodes;
     }
 
     public Declarations implementsXep(Xep xep) {

@@ -29,6 +29,23 @@ public final class Hook<E> {
      */
     public static final Hook<ResourceChanged> OFFLINE_DELIVERY = new Hook<>("offline-delivery");
 
+    /**
+     * One of the user's resources sent available or unavailable presence without a 'to' (RFC 6121 §4.2, §4.4,
+     * §4.5): initial, changed or final. XEP-0115 capabilities ride on it (XEP-0163 notification filters).
+     */
+    public static final Hook<PresenceSeen> OWN_PRESENCE = new Hook<>("own-presence");
+    /**
+     * Available or unavailable presence from another entity reached the user's bare JID (RFC 6121 §4.2.3, §4.4.3:
+     * a contact's broadcast) and went to the user's available resources.
+     */
+    public static final Hook<PresenceSeen> PRESENCE_IN = new Hook<>("presence-in");
+    /**
+     * An iq result or error addressed to the user's bare JID: the answer to a request a module sent in the user's
+     * name (XEP-0163 asks a contact's client for its capabilities); dropped when no module takes it (RFC 6121
+     * §8.5.2.1.3).
+     */
+    public static final Hook<IqResponse> IQ_RESPONSE = new Hook<>("iq-response");
+
     /** The account was deleted (its state is gone; what modules keep elsewhere for it should go too). */
     public static final Hook<AccountChanged> ACCOUNT_DELETED = new Hook<>("account-deleted");
 
@@ -39,6 +56,12 @@ public final class Hook<E> {
     public record StanzaReceived(AccountView account, Element stanza, List<String> deliveredTo) {}
 
     public record ResourceChanged(AccountView account, String resource) {}
+
+    /** The presence as it arrived, 'from' stamped (a full JID); resource is the user's own for OWN_PRESENCE. */
+    public record PresenceSeen(AccountView account, String resource, Element presence) {}
+
+    /** The iq result or error as it arrived. */
+    public record IqResponse(AccountView account, Element iq) {}
 
     /** The account as it was. */
     public record AccountChanged(AccountView account) {}

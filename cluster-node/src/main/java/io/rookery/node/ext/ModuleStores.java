@@ -12,7 +12,7 @@ import io.rookery.persistence.offline.OfflineStore;
  * tables on a node, heap maps in tests that use the in-memory journal.
  */
 public record ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams,
-        io.rookery.persistence.muc.RoomDirectory rooms) {
+        io.rookery.persistence.muc.RoomDirectory rooms, io.rookery.persistence.pubsub.ItemStore items) {
     /** These offline messages, an archive and resumable streams on the heap. */
     public ModuleStores(OfflineStore offline) {
         this(offline, new InMemoryArchiveStore(), new InMemoryStreamOutbox());
@@ -21,6 +21,12 @@ public record ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOut
     /** These stores, the XEP-0045 room directory on the heap. */
     public ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams) {
         this(offline, archive, streams, new io.rookery.persistence.muc.InMemoryRoomDirectory());
+    }
+
+    /** These stores, XEP-0060 items on the heap. */
+    public ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams,
+            io.rookery.persistence.muc.RoomDirectory rooms) {
+        this(offline, archive, streams, rooms, new io.rookery.persistence.pubsub.InMemoryItemStore());
     }
 
     public static ModuleStores inMemory() {

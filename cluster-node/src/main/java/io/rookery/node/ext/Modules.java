@@ -45,7 +45,9 @@ public final class Modules implements ServerInfo {
     private final List<MessageStamp> stamps = new ArrayList<>();
     private final List<MessageStamp> sentStamps = new ArrayList<>();
     private final List<Declarations.DeclaredService> services = new ArrayList<>();
+    private final List<AccountNodes> accountNodes = new ArrayList<>();
     private volatile AccountProvisioning accounts;
+    private volatile StanzaSink router;
     /** Heap stores until the node provides its Cassandra ones (tests never do). */
     private volatile ModuleStores stores = ModuleStores.inMemory();
 
@@ -112,7 +114,7 @@ public final class Modules implements ServerInfo {
         for (Map.Entry<String, XmppModule> e : named.entrySet()) {
             Declarations d = new Declarations();
             e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
-                    startedAt, this, metrics, this::accounts, this::stores), d);
+                    startedAt, this, metrics, this::accounts, this::stores, this::router), d);
             for (Declarations.DeclaredPart part : d.accountParts()) {
                 parts.add(e.getKey(), part.key(), part.part(), part.events());
             }
@@ -134,6 +136,7 @@ public final class Modules implements ServerInfo {
                 }
                 filters.add(f);
             }
+            accountNodes.addAll(d.accountNodes());
             for (Declarations.DeclaredService service : d.services()) {
                 if (!service.domain().endsWith("." + domain)) {
                     throw new ConfigException.BadValue("rookery.modules." + e.getKey(), "its service domain "
@@ -180,6 +183,17 @@ public final class Modules implements ServerInfo {
     /** Account creation, for the modules that offer it; set by the node once its account service runs. */
     public void provide(AccountProvisioning accounts) {
         this.accounts = accounts;
+    }
+
+    /** The node's router, for what modules send once a store read completes; set by the router itself. */
+    public void provide(StanzaSink router) {
+        this.router = router;
+    }
+
+    private StanzaSink router() {
+        StanzaSink r = router;
+        if (r == null) throw new IllegalStateException("the node's router is not running yet");
+        return r;
     }
 
     /** The stores modules keep data in; set by the node before any account entity starts. */
@@ -229,6 +243,11 @@ public final class Modules implements ServerInfo {
     @Override
     public List<Declarations.DeclaredService> services() {
         return Collections.unmodifiableList(services);
+    }
+
+    @Override
+    public List<AccountNodes> accountNodes() {
+        return Collections.unmodifiableList(accountNodes);
     }
 
     /**

@@ -15,4 +15,9 @@ public interface ServerInfo {
 
     /** The services the enabled modules run on subdomains (XEP-0030 items of the server), in module order. */
     List<Declarations.DeclaredService> services();
+
+    /** The nodes modules host at accounts (XEP-0163), in module order. */
+    default List<AccountNodes> accountNodes() {
+        return List.of();
+    }
 }

@@ -66,6 +66,7 @@ public final class Router implements StanzaRouter, io.rookery.node.ext.StanzaSin
         this.sharding = sharding;
         this.domain = domain;
         this.modules = modules;
+        modules.provide((io.rookery.node.ext.StanzaSink) this::route);
         Route toAccount = (stanza, to) -> user(to).tell(new UserEntity.Deliver(stanza, to, NodeMetrics.nowMicros()));
         Route remoteUnavailable = (stanza, to) -> bounce(stanza, StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND);
         for (Kind k : Kind.values()) {

@@ -33,7 +33,12 @@ final class DeliveryRules {
         /** §8.5.2.1.2: other presence goes to every available resource (directed presence, §4.6). */
         PRESENCE_TO_AVAILABLE,
         /** §8.5.2.1.3: an iq get or set to the bare JID, answered by the server on the user's behalf. */
-        ANSWER_ON_BEHALF
+        ANSWER_ON_BEHALF,
+        /**
+         * An iq result or error to the bare JID: the answer to what a module asked in the user's name
+         * ({@code Hook.IQ_RESPONSE}), dropped when no module takes it (§8.5.2.1.3 leaves the server to decide).
+         */
+        IQ_RESPONSE
     }
 
     static Action decide(String kind, String type, boolean accountExists, boolean toFullJid, boolean resourceBound) {
@@ -60,7 +65,8 @@ final class DeliveryRules {
                     : "error".equals(type) ? Action.DROP : Action.MESSAGE_TO_BARE;
             case "presence" -> "probe".equals(type) ? Action.PROBE
                     : subscription(type) ? Action.SUBSCRIPTION : Action.PRESENCE_TO_AVAILABLE;
-            case "iq" -> request(type) ? Action.ANSWER_ON_BEHALF : Action.DROP;
+            case "iq" -> request(type) ? Action.ANSWER_ON_BEHALF
+                    : "result".equals(type) || "error".equals(type) ? Action.IQ_RESPONSE : Action.DROP;
             default -> Action.DROP;
         };
     }

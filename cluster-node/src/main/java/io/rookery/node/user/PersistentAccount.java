@@ -286,6 +286,9 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
     abstract void tellSessions(SessionProtocol.Message message);
 
     /** What a module's handler may read of this account. */
+    /** The modules' in-memory state ({@link AccountView#memo}); null until one keeps something. */
+    private java.util.Map<PartKey<?>, Object> memos;
+
     AccountView view(UserState state) {
         return new AccountView() {
             @Override
@@ -316,6 +319,17 @@ abstract class PersistentAccount<C> extends EventSourcedBehaviorWithEnforcedRepl
             @Override
             public List<BoundResource> resources() {
                 return boundResources();
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public <S> S memo(PartKey<S> key, java.util.function.Supplier<S> create) {
+                S kept = memos == null ? null : (S) memos.get(key);
+                if (kept != null || create == null) return kept;
+                if (memos == null) memos = new java.util.HashMap<>(4);
+                kept = create.get();
+                memos.put(key, kept);
+                return kept;
             }
         };
     }

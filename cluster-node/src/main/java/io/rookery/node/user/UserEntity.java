@@ -181,6 +181,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     public record OwnIqAnswered(String resource, Element iq, IqOutcome outcome, Throwable failure)
             implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
+    /** Internal: a module's answer, come later, to an iq another entity sent to the user's bare JID. */
+    public record OtherIqAnswered(Element iq, IqOutcome outcome, Throwable failure)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
     /** Internal: the entity's own passivation timer. */
     public enum Passivate implements Command { INSTANCE }
 
@@ -377,6 +381,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 .onCommand(OwnPresence.class, this::onOwnPresence)
                 .onCommand(OwnIq.class, this::onOwnIq)
                 .onCommand(OwnIqAnswered.class, this::onOwnIqAnswered)
+                .onCommand(OtherIqAnswered.class, this::onOtherIqAnswered)
                 .onCommand(OutboundSubscription.class, (state, cmd) -> {
                     StanzaFilter.Verdict refused = router.modules().outbound(view(state), cmd.presence(), cmd.to());
                     if (refused != null) {
@@ -454,12 +459,23 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                     online.sendTo(cmd.resource(), StoredXml.parse(xml).withAttr("to", jid + "/" + cmd.resource()));
                 }
                 hook(Hook.INITIAL_PRESENCE, state, cmd.resource());
+                ownPresenceSeen(state, cmd);
                 return run(offlineDelivery(state, cmd.resource()));
             }
-            case UPDATED, UNAVAILABLE -> broadcastToSubscribers(state, cmd.presence());
+            case UPDATED, UNAVAILABLE -> {
+                broadcastToSubscribers(state, cmd.presence());
+                ownPresenceSeen(state, cmd);
+            }
             default -> { }
         }
         return Effect().noReply();
+    }
+
+    private void ownPresenceSeen(UserState state, OwnPresence cmd) {
+        if (router.modules().hooked(Hook.OWN_PRESENCE)) {
+            apply(router.modules().run(Hook.OWN_PRESENCE,
+                    new Hook.PresenceSeen(view(state), cmd.resource(), cmd.presence())));
+        }
     }
 
     /** RFC 6121 §4.2.2, §4.4.2: to each contact allowed to see it, unless a module's filter keeps it back. */
@@ -503,6 +519,16 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             return Effect().noReply();
         }
         return run(cmd.outcome(), reply -> online.sendTo(cmd.resource(), reply));
+    }
+
+    private ReplyEffect<UserEvent, UserState> onOtherIqAnswered(UserState state, OtherIqAnswered cmd) {
+        if (cmd.failure() != null || cmd.outcome() == null || cmd.outcome().later() != null
+                || !cmd.outcome().persist().isEmpty()) {
+            if (cmd.failure() != null) logModuleFailure(cmd.failure());
+            router.route(Stanzas.errorReply(cmd.iq(), StanzaError.of(StanzaErrorCondition.INTERNAL_SERVER_ERROR)));
+            return Effect().noReply();
+        }
+        return run(cmd.outcome(), router::route);
     }
 
     // ---- delivery (RFC 6121 §8.5, XEP-0160 offline storage) ------------------------------------------------------
@@ -590,7 +616,18 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                     }
                 }
             }
-            case PRESENCE_TO_AVAILABLE -> online.presenceToAvailable(stanza, cmd.routedAtMicros());
+            case PRESENCE_TO_AVAILABLE -> {
+                online.presenceToAvailable(stanza, cmd.routedAtMicros());
+                String type = stanza.attr("type");
+                if ((type == null || "unavailable".equals(type)) && router.modules().hooked(Hook.PRESENCE_IN)) {
+                    apply(router.modules().run(Hook.PRESENCE_IN, new Hook.PresenceSeen(view(state), null, stanza)));
+                }
+            }
+            case IQ_RESPONSE -> {
+                if (router.modules().hooked(Hook.IQ_RESPONSE)) {
+                    apply(router.modules().run(Hook.IQ_RESPONSE, new Hook.IqResponse(view(state), stanza)));
+                }
+            }
             case PROBE -> contacts.answerProbe(state, stanza);
             case SUBSCRIPTION -> {
                 return run(contacts.inbound(state, stanza));
@@ -598,8 +635,15 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             case ANSWER_ON_BEHALF -> {
                 // Answered by the module that handles it, else service-unavailable (RFC 6120 §8.4).
                 IqOutcome handled = router.modules().handle(AddressKind.OTHER_ACCOUNT, stanza, view(state));
-                if (handled != null) return run(handled, router::route);
-                online.bounce(stanza);
+                if (handled != null && handled.later() != null) {
+                    // A store read (a contact fetching XEP-0163 items): other commands go on meanwhile.
+                    Element asked = stanza;
+                    context.pipeToSelf(handled.later(), (ok, failure) -> new OtherIqAnswered(asked, ok, failure));
+                } else if (handled != null) {
+                    return run(handled, router::route);
+                } else {
+                    online.bounce(stanza);
+                }
             }
         }
         if (!delegated && cmd.confirmTo() != null) {

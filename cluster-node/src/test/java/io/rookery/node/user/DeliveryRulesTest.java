@@ -42,7 +42,8 @@ class DeliveryRulesTest {
             presence, unsubscribed,bare,       SUBSCRIPTION
             iq,       get,         bare,       ANSWER_ON_BEHALF
             iq,       set,         bare,       ANSWER_ON_BEHALF
-            iq,       result,      bare,       DROP
+            iq,       result,      bare,       IQ_RESPONSE
+            iq,       error,       bare,       IQ_RESPONSE
             # §8.5.3.1: a full JID whose resource is bound
             message,  groupchat,   bound,      TO_RESOURCE
             iq,       result,      bound,      TO_RESOURCE

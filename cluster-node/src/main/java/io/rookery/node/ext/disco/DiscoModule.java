@@ -1,5 +1,6 @@
 package io.rookery.node.ext.disco;
 
+import io.rookery.node.ext.AccountNodes;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.Declarations;
 import io.rookery.node.ext.Discoverable;
@@ -13,6 +14,7 @@ import io.rookery.node.ext.XmppModule;
 import io.rookery.node.ext.caps.CapsModule;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.xep.disco.Disco;
+import io.rookery.protocol.xml.Element;
 
 /**
  * The server is "server/im" named Rookery; an account is "account/registered" (XEP-0030 §3.1 and the registry's
@@ -39,8 +41,16 @@ public final class DiscoModule implements XmppModule {
             return unavailable(r);
         });
         for (AddressKind to : new AddressKind[] {AddressKind.OWN_ACCOUNT, AddressKind.OTHER_ACCOUNT}) {
-            d.iq(to, IqType.GET, "query", Disco.INFO, r -> r.payload().attr("node") != null ? unavailable(r)
-                    : IqOutcome.result(r.iq(), info(info, Discoverable.ACCOUNT, null)));
+            d.iq(to, IqType.GET, "query", Disco.INFO, r -> {
+                String node = r.payload().attr("node");
+                if (node == null) return IqOutcome.result(r.iq(), info(info, Discoverable.ACCOUNT, null));
+                // A node a module hosts at the account (XEP-0163), as the requester may see it.
+                for (AccountNodes nodes : info.accountNodes()) {
+                    Element found = nodes.info(r.account(), node, requester(r));
+                    if (found != null) return IqOutcome.result(r.iq(), found);
+                }
+                return IqOutcome.error(r.iq(), StanzaErrorCondition.ITEM_NOT_FOUND);
+            });
         }
         // §4: the server's items are the services its modules run on subdomains (XEP-0045 rooms and the like).
         d.iq(AddressKind.SERVER, IqType.GET, "query", Disco.ITEMS, r -> {
@@ -51,13 +61,26 @@ public final class DiscoModule implements XmppModule {
         });
         for (AddressKind to : new AddressKind[] {AddressKind.OWN_ACCOUNT, AddressKind.OTHER_ACCOUNT}) {
             // An entity with no items of its own publishes none; nodes are not supported.
-            d.iq(to, IqType.GET, "query", Disco.ITEMS, r -> r.payload().attr("node") != null ? unavailable(r)
-                    : IqOutcome.result(r.iq(), Disco.noItems()));
+            d.iq(to, IqType.GET, "query", Disco.ITEMS, r -> {
+                if (r.payload().attr("node") != null) return unavailable(r);
+                java.util.List<Disco.Item> items = new java.util.ArrayList<>();
+                for (AccountNodes nodes : info.accountNodes()) items.addAll(nodes.items(r.account(), requester(r)));
+                return IqOutcome.result(r.iq(), items.isEmpty() ? Disco.noItems() : Disco.items(null, items));
+            });
         }
     }
 
     private static io.rookery.protocol.xml.Element info(ServerInfo info, Discoverable entity, String node) {
         return Disco.info(node, info.identities(entity), info.discoFeatures(entity));
+    }
+
+    /** The bare JID that asked ('from' is stamped by the server). */
+    private static String requester(IqRequest r) {
+        try {
+            return io.rookery.protocol.jid.Jid.parse(r.iq().attr("from")).bare().toString();
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static IqOutcome unavailable(IqRequest r) {
