@@ -28,8 +28,9 @@ import io.rookery.persistence.vcard.VCardStored;
 /**
  * Kryo ids 106-119 of the user range: instant-messaging events (roster and subscriptions, offline messages,
  * blocking, vCard, private XML), {@link UserSnapshotV2}, then (120-124) {@link UserSnapshotV3} and the modules'
- * snapshot parts, then (125-127) the offline spool, then (128-129) the XEP-0313 archive preferences. Append only: the next free
- * user id is 130; a line here is never removed or renumbered, and a
+ * snapshot parts, then (125-127) the offline spool, then (128-129) the XEP-0313 archive preferences, then (130-131)
+ * accounts disabled and enabled again (XEP-0133). Append only: the next free
+ * user id is 132; a line here is never removed or renumbered, and a
  * registered class's serializer never changes its layout.
  */
 public final class ImEventsRegistrar implements KryoRegistrar {
@@ -65,5 +66,7 @@ public final class ImEventsRegistrar implements KryoRegistrar {
                 new SnapshotPartSerializers.ArchivePrefsSerializer());
         registry.register(ArchivePrefsSet.class, 129,
                 new ImEventSerializers.ArchivePrefsSetSerializer());
+        registry.register(AccountDisabled.class, 130, new UserEventSerializers.AccountDisabledSerializer());
+        registry.register(AccountEnabled.class, 131, new UserEventSerializers.AccountEnabledSerializer());
     }
 }

@@ -152,6 +152,40 @@ final class UserEventSerializers {
         }
     }
 
+    /** disabledAtMillis (8 bytes). */
+    static final class AccountDisabledSerializer extends Serializer<AccountDisabled> {
+        AccountDisabledSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, AccountDisabled e) {
+            output.writeLong(e.disabledAtMillis());
+        }
+
+        @Override
+        public AccountDisabled read(Kryo kryo, Input input, Class<? extends AccountDisabled> type) {
+            return new AccountDisabled(input.readLong());
+        }
+    }
+
+    /** enabledAtMillis (8 bytes). */
+    static final class AccountEnabledSerializer extends Serializer<AccountEnabled> {
+        AccountEnabledSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, AccountEnabled e) {
+            output.writeLong(e.enabledAtMillis());
+        }
+
+        @Override
+        public AccountEnabled read(Kryo kryo, Input input, Class<? extends AccountEnabled> type) {
+            return new AccountEnabled(input.readLong());
+        }
+    }
+
     /** Credentials list, then exists (1 byte). */
     static final class UserSnapshotSerializer extends Serializer<UserSnapshot> {
         UserSnapshotSerializer() {

@@ -77,6 +77,13 @@ class UserEventsFrozenBytesTest {
     }
 
     @Test
+    void accountDisabledAndEnabledKeepTheirBytes() {
+        // Ids 130 and 131: two-byte varints (id + 2), then the 8-byte time.
+        assertFrozen(new AccountDisabled(1_700_002_000_000L), "840180ec03d08b010000");
+        assertFrozen(new AccountEnabled(1_700_003_000_000L), "8501c02e13d08b010000");
+    }
+
+    @Test
     void userSnapshotKeepsItsBytes() {
         assertFrozen(new UserSnapshot(List.of(SHA_256), true), "6b010202a1a2904e01b101c101");
         assertFrozen(new UserSnapshot(List.of(), false), "6b0000");
