@@ -134,6 +134,11 @@ final class Authenticating extends SessionState {
             }
             return credentials(s, hash);
         }
+        if (step instanceof SaslStep.Success ok && s.accountDisabled) {
+            // RFC 6120 §6.5.1, said only to whoever knows the password: an unknown party learns nothing of the
+            // account. Not a guess, so it does not count towards the throttle.
+            return failure(s, SaslCondition.ACCOUNT_DISABLED, false);
+        }
         if (step instanceof SaslStep.Success ok) {
             s.metrics.saslAttempt(s.sasl.name(), true);
             try {
@@ -159,9 +164,10 @@ final class Authenticating extends SessionState {
     private static Behavior<Message> credentials(SessionActor s, ScramHash hash) {
         Jid candidate = s.user;
         if (candidate == null) return step(s, s.sasl.credentials(null));
-        s.context.ask(UserEntity.CredentialsResult.class, s.services.router().user(candidate),
-                s.services.accountLookupTimeout(), r -> new UserEntity.GetCredentials(hash, r),
-                (ok, failure) -> new SessionActor.CredentialsLoaded(ok == null ? null : ok.credentials()));
+        s.context.ask(UserEntity.LoginCredentials.class, s.services.router().user(candidate),
+                s.services.accountLookupTimeout(), r -> new UserEntity.GetLoginCredentials(hash, r),
+                (ok, failure) -> new SessionActor.CredentialsLoaded(ok == null ? null : ok.credentials(),
+                        ok != null && ok.disabled()));
         return s;
     }
 
@@ -219,6 +225,7 @@ final class Authenticating extends SessionState {
             }
             return failure(s, SaslCondition.TEMPORARY_AUTH_FAILURE, false);
         }
+        s.accountDisabled = m.disabled();
         return step(s, s.sasl.credentials(m.credentials().orElse(null)));
     }
 
@@ -231,6 +238,7 @@ final class Authenticating extends SessionState {
         s.metrics.saslAttempt(s.sasl == null ? "other" : s.sasl.name(), false);
         s.sasl = null;
         s.user = null;
+        s.accountDisabled = false;
     }
 
     private static Behavior<Message> answerFailure(SessionActor s, SaslCondition condition, boolean counts) {

@@ -78,7 +78,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     /** Written stanzas waited long enough for an acknowledgement nobody asked for (XEP-0198 request-ack-after). */
     enum AckDue implements Local { INSTANCE }
 
-    record CredentialsLoaded(Optional<ScramCredentials> credentials) implements Local {}
+    /** credentials null: the lookup timed out; disabled: XEP-0133 §4.3, refused once the password proved right. */
+    record CredentialsLoaded(Optional<ScramCredentials> credentials, boolean disabled) implements Local {}
 
     /** A throttled SASL attempt's wait is over (see {@link AuthThrottle}); hash: what to ask credentials for (null:
      * the user name was unusable). */
@@ -131,6 +132,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     boolean sentCopies;
     /** SASL succeeded (§6.4.6): the restarted stream offers binding. */
     boolean authenticated;
+    /** The account SASL is checking is disabled (RFC 6120 §6.5.1): a right password gets account-disabled. */
+    boolean accountDisabled;
     /** The user (bare): the candidate while SASL looks up credentials, then the authenticated one; the bound full
      * JID once a resource is bound. */
     Jid user;

@@ -121,4 +121,25 @@ final class WireSerializers {
                     ? Optional.of(kryo.readObject(in, ScramCredentials.class)) : Optional.empty());
         }
     }
+
+    /** Optional credentials as in CredentialsResult, then the disabled flag. */
+    static final class LoginCredentialsSerializer extends Serializer<UserEntity.LoginCredentials> {
+        LoginCredentialsSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output out, UserEntity.LoginCredentials r) {
+            out.writeBoolean(r.credentials().isPresent());
+            r.credentials().ifPresent(c -> kryo.writeObject(out, c));
+            out.writeBoolean(r.disabled());
+        }
+
+        @Override
+        public UserEntity.LoginCredentials read(Kryo kryo, Input in, Class<? extends UserEntity.LoginCredentials> t) {
+            Optional<ScramCredentials> credentials = in.readBoolean()
+                    ? Optional.of(kryo.readObject(in, ScramCredentials.class)) : Optional.empty();
+            return new UserEntity.LoginCredentials(credentials, in.readBoolean());
+        }
+    }
 }

@@ -23,6 +23,7 @@ public final class AccountDirectory {
     private final PreparedStatement insert;
     private final PreparedStatement delete;
     private final PreparedStatement list;
+    private final PreparedStatement count;
 
     public AccountDirectory(CqlSession session, String keyspace) {
         this.session = session;
@@ -31,6 +32,8 @@ public final class AccountDirectory {
         this.delete = session.prepare("DELETE FROM " + keyspace
                 + ".accounts WHERE domain = ? AND bucket = ? AND username = ?");
         this.list = session.prepare("SELECT username FROM " + keyspace
+                + ".accounts WHERE domain = ? AND bucket = ?");
+        this.count = session.prepare("SELECT COUNT(*) FROM " + keyspace
                 + ".accounts WHERE domain = ? AND bucket = ?");
     }
 
@@ -60,6 +63,20 @@ public final class AccountDirectory {
             List<String> all = new ArrayList<>();
             for (CompletableFuture<List<String>> p : parts) all.addAll(p.join());
             all.sort(null);
+            return all;
+        });
+    }
+
+    /** How many accounts a domain has: a count per bucket, so no name leaves Cassandra. */
+    public CompletionStage<Long> count(String domain) {
+        List<CompletableFuture<Long>> parts = new ArrayList<>(BUCKETS);
+        for (int b = 0; b < BUCKETS; b++) {
+            parts.add(session.executeAsync(count.bind(domain, b)).toCompletableFuture()
+                    .thenApply(rs -> rs.one().getLong(0)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            long all = 0;
+            for (CompletableFuture<Long> p : parts) all += p.join();
             return all;
         });
     }

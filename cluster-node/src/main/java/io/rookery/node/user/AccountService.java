@@ -73,6 +73,18 @@ public final class AccountService implements AccountProvisioning {
                 .thenApply(UserEntity.AccountResult::status);
     }
 
+    /** Disables the account (its sessions end, it may not log in) or enables it again. */
+    public CompletionStage<UserEntity.AccountStatus> setDisabled(Jid jid, boolean disabled) {
+        return router.user(jid).<UserEntity.AccountResult>ask(r -> new UserEntity.SetDisabled(disabled, r), TIMEOUT)
+                .thenApply(UserEntity.AccountResult::status);
+    }
+
+    /** How many accounts the domain has (the account index), or -1 without one. */
+    public CompletionStage<Long> count() {
+        if (directory == null) return CompletableFuture.completedFuture(-1L);
+        return directory.count(router.domain());
+    }
+
     public CompletionStage<List<String>> list() {
         if (directory == null) return CompletableFuture.completedFuture(List.of());
         return directory.list(router.domain());

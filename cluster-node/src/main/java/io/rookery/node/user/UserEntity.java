@@ -5,6 +5,8 @@ import io.rookery.node.ext.ResourceFlags;
 import io.rookery.persistence.kryo.KryoSerializable;
 import io.rookery.persistence.user.AccountCreated;
 import io.rookery.persistence.user.AccountDeleted;
+import io.rookery.persistence.user.AccountDisabled;
+import io.rookery.persistence.user.AccountEnabled;
 import io.rookery.persistence.user.PasswordChanged;
 import io.rookery.persistence.user.UserEvent;
 import io.rookery.node.ext.AccountView;
@@ -62,7 +64,17 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
 
     public record DeleteAccount(ActorRef<AccountResult> replyTo) implements Command {}
 
+    /** The credentials of an account not disabled; a disabled one answers none (so it cannot log in). */
     public record GetCredentials(ScramHash hash, ActorRef<CredentialsResult> replyTo) implements Command {}
+
+    /**
+     * A login's question: the credentials, and whether the account is disabled (XEP-0133 §4.3), which the session
+     * tells the client only once the password proved right (RFC 6120 §6.5.1 account-disabled).
+     */
+    public record GetLoginCredentials(ScramHash hash, ActorRef<LoginCredentials> replyTo) implements Command {}
+
+    /** An administrator disables the account (its sessions end, it may not log in) or enables it again. */
+    public record SetDisabled(boolean disabled, ActorRef<AccountResult> replyTo) implements Command {}
 
     /** Binds a resource for a session (RFC 6120 §7); an existing session with that resource is replaced. */
     public record BindResource(String resource, ActorRef<SessionProtocol.Message> session, ActorRef<BindResult> replyTo)
@@ -200,6 +212,9 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
 
     public record CredentialsResult(Optional<ScramCredentials> credentials) implements KryoSerializable {}
 
+    public record LoginCredentials(Optional<ScramCredentials> credentials, boolean disabled)
+            implements KryoSerializable {}
+
     public sealed interface BindResult extends KryoSerializable {}
 
     /** The resource is bound; the session watches {@code entity} to learn when it must register again. */
@@ -322,8 +337,11 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 .onCommand(CreateAccount.class, this::onCreate)
                 .onCommand(ChangePassword.class, this::onChangePassword)
                 .onCommand(DeleteAccount.class, this::onDelete)
-                .onCommand(GetCredentials.class, (state, cmd) ->
-                        Effect().reply(cmd.replyTo(), new CredentialsResult(state.credentialsFor(cmd.hash()))))
+                .onCommand(GetCredentials.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+                        new CredentialsResult(state.disabled() ? Optional.empty() : state.credentialsFor(cmd.hash()))))
+                .onCommand(GetLoginCredentials.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+                        new LoginCredentials(state.credentialsFor(cmd.hash()), state.disabled())))
+                .onCommand(SetDisabled.class, this::onSetDisabled)
                 .onCommand(BindResource.class, this::onBind)
                 .onCommand(UnbindResource.class, (state, cmd) -> {
                     context.unwatch(cmd.session());
@@ -723,6 +741,28 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         return deleted.thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.DELETED));
     }
 
+    /**
+     * XEP-0133 §4.3: disabling ends the account's sessions and refuses its logins, and keeps everything it owns;
+     * §4.4 enabling lets it log in again. Answered UPDATED when the account was changed, ALREADY_EXISTS when it was
+     * in that state already.
+     */
+    private ReplyEffect<UserEvent, UserState> onSetDisabled(UserState state, SetDisabled cmd) {
+        armPassivation();
+        if (!state.exists()) return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.NOT_FOUND));
+        if (state.disabled() == cmd.disabled()) {
+            return Effect().reply(cmd.replyTo(), new AccountResult(AccountStatus.ALREADY_EXISTS));
+        }
+        if (!cmd.disabled()) {
+            return persist(new AccountEnabled(System.currentTimeMillis()))
+                    .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.UPDATED));
+        }
+        // The stream ends as for a deleted account (not-authorized): a Kick of its own would change a message that
+        // crosses nodes.
+        return persist(new AccountDisabled(System.currentTimeMillis()))
+                .thenRun(s -> online.closeAll(SessionProtocol.Kick.ACCOUNT_DELETED))
+                .thenReply(cmd.replyTo(), s -> new AccountResult(AccountStatus.UPDATED));
+    }
+
     private ReplyEffect<UserEvent, UserState> unbind(UserState state, String resource,
             ActorRef<SessionProtocol.Message> session) {
         boolean bound = session.equals(online.sessionOf(resource));
@@ -833,7 +873,8 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             router.user(jid).tell(cmd);
             return Effect().noReply();
         }
-        if (!state.exists()) return Effect().reply(cmd.replyTo(), new NoAccount());
+        // A login that passed just before the account was disabled binds no resource.
+        if (!state.exists() || state.disabled()) return Effect().reply(cmd.replyTo(), new NoAccount());
         ActorRef<SessionProtocol.Message> replaced = online.bind(cmd.resource(), cmd.session());
         if (replaced != null) context.unwatch(replaced);
         watch(cmd.resource(), cmd.session());

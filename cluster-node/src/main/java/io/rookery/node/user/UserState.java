@@ -10,6 +10,8 @@ import io.rookery.persistence.roster.SubscriptionRequestCleared;
 import io.rookery.persistence.roster.SubscriptionRequestStored;
 import io.rookery.persistence.user.AccountCreated;
 import io.rookery.persistence.user.AccountDeleted;
+import io.rookery.persistence.user.AccountDisabled;
+import io.rookery.persistence.user.AccountEnabled;
 import io.rookery.persistence.user.PasswordChanged;
 import io.rookery.persistence.user.UserEvent;
 import io.rookery.persistence.user.UserSnapshot;
@@ -42,6 +44,11 @@ public final class UserState {
     private Object[] partStates;
     /** Snapshot parts of modules this node does not know: written back unchanged so nothing is lost. */
     private List<KryoSerializable> unknownParts;
+    /**
+     * Set while an administrator has the account disabled (XEP-0133 §4.3): it may not log in. Kept in snapshots as
+     * a part of its own (the event itself), so the snapshot layout did not change for it.
+     */
+    private AccountDisabled disabled;
 
     UserState(AccountParts parts) {
         this.parts = parts;
@@ -49,6 +56,10 @@ public final class UserState {
 
     boolean exists() {
         return credentials != null;
+    }
+
+    boolean disabled() {
+        return disabled != null;
     }
 
     Optional<ScramCredentials> credentialsFor(ScramHash hash) {
@@ -104,6 +115,10 @@ public final class UserState {
             credentials = List.copyOf(e.credentials());
         } else if (event instanceof PasswordChanged e) {
             credentials = List.copyOf(e.credentials());
+        } else if (event instanceof AccountDisabled e) {
+            disabled = e;
+        } else if (event instanceof AccountEnabled) {
+            disabled = null;
         } else if (event instanceof AccountDeleted) {
             // Deletion forgets everything the account owned; a new account of the same name starts empty.
             return new UserState(parts);
@@ -146,6 +161,7 @@ public final class UserState {
                 if (part != null) written.add(part);
             }
         }
+        if (disabled != null) written.add(disabled);
         if (unknownParts != null) written.addAll(unknownParts);
         return new UserSnapshotV3(credentials == null ? List.of() : credentials, exists(), rosterItems(),
                 rosterVersion, new TreeMap<>(pendingInRequests()), written);
@@ -163,6 +179,10 @@ public final class UserState {
             if (!v3.exists()) return s;
             s.restoreCore(v3.credentials(), v3.roster(), v3.rosterVersion(), v3.pendingIn());
             for (KryoSerializable part : v3.parts()) {
+                if (part instanceof AccountDisabled d) {
+                    s.disabled = d;
+                    continue;
+                }
                 int i = parts.indexForSnapshot(part.getClass());
                 if (i >= 0) {
                     s.setPart(i, parts.part(i).restore(part));

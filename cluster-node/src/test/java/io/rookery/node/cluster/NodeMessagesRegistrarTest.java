@@ -79,6 +79,9 @@ class NodeMessagesRegistrarTest {
                 new UserEntity.ChangePassword(List.of(creds), ref.narrow()),
                 new UserEntity.DeleteAccount(ref.narrow()),
                 new UserEntity.GetCredentials(ScramHash.SHA_512, ref.narrow()),
+                new UserEntity.GetLoginCredentials(ScramHash.SHA_256, ref.narrow()),
+                new UserEntity.SetDisabled(true, ref.narrow()),
+                new UserEntity.SetDisabled(false, ref.narrow()),
                 new UserEntity.BindResource("desk", ref.narrow(), ref.narrow()),
                 new UserEntity.UnbindResource("desk", ref.narrow()),
                 new UserEntity.OwnPresence("desk", STANZA),
@@ -127,6 +130,14 @@ class NodeMessagesRegistrarTest {
         assertEquals(Optional.empty(),
                 ((UserEntity.CredentialsResult) roundTrip(new UserEntity.CredentialsResult(Optional.empty())))
                         .credentials());
+        UserEntity.LoginCredentials disabled = (UserEntity.LoginCredentials) roundTrip(
+                new UserEntity.LoginCredentials(Optional.of(creds), true));
+        assertArrayEquals(creds.serverKey(), disabled.credentials().orElseThrow().serverKey());
+        assertEquals(true, disabled.disabled());
+        UserEntity.LoginCredentials unknown = (UserEntity.LoginCredentials) roundTrip(
+                new UserEntity.LoginCredentials(Optional.empty(), false));
+        assertEquals(Optional.empty(), unknown.credentials());
+        assertEquals(false, unknown.disabled());
         TestProbe<SessionProtocol.Message> session = testKit.createTestProbe();
         UserEntity.Reattach unavailable = (UserEntity.Reattach) roundTrip(
                 new UserEntity.Reattach("desk", session.getRef(), null, 0, testKit.<UserEntity.BindResult>createTestProbe().getRef()));

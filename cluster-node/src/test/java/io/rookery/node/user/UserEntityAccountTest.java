@@ -159,6 +159,46 @@ class UserEntityAccountTest {
                 node.credentials(alice, ScramHash.SHA_512).credentials());
     }
 
+    // ---- disable (XEP-0133) ------------------------------------------------------------------------------------
+
+    private static UserEntity.AccountStatus setDisabled(Jid jid, boolean disabled) {
+        var reply = node.testKit.<UserEntity.AccountResult>createTestProbe();
+        node.router.user(jid).tell(new UserEntity.SetDisabled(disabled, reply.getRef()));
+        return reply.expectMessageClass(UserEntity.AccountResult.class).status();
+    }
+
+    private static UserEntity.LoginCredentials login(Jid jid) {
+        var reply = node.testKit.<UserEntity.LoginCredentials>createTestProbe();
+        node.router.user(jid).tell(new UserEntity.GetLoginCredentials(ScramHash.SHA_256, reply.getRef()));
+        return reply.expectMessageClass(UserEntity.LoginCredentials.class);
+    }
+
+    @Test
+    void disablingEndsTheSessionsRefusesBindingAndSaysSoToALoginUntilEnabledAgain() {
+        Jid alice = node.newAccount("alice");
+        Session phone = node.bind(alice, "phone");
+
+        assertEquals(AccountStatus.UPDATED, setDisabled(alice, true));
+        phone.expectKicked(SessionProtocol.Kick.ACCOUNT_DELETED);
+        assertEquals(AccountStatus.ALREADY_EXISTS, setDisabled(alice, true));
+        UserEntity.LoginCredentials refused = login(alice);
+        assertTrue(refused.disabled());
+        assertEquals(Optional.of(stored(PASSWORD, ScramHash.SHA_256)), refused.credentials(),
+                "the session checks the password before it says the account is disabled");
+        assertEquals(Optional.empty(), node.credentials(alice, ScramHash.SHA_256).credentials(),
+                "the old question of a node not upgraded yet gets no credentials");
+        assertTrue(node.bindAnswer(new Session(SingleNode.full(alice, "laptop"), node.testKit.createTestProbe()))
+                instanceof UserEntity.NoAccount);
+
+        passivate(alice);
+        assertTrue(login(alice).disabled(), "recovered from the journal");
+
+        assertEquals(AccountStatus.UPDATED, setDisabled(alice, false));
+        assertFalse(login(alice).disabled());
+        node.bind(alice, "laptop");
+        assertEquals(AccountStatus.NOT_FOUND, setDisabled(SingleNode.freshJid("nobody"), true));
+    }
+
     // ---- passivation and recovery -------------------------------------------------------------------------
 
     @Test

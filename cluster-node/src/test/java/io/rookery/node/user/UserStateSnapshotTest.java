@@ -89,6 +89,23 @@ class UserStateSnapshotTest {
     }
 
     @Test
+    void aDisabledAccountStaysDisabledThroughItsSnapshotAndNotAfterEnablingOrDeletion() {
+        Modules modules = modules("");
+        UserState s = filled(modules).apply(new io.rookery.persistence.user.AccountDisabled(5L));
+        UserSnapshotV3 snapshot = s.toSnapshot();
+        assertTrue(snapshot.parts().contains(new io.rookery.persistence.user.AccountDisabled(5L)), snapshot::toString);
+        UserState loaded = UserState.fromSnapshot(modules.parts(), snapshot);
+        assertTrue(loaded.disabled());
+        assertHoldsEverything(loaded);
+        loaded.apply(new io.rookery.persistence.user.AccountEnabled(6L));
+        assertTrue(!loaded.disabled());
+        assertTrue(!UserState.fromSnapshot(modules.parts(), loaded.toSnapshot()).disabled());
+        UserState gone = filled(modules).apply(new io.rookery.persistence.user.AccountDisabled(5L))
+                .apply(new io.rookery.persistence.user.AccountDeleted(7L));
+        assertTrue(!gone.disabled(), "a new account of the same name starts enabled");
+    }
+
+    @Test
     void aSnapshotWrittenBeforePartsExistedLoadsIntoTheParts() {
         UserSnapshotV2 old = new UserSnapshotV2(List.of(KEYS), true, List.of(ROMEO), 3L, Map.of(), List.of(HELLO),
                 List.of("spam@example.org"), "<vCard xmlns='vcard-temp'><FN>Juliet</FN></vCard>",
