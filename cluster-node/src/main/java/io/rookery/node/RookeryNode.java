@@ -192,6 +192,8 @@ public final class RookeryNode implements AutoCloseable {
             AccountService accounts = new AccountService(system, router, directory, s.scramIterations());
             // Before the listeners open: XEP-0077 registration creates accounts through it.
             modules.provide(accounts);
+            // XEP-0133 commands: account changes through the entities, who is online from the session records.
+            modules.provide(new io.rookery.node.admin.NodeAdministration(system, accounts, onlineSessions, router));
             SessionServices services = new SessionServices(s, router, ssl != null, metrics, onlineSessions);
             C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);
             // Last: the sessions have closed their streams by then; whatever is still connected is closed.

@@ -91,7 +91,13 @@ class Established extends SessionState {
             return;
         }
         if (to.local() == null && to.resource() == null && s.services.domain().equals(to.domain())) {
-            if (request) s.send(s.services.modules().answer(AddressKind.SERVER, iq));
+            if (request) {
+                // An answer that comes later (XEP-0133 commands wait for an account) reaches the client like any
+                // stanza to its full JID, through the router: the session goes on meanwhile.
+                Router router = s.services.router();
+                Element reply = s.services.modules().answer(AddressKind.SERVER, iq, router::route);
+                if (reply != null) s.send(reply);
+            }
             return;
         }
         if (refusedByFilters(s, iq, to)) return;

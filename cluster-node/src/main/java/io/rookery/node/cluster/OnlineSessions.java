@@ -135,6 +135,34 @@ public final class OnlineSessions {
         });
     }
 
+    /**
+     * Every session these node incarnations hold, as they last wrote them (a flush interval behind), one result
+     * page at a time: buckets are read one after the other, so at most one page is in memory and one query runs.
+     * {@code page} runs on a driver thread, once per page, and must not block.
+     */
+    public CompletionStage<Void> forEachHeld(List<String> nodes, java.util.function.Consumer<List<Held>> page) {
+        CompletionStage<Void> all = CompletableFuture.completedFuture(null);
+        for (String node : nodes) {
+            for (int b = 0; b < BUCKETS; b++) {
+                int bucket = b;
+                all = all.thenCompose(v -> session.executeAsync(listBucket.bind(node, bucket))
+                        .thenCompose(rs -> pages(rs, page)));
+            }
+        }
+        return all;
+    }
+
+    private static CompletionStage<Void> pages(AsyncResultSet rs, java.util.function.Consumer<List<Held>> page) {
+        List<Held> held = new ArrayList<>(rs.remaining());
+        for (Row row : rs.currentPage()) {
+            Held h = held(row);
+            if (h != null) held.add(h);
+        }
+        page.accept(held);
+        if (rs.hasMorePages()) return rs.fetchNextPage().thenCompose(next -> pages(next, page));
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Forgets a lost node incarnation once its sessions were dealt with; this node's own when it leaves. */
     public CompletionStage<Void> forget(String node) {
         if (node.equals(self)) writes.close();

@@ -26,6 +26,7 @@ public final class Declarations {
     private final List<MessageStamp> sentStamps = new ArrayList<>();
     private final List<DeclaredService> services = new ArrayList<>();
     private final List<AccountNodes> accountNodes = new ArrayList<>();
+    private final List<DiscoNodes> discoNodes = new ArrayList<>();
 
     /** A service on a subdomain: its JID (the subdomain), its XEP-0030 name for the server's items, its starter. */
     public record DeclaredService(String domain, String name, ServiceStarter starter) {}
@@ -79,6 +80,16 @@ public final class Declarations {
     public Declarations discoFeature(Discoverable entity, String var) {
         discoFeatures.computeIfAbsent(entity, e -> new ArrayList<>()).add(var);
         return this;
+    }
+
+    /** XEP-0030 nodes of the server this module answers disco#info and disco#items for (XEP-0050 commands). */
+    public Declarations discoNodes(DiscoNodes nodes) {
+        discoNodes.add(nodes);
+        return this;
+    }
+
+    List<DiscoNodes> discoNodes() {
+        return discoNodes;
     }
 
     public Declarations identity(Discoverable entity, Disco.Identity identity) {

@@ -48,6 +48,8 @@ public final class Modules implements ServerInfo {
     private final List<AccountNodes> accountNodes = new ArrayList<>();
     private volatile AccountProvisioning accounts;
     private volatile StanzaSink router;
+    private volatile ServerAdministration admin;
+    private final List<DiscoNodes> discoNodes = new ArrayList<>();
     /** Heap stores until the node provides its Cassandra ones (tests never do). */
     private volatile ModuleStores stores = ModuleStores.inMemory();
 
@@ -114,7 +116,7 @@ public final class Modules implements ServerInfo {
         for (Map.Entry<String, XmppModule> e : named.entrySet()) {
             Declarations d = new Declarations();
             e.getValue().declare(new ModuleContext(e.getKey(), domain, sections.get(e.getKey()), root, clock,
-                    startedAt, this, metrics, this::accounts, this::stores, this::router), d);
+                    startedAt, this, metrics, this::accounts, this::stores, this::router, this::admin), d);
             for (Declarations.DeclaredPart part : d.accountParts()) {
                 parts.add(e.getKey(), part.key(), part.part(), part.events());
             }
@@ -148,6 +150,7 @@ public final class Modules implements ServerInfo {
                 }
                 services.add(service);
             }
+            discoNodes.addAll(d.discoNodes());
             coreFeatures.addAll(d.coreFeatures());
             stamps.addAll(d.stamps());
             sentStamps.addAll(d.sentStamps());
@@ -196,6 +199,17 @@ public final class Modules implements ServerInfo {
         return r;
     }
 
+    /** The server's administration, for the modules that offer it (XEP-0133); set by the node once it runs. */
+    public void provide(ServerAdministration admin) {
+        this.admin = admin;
+    }
+
+    private ServerAdministration admin() {
+        ServerAdministration a = admin;
+        if (a == null) throw new IllegalStateException("the node's administration is not running yet");
+        return a;
+    }
+
     /** The stores modules keep data in; set by the node before any account entity starts. */
     public void provide(ModuleStores stores) {
         this.stores = stores;
@@ -241,6 +255,11 @@ public final class Modules implements ServerInfo {
     }
 
     @Override
+    public List<DiscoNodes> discoNodes() {
+        return Collections.unmodifiableList(discoNodes);
+    }
+
+    @Override
     public List<Declarations.DeclaredService> services() {
         return Collections.unmodifiableList(services);
     }
@@ -276,7 +295,22 @@ public final class Modules implements ServerInfo {
      * when none handles it (RFC 6120 §8.4).
      */
     public Element answer(AddressKind to, Element iq) {
+        return answer(to, iq, null);
+    }
+
+    /**
+     * The same, for a caller that takes an answer that comes later ({@link IqOutcome#later}): null is returned, and
+     * the reply (internal-server-error when the handler failed) is given to {@code later} once it comes, on the
+     * thread that completes it.
+     */
+    public Element answer(AddressKind to, Element iq, java.util.function.Consumer<Element> later) {
         IqOutcome outcome = handle(to, iq, null);
+        if (outcome != null && outcome.later() != null && later != null && outcome.persist().isEmpty()) {
+            outcome.later().whenComplete((done, failure) -> later.accept(failure != null || done == null
+                    || done.reply() == null ? IqOutcome.error(iq, StanzaErrorCondition.INTERNAL_SERVER_ERROR).reply()
+                    : done.reply()));
+            return null;
+        }
         if (outcome != null && (!outcome.persist().isEmpty() || outcome.later() != null)) {
             throw new IllegalStateException("a handler for " + to + " asked to persist or to answer later: "
                     + "only account and stream handlers may");

@@ -13,6 +13,9 @@ public interface ServerInfo {
     /** The features of the entity, sorted and without duplicates. */
     List<String> discoFeatures(Discoverable entity);
 
+    /** The XEP-0030 nodes the enabled modules publish on the server, in module order. */
+    List<DiscoNodes> discoNodes();
+
     /** The services the enabled modules run on subdomains (XEP-0030 items of the server), in module order. */
     List<Declarations.DeclaredService> services();
 

@@ -78,7 +78,10 @@ public final class Router implements StanzaRouter, io.rookery.node.ext.StanzaSin
         }
         table[Kind.IQ.ordinal()][Destination.SERVER.ordinal()] = (stanza, to) -> {
             String type = stanza.attr("type");
-            if ("get".equals(type) || "set".equals(type)) route(modules.answer(AddressKind.SERVER, stanza));
+            if ("get".equals(type) || "set".equals(type)) {
+                Element reply = modules.answer(AddressKind.SERVER, stanza, this::route);
+                if (reply != null) route(reply);
+            }
         };
     }
 

@@ -3,6 +3,7 @@ package io.rookery.node.ext.disco;
 import io.rookery.node.ext.AccountNodes;
 import io.rookery.node.ext.AddressKind;
 import io.rookery.node.ext.Declarations;
+import io.rookery.node.ext.DiscoNodes;
 import io.rookery.node.ext.Discoverable;
 import io.rookery.node.ext.IqOutcome;
 import io.rookery.node.ext.IqRequest;
@@ -18,8 +19,9 @@ import io.rookery.protocol.xml.Element;
 
 /**
  * The server is "server/im" named Rookery; an account is "account/registered" (XEP-0030 §3.1 and the registry's
- * categories). A disco#info with a node is answered only for the server's XEP-0115 caps node (§6.2 of that XEP):
- * the same information, with the node.
+ * categories). A disco#info with a node is answered for the server's XEP-0115 caps node (§6.2 of that XEP): the
+ * same information, with the node; disco#info and disco#items of other server nodes by the module that publishes
+ * them ({@link DiscoNodes}, such as XEP-0050's commands).
  */
 public final class DiscoModule implements XmppModule {
     public static final String SERVER_NAME = "Rookery";
@@ -38,6 +40,10 @@ public final class DiscoModule implements XmppModule {
             String node = r.payload().attr("node");
             if (node == null) return IqOutcome.result(r.iq(), info(info, Discoverable.SERVER, null));
             if (node.equals(CapsModule.node(info))) return IqOutcome.result(r.iq(), info(info, Discoverable.SERVER, node));
+            for (DiscoNodes nodes : info.discoNodes()) {
+                IqOutcome answer = nodes.info(r, node);
+                if (answer != null) return answer;
+            }
             return unavailable(r);
         });
         for (AddressKind to : new AddressKind[] {AddressKind.OWN_ACCOUNT, AddressKind.OTHER_ACCOUNT}) {
@@ -54,7 +60,14 @@ public final class DiscoModule implements XmppModule {
         }
         // §4: the server's items are the services its modules run on subdomains (XEP-0045 rooms and the like).
         d.iq(AddressKind.SERVER, IqType.GET, "query", Disco.ITEMS, r -> {
-            if (r.payload().attr("node") != null) return unavailable(r);
+            String node = r.payload().attr("node");
+            if (node != null) {
+                for (DiscoNodes nodes : info.discoNodes()) {
+                    IqOutcome answer = nodes.items(r, node);
+                    if (answer != null) return answer;
+                }
+                return unavailable(r);
+            }
             java.util.List<Disco.Item> items = new java.util.ArrayList<>();
             for (var s : info.services()) items.add(new Disco.Item(s.domain(), null, s.name()));
             return IqOutcome.result(r.iq(), Disco.items(null, items));
