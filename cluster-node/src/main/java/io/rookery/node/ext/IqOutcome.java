@@ -48,7 +48,8 @@ public record IqOutcome(Element reply, List<UserEvent> persist, List<Element> ro
      * The answer comes later, when the stage completes (a failed stage is answered with internal-server-error).
      * Streams not yet authenticated ({@link AddressKind#STREAM}) wait for it without reading the next element; the
      * user's own account ({@link AddressKind#OWN_ACCOUNT}) goes on with other work meanwhile (a store read), and
-     * the completed answer may not itself come later.
+     * the completed answer may not itself come later; the server ({@link AddressKind#SERVER}) sends the reply to
+     * the requester through the router when it comes, and it may not persist anything.
      */
     public static IqOutcome later(CompletionStage<IqOutcome> answer) {
         return new IqOutcome(null, List.of(), List.of(), List.of(), 0, 0, answer, List.of());
