@@ -18,6 +18,7 @@ public final class TestAccount implements AccountView {
     private final Map<String, Subscription> roster = new HashMap<>();
     private final List<BoundResource> resources = new ArrayList<>();
     private long lastActivitySeconds = -1;
+    private final Map<PartKey<?>, Object> memos = new HashMap<>();
 
     private TestAccount(Jid jid) {
         this.jid = jid;
@@ -72,6 +73,17 @@ public final class TestAccount implements AccountView {
     @Override
     public List<RosterItem> rosterItems() {
         return roster.keySet().stream().map(this::rosterItem).toList();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S> S memo(PartKey<S> key, java.util.function.Supplier<S> create) {
+        S kept = (S) memos.get(key);
+        if (kept == null && create != null) {
+            kept = create.get();
+            memos.put(key, kept);
+        }
+        return kept;
     }
 
     @Override

@@ -19,16 +19,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * The {@link ItemStore} in Cassandra: {@code pubsub_items} by id and {@code pubsub_items_by_time} newest first,
  * written together in a logged batch so that neither loses a row the other has.
  *
- * <p>Trimming to max_items reads the ids of the node's newest items past the limit: every publish for nodes of up
- * to {@link #ALWAYS_TRIM_UP_TO} items, one publish in {@link #LARGE_TRIM_ONE_IN} (on average) above that, so a
- * large node holds at most a few dozen items over its limit between trims while a publish stays one small read.
- * Reads never return more than they were asked for, so nobody sees those.
+ * <p>Trimming to max_items reads the keys of the node's newest items, max_items and a slack more, and deletes what
+ * lies past max_items. A node of up to {@link #ALWAYS_TRIM_UP_TO} items is trimmed on every publish; a larger one on
+ * a publish in max_items / {@value #ALWAYS_TRIM_UP_TO} (at random), with a slack of a sixteenth of max_items: it
+ * holds on average a few dozen items over its limit between trims, each publish costs about
+ * {@value #ALWAYS_TRIM_UP_TO} keys read however large the node, and reads never return more than they were asked
+ * for, so nobody sees the excess.
  */
 public final class CassandraItemStore implements ItemStore {
-    static final int ALWAYS_TRIM_UP_TO = 1000;
-    static final int LARGE_TRIM_ONE_IN = 32;
-    /** Rows read past the limit when trimming: what publishes between two trims of a large node may add. */
-    private static final int TRIM_SLACK = 256;
+    static final int ALWAYS_TRIM_UP_TO = 64;
 
     private final CqlSession session;
     private final PreparedStatement publishedOf;
@@ -80,10 +79,11 @@ public final class CassandraItemStore implements ItemStore {
     }
 
     private CompletionStage<Void> trim(String service, String node, int maxItems) {
-        if (maxItems > ALWAYS_TRIM_UP_TO && ThreadLocalRandom.current().nextInt(LARGE_TRIM_ONE_IN) != 0) {
+        if (maxItems > ALWAYS_TRIM_UP_TO
+                && ThreadLocalRandom.current().nextInt(maxItems / ALWAYS_TRIM_UP_TO + 1) != 0) {
             return CompletableFuture.completedFuture(null);
         }
-        int read = (int) Math.min((long) maxItems + TRIM_SLACK, Integer.MAX_VALUE);
+        int read = (int) Math.min((long) maxItems + Math.max(16, maxItems / 16), Integer.MAX_VALUE);
         return session.executeAsync(newestKeys.bind(service, node, read).setPageSize(Math.min(read, 5000)))
                 .thenCompose(rs -> {
                     List<CompletionStage<?>> deletes = new ArrayList<>();

@@ -80,12 +80,17 @@ final class Pep {
         }
         Element c = presence.child("c", Caps.NS);
         String ver = c != null && "sha-1".equals(c.attr("hash")) && c.attr("ver") != null ? c.attr("ver") : "";
-        Watchers w = account.memo(PepModule.WATCHERS, ver.isEmpty() ? null : Watchers::new);
-        if (w == null) return HookOutcome.NONE;
-        if (w.size() >= MAX_WATCHERS && !ver.isEmpty()) return HookOutcome.NONE;
+        Set<String> wanted = ver.isEmpty() ? Set.of() : interest.notify(ver);
+        if (wanted != null && wanted.isEmpty()) {
+            // Asks for no notifications: nothing to keep for it (most sessions of clients without PEP features).
+            Watchers w = account.memo(PepModule.WATCHERS, null);
+            if (w != null) w.remove(fullJid);
+            return HookOutcome.NONE;
+        }
+        Watchers w = account.memo(PepModule.WATCHERS, Watchers::new);
+        if (w.size() >= MAX_WATCHERS && !w.contains(fullJid)) return HookOutcome.NONE;
         String before = w.put(fullJid, ver);
-        if (ver.equals(before) || ver.isEmpty()) return HookOutcome.NONE;
-        Set<String> wanted = interest.notify(ver);
+        if (ver.equals(before)) return HookOutcome.NONE;
         if (wanted != null) {
             sendLast(account, fullJid, wanted);
             return HookOutcome.NONE;
@@ -117,9 +122,13 @@ final class Pep {
         interest.learned(ver, features);
         Set<String> wanted = interest.notify(ver);
         Watchers w = account.memo(PepModule.WATCHERS, null);
-        if (w == null || wanted == null || wanted.isEmpty()) return HookOutcome.NONE;
-        for (Map.Entry<String, String> e : w.all()) {
-            if (ver.equals(e.getValue())) sendLast(account, e.getKey(), wanted);
+        if (w == null || wanted == null) return HookOutcome.NONE;
+        List<String> withVer = new ArrayList<>();
+        for (Map.Entry<String, String> e : w.all()) if (ver.equals(e.getValue())) withVer.add(e.getKey());
+        for (String jid : withVer) {
+            // No interest: forgotten, as presence() does for a hash it knows.
+            if (wanted.isEmpty()) w.remove(jid);
+            else sendLast(account, jid, wanted);
         }
         return HookOutcome.NONE;
     }

@@ -49,6 +49,10 @@ public final class PepModule implements XmppModule {
                         + " notifications filtered by entity capabilities, last item at presence"))
                 .implementsXep(Xep.xep(60, "1.26", "the subset XEP-0163 uses: publish, retract, items, create,"
                         + " configure, delete, purge, affiliations; no explicit subscriptions yet"))
+                .implementsXep(Xep.xep(84, "1.1.4", "user avatars in the data and metadata nodes"))
+                .implementsXep(Xep.xep(223, "1.1.1", "private PEP storage: publish options, whitelist nodes"))
+                .implementsXep(Xep.xep(402, "1.2.0", "bookmarks as items of a whitelist node with max items;"
+                        + " no #compat with private XML yet"))
                 .kryoRegistrar(PepEventsRegistrar.class)
                 .accountPart(NODES, new PepPart(),
                         List.of(PepNodeConfigured.class, PepNodeDeleted.class, PepAffiliationsSet.class))

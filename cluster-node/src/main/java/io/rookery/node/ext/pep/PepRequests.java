@@ -98,6 +98,7 @@ final class PepRequests {
     private IqOutcome publish(IqRequest r, Element publish, Element options) {
         String node = publish.attr("node");
         if (node == null || node.isEmpty()) return bad(r, "nodeid-required");
+        if (tooLong(node)) return error(r, StanzaErrorCondition.NOT_ACCEPTABLE, null, null);
         List<Element> items = publish.children("item", PubSub.NS);
         // §7.1.3.6: one item per publish here; its payload is one element.
         if (items.size() != 1) return bad(r, items.isEmpty() ? "item-required" : "invalid-payload");
@@ -136,6 +137,7 @@ final class PepRequests {
         if (payload == null && n.config().deliverPayloads()) return bad(r, "payload-required");
         String id = item.attr("id") == null || item.attr("id").isEmpty() ? UUID.randomUUID().toString()
                 : item.attr("id");
+        if (tooLong(id)) return error(r, StanzaErrorCondition.NOT_ACCEPTABLE, null, null);
         ItemStore.Item stored = new ItemStore.Item(id, r.iq().attr("from"), System.currentTimeMillis(), payloadXml);
         Element reply = Stanzas.iqResult(r.iq(), Element.builder("pubsub", PubSub.NS).child(
                 Element.builder("publish", PubSub.NS).attr("node", node)
@@ -185,6 +187,7 @@ final class PepRequests {
         // §8.1.2 instant nodes are for services; a personal node is named for its payload (XEP-0163 §3).
         if (node == null || node.isEmpty()) return error(r, StanzaErrorCondition.NOT_ACCEPTABLE, "nodeid-required",
                 null);
+        if (tooLong(node)) return error(r, StanzaErrorCondition.NOT_ACCEPTABLE, null, null);
         if (node(r, node) != null) return error(r, StanzaErrorCondition.CONFLICT, null, null);
         HashMap<String, PepNode> nodes = r.account().part(PepModule.NODES);
         if (nodes != null && nodes.size() >= pep.settings.maxNodes()) {
@@ -212,7 +215,8 @@ final class PepRequests {
         for (Element i : items.children("item", PubSub.NS)) {
             if (i.attr("id") != null) ids.add(i.attr("id"));
         }
-        int limit = pep.settings.maxItemsPerRequest();
+        // What the node keeps at most: a large node may hold a few over its limit until the store trims it.
+        int limit = Math.min(pep.settings.maxItemsPerRequest(), maxItems(n));
         String max = items.attr("max_items");
         if (max != null) {
             try {
@@ -345,6 +349,16 @@ final class PepRequests {
             default -> error(r, StanzaErrorCondition.NOT_ALLOWED, "closed-node", null);
         };
     }
+
+    /**
+     * A node name or item id longer than the journal and the tables keep them (1 KiB, far above any XEP's names:
+     * OMEMO's bundle nodes, a room JID as a bookmark's id).
+     */
+    static boolean tooLong(String name) {
+        return name.length() > MAX_NAME_BYTES / 4 && name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES;
+    }
+
+    static final int MAX_NAME_BYTES = 1024;
 
     private int maxItems(PepNode n) {
         return Math.min(n.config().maxItems(), pep.settings.maxItems());

@@ -167,6 +167,10 @@ public record NodeConfig(String title, AccessModel accessModel, List<String> ros
                 default -> { }
             }
         }
+        if (longer(title, MAX_TEXT) || longer(type, MAX_TEXT) || groups.size() > MAX_GROUPS
+                || groups.stream().anyMatch(g -> longer(g, MAX_TEXT))) {
+            throw new IllegalArgumentException("a value longer than the node keeps");
+        }
         return new NodeConfig(title, access, groups, max, persist, payloads, notifications,
                 retract, delete, config, sendLast, notification, publish, type);
     }
@@ -231,6 +235,14 @@ public record NodeConfig(String title, AccessModel accessModel, List<String> ros
             }
         }
         return x.withChildren(fields);
+    }
+
+    /** The longest title, type or roster group kept, in characters; the most roster groups. */
+    static final int MAX_TEXT = 1024;
+    static final int MAX_GROUPS = 64;
+
+    private static boolean longer(String s, int max) {
+        return s != null && s.length() > max;
     }
 
     private static Element option(String value) {

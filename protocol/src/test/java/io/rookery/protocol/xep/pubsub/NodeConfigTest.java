@@ -35,6 +35,9 @@ class NodeConfigTest {
         assertThrows(IllegalArgumentException.class, () -> PEP.with(Map.of("pubsub#max_items", List.of("0")), 1000));
         assertThrows(IllegalArgumentException.class,
                 () -> PEP.with(Map.of("pubsub#persist_items", List.of("maybe")), 1000));
+        // Longer than the journal keeps a value.
+        assertThrows(IllegalArgumentException.class,
+                () -> PEP.with(Map.of("pubsub#title", List.of("t".repeat(2000))), 1000));
     }
 
     @Test
