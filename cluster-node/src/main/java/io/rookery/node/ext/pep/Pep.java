@@ -133,6 +133,20 @@ final class Pep {
         return HookOutcome.NONE;
     }
 
+    /** The account is gone: so are its nodes' items (its nodes went with its journal). */
+    HookOutcome deleted(AccountView account) {
+        HashMap<String, PepNode> nodes = account.part(PepModule.NODES);
+        if (nodes == null) return HookOutcome.NONE;
+        String service = account.jid().toString();
+        List<String> names = List.copyOf(nodes.keySet());
+        return HookOutcome.later(() -> {
+            java.util.concurrent.CompletableFuture<?>[] purges = names.stream()
+                    .map(node -> items().purge(service, node).toCompletableFuture())
+                    .toArray(java.util.concurrent.CompletableFuture[]::new);
+            return java.util.concurrent.CompletableFuture.allOf(purges).thenApply(v -> HookOutcome.NONE);
+        });
+    }
+
     /** XEP-0163 §4.3.2 (and XEP-0060 §6.1.7): the last item of each node the full JID asks for and may see. */
     private void sendLast(AccountView account, String fullJid, Set<String> wanted) {
         HashMap<String, PepNode> nodes = account.part(PepModule.NODES);

@@ -72,6 +72,7 @@ public final class PepModule implements XmppModule {
                         e.presence()))
                 .on(Hook.PRESENCE_IN, e -> pep.presence(e.account(), e.presence().attr("from"), e.presence()))
                 .on(Hook.IQ_RESPONSE, e -> pep.answered(e.account(), e.iq()))
+                .on(Hook.ACCOUNT_DELETED, e -> pep.deleted(e.account()))
                 .on(Hook.RESOURCE_UNBOUND, e -> {
                     Watchers w = e.account().memo(WATCHERS, null);
                     if (w != null) w.remove(e.account().jid() + "/" + e.resource());

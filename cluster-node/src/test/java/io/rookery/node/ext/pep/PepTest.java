@@ -27,8 +27,9 @@ class PepTest {
     private static final String MOOD = "http://jabber.org/protocol/mood";
     private final List<Element> routed = new ArrayList<>();
     private final Interest interest = new Interest(100, Duration.ofSeconds(30));
+    private final ModuleStores stores = ModuleStores.inMemory();
     private final Pep pep = new Pep(new PepSettings(1000, 256, 256 * 1024, 100, 100, Duration.ofSeconds(30)),
-            interest, ModuleStores::inMemory, () -> routed::add, new PrometheusRegistry());
+            interest, () -> stores, () -> routed::add, new PrometheusRegistry());
 
     private static PepNode node(NodeConfig.AccessModel access, Map<String, String> affiliations) {
         NodeConfig c = NodeConfig.PEP_DEFAULT.with(Map.of("pubsub#access_model", List.of(access.value)), 1000);
@@ -120,6 +121,18 @@ class PepTest {
         pep.answered(j, answer(id, "juliet@capulet.lit",
                 List.of(Disco.INFO, MOOD + "+notify", "urn:xmpp:avatar:metadata+notify")));
         assertNull(interest.notify(ver));
+    }
+
+    @Test
+    void aDeletedAccountsItemsAreRemovedFromTheStore() {
+        TestAccount j = juliet();
+        j.with(PepModule.NODES, new HashMap<>(Map.of(MOOD, node(NodeConfig.AccessModel.PRESENCE, Map.of()))));
+        stores.items().publish("juliet@capulet.lit", MOOD,
+                new io.rookery.persistence.pubsub.ItemStore.Item("current", null, 0, "<mood/>"), 1)
+                .toCompletableFuture().join();
+        HookOutcome forget = pep.deleted(j);
+        forget.then().get().toCompletableFuture().join();
+        assertEquals(List.of(), stores.items().latest("juliet@capulet.lit", MOOD, 10).toCompletableFuture().join());
     }
 
     @Test
