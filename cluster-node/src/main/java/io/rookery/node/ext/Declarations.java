@@ -26,6 +26,7 @@ public final class Declarations {
     private final List<MessageStamp> sentStamps = new ArrayList<>();
     private final List<DeclaredService> services = new ArrayList<>();
     private final List<AccountNodes> accountNodes = new ArrayList<>();
+    private final Map<IqKey, List<IqFollower>> followers = new LinkedHashMap<>();
     private final List<DiscoNodes> discoNodes = new ArrayList<>();
 
     /** A service on a subdomain: its JID (the subdomain), its XEP-0030 name for the server's items, its starter. */
@@ -54,6 +55,19 @@ public final class Declarations {
 
     List<DeclaredService> services() {
         return services;
+    }
+
+    /**
+     * After the module that handles iq of this type whose payload is {@code <name xmlns=namespace/>}, sent to
+     * {@code to}, this one may add to its outcome ({@link IqFollower}); followers run in module order.
+     */
+    public Declarations follow(AddressKind to, IqType type, String name, String namespace, IqFollower follower) {
+        followers.computeIfAbsent(new IqKey(to, type, name, namespace), k -> new ArrayList<>()).add(follower);
+        return this;
+    }
+
+    Map<IqKey, List<IqFollower>> followers() {
+        return followers;
     }
 
     /** The module hosts XEP-0030 nodes at every account: the account's disco#items and disco#info show them. */

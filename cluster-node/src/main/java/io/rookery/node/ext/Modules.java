@@ -32,6 +32,7 @@ public final class Modules implements ServerInfo {
 
     private final Map<String, XmppModule> modules;
     private final Map<IqKey, IqHandler> iq = new HashMap<>();
+    private final Map<IqKey, List<IqFollower>> followers = new HashMap<>();
     private final List<Xep> xeps = new ArrayList<>();
     private final Map<StreamFeature.Step, List<StreamFeature>> streamFeatures = new EnumMap<>(StreamFeature.Step.class);
     private final Map<Discoverable, List<String>> discoFeatures = new EnumMap<>(Discoverable.class);
@@ -125,6 +126,7 @@ public final class Modules implements ServerInfo {
             // applied and snapshotted, so switching it on again finds everything it had stored.
             if (off.contains(e.getKey())) continue;
             enabled.put(e.getKey(), e.getValue());
+            d.followers().forEach((key, list) -> followers.computeIfAbsent(key, k -> new ArrayList<>()).addAll(list));
             for (Map.Entry<IqKey, IqHandler> h : d.iqHandlers().entrySet()) {
                 if (iq.putIfAbsent(h.getKey(), h.getValue()) != null) {
                     throw new IllegalStateException("module '" + e.getKey() + "' declares " + h.getKey()
@@ -286,8 +288,14 @@ public final class Modules implements ServerInfo {
         IqType type = IqType.of(iq.attr("type"));
         if (type == null || iq.elements().size() != 1) return null;
         Element payload = iq.elements().get(0);
-        IqHandler h = this.iq.get(new IqKey(to, type, payload.name(), payload.namespace()));
-        return h == null ? null : h.handle(new IqRequest(iq, to, account, stream));
+        IqKey key = new IqKey(to, type, payload.name(), payload.namespace());
+        IqHandler h = this.iq.get(key);
+        if (h == null) return null;
+        IqRequest request = new IqRequest(iq, to, account, stream);
+        IqOutcome outcome = h.handle(request);
+        List<IqFollower> after = followers.get(key);
+        if (after != null) for (IqFollower f : after) outcome = f.follow(request, outcome);
+        return outcome;
     }
 
     /**

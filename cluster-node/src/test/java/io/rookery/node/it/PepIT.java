@@ -227,6 +227,45 @@ class PepIT {
         }
     }
 
+    @Test
+    void bookmarksStoredTheOldWayAndTheNewWayAreTheSameList() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        EntityBareJid orchard = org.jxmpp.jid.impl.JidCreate.entityBareFrom("orchard@conference.localhost");
+        EntityBareJid balcony = org.jxmpp.jid.impl.JidCreate.entityBareFrom("balcony@conference.localhost");
+        String bookmarks = "urn:xmpp:bookmarks:1";
+        try (Client legacy = login(alice, "legacy", c -> { }); Client modern = login(alice, "modern", c -> { })) {
+            assertTrue(org.jivesoftware.smackx.disco.ServiceDiscoveryManager.getInstanceFor(modern.conn)
+                    .supportsFeature(modern.bare(), bookmarks + "#compat"));
+            // XEP-0048 in private storage, as an older client keeps bookmarks.
+            org.jivesoftware.smackx.bookmarks.BookmarkManager.getBookmarkManager(legacy.conn)
+                    .addBookmarkedConference("The Orchard", orchard, true,
+                            org.jxmpp.jid.parts.Resourcepart.from("Romeo"), null);
+            LeafNode pep = PepManager.getInstanceFor(modern.conn).getPepPubSubManager().getLeafNode(bookmarks);
+            List<Item> items = pep.getItems();
+            assertEquals(List.of(orchard.toString()), ids(items));
+            String xml = items.get(0).toXML().toString();
+            assertTrue(xml.contains("The Orchard") && xml.matches("(?s).*<nick[^>]*>Romeo</nick>.*"), xml);
+
+            // XEP-0402, as a newer client keeps them: the old list follows.
+            pep.publish(new PayloadItem<>(balcony.toString(), new SimplePayload("<conference xmlns='"
+                    + bookmarks + "' name='The Balcony' autojoin='false'><nick>Juliet</nick></conference>")));
+            try (Client another = login(alice, "legacy2", c -> { })) {
+                List<org.jivesoftware.smackx.bookmarks.BookmarkedConference> list =
+                        org.jivesoftware.smackx.bookmarks.BookmarkManager.getBookmarkManager(another.conn)
+                                .getBookmarkedConferences();
+                assertEquals(List.of(orchard, balcony), list.stream().map(b -> (Jid) b.getJid()).toList());
+                assertEquals("Juliet", list.get(1).getNickname().toString());
+                assertEquals("The Balcony", list.get(1).getName());
+            }
+            pep.deleteItem(orchard.toString());
+            try (Client another = login(alice, "legacy3", c -> { })) {
+                assertEquals(List.of(balcony), org.jivesoftware.smackx.bookmarks.BookmarkManager
+                        .getBookmarkManager(another.conn).getBookmarkedConferences().stream()
+                        .map(b -> (Jid) b.getJid()).toList());
+            }
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
 
     /** Geolocation, mood and tune listeners that report "<kind> <from> <value>"; returns the mood one. */

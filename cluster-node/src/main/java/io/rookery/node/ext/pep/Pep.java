@@ -191,6 +191,21 @@ final class Pep {
         return out;
     }
 
+    /**
+     * One notification addressed to each recipient: the user's own resources through the account (into
+     * {@code mine}), everyone else through the router (into {@code route}).
+     */
+    void addressed(String service, List<String> to, PepNode n, Element event, List<Element> route,
+            List<HookOutcome.ToResource> mine) {
+        String own = service + "/";
+        for (String jid : to) {
+            Element m = PubSub.message(service, jid, n.config().notificationType(), event);
+            if (jid.startsWith(own)) mine.add(new HookOutcome.ToResource(jid.substring(own.length()), m));
+            else route.add(m);
+        }
+        notifications.inc(to.size());
+    }
+
     /** XEP-0060 §4.5 access models, judged from the owner's roster and the node's affiliations. */
     static boolean mayRead(AccountView account, PepNode n, String bareJid) {
         if (bareJid == null) return false;

@@ -44,22 +44,26 @@ public final class PepModule implements XmppModule {
         PepSettings settings = PepSettings.from(context.config());
         Interest interest = new Interest(settings.capsCacheSize(), settings.capsQueryTimeout());
         Pep pep = new Pep(settings, interest, context.stores(), context.router(), context.metrics());
-        PepRequests requests = new PepRequests(pep);
+        BookmarksCompat bookmarks = new BookmarksCompat(pep);
+        PepRequests requests = new PepRequests(pep, bookmarks);
         d.implementsXep(Xep.xep(163, "1.2", "personal eventing on every account: auto-create, publish options,"
                         + " notifications filtered by entity capabilities, last item at presence"))
                 .implementsXep(Xep.xep(60, "1.26", "the subset XEP-0163 uses: publish, retract, items, create,"
                         + " configure, delete, purge, affiliations; no explicit subscriptions yet"))
                 .implementsXep(Xep.xep(84, "1.1.4", "user avatars in the data and metadata nodes"))
                 .implementsXep(Xep.xep(223, "1.1.1", "private PEP storage: publish options, whitelist nodes"))
-                .implementsXep(Xep.xep(402, "1.2.0", "bookmarks as items of a whitelist node with max items;"
-                        + " no #compat with private XML yet"))
+                .implementsXep(Xep.xep(402, "1.2.0", "bookmarks as items of a whitelist node with max items,"
+                        + " kept in step with the XEP-0048 list in private storage (#compat)"))
                 .kryoRegistrar(PepEventsRegistrar.class)
                 .accountPart(NODES, new PepPart(),
                         List.of(PepNodeConfigured.class, PepNodeDeleted.class, PepAffiliationsSet.class))
                 .identity(Discoverable.ACCOUNT, new Disco.Identity("pubsub", "pep", null))
                 .accountNodes(new PepDisco());
         for (String f : FEATURES) d.discoFeature(Discoverable.ACCOUNT, PubSub.feature(f));
-        d.discoFeature(Discoverable.ACCOUNT, PubSub.NS);
+        d.discoFeature(Discoverable.ACCOUNT, PubSub.NS)
+                .discoFeature(Discoverable.ACCOUNT, BookmarksCompat.FEATURE)
+                // XEP-0402 §5.3.2: a bookmark list stored the XEP-0048 way updates the node too.
+                .follow(AddressKind.OWN_ACCOUNT, IqType.SET, "query", "jabber:iq:private", bookmarks::follow);
         for (IqType type : IqType.values()) {
             d.iq(AddressKind.OWN_ACCOUNT, type, "pubsub", PubSub.NS, requests::own)
                     .iq(AddressKind.OWN_ACCOUNT, type, "pubsub", PubSub.OWNER, requests::owner)

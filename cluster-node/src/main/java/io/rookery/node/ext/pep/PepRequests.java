@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -33,9 +34,30 @@ import java.util.concurrent.CompletionStage;
  */
 final class PepRequests {
     private final Pep pep;
+    private final BookmarksCompat bookmarks;
 
-    PepRequests(Pep pep) {
+    PepRequests(Pep pep, BookmarksCompat bookmarks) {
         this.pep = pep;
+        this.bookmarks = bookmarks;
+    }
+
+    /**
+     * Once a change to the node is stored: the events to persist with the answer, and for the bookmarks node
+     * (XEP-0402 §5.3.1) the private bookmark list rewritten from its items.
+     */
+    private java.util.function.Function<List<UserEvent>, CompletionStage<List<UserEvent>>> withPrivateList(
+            IqRequest r, String node, PepNode n) {
+        if (!BookmarksCompat.NODE.equals(node)) return CompletableFuture::completedFuture;
+        // Read here, on the account's thread: the function runs on the store's.
+        List<Element> urls = BookmarksCompat.urls(r.account());
+        String service = r.account().jid().toString();
+        int max = maxItems(n);
+        return events -> bookmarks.privateList(service, urls, max).thenApply(list -> {
+            if (list == null) return events;
+            List<UserEvent> all = new ArrayList<>(events);
+            all.add(list);
+            return all;
+        });
     }
 
     /** The user's own {@code <pubsub xmlns='…pubsub'/>}. */
@@ -149,13 +171,14 @@ final class PepRequests {
         CompletionStage<Void> kept = n.config().persistItems()
                 ? pep.items().publish(r.account().jid().toString(), node, stored, maxItems(node0))
                 : java.util.concurrent.CompletableFuture.completedFuture(null);
-        return IqOutcome.later(kept.handle((v, failure) -> {
+        var withList = withPrivateList(r, node, node0);
+        return IqOutcome.later(kept.thenCompose(v -> withList.apply(events)).handle((all, failure) -> {
             if (failure != null) {
                 pep.storeErrors.inc();
                 return IqOutcome.error(r.iq(), StanzaErrorCondition.INTERNAL_SERVER_ERROR);
             }
             pep.published.inc();
-            return notify(r, reply, events, node0, to, event);
+            return notify(r, reply, all, node0, to, event);
         }));
     }
 
@@ -171,13 +194,17 @@ final class PepRequests {
         String notifyAttr = retract.attr("notify");
         boolean notify = "1".equals(notifyAttr) || "true".equals(notifyAttr);
         List<String> to = notify ? pep.recipients(r.account(), node, n) : List.of();
-        return IqOutcome.later(pep.items().retract(r.account().jid().toString(), node, id).handle((found, f) -> {
+        CompletionStage<Boolean> retracted = pep.items().retract(r.account().jid().toString(), node, id);
+        var withList = withPrivateList(r, node, n);
+        return IqOutcome.later(retracted.thenCompose(found -> !found
+                ? CompletableFuture.completedFuture((List<UserEvent>) null)
+                : withList.apply(List.of())).handle((events, f) -> {
             if (f != null) {
                 pep.storeErrors.inc();
                 return IqOutcome.error(r.iq(), StanzaErrorCondition.INTERNAL_SERVER_ERROR);
             }
-            if (!found) return error(r, StanzaErrorCondition.ITEM_NOT_FOUND, null, null);
-            return notify(r, Stanzas.iqResult(r.iq(), null), List.of(), n, to,
+            if (events == null) return error(r, StanzaErrorCondition.ITEM_NOT_FOUND, null, null);
+            return notify(r, Stanzas.iqResult(r.iq(), null), events, n, to,
                     PubSub.retractEvent(node, List.of(id)));
         }));
     }
@@ -329,16 +356,9 @@ final class PepRequests {
      */
     private IqOutcome notify(IqRequest r, Element reply, List<UserEvent> events, PepNode n, List<String> to,
             Element event) {
-        String service = r.account().jid().toString();
-        String own = service + "/";
         List<Element> route = new ArrayList<>();
         List<HookOutcome.ToResource> mine = new ArrayList<>();
-        for (String jid : to) {
-            Element m = PubSub.message(service, jid, n.config().notificationType(), event);
-            if (jid.startsWith(own)) mine.add(new HookOutcome.ToResource(jid.substring(own.length()), m));
-            else route.add(m);
-        }
-        pep.notifications.inc(to.size());
+        pep.addressed(r.account().jid().toString(), to, n, event, route, mine);
         return new IqOutcome(reply, events, route).withPushes(mine);
     }
 
