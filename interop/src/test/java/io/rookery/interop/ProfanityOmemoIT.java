@@ -200,7 +200,8 @@ class ProfanityOmemoIT {
     private static Path trustedCertificates(Path dir) throws Exception {
         Path certs = Files.createDirectories(dir.resolve("certs"));
         KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(node.settings().dataDir().resolve("tls").resolve("dev-localhost.p12"))) {
+        Path keystore = node.settings().dataDir().resolve("tls").resolve("dev-localhost.p12");
+        try (InputStream in = Files.newInputStream(keystore)) {
             ks.load(in, node.settings().tls().keystorePassword().toCharArray());
         }
         String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -316,7 +317,8 @@ class ProfanityOmemoIT {
             for (String s : sessions) {
                 out.append("---- screen of ").append(s).append('\n');
                 try {
-                    out.append(screen(s).stripTrailing()).append('\n');
+                    // A curses screen: blank rows between the last line and the status bar say nothing.
+                    out.append(screen(s).replaceAll("(?m)^[ \\t]*\\R", "")).append('\n');
                 } catch (Exception e) {
                     out.append("(unavailable: ").append(e).append(")\n");
                 }
