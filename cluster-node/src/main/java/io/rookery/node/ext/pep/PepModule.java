@@ -59,7 +59,12 @@ public final class PepModule implements XmppModule {
                         List.of(PepNodeConfigured.class, PepNodeDeleted.class, PepAffiliationsSet.class))
                 .identity(Discoverable.ACCOUNT, new Disco.Identity("pubsub", "pep", null))
                 .accountNodes(new PepDisco());
-        for (String f : FEATURES) d.discoFeature(Discoverable.ACCOUNT, PubSub.feature(f));
+        for (String f : FEATURES) {
+            d.discoFeature(Discoverable.ACCOUNT, PubSub.feature(f));
+            // COMPAT profanity 0.13 (and other clients) look for pubsub features such as publish-options in the
+            // server's disco#info, not the account's, before they send publish options (OMEMO's open device list).
+            d.discoFeature(Discoverable.SERVER, PubSub.feature(f));
+        }
         d.discoFeature(Discoverable.ACCOUNT, PubSub.NS)
                 .discoFeature(Discoverable.ACCOUNT, BookmarksCompat.FEATURE)
                 // XEP-0402 §5.3.2: a bookmark list stored the XEP-0048 way updates the node too.
