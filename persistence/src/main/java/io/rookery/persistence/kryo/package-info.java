@@ -16,7 +16,9 @@
  *   <li>200-399: cluster-node messages;</li>
  *   <li>400-419: XEP-0045 room events ({@code io.rookery.persistence.muc.MucEventsRegistrar}), 420-449: room
  *       messages;</li>
- *   <li>450-459: XEP-0163 personal node events ({@code io.rookery.persistence.pep.PepEventsRegistrar}).</li>
+ *   <li>450-459: XEP-0163 personal node events ({@code io.rookery.persistence.pep.PepEventsRegistrar});</li>
+ *   <li>460-469: XEP-0060 service node events ({@code io.rookery.persistence.pubsub.PubSubEventsRegistrar}),
+ *       470-479: node messages ({@code io.rookery.node.ext.pubsub.PubSubMessagesRegistrar}).</li>
  * </ul>
  *
  * <p>Not supported: shared or cyclic object graphs (references are off; a graph deeper than

@@ -98,7 +98,8 @@ class KryoRegistryTest {
                 """).withFallback(ConfigFactory.load()));
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
                 "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar",
-                "io.rookery.persistence.pep.PepEventsRegistrar", "a.Registrar",
+                "io.rookery.persistence.pep.PepEventsRegistrar", "io.rookery.persistence.pubsub.PubSubEventsRegistrar",
+                "a.Registrar",
                 "z.Registrar"), settings.registrars());
     }
 
@@ -107,7 +108,7 @@ class KryoRegistryTest {
         KryoSettings settings = KryoSettings.fromConfig(ConfigFactory.load());
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
                 "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar",
-                "io.rookery.persistence.pep.PepEventsRegistrar"),
+                "io.rookery.persistence.pep.PepEventsRegistrar", "io.rookery.persistence.pubsub.PubSubEventsRegistrar"),
                 settings.registrars());
         assertEquals(4096, settings.bufferSize());
         assertEquals(32 * 1024 * 1024, settings.maxBufferSize());
