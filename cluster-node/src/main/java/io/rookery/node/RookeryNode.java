@@ -164,7 +164,8 @@ public final class RookeryNode implements AutoCloseable {
             modules.provide(new ModuleStores(new CassandraOfflineStore(cql, s.cassandra().keyspace()),
                     archiveStore(cql, s.cassandra().keyspace(), full), streamOutbox(cql, s.cassandra().keyspace(), full),
                     new io.rookery.persistence.muc.CassandraRoomDirectory(cql, s.cassandra().keyspace()),
-                    new io.rookery.persistence.pubsub.CassandraItemStore(cql, s.cassandra().keyspace())));
+                    new io.rookery.persistence.pubsub.CassandraItemStore(cql, s.cassandra().keyspace()),
+                    new io.rookery.persistence.pubsub.CassandraNodeDirectory(cql, s.cassandra().keyspace())));
             Router router = new Router(ClusterSharding.get(system), s.domain(), modules);
             AccountDirectory directory = new AccountDirectory(cql, s.cassandra().keyspace());
             UserEntity.init(system, router, directory,

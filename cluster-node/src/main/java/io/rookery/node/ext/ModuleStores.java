@@ -12,7 +12,8 @@ import io.rookery.persistence.offline.OfflineStore;
  * tables on a node, heap maps in tests that use the in-memory journal.
  */
 public record ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams,
-        io.rookery.persistence.muc.RoomDirectory rooms, io.rookery.persistence.pubsub.ItemStore items) {
+        io.rookery.persistence.muc.RoomDirectory rooms, io.rookery.persistence.pubsub.ItemStore items,
+        io.rookery.persistence.pubsub.NodeDirectory nodes) {
     /** These offline messages, an archive and resumable streams on the heap. */
     public ModuleStores(OfflineStore offline) {
         this(offline, new InMemoryArchiveStore(), new InMemoryStreamOutbox());
@@ -27,6 +28,12 @@ public record ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOut
     public ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams,
             io.rookery.persistence.muc.RoomDirectory rooms) {
         this(offline, archive, streams, rooms, new io.rookery.persistence.pubsub.InMemoryItemStore());
+    }
+
+    /** These stores, the XEP-0060 service's node directory on the heap. */
+    public ModuleStores(OfflineStore offline, ArchiveStore archive, StreamOutbox streams,
+            io.rookery.persistence.muc.RoomDirectory rooms, io.rookery.persistence.pubsub.ItemStore items) {
+        this(offline, archive, streams, rooms, items, new io.rookery.persistence.pubsub.InMemoryNodeDirectory());
     }
 
     public static ModuleStores inMemory() {
