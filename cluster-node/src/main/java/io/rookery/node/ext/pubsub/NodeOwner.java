@@ -192,7 +192,10 @@ final class NodeOwner {
     private Step setSubscriptions(Element iq, Element subscriptions, ActorRef<SessionProtocol.Message> session) {
         List<NodeEvent> events = new ArrayList<>();
         int count = node.subscriptions.size();
-        for (Element s : subscriptions.children("subscription", PubSub.OWNER)) {
+        // COMPAT Smack 4.4/4.5: its owner's subscription changes carry <subscription xmlns='…pubsub'/> children.
+        List<Element> changes = new ArrayList<>(subscriptions.children("subscription", PubSub.OWNER));
+        changes.addAll(subscriptions.children("subscription", PubSub.NS));
+        for (Element s : changes) {
             Jid jid = Jid.parseOrNull(s.attr("jid"));
             String state = s.attr("subscription");
             if (jid == null) return bad(iq, session);
