@@ -263,6 +263,26 @@ class PepIT {
                         .getBookmarkManager(another.conn).getBookmarkedConferences().stream()
                         .map(b -> (Jid) b.getJid()).toList());
             }
+
+            // XEP-0411: the XEP-0048 list as the one item of the storage:bookmarks node, both ways.
+            assertTrue(org.jivesoftware.smackx.disco.ServiceDiscoveryManager.getInstanceFor(modern.conn)
+                    .supportsFeature(modern.bare(), "urn:xmpp:bookmarks-conversion:0"));
+            LeafNode legacyPep = PepManager.getInstanceFor(modern.conn).getPepPubSubManager()
+                    .getLeafNode("storage:bookmarks");
+            List<Item> current = legacyPep.getItems();
+            assertEquals(List.of("current"), ids(current));
+            assertTrue(current.get(0).toXML().toString().contains(balcony.toString()), current.get(0).toXML()
+                    .toString());
+            EntityBareJid garden = org.jxmpp.jid.impl.JidCreate.entityBareFrom("garden@conference.localhost");
+            legacyPep.publish(new PayloadItem<>("current", new SimplePayload("<storage xmlns='storage:bookmarks'>"
+                    + "<conference jid='" + garden + "' name='The Garden' autojoin='true'><nick>Nurse</nick>"
+                    + "</conference></storage>")));
+            assertEquals(List.of(garden.toString()), ids(pep.getItems()), "the XEP-0402 node follows");
+            try (Client another = login(alice, "legacy4", c -> { })) {
+                assertEquals(List.of(garden), org.jivesoftware.smackx.bookmarks.BookmarkManager
+                        .getBookmarkManager(another.conn).getBookmarkedConferences().stream()
+                        .map(b -> (Jid) b.getJid()).toList(), "and so does private storage");
+            }
         }
     }
 

@@ -54,6 +54,8 @@ public final class PepModule implements XmppModule {
                 .implementsXep(Xep.xep(223, "1.1.1", "private PEP storage: publish options, whitelist nodes"))
                 .implementsXep(Xep.xep(402, "1.2.0", "bookmarks as items of a whitelist node with max items,"
                         + " kept in step with the XEP-0048 list in private storage (#compat)"))
+                .implementsXep(Xep.xep(411, "1.1.0", "XEP-0048 bookmarks in private storage and in the"
+                        + " storage:bookmarks personal node kept in step (and with XEP-0402's node)"))
                 .kryoRegistrar(PepEventsRegistrar.class)
                 .accountPart(NODES, new PepPart(),
                         List.of(PepNodeConfigured.class, PepNodeDeleted.class, PepAffiliationsSet.class))
@@ -67,6 +69,7 @@ public final class PepModule implements XmppModule {
         }
         d.discoFeature(Discoverable.ACCOUNT, PubSub.NS)
                 .discoFeature(Discoverable.ACCOUNT, BookmarksCompat.FEATURE)
+                .discoFeature(Discoverable.ACCOUNT, BookmarksCompat.CONVERSION_FEATURE)
                 // XEP-0402 §5.3.2: a bookmark list stored the XEP-0048 way updates the node too.
                 .follow(AddressKind.OWN_ACCOUNT, IqType.SET, "query", "jabber:iq:private", bookmarks::follow);
         for (IqType type : IqType.values()) {

@@ -42,22 +42,14 @@ final class PepRequests {
     }
 
     /**
-     * Once a change to the node is stored: the events to persist with the answer, and for the bookmarks node
-     * (XEP-0402 §5.3.1) the private bookmark list rewritten from its items.
+     * What else changes once a change to the node is stored (prepared now, on the account's thread): for the
+     * bookmark nodes, the other places the bookmarks are kept ({@link BookmarksCompat}).
      */
-    private java.util.function.Function<List<UserEvent>, CompletionStage<List<UserEvent>>> withPrivateList(
-            IqRequest r, String node, PepNode n) {
-        if (!BookmarksCompat.NODE.equals(node)) return CompletableFuture::completedFuture;
-        // Read here, on the account's thread: the function runs on the store's.
-        List<Element> urls = BookmarksCompat.urls(r.account());
-        String service = r.account().jid().toString();
-        int max = maxItems(n);
-        return events -> bookmarks.privateList(service, urls, max).thenApply(list -> {
-            if (list == null) return events;
-            List<UserEvent> all = new ArrayList<>(events);
-            all.add(list);
-            return all;
-        });
+    private java.util.function.Function<Void, CompletionStage<BookmarksCompat.Added>> compat(IqRequest r,
+            String node, Element payload) {
+        if (BookmarksCompat.NODE.equals(node)) return bookmarks.afterNative(r);
+        if (BookmarksCompat.LEGACY.equals(node)) return bookmarks.afterLegacy(r, payload);
+        return v -> CompletableFuture.completedFuture(BookmarksCompat.Added.none());
     }
 
     /** The user's own {@code <pubsub xmlns='…pubsub'/>}. */
@@ -171,14 +163,14 @@ final class PepRequests {
         CompletionStage<Void> kept = n.config().persistItems()
                 ? pep.items().publish(r.account().jid().toString(), node, stored, maxItems(node0))
                 : java.util.concurrent.CompletableFuture.completedFuture(null);
-        var withList = withPrivateList(r, node, node0);
-        return IqOutcome.later(kept.thenCompose(v -> withList.apply(events)).handle((all, failure) -> {
+        var also = compat(r, node, payload);
+        return IqOutcome.later(kept.thenCompose(also).handle((added, failure) -> {
             if (failure != null) {
                 pep.storeErrors.inc();
                 return IqOutcome.error(r.iq(), StanzaErrorCondition.INTERNAL_SERVER_ERROR);
             }
             pep.published.inc();
-            return notify(r, reply, all, node0, to, event);
+            return notify(r, reply, events, node0, to, event, added);
         }));
     }
 
@@ -195,17 +187,17 @@ final class PepRequests {
         boolean notify = "1".equals(notifyAttr) || "true".equals(notifyAttr);
         List<String> to = notify ? pep.recipients(r.account(), node, n) : List.of();
         CompletionStage<Boolean> retracted = pep.items().retract(r.account().jid().toString(), node, id);
-        var withList = withPrivateList(r, node, n);
+        var also = compat(r, node, null);
         return IqOutcome.later(retracted.thenCompose(found -> !found
-                ? CompletableFuture.completedFuture((List<UserEvent>) null)
-                : withList.apply(List.of())).handle((events, f) -> {
+                ? CompletableFuture.completedFuture((BookmarksCompat.Added) null)
+                : also.apply(null)).handle((added, f) -> {
             if (f != null) {
                 pep.storeErrors.inc();
                 return IqOutcome.error(r.iq(), StanzaErrorCondition.INTERNAL_SERVER_ERROR);
             }
-            if (events == null) return error(r, StanzaErrorCondition.ITEM_NOT_FOUND, null, null);
-            return notify(r, Stanzas.iqResult(r.iq(), null), events, n, to,
-                    PubSub.retractEvent(node, List.of(id)));
+            if (added == null) return error(r, StanzaErrorCondition.ITEM_NOT_FOUND, null, null);
+            return notify(r, Stanzas.iqResult(r.iq(), null), List.of(), n, to,
+                    PubSub.retractEvent(node, List.of(id)), added);
         }));
     }
 
@@ -356,10 +348,20 @@ final class PepRequests {
      */
     private IqOutcome notify(IqRequest r, Element reply, List<UserEvent> events, PepNode n, List<String> to,
             Element event) {
+        return notify(r, reply, events, n, to, event, BookmarksCompat.Added.none());
+    }
+
+    /** The same, with what a conversion of bookmarks added: its events after these, its notifications after. */
+    private IqOutcome notify(IqRequest r, Element reply, List<UserEvent> events, PepNode n, List<String> to,
+            Element event, BookmarksCompat.Added added) {
         List<Element> route = new ArrayList<>();
         List<HookOutcome.ToResource> mine = new ArrayList<>();
         pep.addressed(r.account().jid().toString(), to, n, event, route, mine);
-        return new IqOutcome(reply, events, route).withPushes(mine);
+        route.addAll(added.route());
+        mine.addAll(added.mine());
+        List<UserEvent> all = new ArrayList<>(events);
+        all.addAll(added.events());
+        return new IqOutcome(reply, all, route).withPushes(mine);
     }
 
     private IqOutcome refusedAccess(IqRequest r, PepNode n) {
