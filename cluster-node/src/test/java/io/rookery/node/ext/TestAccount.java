@@ -16,6 +16,7 @@ public final class TestAccount implements AccountView {
     private final Jid jid;
     private final Map<PartKey<?>, Object> parts = new HashMap<>();
     private final Map<String, Subscription> roster = new HashMap<>();
+    private final Map<String, List<String>> groups = new HashMap<>();
     private final List<BoundResource> resources = new ArrayList<>();
     private long lastActivitySeconds = -1;
     private final Map<PartKey<?>, Object> memos = new HashMap<>();
@@ -40,6 +41,12 @@ public final class TestAccount implements AccountView {
     public TestAccount contact(String bareJid, Subscription subscription) {
         roster.put(bareJid, subscription);
         return this;
+    }
+
+    /** A contact in these roster groups. */
+    public TestAccount contact(String bareJid, Subscription subscription, String... inGroups) {
+        groups.put(bareJid, List.of(inGroups));
+        return contact(bareJid, subscription);
     }
 
     public TestAccount bound(String resource, int flags) {
@@ -67,7 +74,8 @@ public final class TestAccount implements AccountView {
     @Override
     public RosterItem rosterItem(String bareJid) {
         Subscription s = roster.get(bareJid);
-        return s == null ? null : new RosterItem(bareJid, null, List.of(), s, false, false);
+        return s == null ? null
+                : new RosterItem(bareJid, null, groups.getOrDefault(bareJid, List.of()), s, false, false);
     }
 
     @Override

@@ -53,6 +53,19 @@ class PepTest {
     }
 
     @Test
+    void rosterAccessLetsInTheContactsInAnAllowedGroupWhateverTheirSubscription() {
+        TestAccount j = TestAccount.of("juliet@capulet.lit")
+                .contact("romeo@montague.lit", Subscription.NONE, "Lovers")
+                .contact("nurse@capulet.lit", Subscription.BOTH, "Household");
+        NodeConfig c = NodeConfig.PEP_DEFAULT.with(Map.of("pubsub#access_model", List.of("roster"),
+                "pubsub#roster_groups_allowed", List.of("Lovers")), 1000);
+        PepNode n = new PepNode(c, Map.of());
+        assertTrue(Pep.mayRead(j, n, "romeo@montague.lit"));
+        assertFalse(Pep.mayRead(j, n, "nurse@capulet.lit"), "subscribed, but in no allowed group");
+        assertFalse(Pep.mayRead(j, n, "paris@verona.lit"));
+    }
+
+    @Test
     void whitelistLetsInMembersOnlyAndAnOutcastIsKeptOutOfAnOpenNode() {
         TestAccount j = juliet();
         PepNode white = node(NodeConfig.AccessModel.WHITELIST, Map.of("paris@verona.lit", "member"));
