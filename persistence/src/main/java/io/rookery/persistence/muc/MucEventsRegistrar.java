@@ -4,6 +4,7 @@ import static io.rookery.persistence.user.PersistedFields.MAX_JID_BYTES;
 import static io.rookery.persistence.user.PersistedFields.MAX_TEXT_BYTES;
 import static io.rookery.persistence.user.PersistedFields.readFlag;
 import static io.rookery.persistence.user.PersistedFields.readNullableString;
+import static io.rookery.persistence.user.PersistedFields.layout;
 import static io.rookery.persistence.user.PersistedFields.readString;
 import static io.rookery.persistence.user.PersistedFields.readStringMap;
 import static io.rookery.persistence.user.PersistedFields.writeString;
@@ -15,8 +16,6 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.rookery.persistence.kryo.KryoRegistrar;
 import io.rookery.persistence.kryo.KryoRegistry;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * Kryo ids 400-419: XEP-0045 room events and the room snapshot, in the formats of
@@ -115,20 +114,4 @@ public final class MucEventsRegistrar implements KryoRegistrar {
                 readNullableString(in, MAX_JID_BYTES, "session"), readString(in, 16, "role"));
     }
 
-    /** A hand-written layout: what write puts out, read takes back, nothing else (no Kryo defaults). */
-    private static <T> Serializer<T> layout(BiConsumer<Output, T> write, Function<Input, T> read) {
-        Serializer<T> s = new Serializer<>() {
-            @Override
-            public void write(Kryo kryo, Output output, T object) {
-                write.accept(output, object);
-            }
-
-            @Override
-            public T read(Kryo kryo, Input input, Class<? extends T> type) {
-                return read.apply(input);
-            }
-        };
-        s.setImmutable(true);
-        return s;
-    }
 }

@@ -1,14 +1,13 @@
 package io.rookery.persistence.pep;
 
 import static io.rookery.persistence.user.PersistedFields.readCount;
+import static io.rookery.persistence.user.PersistedFields.layout;
 import static io.rookery.persistence.user.PersistedFields.readString;
 import static io.rookery.persistence.user.PersistedFields.readStringMap;
 import static io.rookery.persistence.user.PersistedFields.writeCount;
 import static io.rookery.persistence.user.PersistedFields.writeString;
 import static io.rookery.persistence.user.PersistedFields.writeStringMap;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.rookery.persistence.kryo.KryoRegistrar;
@@ -73,21 +72,4 @@ public final class PepEventsRegistrar implements KryoRegistrar {
                 readStringMap(in, MAX_JID_BYTES, 16, "affiliations"));
     }
 
-    /** A hand-written layout: what write puts out, read takes back, nothing else (no Kryo defaults). */
-    private static <T> Serializer<T> layout(java.util.function.BiConsumer<Output, T> write,
-            java.util.function.Function<Input, T> read) {
-        Serializer<T> s = new Serializer<>() {
-            @Override
-            public void write(Kryo kryo, Output output, T object) {
-                write.accept(output, object);
-            }
-
-            @Override
-            public T read(Kryo kryo, Input input, Class<? extends T> type) {
-                return read.apply(input);
-            }
-        };
-        s.setImmutable(true);
-        return s;
-    }
 }

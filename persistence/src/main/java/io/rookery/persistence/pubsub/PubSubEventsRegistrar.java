@@ -3,22 +3,19 @@ package io.rookery.persistence.pubsub;
 import static io.rookery.persistence.user.PersistedFields.MAX_JID_BYTES;
 import static io.rookery.persistence.user.PersistedFields.readCount;
 import static io.rookery.persistence.user.PersistedFields.readFlag;
+import static io.rookery.persistence.user.PersistedFields.layout;
 import static io.rookery.persistence.user.PersistedFields.readString;
 import static io.rookery.persistence.user.PersistedFields.readStringMap;
 import static io.rookery.persistence.user.PersistedFields.writeCount;
 import static io.rookery.persistence.user.PersistedFields.writeString;
 import static io.rookery.persistence.user.PersistedFields.writeStringMap;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.rookery.persistence.kryo.KryoRegistrar;
 import io.rookery.persistence.kryo.KryoRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * Kryo ids 460-469: the events of the XEP-0060 service's node entities and their snapshot, in the formats of
@@ -82,20 +79,4 @@ public final class PubSubEventsRegistrar implements KryoRegistrar {
                 readStringMap(in, MAX_VAR_BYTES, MAX_FIELD_BYTES, "subscription options"));
     }
 
-    /** A hand-written layout: what write puts out, read takes back, nothing else (no Kryo defaults). */
-    private static <T> Serializer<T> layout(BiConsumer<Output, T> write, Function<Input, T> read) {
-        Serializer<T> s = new Serializer<>() {
-            @Override
-            public void write(Kryo kryo, Output output, T object) {
-                write.accept(output, object);
-            }
-
-            @Override
-            public T read(Kryo kryo, Input input, Class<? extends T> type) {
-                return read.apply(input);
-            }
-        };
-        s.setImmutable(true);
-        return s;
-    }
 }

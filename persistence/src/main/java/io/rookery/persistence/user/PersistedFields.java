@@ -155,4 +155,25 @@ public final class PersistedFields {
             throw new KryoException(what + " of " + length + " bytes runs past the end of the input");
         }
     }
+
+    /**
+     * A hand-written layout for a registrar: what write puts out, read takes back, nothing else (no Kryo defaults);
+     * immutable, so Kryo copies by reference.
+     */
+    public static <T> com.esotericsoftware.kryo.Serializer<T> layout(java.util.function.BiConsumer<Output, T> write,
+            java.util.function.Function<Input, T> read) {
+        com.esotericsoftware.kryo.Serializer<T> s = new com.esotericsoftware.kryo.Serializer<>() {
+            @Override
+            public void write(Kryo kryo, Output output, T object) {
+                write.accept(output, object);
+            }
+
+            @Override
+            public T read(Kryo kryo, Input input, Class<? extends T> type) {
+                return read.apply(input);
+            }
+        };
+        s.setImmutable(true);
+        return s;
+    }
 }
