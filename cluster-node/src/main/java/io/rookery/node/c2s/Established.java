@@ -118,6 +118,10 @@ class Established extends SessionState {
 
     private static void presence(SessionActor s, Element presence, Jid to) {
         String type = presence.attr("type");
+        if (type == null && s.services.modules().stampsPresence()) {
+            // Broadcast or directed alike (XEP-0398 §4: the avatar's hash, also in a room join).
+            presence = s.services.modules().stampPresence(s::mirroredPart, presence);
+        }
         if (to == null) {
             if ("unavailable".equals(type)) s.endDirectedPresence();
             else if (type != null) return; // subscription presence needs a contact; probes are the server's business

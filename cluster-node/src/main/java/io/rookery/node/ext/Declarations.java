@@ -27,6 +27,8 @@ public final class Declarations {
     private final List<DeclaredService> services = new ArrayList<>();
     private final List<AccountNodes> accountNodes = new ArrayList<>();
     private final Map<IqKey, List<IqFollower>> followers = new LinkedHashMap<>();
+    private final List<PartKey<?>> mirrored = new ArrayList<>();
+    private final List<PresenceStamp> presenceStamps = new ArrayList<>();
     private final List<DiscoNodes> discoNodes = new ArrayList<>();
 
     /** A service on a subdomain: its JID (the subdomain), its XEP-0030 name for the server's items, its starter. */
@@ -68,6 +70,29 @@ public final class Declarations {
 
     Map<IqKey, List<IqFollower>> followers() {
         return followers;
+    }
+
+    /**
+     * Each of the account's sessions keeps a copy of this part (declared by this module), refreshed when its events
+     * are stored, for the module's {@link PresenceStamp}s. Keep such a part small: every session holds it.
+     */
+    public Declarations mirror(PartKey<?> key) {
+        mirrored.add(key);
+        return this;
+    }
+
+    List<PartKey<?>> mirrored() {
+        return mirrored;
+    }
+
+    /** Every available presence the user's sessions send passes through this ({@link PresenceStamp}). */
+    public Declarations presenceStamp(PresenceStamp stamp) {
+        presenceStamps.add(stamp);
+        return this;
+    }
+
+    List<PresenceStamp> presenceStamps() {
+        return presenceStamps;
     }
 
     /** The module hosts XEP-0030 nodes at every account: the account's disco#items and disco#info show them. */

@@ -47,6 +47,8 @@ public final class Modules implements ServerInfo {
     private final List<MessageStamp> sentStamps = new ArrayList<>();
     private final List<Declarations.DeclaredService> services = new ArrayList<>();
     private final List<AccountNodes> accountNodes = new ArrayList<>();
+    private final List<PresenceStamp> presenceStamps = new ArrayList<>();
+    private final List<PartKey<?>> declaredMirrors = new ArrayList<>();
     private volatile AccountProvisioning accounts;
     private volatile StanzaSink router;
     private volatile ServerAdministration admin;
@@ -141,6 +143,14 @@ public final class Modules implements ServerInfo {
                 filters.add(f);
             }
             accountNodes.addAll(d.accountNodes());
+            presenceStamps.addAll(d.presenceStamps());
+            for (PartKey<?> key : d.mirrored()) {
+                if (d.accountParts().stream().noneMatch(p -> p.key() == key)) {
+                    throw new IllegalStateException("module '" + e.getKey() + "' mirrors " + key
+                            + ", which it does not declare");
+                }
+                declaredMirrors.add(key);
+            }
             for (Declarations.DeclaredService service : d.services()) {
                 if (!service.domain().endsWith("." + domain)) {
                     throw new ConfigException.BadValue("rookery.modules." + e.getKey(), "its service domain "
@@ -182,6 +192,7 @@ public final class Modules implements ServerInfo {
         this.modules = Collections.unmodifiableMap(enabled);
         List<PartKey<?>> mirrored = new ArrayList<>(filters.size());
         for (Declarations.DeclaredFilter f : filters) if (!mirrored.contains(f.key())) mirrored.add(f.key());
+        for (PartKey<?> key : declaredMirrors) if (!mirrored.contains(key)) mirrored.add(key);
         this.mirroredParts = List.copyOf(mirrored);
     }
 
@@ -264,6 +275,17 @@ public final class Modules implements ServerInfo {
     @Override
     public List<Declarations.DeclaredService> services() {
         return Collections.unmodifiableList(services);
+    }
+
+    /** Whether any module rewrites the presence sessions send ({@link PresenceStamp}). */
+    public boolean stampsPresence() {
+        return !presenceStamps.isEmpty();
+    }
+
+    /** The available presence a session sends, as the modules' presence stamps rewrite it. */
+    public Element stampPresence(PartLookup sessionParts, Element presence) {
+        for (PresenceStamp s : presenceStamps) presence = s.stamp(sessionParts, presence);
+        return presence;
     }
 
     @Override

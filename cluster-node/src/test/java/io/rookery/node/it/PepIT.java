@@ -286,6 +286,67 @@ class PepIT {
         }
     }
 
+    @Test
+    void anAvatarIsTheSameThroughPepAndVCardAndItsHashRidesOnEveryAvailablePresence() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        BlockingQueue<String> photos = new LinkedBlockingQueue<>();
+        try (Client a = login(alice, "desk", c -> { }); Client b = login(bob, "desk", c -> c.addAsyncStanzaListener(
+                p -> {
+                    String xml = p.toXML().toString();
+                    if (p.getFrom() != null && p.getFrom().toString().startsWith(alice + "@")
+                            && xml.contains("vcard-temp:x:update")) {
+                        photos.add(xml.replaceAll("(?s).*<photo>([^<]*)</photo>.*", "$1"));
+                    }
+                }, StanzaTypeFilter.PRESENCE))) {
+            befriend(a, b);
+            assertTrue(org.jivesoftware.smackx.disco.ServiceDiscoveryManager.getInstanceFor(a.conn)
+                    .supportsFeature(a.bare(), "urn:xmpp:pep-vcard-conversion:0"));
+
+            // XEP-0084 publish (data, then metadata): the vCard's photo follows, for anyone reading it (§3.1).
+            byte[] png = "\u0089PNG avatar through PEP".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            String id = sha1(png);
+            PepManager pep = PepManager.getInstanceFor(a.conn);
+            pep.publish("urn:xmpp:avatar:data", new PayloadItem<>(id, new SimplePayload(
+                    "<data xmlns='urn:xmpp:avatar:data'>" + java.util.Base64.getEncoder().encodeToString(png)
+                            + "</data>")));
+            pep.publish("urn:xmpp:avatar:metadata", new PayloadItem<>(id, new SimplePayload(
+                    "<metadata xmlns='urn:xmpp:avatar:metadata'><info id='" + id + "' bytes='" + png.length
+                            + "' type='image/png'/></metadata>")));
+            org.jivesoftware.smackx.vcardtemp.packet.VCard seen =
+                    org.jivesoftware.smackx.vcardtemp.VCardManager.getInstanceFor(b.conn).loadVCard(a.bare());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(png, seen.getAvatar());
+            assertEquals("image/png", seen.getAvatarMimeType());
+
+            // §4: the hash in the next available presence, though the client put none there.
+            photos.clear();
+            a.conn.sendStanza(a.conn.getStanzaFactory().buildPresenceStanza().setStatus("here").build());
+            assertEquals(id, photos.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+
+            // A vCard with another photo (§3.2): the XEP-0084 nodes follow, and so does the presence hash.
+            byte[] jpeg = "JFIF avatar through vCard".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            org.jivesoftware.smackx.vcardtemp.VCardManager cards =
+                    org.jivesoftware.smackx.vcardtemp.VCardManager.getInstanceFor(a.conn);
+            org.jivesoftware.smackx.vcardtemp.packet.VCard mine = cards.loadVCard();
+            mine.setAvatar(jpeg, "image/jpeg");
+            cards.saveVCard(mine);
+            LeafNode meta = PubSubManager.getInstanceFor(b.conn, a.bare()).getLeafNode("urn:xmpp:avatar:metadata");
+            List<Item> info = meta.getItems();
+            assertEquals(List.of(sha1(jpeg)), ids(info));
+            assertTrue(info.get(0).toXML().toString().contains("image/jpeg"), info.get(0).toXML().toString());
+            List<Item> data = PubSubManager.getInstanceFor(b.conn, a.bare()).getLeafNode("urn:xmpp:avatar:data")
+                    .getItems(List.of(sha1(jpeg)));
+            assertEquals(1, data.size());
+            photos.clear();
+            a.conn.sendStanza(a.conn.getStanzaFactory().buildPresenceStanza().setStatus("still here").build());
+            assertEquals(sha1(jpeg), photos.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    private static String sha1(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
 
     /** Geolocation, mood and tune listeners that report "<kind> <from> <value>"; returns the mood one. */

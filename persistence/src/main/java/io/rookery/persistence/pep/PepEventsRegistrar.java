@@ -17,13 +17,15 @@ import java.util.List;
 
 /**
  * Kryo ids 450-459: XEP-0163 personal node events and their snapshot part, in the formats of
- * {@code io.rookery.persistence.user.PersistedFields}. Append only: the next free id is 454.
+ * {@code io.rookery.persistence.user.PersistedFields}. Append only: the next free id is 456.
  */
 public final class PepEventsRegistrar implements KryoRegistrar {
     /** A node name: OMEMO's bundle nodes carry a device id, others a namespace. */
     private static final int MAX_NODE_BYTES = 1024;
     private static final int MAX_FIELD_BYTES = 64 * 1024;
     private static final int MAX_JID_BYTES = io.rookery.persistence.user.PersistedFields.MAX_JID_BYTES;
+    /** A SHA-1 in hex is 40 characters; room for a longer hash later. */
+    private static final int MAX_HASH_BYTES = 128;
     /** More nodes or affiliation sets than this in one snapshot is refused as corrupt. */
     private static final int MAX_NODES = 100_000;
 
@@ -50,6 +52,12 @@ public final class PepEventsRegistrar implements KryoRegistrar {
             for (int i = 0; i < a; i++) affiliations.add(readAffiliations(in));
             return new PepNodes(nodes, affiliations);
         }));
+        registry.register(AvatarHashSet.class, 454, layout(
+                (out, e) -> writeString(out, e.sha1(), MAX_HASH_BYTES, "avatar hash"),
+                in -> new AvatarHashSet(readString(in, MAX_HASH_BYTES, "avatar hash"))));
+        registry.register(AvatarHash.class, 455, layout(
+                (out, e) -> writeString(out, e.sha1(), MAX_HASH_BYTES, "avatar hash"),
+                in -> new AvatarHash(readString(in, MAX_HASH_BYTES, "avatar hash"))));
     }
 
     private static void writeConfigured(Output out, PepNodeConfigured e) {

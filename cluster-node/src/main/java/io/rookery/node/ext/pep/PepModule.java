@@ -45,7 +45,8 @@ public final class PepModule implements XmppModule {
         Interest interest = new Interest(settings.capsCacheSize(), settings.capsQueryTimeout());
         Pep pep = new Pep(settings, interest, context.stores(), context.router(), context.metrics());
         BookmarksCompat bookmarks = new BookmarksCompat(pep);
-        PepRequests requests = new PepRequests(pep, bookmarks);
+        AvatarConversion avatars = new AvatarConversion(pep);
+        PepRequests requests = new PepRequests(pep, bookmarks, avatars);
         d.implementsXep(Xep.xep(163, "1.2", "personal eventing on every account: auto-create, publish options,"
                         + " notifications filtered by entity capabilities, last item at presence"))
                 .implementsXep(Xep.xep(60, "1.26", "the subset XEP-0163 uses: publish, retract, items, create,"
@@ -54,6 +55,14 @@ public final class PepModule implements XmppModule {
                 .implementsXep(Xep.xep(223, "1.1.1", "private PEP storage: publish options, whitelist nodes"))
                 .implementsXep(Xep.xep(402, "1.2.0", "bookmarks as items of a whitelist node with max items,"
                         + " kept in step with the XEP-0048 list in private storage (#compat)"))
+                .implementsXep(Xep.xep(398, "0.2.1", "XEP-0084 and vCard avatars converted both ways; the avatar's"
+                        + " hash in every available presence the user sends"))
+                .accountPart(AvatarConversion.HASH, new AvatarConversion.HashPart(),
+                        List.of(io.rookery.persistence.pep.AvatarHashSet.class))
+                .mirror(AvatarConversion.HASH)
+                .presenceStamp(AvatarConversion::stamp)
+                .follow(AddressKind.OWN_ACCOUNT, IqType.SET, "vCard", "vcard-temp", avatars::followVCard)
+                .discoFeature(Discoverable.ACCOUNT, AvatarConversion.FEATURE)
                 .implementsXep(Xep.xep(411, "1.1.0", "XEP-0048 bookmarks in private storage and in the"
                         + " storage:bookmarks personal node kept in step (and with XEP-0402's node)"))
                 .kryoRegistrar(PepEventsRegistrar.class)

@@ -35,20 +35,24 @@ import java.util.concurrent.CompletionStage;
 final class PepRequests {
     private final Pep pep;
     private final BookmarksCompat bookmarks;
+    private final AvatarConversion avatars;
 
-    PepRequests(Pep pep, BookmarksCompat bookmarks) {
+    PepRequests(Pep pep, BookmarksCompat bookmarks, AvatarConversion avatars) {
         this.pep = pep;
         this.bookmarks = bookmarks;
+        this.avatars = avatars;
     }
 
     /**
      * What else changes once a change to the node is stored (prepared now, on the account's thread): for the
-     * bookmark nodes, the other places the bookmarks are kept ({@link BookmarksCompat}).
+     * bookmark nodes, the other places the bookmarks are kept ({@link BookmarksCompat}); for the avatar metadata
+     * node, the vCard's photo ({@link AvatarConversion}).
      */
     private java.util.function.Function<Void, CompletionStage<BookmarksCompat.Added>> compat(IqRequest r,
             String node, Element payload) {
         if (BookmarksCompat.NODE.equals(node)) return bookmarks.afterNative(r);
         if (BookmarksCompat.LEGACY.equals(node)) return bookmarks.afterLegacy(r, payload);
+        if (AvatarConversion.METADATA.equals(node) && payload != null) return avatars.afterMetadata(r, payload);
         return v -> CompletableFuture.completedFuture(BookmarksCompat.Added.none());
     }
 
