@@ -115,10 +115,12 @@ public final class DeadLetterRescue {
         /**
          * A message that reached no actor. A Rescue sent to a node whose rescue actor is gone (or not started yet) is
          * routed there; an Artery that has not finished its handshake with a restarted node reports it still wrapped
-         * in its selection.
+         * in its selection. What a shard region or a shard drops from its buffer (at a shard's handoff, or when full)
+         * it sends to the dead letters as a {@link Dropped}, which they publish wrapped in a DeadLetter.
          */
         private Behavior<Object> lost(Object message) {
             Object m = message instanceof ActorSelectionMessage sel ? sel.msg() : message;
+            if (m instanceof Dropped d) m = d.message();
             return m instanceof Rescue r ? rescue(retryFor(r.command(), r.user(), false)) : rescue(retryFor(m));
         }
 
