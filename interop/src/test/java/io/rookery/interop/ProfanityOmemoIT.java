@@ -101,6 +101,12 @@ class ProfanityOmemoIT {
             b.type("/omemo gen");
             String aliceDevice = a.await("alice generates OMEMO keys", "Your Device ID is (\\d+)").group(1);
             String bobDevice = b.await("bob generates OMEMO keys", "Your Device ID is (\\d+)").group(1);
+            // profanity asks for a contact's device list once, at /omemo start, and fetches the keys of the devices
+            // in that answer only: started before the contact's client has published its list (item-not-found), it
+            // never fetches them, and a later notification of the list does not make it. So, as a user would wait
+            // for a contact to have OMEMO, each session starts once both lists are at the node.
+            awaitDeviceList(alice, aliceDevice);
+            awaitDeviceList(bob, bobDevice);
 
             trust(a, bob);
             trust(b, alice);
@@ -139,6 +145,23 @@ class ProfanityOmemoIT {
         p.type("/omemo trust " + contact + " " + fingerprint);
         p.await(p.name + " trusts " + contact,
                 Pattern.quote(contact + "'s OMEMO fingerprint: " + fingerprint + " (trusted)"));
+    }
+
+    /** Polls the account's PEP item store (bounded) until its OMEMO device list names the device. */
+    private static void awaitDeviceList(String owner, String device) throws Exception {
+        String keyspace = node.settings().cassandra().keyspace();
+        String list = null;
+        try (CqlSession cql = TestNodes.cassandra().sessionBuilder().build()) {
+            for (long i = 0; i <= WAIT_MS / POLL_MS; i++) {
+                Row r = cql.execute("SELECT payload FROM " + keyspace + ".pubsub_items WHERE service = ? AND node = ? "
+                        + "AND id = 'current'", owner, OMEMO_LEGACY + ".devicelist").one();
+                list = r == null ? null : r.getString("payload");
+                if (list != null && Pattern.compile("id=[\"']" + device + "[\"']").matcher(list).find()) return;
+                Thread.sleep(POLL_MS);
+            }
+        }
+        String last = list;
+        throw new AssertionError(owner + " publishes device " + device + " in its OMEMO device list: " + last);
     }
 
     /**
