@@ -69,10 +69,12 @@ public final class RookeryNode implements AutoCloseable {
     private final int starttlsPort;
     private final int directTlsPort;
     private final int adminPort;
+    private final io.rookery.node.http.HttpListeners.Bound http;
 
     private RookeryNode(RookerySettings settings, ActorSystem<Void> system, CassandraLauncher.Handle cassandra,
             CqlSession cql, Sweeper sweeper, AccountService accounts, List<TcpServer.Binding> bindings, int starttlsPort, int directTlsPort,
-            int adminPort) {
+            int adminPort, io.rookery.node.http.HttpListeners.Bound http) {
+        this.http = http;
         this.settings = settings;
         this.system = system;
         this.cassandra = cassandra;
@@ -216,6 +218,10 @@ public final class RookeryNode implements AutoCloseable {
                 bindings.add(b);
                 direct = b.localAddress().getPort();
             }
+            // RFC 7395 WebSocket on the HTTP listeners, sessions as on the TCP ones (rookery.http).
+            io.rookery.node.http.HttpListeners.Bound http = await(io.rookery.node.http.HttpListeners.start(system,
+                    s.http(), ssl, new io.rookery.node.websocket.WebSocketEndpoint(listener, s.http(),
+                            s.c2s().maxStanzaBytes())).toCompletableFuture());
             NodeHealth.get(system).listenersBound();
             String token = AdminToken.ensure(s.admin().tokenFile());
             var adminBinding = await(AdminServer.start(system, s.admin(), metrics, accounts, token)
@@ -234,9 +240,10 @@ public final class RookeryNode implements AutoCloseable {
             }
             writePorts(s.dataDir(), starttls, direct, admin, management,
                     cluster.selfMember().address().getPort().orElse(-1),
-                    metricsServer == null ? -1 : metricsServer.port());
+                    metricsServer == null ? -1 : metricsServer.port(), http);
 
-            RookeryNode node = new RookeryNode(s, system, cassandra, cql, sweeper, accounts, bindings, starttls, direct, admin);
+            RookeryNode node = new RookeryNode(s, system, cassandra, cql, sweeper, accounts, bindings, starttls, direct, admin,
+                    http);
             node.registerShutdown(adminBinding);
             log.info("node-started domain={} c2s-starttls={} c2s-direct-tls={} admin={}:{} data-dir={}", s.domain(),
                     starttls, direct, s.admin().iface(), admin, s.dataDir().toAbsolutePath().normalize());
@@ -271,7 +278,7 @@ public final class RookeryNode implements AutoCloseable {
      * scripts and tests that asked for port 0 can find the node.
      */
     private static void writePorts(Path dataDir, int starttls, int direct, int admin, int management, int cluster,
-            int metrics) throws java.io.IOException {
+            int metrics, io.rookery.node.http.HttpListeners.Bound http) throws java.io.IOException {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("c2s.starttls", Integer.toString(starttls));
         p.setProperty("c2s.direct-tls", Integer.toString(direct));
@@ -279,6 +286,8 @@ public final class RookeryNode implements AutoCloseable {
         p.setProperty("management", Integer.toString(management));
         p.setProperty("cluster", Integer.toString(cluster));
         p.setProperty("metrics", Integer.toString(metrics));
+        p.setProperty("http.plain", Integer.toString(http.plainPort()));
+        p.setProperty("http.tls", Integer.toString(http.tlsPort()));
         Path tmp = dataDir.resolve("node.ports.tmp");
         try (var out = Files.newOutputStream(tmp)) {
             p.store(out, "Rookery node ports (-1: not listening)");
@@ -305,6 +314,7 @@ public final class RookeryNode implements AutoCloseable {
             List<CompletableFuture<?>> unbinds = new ArrayList<>();
             for (TcpServer.Binding b : bindings) unbinds.add(b.unbind().toCompletableFuture());
             unbinds.add(admin.unbind().toCompletableFuture());
+            unbinds.add(http.unbind().toCompletableFuture());
             return CompletableFuture.allOf(unbinds.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
         });
         cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "close-sessions", () -> {
@@ -335,6 +345,16 @@ public final class RookeryNode implements AutoCloseable {
 
     public int directTlsPort() {
         return directTlsPort;
+    }
+
+    /** The plain HTTP listener's port (rookery.http.plain), -1 when it is not listening. */
+    public int httpPlainPort() {
+        return http.plainPort();
+    }
+
+    /** The HTTPS listener's port (rookery.http.tls), -1 when it is not listening. */
+    public int httpTlsPort() {
+        return http.tlsPort();
     }
 
     public int adminPort() {

@@ -143,6 +143,27 @@ public final class C2sListener implements ConnectionStage.Context {
         connection.run(transport.graph(Flow.fromSinkAndSource(Sink.ignore(), answer)));
     }
 
+    /**
+     * A WebSocket connection (RFC 7395) from that address may start: one of its address's unauthenticated
+     * connections, counted with the TCP listeners' (the stage gives the slot back). False when the address has
+     * max-unauthenticated-per-address open already: the upgrade is refused (counted and logged as on TCP).
+     */
+    public boolean admitWebSocket(long address) {
+        if (unauthenticated.tryAcquire(address)) return true;
+        services.metrics().webSocketListener().refusedUnauthenticated();
+        long lines = refusedLog.event(System.nanoTime());
+        if (lines > 0) {
+            LOG.warn("c2s-connection-refused listener=websocket address={} reason=unauthenticated-per-address "
+                    + "limit={} refused-since-last-line={}", AddressKey.format(address), unauthenticated.max(), lines);
+        }
+        return false;
+    }
+
+    /** The stage of one admitted WebSocket connection ({@link #admitWebSocket}). */
+    public ConnectionStage webSocketStage(long address, boolean secure) {
+        return ConnectionStage.webSocket(this, address, secure);
+    }
+
     @Override
     public void unauthenticatedEnded(long address) {
         unauthenticated.release(address);
@@ -206,8 +227,14 @@ public final class C2sListener implements ConnectionStage.Context {
     @Override
     public ActorRef<SessionProtocol.Message> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock,
             boolean directTls) {
+        return spawnSession(stage, clock, services.metrics().listener(directTls));
+    }
+
+    @Override
+    public ActorRef<SessionProtocol.Message> spawnSession(org.apache.pekko.actor.ActorRef stage, SessionClock clock,
+            NodeMetrics.Listener listener) {
         // The typed guardian refuses top-level actors from outside; sessions live under /system, created at once.
-        return system.systemActorOf(SessionActor.create(services, clock, clock, services.metrics().listener(directTls)),
+        return system.systemActorOf(SessionActor.create(services, clock, clock, listener),
                 "c2s-" + sessionIds.incrementAndGet(), Props.empty());
     }
 }

@@ -112,6 +112,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Message> spawnSession(
                 ActorRef stage, SessionClock clock, boolean directTls);
 
+        /** Creates the session actor for a new connection counted under that listener (WebSocket). */
+        default org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Message> spawnSession(
+                ActorRef stage, SessionClock clock, io.rookery.node.metrics.NodeMetrics.Listener listener) {
+            return spawnSession(stage, clock, false);
+        }
+
         io.rookery.node.metrics.NodeMetrics metrics();
 
         /** How fast clients may send; null: as fast as they like. */
@@ -132,10 +138,34 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     private final boolean directTls;
     /** The client address of the connection being materialized: see {@link #handOver}. */
     private long handedOver = AddressKey.UNKNOWN;
+    /**
+     * A WebSocket connection's stage (RFC 7395): one per connection, its address known when it is built; its TLS,
+     * if any, is the HTTP server's; null for the TCP listeners.
+     */
+    private final WebSocket webSocket;
+
+    /** secure: the session counts as under TLS (TLS by the HTTP server, or a listener trusted to be behind one). */
+    private record WebSocket(long address, boolean secure) {}
 
     public ConnectionStage(Context context, boolean directTls) {
         this.context = context;
         this.directTls = directTls;
+        this.webSocket = null;
+    }
+
+    /** The stage of one WebSocket connection from that address (its input is RFC 6120 stream bytes already). */
+    public static ConnectionStage webSocket(Context context, long address, boolean secure) {
+        return new ConnectionStage(context, new WebSocket(address, secure));
+    }
+
+    private ConnectionStage(Context context, WebSocket webSocket) {
+        this.context = context;
+        this.directTls = false;
+        this.webSocket = webSocket;
+    }
+
+    private io.rookery.node.metrics.NodeMetrics.Listener listenerMetrics() {
+        return webSocket != null ? context.metrics().webSocketListener() : context.metrics().listener(directTls);
     }
 
     @Override
@@ -163,6 +193,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+        if (webSocket != null) return new Logic(webSocket.address());
         long address = handedOver;
         handedOver = AddressKey.UNKNOWN;
         return new Logic(address);
@@ -248,9 +279,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             }
             parser = new XmppStreamParser(context.parserLimits(false));
             if (directTls) tls = newTls();
-            session = context.spawnSession(self, clock, directTls);
-            context.metrics().listener(directTls).connectionOpened();
+            session = webSocket != null ? context.spawnSession(self, clock, listenerMetrics())
+                    : context.spawnSession(self, clock, directTls);
+            listenerMetrics().connectionOpened();
             clock.session = session;
+            // Before the stream header reaches it: no STARTTLS offered, SASL as under TLS (no channel binding).
+            if (webSocket != null && webSocket.secure()) session.tell(new SessionActor.TlsEstablished(null));
             stageActor.watch(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(session));
             context.sweeper().register(clock);
             pull(in);
@@ -261,7 +295,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             context.parseBudget().release(parseReserved);
             parseReserved = 0;
             authenticatedOrGone();
-            context.metrics().listener(directTls).connectionClosed();
+            listenerMetrics().connectionClosed();
             context.sweeper().unregister(clock);
             clock.closed = true;
             if (dropped) {

@@ -19,7 +19,8 @@ public record RookerySettings(
         ClusterSettings cluster,
         boolean managementEnabled,
         MetricsSettings metrics,
-        AdminSettings admin) {
+        AdminSettings admin,
+        HttpSettings http) {
 
     public record ClusterSettings(boolean bootstrap, java.time.Duration lostSessionsDelay,
             java.time.Duration onlineSessionsFlush) {}
@@ -102,6 +103,17 @@ public record RookerySettings(
 
     public record AdminSettings(String iface, int port, Path tokenFile, HttpLimits limits) {}
 
+    /**
+     * {@code rookery.http}: the listeners web clients reach the node on. plain: HTTP, on loopback unless
+     * plainOnAnyInterface (a TLS-terminating proxy in front); either way its sessions count as under TLS (a WebSocket
+     * cannot start TLS). tls: HTTPS with the c2s certificate. webSocketPath: RFC 7395's endpoint; allowedOrigins: the Origin headers a
+     * WebSocket upgrade may carry (empty: any); webSocketKeepalive: how long a WebSocket may pass nothing before
+     * the node pings it (pekko-http's idle timeout would otherwise close it).
+     */
+    public record HttpSettings(boolean enabled, Listener plain, Listener tls, boolean plainOnAnyInterface,
+            HttpLimits limits, String webSocketPath, List<String> allowedOrigins,
+            Duration webSocketKeepalive) {}
+
     /** {@code rookery.c2s.channel-binding}: off, or the one type a JDK 17 server can compute. */
     private static boolean channelBinding(String value) {
         return switch (value) {
@@ -182,7 +194,8 @@ public record RookerySettings(
                 new AdminSettings(c.getString("admin.interface"),
                         range(c.getInt("admin.port"), 0, 65535, "rookery.admin.port"),
                         Path.of(c.getString("admin.token-file")),
-                        httpLimits(c.getConfig("admin"), "rookery.admin")));
+                        httpLimits(c.getConfig("admin"), "rookery.admin")),
+                http(c.getConfig("http")));
         if (!s.keyspaceValid()) throw new IllegalArgumentException("rookery.cassandra.keyspace is not a valid name");
         if (s.c2s.sweepInterval().isNegative() || s.c2s.sweepInterval().isZero()) {
             throw new IllegalArgumentException("rookery.c2s.sweep-interval must be positive");
@@ -232,9 +245,43 @@ public record RookerySettings(
     }
 
     private static HttpLimits httpLimits(Config c, String name) {
+        return httpLimits(c, name, 4096);
+    }
+
+    private static HttpLimits httpLimits(Config c, String name, int maxConnections) {
         return new HttpLimits(positive(c.getDuration("idle-timeout"), name + ".idle-timeout"),
                 positive(c.getDuration("request-timeout"), name + ".request-timeout"),
-                range(c.getInt("max-connections"), 1, 4096, name + ".max-connections"));
+                range(c.getInt("max-connections"), 1, maxConnections, name + ".max-connections"));
+    }
+
+    private static HttpSettings http(Config h) {
+        Listener plain = listener(h.getConfig("plain"));
+        boolean anyInterface = h.getBoolean("plain-on-any-interface");
+        if (h.getBoolean("enabled") && plain.enabled() && !anyInterface && !loopback(plain.iface())) {
+            throw new IllegalArgumentException("rookery.http.plain.interface must be a loopback address (plain HTTP "
+                    + "carries passwords in clear) unless rookery.http.plain-on-any-interface = on");
+        }
+        String path = h.getString("websocket.path");
+        if (!path.matches("/[A-Za-z0-9._~/-]*")) {
+            throw new IllegalArgumentException("rookery.http.websocket.path must be an absolute path");
+        }
+        Duration keepalive = durationRange(h.getDuration("websocket.keepalive"), Duration.ofSeconds(1),
+                Duration.ofHours(1), "rookery.http.websocket.keepalive");
+        HttpLimits limits = httpLimits(h, "rookery.http", 10_000_000);
+        if (keepalive.compareTo(limits.idleTimeout()) >= 0) {
+            throw new IllegalArgumentException("rookery.http.websocket.keepalive must be shorter than "
+                    + "rookery.http.idle-timeout");
+        }
+        return new HttpSettings(h.getBoolean("enabled"), plain, listener(h.getConfig("tls")), anyInterface, limits, path, List.copyOf(h.getStringList("websocket.allowed-origins")),
+                keepalive);
+    }
+
+    private static boolean loopback(String iface) {
+        try {
+            return java.net.InetAddress.getByName(iface).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static Duration positive(Duration d, String name) {

@@ -22,7 +22,7 @@ public final class NodeMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
-    /** The metrics of one client listener ({@code starttls} or {@code direct_tls}). */
+    /** The metrics of one client listener ({@code starttls}, {@code direct_tls} or {@code websocket}). */
     public final class Listener {
         private final GaugeDataPoint connections;
         private final GaugeDataPoint sessions;
@@ -153,6 +153,7 @@ public final class NodeMetrics {
 
     private final Listener starttls = new Listener("starttls");
     private final Listener directTls = new Listener("direct_tls");
+    private final Listener webSocket = new Listener("websocket");
     private final CounterDataPoint tlsOk = tlsHandshakes.labelValues("success");
     private final CounterDataPoint tlsFailed = tlsHandshakes.labelValues("failure");
     private final CounterDataPoint messagesIn = stanzasIn.labelValues("message");
@@ -176,6 +177,11 @@ public final class NodeMetrics {
 
     public Listener listener(boolean directTlsListener) {
         return directTlsListener ? directTls : starttls;
+    }
+
+    /** RFC 7395 connections, on whichever HTTP listener. */
+    public Listener webSocketListener() {
+        return webSocket;
     }
 
     public void tlsHandshake(boolean ok) {

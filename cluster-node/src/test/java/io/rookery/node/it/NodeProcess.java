@@ -88,6 +88,9 @@ final class NodeProcess implements AutoCloseable {
         s.put("rookery.c2s.direct-tls.port", "0");
         s.put("rookery.admin.port", "0");
         s.put("rookery.metrics.port", "0");
+        s.put("rookery.http.plain.port", "0");
+        s.put("rookery.http.tls.interface", "127.0.0.1");
+        s.put("rookery.http.tls.port", "0");
         s.put("rookery.cassandra.embedded.enabled", "off");
         s.put("rookery.cassandra.contact-points.0", cqlContactPoint);
         s.put("rookery.cassandra.keyspace", keyspace);

@@ -61,6 +61,9 @@ public final class TestNodes {
         m.put("rookery.admin.port", 0);
         m.put("rookery.metrics.port", 0);
         m.put("rookery.management.port", 0);
+        m.put("rookery.http.plain.port", 0);
+        m.put("rookery.http.tls.interface", "127.0.0.1");
+        m.put("rookery.http.tls.port", 0);
         m.put("rookery.cassandra.embedded.enabled", false);
         m.put("rookery.cassandra.contact-points", java.util.List.of(c.host() + ":" + c.cqlPort()));
         m.put("pekko.remote.artery.canonical.port", 0);
