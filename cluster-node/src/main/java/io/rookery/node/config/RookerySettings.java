@@ -108,10 +108,11 @@ public record RookerySettings(
      * plainOnAnyInterface (a TLS-terminating proxy in front); either way its sessions count as under TLS (a WebSocket
      * cannot start TLS). tls: HTTPS with the c2s certificate. webSocketPath: RFC 7395's endpoint; allowedOrigins: the Origin headers a
      * WebSocket upgrade may carry (empty: any); webSocketKeepalive: how long a WebSocket may pass nothing before
-     * the node pings it (pekko-http's idle timeout would otherwise close it).
+     * the node pings it (pekko-http's idle timeout would otherwise close it). publicUrl: the http(s) URL clients
+     * reach the listeners at (XEP-0156 links), empty: the one a request was made to.
      */
     public record HttpSettings(boolean enabled, Listener plain, Listener tls, boolean plainOnAnyInterface,
-            HttpLimits limits, String webSocketPath, List<String> allowedOrigins,
+            String publicUrl, HttpLimits limits, String webSocketPath, List<String> allowedOrigins,
             Duration webSocketKeepalive) {}
 
     /** {@code rookery.c2s.channel-binding}: off, or the one type a JDK 17 server can compute. */
@@ -272,7 +273,12 @@ public record RookerySettings(
             throw new IllegalArgumentException("rookery.http.websocket.keepalive must be shorter than "
                     + "rookery.http.idle-timeout");
         }
-        return new HttpSettings(h.getBoolean("enabled"), plain, listener(h.getConfig("tls")), anyInterface, limits, path, List.copyOf(h.getStringList("websocket.allowed-origins")),
+        String publicUrl = h.getString("public-url");
+        if (!publicUrl.isEmpty() && !publicUrl.matches("https?://[^/?#\\s]+/?")) {
+            throw new IllegalArgumentException("rookery.http.public-url must be http(s)://host[:port], not " + publicUrl);
+        }
+        return new HttpSettings(h.getBoolean("enabled"), plain, listener(h.getConfig("tls")), anyInterface, publicUrl,
+                limits, path, List.copyOf(h.getStringList("websocket.allowed-origins")),
                 keepalive);
     }
 

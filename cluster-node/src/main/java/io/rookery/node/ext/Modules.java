@@ -28,7 +28,9 @@ public final class Modules implements ServerInfo {
     /** XEPs the core implements itself, outside any module (the README's table lists them too). */
     public static final List<Xep> CORE_XEPS = List.of(new Xep("XEP-0368", "", "direct TLS on port 5223"),
             new Xep("XEP-0440", "1.0.0", "channel-binding types announced (tls-server-end-point) when"
-                    + " `rookery.c2s.channel-binding` offers SCRAM -PLUS"));
+                    + " `rookery.c2s.channel-binding` offers SCRAM -PLUS"),
+            new Xep("XEP-0156", "1.1.5", "host-meta on the HTTP listeners (`rookery.http`) naming the WebSocket"
+                    + " endpoint"));
 
     private final Map<String, XmppModule> modules;
     private final Map<IqKey, IqHandler> iq = new HashMap<>();

@@ -12,13 +12,15 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import scala.jdk.javaapi.DurationConverters;
 
 /**
  * The node's HTTP listeners for web clients ({@code rookery.http}): plain HTTP (loopback unless configured) and
- * HTTPS with the client listeners' certificate, serving the WebSocket endpoint (RFC 7395). Each binding reads the
+ * HTTPS with the client listeners' certificate, serving the WebSocket endpoint (RFC 7395) and the XEP-0156
+ * host-meta documents that name it. Each binding reads the
  * client's address from the connection (never from X-Forwarded-For, which a client could write), for the
  * per-address limits.
  */
@@ -37,16 +39,17 @@ public final class HttpListeners {
     /** Binds what is enabled; ssl null: no HTTPS. */
     public static CompletionStage<Bound> start(ActorSystem<?> system, RookerySettings.HttpSettings settings,
             SSLContext ssl, WebSocketEndpoint webSocket) {
+        io.rookery.node.hostmeta.HostMetaEndpoint hostMeta = new io.rookery.node.hostmeta.HostMetaEndpoint(settings);
         if (!settings.enabled()) return CompletableFuture.completedFuture(new Bound(-1, -1, List.of()));
         ServerSettings server = serverSettings(system, settings);
         CompletableFuture<ServerBinding> plain = settings.plain().enabled()
                 ? Http.get(system).newServerAt(settings.plain().iface(), settings.plain().port())
-                        .withSettings(server).bind(webSocket.route(true)).toCompletableFuture()
+                        .withSettings(server).bind(Directives.concat(webSocket.route(true), hostMeta.route())).toCompletableFuture()
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<ServerBinding> tls = settings.tls().enabled() && ssl != null
                 ? Http.get(system).newServerAt(settings.tls().iface(), settings.tls().port())
                         .enableHttps(ConnectionContext.httpsServer(ssl)).withSettings(server)
-                        .bind(webSocket.route(true)).toCompletableFuture()
+                        .bind(Directives.concat(webSocket.route(true), hostMeta.route())).toCompletableFuture()
                 : CompletableFuture.completedFuture(null);
         return plain.thenCombine(tls, (p, t) -> {
             List<ServerBinding> bindings = new ArrayList<>();

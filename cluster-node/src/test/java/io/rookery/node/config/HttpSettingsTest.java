@@ -44,9 +44,13 @@ class HttpSettingsTest {
     }
 
     @Test
-    void aKeepaliveNotShorterThanTheIdleTimeoutOrABadPathIsRefused() {
+    void aKeepaliveNotShorterThanTheIdleTimeoutABadPathOrPublicUrlIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> http(Map.of("rookery.http.websocket.keepalive", "2m")));
         assertThrows(IllegalArgumentException.class, () -> http(Map.of("rookery.http.websocket.path", "ws")));
+        assertThrows(IllegalArgumentException.class, () -> http(Map.of("rookery.http.public-url",
+                "https://chat.example.com/path")));
+        assertEquals("https://chat.example.com:8443", http(Map.of("rookery.http.public-url",
+                "https://chat.example.com:8443")).publicUrl());
         assertEquals(Duration.ofSeconds(30), http(Map.of("rookery.http.websocket.keepalive", "30s"))
                 .webSocketKeepalive());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rookery.node.RookeryNode;
 import io.rookery.protocol.xml.Element;
 import io.rookery.protocol.xml.StoredXml;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -22,7 +23,7 @@ import org.jxmpp.jid.impl.JidCreate;
 /**
  * XMPP over WebSocket (RFC 7395) on a node's HTTP listeners, with the JDK's WebSocket client against a node on real
  * Cassandra: the framing (open, close, one element per message with its namespaces), login and chat with a Smack
- * client on TCP, HTTPS with the node's certificate, the upgrades refused (no xmpp subprotocol, an origin not
+ * client on TCP, HTTPS with the node's certificate, XEP-0156 host-meta naming the endpoints, the upgrades refused (no xmpp subprotocol, an origin not
  * allowed), and a stream error for bad input that leaves other sessions alone.
  */
 class WebSocketIT {
@@ -114,6 +115,42 @@ class WebSocketIT {
             ws.send("<iq xmlns='jabber:client' type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>");
             Element roster = StoredXml.parse(ws.await("id='r1'"));
             assertEquals("result", roster.attr("type"));
+        }
+    }
+
+    @Test
+    void hostMetaNamesTheWebSocketEndpointsAndTheyWork() throws Exception {
+        // XEP-0156 §3: the XRD and JSON documents, on each listener, readable from any web page (CORS).
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .sslContext(TestNodes.trustingContext(node)).build();
+        var plainXrd = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + node.httpPlainPort() + "/.well-known/host-meta")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, plainXrd.statusCode());
+        assertTrue(plainXrd.headers().firstValue("content-type").orElse("").startsWith("application/xrd+xml"),
+                plainXrd.headers().toString());
+        assertEquals("*", plainXrd.headers().firstValue("access-control-allow-origin").orElse(null));
+        Element xrd = StoredXml.parse(plainXrd.body().substring(plainXrd.body().indexOf("<XRD")));
+        assertEquals("http://docs.oasis-open.org/ns/xri/xrd-1.0", xrd.namespace());
+        Element link = xrd.children("Link", xrd.namespace()).stream()
+                .filter(l -> "urn:xmpp:alt-connections:websocket".equals(l.attr("rel"))).findFirst().orElseThrow();
+        assertEquals(plainUri(), link.attr("href"), "the endpoint at the address asked");
+
+        String tlsBase = "https://localhost:" + node.httpTlsPort();
+        var json = http.send(java.net.http.HttpRequest.newBuilder(URI.create(tlsBase + "/.well-known/host-meta.json"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, json.statusCode());
+        assertTrue(json.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\\{\"rel\":\"urn:xmpp:alt-connections:websocket\",\"href\":\"([^\"]+)\"}").matcher(json.body());
+        assertTrue(m.find(), json.body());
+        String wss = m.group(1);
+        assertEquals("wss://localhost:" + node.httpTlsPort() + "/xmpp-websocket", wss);
+
+        // A client that knew only the listener reaches XMPP through the link.
+        String user = TestNodes.newUser(node, "wsdiscovered");
+        try (WsClient ws = WsClient.connect(wss, TestNodes.trustingContext(node), null, "xmpp")) {
+            assertEquals(user + "@localhost/found", ws.login(user, ItEnvironment.PASSWORD, "found"));
         }
     }
 
