@@ -220,8 +220,8 @@ public final class RookeryNode implements AutoCloseable {
             }
             // RFC 7395 WebSocket on the HTTP listeners, sessions as on the TCP ones (rookery.http).
             io.rookery.node.http.HttpListeners.Bound http = await(io.rookery.node.http.HttpListeners.start(system,
-                    s.http(), ssl, new io.rookery.node.websocket.WebSocketEndpoint(listener, s.http(),
-                            s.c2s().maxStanzaBytes())).toCompletableFuture());
+                    s.http(), s.domain(), ssl, new io.rookery.node.websocket.WebSocketEndpoint(listener, s.http(),
+                            s.c2s().maxStanzaBytes()), modules.httpEndpoints()).toCompletableFuture());
             NodeHealth.get(system).listenersBound();
             String token = AdminToken.ensure(s.admin().tokenFile());
             var adminBinding = await(AdminServer.start(system, s.admin(), metrics, accounts, token)

@@ -30,6 +30,7 @@ public final class Declarations {
     private final List<PartKey<?>> mirrored = new ArrayList<>();
     private final List<PresenceStamp> presenceStamps = new ArrayList<>();
     private final List<DiscoNodes> discoNodes = new ArrayList<>();
+    private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
 
     /** A service on a subdomain: its JID (the subdomain), its XEP-0030 name for the server's items, its starter. */
     public record DeclaredService(String domain, String name, ServiceStarter starter) {}
@@ -103,6 +104,16 @@ public final class Declarations {
 
     List<AccountNodes> accountNodes() {
         return accountNodes;
+    }
+
+    /** Paths this module serves on the node's HTTP listeners (XEP-0363 uploads and downloads). */
+    public Declarations http(HttpEndpoint endpoint) {
+        httpEndpoints.add(endpoint);
+        return this;
+    }
+
+    List<HttpEndpoint> httpEndpoints() {
+        return httpEndpoints;
     }
 
     public Declarations implementsXep(Xep xep) {

@@ -55,6 +55,7 @@ public final class Modules implements ServerInfo {
     private volatile StanzaSink router;
     private volatile ServerAdministration admin;
     private final List<DiscoNodes> discoNodes = new ArrayList<>();
+    private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
     /** Heap stores until the node provides its Cassandra ones (tests never do). */
     private volatile ModuleStores stores = ModuleStores.inMemory();
 
@@ -165,6 +166,7 @@ public final class Modules implements ServerInfo {
                 services.add(service);
             }
             discoNodes.addAll(d.discoNodes());
+            httpEndpoints.addAll(d.httpEndpoints());
             coreFeatures.addAll(d.coreFeatures());
             stamps.addAll(d.stamps());
             sentStamps.addAll(d.sentStamps());
@@ -272,6 +274,11 @@ public final class Modules implements ServerInfo {
     @Override
     public List<DiscoNodes> discoNodes() {
         return Collections.unmodifiableList(discoNodes);
+    }
+
+    /** What the modules serve on the HTTP listeners, in module order. */
+    public List<HttpEndpoint> httpEndpoints() {
+        return Collections.unmodifiableList(httpEndpoints);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.rookery.node.http;
 
 import io.rookery.node.config.RookerySettings;
+import io.rookery.node.ext.HttpEndpoint;
 import io.rookery.node.websocket.WebSocketEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -36,25 +38,39 @@ public final class HttpListeners {
 
     private HttpListeners() {}
 
-    /** Binds what is enabled; ssl null: no HTTPS. */
+    /**
+     * Binds what is enabled, serving the core's routes and then the modules' endpoints; ssl null: no HTTPS. The
+     * modules learn the base URL clients reach the listeners at: rookery.http.public-url, else the HTTPS listener at
+     * the served domain, else the plain one at its interface.
+     */
     public static CompletionStage<Bound> start(ActorSystem<?> system, RookerySettings.HttpSettings settings,
-            SSLContext ssl, WebSocketEndpoint webSocket) {
-        io.rookery.node.hostmeta.HostMetaEndpoint hostMeta = new io.rookery.node.hostmeta.HostMetaEndpoint(settings);
+            String domain, SSLContext ssl, WebSocketEndpoint webSocket, List<HttpEndpoint> endpoints) {
         if (!settings.enabled()) return CompletableFuture.completedFuture(new Bound(-1, -1, List.of()));
+        io.rookery.node.hostmeta.HostMetaEndpoint hostMeta = new io.rookery.node.hostmeta.HostMetaEndpoint(settings);
+        AtomicReference<String> baseUrl = new AtomicReference<>(settings.publicUrl().isEmpty() ? null
+                : settings.publicUrl().replaceAll("/$", ""));
+        HttpEndpoint.Context context = new HttpEndpoint.Context(system, baseUrl::get);
+        List<Route> routes = new ArrayList<>(List.of(webSocket.route(true), hostMeta.route()));
+        for (HttpEndpoint e : endpoints) routes.add(e.route(context));
+        Route all = Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
         ServerSettings server = serverSettings(system, settings);
         CompletableFuture<ServerBinding> plain = settings.plain().enabled()
                 ? Http.get(system).newServerAt(settings.plain().iface(), settings.plain().port())
-                        .withSettings(server).bind(Directives.concat(webSocket.route(true), hostMeta.route())).toCompletableFuture()
+                        .withSettings(server).bind(all).toCompletableFuture()
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<ServerBinding> tls = settings.tls().enabled() && ssl != null
                 ? Http.get(system).newServerAt(settings.tls().iface(), settings.tls().port())
                         .enableHttps(ConnectionContext.httpsServer(ssl)).withSettings(server)
-                        .bind(Directives.concat(webSocket.route(true), hostMeta.route())).toCompletableFuture()
+                        .bind(all).toCompletableFuture()
                 : CompletableFuture.completedFuture(null);
         return plain.thenCombine(tls, (p, t) -> {
             List<ServerBinding> bindings = new ArrayList<>();
             if (p != null) bindings.add(p);
             if (t != null) bindings.add(t);
+            if (baseUrl.get() == null) {
+                baseUrl.set(t != null ? "https://" + domain + ":" + t.localAddress().getPort()
+                        : p != null ? "http://" + settings.plain().iface() + ":" + p.localAddress().getPort() : null);
+            }
             return new Bound(p == null ? -1 : p.localAddress().getPort(), t == null ? -1 : t.localAddress().getPort(),
                     List.copyOf(bindings));
         });

@@ -1,0 +1,5 @@
+/**
+ * XEP-0363 HTTP file upload (module {@code upload}): slots requested from {@code upload.<domain>}, files put to and
+ * got from the node's HTTP listeners, kept in an {@link io.rookery.node.ext.upload.UploadStore}.
+ */
+package io.rookery.node.ext.upload;
