@@ -46,6 +46,12 @@ class AbuseIT {
     private static final int LARGE_BODY = 260_000;
     /** How many of those fit the default rookery.user.max-offline-bytes (10 MiB). */
     private static final int STORABLE = (10 << 20) / LARGE_BODY;
+    /**
+     * One client for every scrape, so that its keep-alive connection is reused: the threads here scrape every 100 to
+     * 200 ms, and with a client per scrape each left a connection open until the node's metrics idle-timeout (20 s)
+     * or a GC closed it; past rookery.metrics' max-connections (32) a scrape waited for one of them to go.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static NodeProcess node;
     private static int port;
 
@@ -364,7 +370,7 @@ class AbuseIT {
     }
 
     private static double scrape(String nameWithLabels) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + node.port("metrics") + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         Matcher m = Pattern.compile("^" + Pattern.quote(nameWithLabels) + " (\\S+)$", Pattern.MULTILINE)
                 .matcher(r.body());
@@ -377,7 +383,7 @@ class AbuseIT {
                 "GC.run").redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         p.waitFor();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + node.port("metrics") + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         Matcher m = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"} (\\S+)$", Pattern.MULTILINE)
                 .matcher(r.body());
