@@ -21,17 +21,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A file between two users with Smack 4.4's FileTransferManager over XEP-0047 in-band bytestreams: XEP-0095 stream
- * initiation and the data are iq between two full JIDs, which the server routes unchanged. (XEP-0065 SOCKS5 cannot
- * be shown on loopback with Smack: it never offers a loopback address as its own stream host, and mediated
- * transfers need the proxy service of a later issue.)
+ * Files between two users with Smack: with its FileTransferManager over XEP-0047 in-band bytestreams (XEP-0095
+ * stream initiation and the data are iq between two full JIDs, which the server routes unchanged), and with its
+ * Socks5BytestreamManager through the server's XEP-0065 proxy (module proxy65, here on loopback), the only stream
+ * host offered: Smack's own local one is switched off (it never offers a loopback address anyway).
  */
 class FileTransferIT {
     private static RookeryNode node;
 
     @BeforeAll
     static void start() throws Exception {
-        node = ItEnvironment.startNode(Map.of());
+        node = ItEnvironment.startNode(Map.of("rookery.modules.proxy65.enabled", true,
+                "rookery.modules.proxy65.interface", "127.0.0.1", "rookery.modules.proxy65.port", 0));
     }
 
     @AfterAll
@@ -74,6 +75,46 @@ class FileTransferIT {
             assertArrayEquals(data, Files.readAllBytes(received), "bob has exactly the bytes alice sent");
         } finally {
             FileTransferNegotiator.IBB_ONLY = false;
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    @Test
+    void aStreamThroughTheServersSocks5ProxyArrivesWhole() throws Exception {
+        boolean local = org.jivesoftware.smackx.bytestreams.socks5.Socks5Proxy.isLocalSocks5ProxyEnabled();
+        org.jivesoftware.smackx.bytestreams.socks5.Socks5Proxy.setLocalSocks5ProxyEnabled(false);
+        XMPPTCPConnection alice = ItEnvironment.connectStartTls(node, ItEnvironment.newUser(node, "alice"),
+                ItEnvironment.PASSWORD, "desk");
+        XMPPTCPConnection bob = ItEnvironment.connectStartTls(node, ItEnvironment.newUser(node, "bob"),
+                ItEnvironment.PASSWORD, "phone");
+        byte[] data = new byte[300_000];
+        new Random(65).nextBytes(data);
+        BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        try {
+            org.jivesoftware.smackx.bytestreams.socks5.Socks5BytestreamManager.getBytestreamManager(bob)
+                    .addIncomingBytestreamListener(request -> {
+                        try {
+                            var session = request.accept();
+                            byte[] got = session.getInputStream().readNBytes(data.length);
+                            session.close();
+                            received.add(got);
+                        } catch (Exception e) {
+                            received.add(e);
+                        }
+                    });
+            var manager = org.jivesoftware.smackx.bytestreams.socks5.Socks5BytestreamManager.getBytestreamManager(alice);
+            var session = manager.establishSession(bob.getUser());
+            // XEP-0065 §6: mediated, through the stream host of proxy.localhost.
+            org.junit.jupiter.api.Assertions.assertTrue(session.isMediated(), "through the server's proxy");
+            session.getOutputStream().write(data);
+            session.getOutputStream().flush();
+            Object got = received.poll(60, TimeUnit.SECONDS);
+            session.close();
+            if (got instanceof Exception e) throw new AssertionError("bob's side failed", e);
+            assertArrayEquals(data, (byte[]) got, "bob has exactly the bytes alice sent");
+        } finally {
+            org.jivesoftware.smackx.bytestreams.socks5.Socks5Proxy.setLocalSocks5ProxyEnabled(local);
             alice.disconnect();
             bob.disconnect();
         }

@@ -1,13 +1,11 @@
 package io.rookery.node.ext.upload;
 
 import io.rookery.node.ext.Service;
+import io.rookery.node.ext.ServiceRequests;
 import io.rookery.node.ext.StanzaSink;
-import io.rookery.node.metrics.NodeMetrics;
-import io.rookery.node.user.SessionProtocol;
 import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
-import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.xep.disco.Disco;
 import io.rookery.protocol.xep.ping.Ping;
 import io.rookery.protocol.xep.upload.HttpUpload;
@@ -29,45 +27,30 @@ import org.apache.pekko.actor.typed.ActorRef;
 final class UploadService implements Service {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UploadService.class);
     private final Uploads uploads;
-    private final StanzaSink router;
+    private final ServiceRequests requests;
     private final String serverDomain;
 
     UploadService(Uploads uploads, StanzaSink router, String serverDomain) {
         this.uploads = uploads;
-        this.router = router;
+        this.requests = new ServiceRequests(router);
         this.serverDomain = serverDomain;
     }
 
     @Override
     public void deliver(Element stanza, Jid to, ActorRef<?> session) {
-        @SuppressWarnings("unchecked")
-        ActorRef<SessionProtocol.Message> s = (ActorRef<SessionProtocol.Message>) session;
-        String type = stanza.attr("type");
-        if (!"iq".equals(stanza.name())) {
-            if ("message".equals(stanza.name()) && !"error".equals(type)) error(stanza, s, StanzaError.of(
-                    StanzaErrorCondition.SERVICE_UNAVAILABLE));
-            return;
-        }
-        if (!"get".equals(type) && !"set".equals(type)) return;
-        Jid from = Jid.parseOrNull(stanza.attr("from"));
-        if (from == null) return;
-        Element q = stanza.elements().size() == 1 ? stanza.elements().get(0) : null;
-        if (to.local() != null || to.resource() != null || q == null) {
-            error(stanza, s, StanzaError.of(q == null ? StanzaErrorCondition.BAD_REQUEST
-                    : StanzaErrorCondition.SERVICE_UNAVAILABLE));
-            return;
-        }
-        boolean get = "get".equals(type);
-        if (get && q.is("query", Disco.INFO) && q.attr("node") == null) {
-            reply(Stanzas.iqResult(stanza, info()), s);
-        } else if (get && q.is("query", Disco.ITEMS)) {
-            reply(Stanzas.iqResult(stanza, Disco.noItems()), s);
-        } else if (get && q.is("ping", Ping.NS)) {
-            reply(Stanzas.iqResult(stanza, null), s);
-        } else if (get && q.is("request", HttpUpload.NS)) {
-            request(stanza, q, from, s);
+        ServiceRequests.Request r = requests.of(stanza, to, session);
+        if (r == null) return;
+        Element q = r.payload();
+        if (r.get() && q.is("query", Disco.INFO) && q.attr("node") == null) {
+            requests.result(r, info());
+        } else if (r.get() && q.is("query", Disco.ITEMS)) {
+            requests.result(r, Disco.noItems());
+        } else if (r.get() && q.is("ping", Ping.NS)) {
+            requests.result(r, null);
+        } else if (r.get() && q.is("request", HttpUpload.NS)) {
+            request(r);
         } else {
-            error(stanza, s, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
+            requests.error(r, StanzaErrorCondition.SERVICE_UNAVAILABLE);
         }
     }
 
@@ -84,27 +67,28 @@ final class UploadService implements Service {
     }
 
     /** §4: a slot for a user of this server, within the size limit and the user's quota. */
-    private void request(Element iq, Element q, Jid from, ActorRef<SessionProtocol.Message> s) {
-        HttpUpload.Request r = HttpUpload.Request.of(q);
+    private void request(ServiceRequests.Request request) {
+        Jid from = request.from();
+        HttpUpload.Request r = HttpUpload.Request.of(request.payload());
         if (r == null) {
-            refused(iq, s, "bad-request", StanzaError.of(StanzaErrorCondition.BAD_REQUEST,
+            refused(request, "bad-request", StanzaError.of(StanzaErrorCondition.BAD_REQUEST,
                     "a request needs a filename and a size in bytes"));
             return;
         }
         if (!serverDomain.equals(from.domain()) || from.local() == null) {
-            refused(iq, s, "not-allowed", StanzaError.of(StanzaErrorCondition.NOT_ALLOWED,
+            refused(request, "not-allowed", StanzaError.of(StanzaErrorCondition.NOT_ALLOWED,
                     "only users of " + serverDomain + " may upload"));
             return;
         }
         if (r.size() > uploads.settings.maxFileSize()) {
             uploads.slots.labelValues("too-large").inc();
-            reply(HttpUpload.fileTooLarge(iq, uploads.settings.maxFileSize()), s);
+            requests.reply(HttpUpload.fileTooLarge(request.iq(), uploads.settings.maxFileSize()), request.session());
             return;
         }
         String base = uploads.baseUrl();
         SlotToken tokens = uploads.tokens();
         if (base == null || tokens == null) {
-            refused(iq, s, "unavailable", StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE,
+            refused(request, "unavailable", StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE,
                     "the HTTP listeners are not running (rookery.http)"));
             return;
         }
@@ -118,17 +102,20 @@ final class UploadService implements Service {
         }, uploads.blocking()).whenComplete((usage, failure) -> {
             if (failure != null) {
                 LOG.warn("upload-store-failed operation=usage: {}", failure.toString());
-                refused(iq, s, "store-failed", StanzaError.of(StanzaErrorCondition.INTERNAL_SERVER_ERROR));
+                refused(request, "store-failed", StanzaError.of(StanzaErrorCondition.INTERNAL_SERVER_ERROR));
             } else if (uploads.settings.quota() > 0 && usage.bytes() + r.size() > uploads.settings.quota()) {
                 uploads.slots.labelValues("quota").inc();
                 String text = "Quota reached: your files may hold " + uploads.settings.quota() + " bytes together, "
                         + usage.bytes() + " are used";
-                reply(usage.oldestExpiry() == null ? Stanzas.errorReply(iq, StanzaError.of(
-                        StanzaErrorCondition.RESOURCE_CONSTRAINT, text))
-                        : HttpUpload.retryLater(iq, text, usage.oldestExpiry()), s);
+                if (usage.oldestExpiry() == null) {
+                    requests.error(request, StanzaError.of(StanzaErrorCondition.RESOURCE_CONSTRAINT, text));
+                } else {
+                    requests.reply(HttpUpload.retryLater(request.iq(), text, usage.oldestExpiry()),
+                            request.session());
+                }
             } else {
                 uploads.slots.labelValues("granted").inc();
-                reply(Stanzas.iqResult(iq, slot(base, tokens, owner, r)), s);
+                requests.result(request, slot(base, tokens, owner, r));
             }
         });
     }
@@ -144,19 +131,8 @@ final class UploadService implements Service {
         return HttpUpload.slot(put, Map.of(), get);
     }
 
-    private void refused(Element iq, ActorRef<SessionProtocol.Message> s, String outcome, StanzaError error) {
+    private void refused(ServiceRequests.Request request, String outcome, StanzaError error) {
         uploads.slots.labelValues(outcome).inc();
-        error(iq, s, error);
-    }
-
-    private void error(Element stanza, ActorRef<SessionProtocol.Message> s, StanzaError error) {
-        if ("error".equals(stanza.attr("type")) || "result".equals(stanza.attr("type"))) return;
-        reply(Stanzas.errorReply(stanza, error), s);
-    }
-
-    /** Through the requesting session when known (no hop through the account), else the router. */
-    private void reply(Element reply, ActorRef<SessionProtocol.Message> session) {
-        if (session != null) session.tell(new SessionProtocol.Deliver(reply, NodeMetrics.nowMicros()));
-        else router.route(reply);
+        requests.error(request, error);
     }
 }

@@ -15,10 +15,7 @@ record UploadSettings(String subdomain, String name, long maxFileSize, long quot
     private static final String PATH = "rookery.modules.upload.";
 
     static UploadSettings from(Config c) {
-        String subdomain = c.getString("subdomain");
-        if (subdomain.isEmpty() || subdomain.contains("@") || subdomain.contains("/")) {
-            throw new ConfigException.BadValue(PATH + "subdomain", "must be a DNS label or labels");
-        }
+        String subdomain = io.rookery.node.ext.ServiceRequests.subdomain(c, PATH);
         long max = c.getBytes("max-file-size");
         if (max < 1 || max > (1L << 40)) throw new ConfigException.BadValue(PATH + "max-file-size", "1 B to 1 TiB");
         long quota = c.getBytes("quota");
