@@ -39,6 +39,8 @@ class ManifestsPortsTest {
         Map<String, Integer> expected = new LinkedHashMap<>();
         expected.put("xmpp-client", c.getInt("rookery.c2s.starttls.port"));
         expected.put("xmpps-client", c.getInt("rookery.c2s.direct-tls.port"));
+        assertTrue(c.getBoolean("rookery.http.enabled"), "the manifests switch the HTTP listeners on");
+        expected.put("https-web", c.getInt("rookery.http.tls.port"));
         expected.put("remoting", c.getInt("pekko.remote.artery.canonical.port"));
         expected.put("management", c.getInt("rookery.management.port"));
         expected.put("metrics", c.getInt("rookery.metrics.port"));
@@ -46,7 +48,8 @@ class ManifestsPortsTest {
         for (Object p : list(r.nodeContainer().get("ports"))) actual.put(str(p, "name"), num(at(p, "containerPort")));
         assertEquals(expected, actual,
                 "container ports against the node's settings (reference.conf plus the manifests' env)");
-        assertEquals(Map.of("xmpp-client", 5222, "xmpps-client", 5223, "remoting", 25520, "management", 7626,
+        assertEquals(Map.of("xmpp-client", 5222, "xmpps-client", 5223, "https-web", 5443, "remoting", 25520,
+                "management", 7626,
                 "metrics", 9464), actual, "the ports k8s/README.md documents");
     }
 
@@ -91,7 +94,7 @@ class ManifestsPortsTest {
                         describe(svc) + " port " + str(p, "name") + " targets no container port of the node");
             }
         }
-        assertEquals(Set.of(5222, 5223), servicePorts(c2s), "c2s Service ports");
+        assertEquals(Set.of(5222, 5223, 5443), servicePorts(c2s), "c2s Service ports");
         assertTrue(servicePorts(internal).containsAll(Set.of(7626, 9464)), "internal Service: management and metrics");
         assertEquals("None", str(internal, "spec", "clusterIP"), "the internal Service is headless");
         String type = str(c2s, "spec", "type");
