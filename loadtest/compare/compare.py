@@ -601,6 +601,9 @@ def prosody_encode(s):
 class Rookery(Server):
     name = "rookery"
 
+    def ws_port(self):
+        return self.port + 1
+
     def prepare(self):
         os.makedirs(os.path.join(self.dir, "data"), exist_ok=True)
         self.data = os.path.join(self.dir, "data")
@@ -627,6 +630,10 @@ class Rookery(Server):
             "-Drookery.cassandra.embedded.cql-port=0",
             "-Dpekko.remote.artery.canonical.port=0",
             "-Dpekko.loglevel=WARNING",
+            # XMPP over WebSocket (mode websocket) on the plain loopback HTTP listener, the port after c2s's.
+            "-Drookery.http.enabled=on",
+            "-Drookery.http.plain.port=%d" % self.ws_port(),
+            "-Drookery.http.tls.enabled=off",
         ]
         if "rookery.modules.mam." not in self.ctx.rookery_java_opts:
             # Without --archive neither ejabberd nor Prosody archives messages (no mod_mam), so Rookery does not
@@ -766,9 +773,11 @@ def loadtest(ctx, server, mode, label, options, hard_timeout_s, on_line=None):
     """Runs loadtest/run once; returns (parsed JSON or None, start epoch, exit code)."""
     ctx.seq += 1
     out_prefix = os.path.join(ctx.out_dir(server.name), "%02d-%s-%s" % (ctx.seq, mode, label))
-    args = [os.path.join(ROOT, "loadtest", "run"), "--port=%d" % server.port, "--domain=" + DOMAIN,
-            "--tls=" + ("off" if mode == "plain" else "starttls"), "--progress=5s", "--out=" + out_prefix,
-            "--timeout=%ds" % hard_timeout_s] + ["--%s=%s" % kv for kv in options]
+    port = server.ws_port() if mode == "websocket" else server.port
+    transport = ["--transport=websocket"] if mode == "websocket" else []
+    args = [os.path.join(ROOT, "loadtest", "run"), "--port=%d" % port, "--domain=" + DOMAIN,
+            "--tls=" + ("starttls" if mode == "starttls" else "off"), "--progress=5s", "--out=" + out_prefix,
+            "--timeout=%ds" % hard_timeout_s] + transport + ["--%s=%s" % kv for kv in options]
     env = dict(os.environ)
     env["LOADTEST_BUILD_DIR"] = ctx.build_dir
     env["LOADTEST_JAVA_OPTS"] = ctx.args.loadtest_java_opts
@@ -1048,7 +1057,7 @@ def run_server(ctx, server):
     try:
         if "idle" in scen:
             # A fresh process for each memory measurement: a server that already held sessions keeps the memory.
-            for mode in ctx.args.modes:
+            for mode in modes_for(ctx, server):
                 start()
                 try:
                     warm_up(ctx, server)
@@ -1059,7 +1068,7 @@ def run_server(ctx, server):
             start()
             try:
                 warm_up(ctx, server)
-                for mode in ctx.args.modes:
+                for mode in modes_for(ctx, server):
                     if "login-storm" in scen:
                         scenario_login_storm(ctx, server, mode)
                         time.sleep(2)
@@ -1093,11 +1102,17 @@ def machine_info():
     return info
 
 
+def modes_for(ctx, server):
+    """The modes asked for that this server is run in: websocket (RFC 7395) only for Rookery so far."""
+    return [m for m in ctx.args.modes if m != "websocket" or hasattr(server, "ws_port")]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--profile", choices=sorted(PROFILES), default="full")
     ap.add_argument("--servers", default="ejabberd,prosody,rookery")
-    ap.add_argument("--modes", default="plain,starttls")
+    ap.add_argument("--modes", default="plain,starttls",
+                    help="plain, starttls, websocket (Rookery only: XMPP over WebSocket on its loopback HTTP listener)")
     ap.add_argument("--scenarios", default="idle,login-storm,chat-fixed,chat-max")
     ap.add_argument("--results", help="results folder (default loadtest/compare/results/<timestamp>)")
     ap.add_argument("--work", help="servers' config and data folders (default /tmp/rookery-compare-<timestamp>)")
@@ -1126,7 +1141,7 @@ def main():
     args.modes = [m for m in args.modes.split(",") if m]
     args.scenarios = [s for s in args.scenarios.split(",") if s]
     for m in args.modes:
-        if m not in ("plain", "starttls"):
+        if m not in ("plain", "starttls", "websocket"):
             ap.error("unknown mode %s" % m)
 
     # Every session is a socket, in the generator and in the server.

@@ -27,6 +27,9 @@ abstract class Connection {
     private TlsCodec tls;
     private ArrayDeque<ByteBuffer> queue;
     private int queuedBytes;
+    /** XMPP over WebSocket (--transport=websocket): the upgrade and the framing, below the session's stream. */
+    private WsCodec ws;
+    private InetSocketAddress wsAddress;
 
     Connection(IoLoop loop) {
         this.loop = loop;
@@ -51,13 +54,17 @@ abstract class Connection {
     abstract void endOfInput();
 
     final void open(InetSocketAddress address) {
+        if (loop.options.webSocket) {
+            ws = new WsCodec();
+            wsAddress = address;
+        }
         try {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             boolean connected = channel.connect(address);
             key = channel.register(loop.selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
-            if (connected) connected();
+            if (connected) transportUp();
         } catch (IOException e) {
             fail("connect:" + e.getClass().getSimpleName(), e.getMessage());
         }
@@ -71,7 +78,32 @@ abstract class Connection {
             return;
         }
         key.interestOps(SelectionKey.OP_READ);
-        connected();
+        transportUp();
+    }
+
+    /** TCP is up: the session starts, or first the WebSocket upgrade. */
+    private void transportUp() {
+        if (ws == null) {
+            connected();
+        } else {
+            writeNet(ws.handshake(wsAddress.getHostString(), wsAddress.getPort(), loop.options.wsPath));
+        }
+    }
+
+    /** Bytes from a WebSocket: the upgrade's answer, then frames, whose messages the session reads as its stream. */
+    private void fromWebSocket(byte[] bytes, int n) {
+        WsCodec.Input in = ws.read(bytes, n);
+        for (byte[] reply : in.replies()) writeNet(reply);
+        if (in.upgraded()) connected();
+        for (byte[] m : in.stream()) {
+            if (ended()) return;
+            received(m, m.length);
+        }
+        if (in.failure() != null && !ended()) {
+            fail(in.failure(), null);
+        } else if (in.closed() && !ended()) {
+            endOfInput();
+        }
     }
 
     final void onReadable() {
@@ -92,7 +124,9 @@ abstract class Connection {
             if (n == 0) return;
             rb.flip();
             rb.get(loop.scratch, 0, n);
-            if (tls == null) {
+            if (ws != null) {
+                fromWebSocket(loop.scratch, n);
+            } else if (tls == null) {
                 received(loop.scratch, n);
             } else {
                 unwrap(n);
@@ -128,6 +162,10 @@ abstract class Connection {
     /** Sends plaintext, encrypted when TLS is on. */
     final void send(byte[] plain) {
         if (ended()) return;
+        if (ws != null) {
+            for (byte[] frame : ws.frames(plain)) writeNet(frame);
+            return;
+        }
         if (tls == null) {
             writeNet(plain);
             return;
@@ -200,5 +238,6 @@ abstract class Connection {
         }
         tls = null;
         queue = null;
+        ws = null;
     }
 }

@@ -42,6 +42,10 @@ final class Options {
         {"password", "secret", "password of every user"},
         {"mechanism", "SCRAM-SHA-256", "SCRAM-SHA-256 | SCRAM-SHA-1 | PLAIN"},
         {"tls", "starttls", "starttls | off (off only against a server that allows SASL without TLS)"},
+        {"transport", "tcp", "tcp | websocket: XMPP over TCP, or over WebSocket (RFC 7395) at ws://host:port"
+                + "<ws-path> (needs --tls=off: a plain WebSocket, such as Rookery's loopback HTTP listener, whose"
+                + " sessions count as under TLS; wss is not supported)"},
+        {"ws-path", "/xmpp-websocket", "--transport=websocket: the endpoint's path"},
         {"rate", "0", "login-storm: logins started per second; chat: messages per second in total; presence-churn:"
                 + " presence changes per second in total; muc: groupchat messages per second over all rooms (0:"
                 + " login-storm as fast as --concurrency allows; chat, presence-churn and muc need a rate)"},
@@ -113,6 +117,9 @@ final class Options {
     final String password;
     final String mechanism;
     final TlsMode tls;
+    /** --transport=websocket. */
+    final boolean webSocket;
+    final String wsPath;
     final double rate;
     final Duration duration;
     final double ramp;
@@ -186,6 +193,16 @@ final class Options {
             case "off" -> TlsMode.OFF;
             default -> throw new IllegalArgumentException("--tls must be starttls or off: " + v.get("tls"));
         };
+        webSocket = switch (v.get("transport").toLowerCase(Locale.ROOT)) {
+            case "tcp" -> false;
+            case "websocket" -> true;
+            default -> throw new IllegalArgumentException("--transport must be tcp or websocket: " + v.get("transport"));
+        };
+        if (webSocket && tls != TlsMode.OFF) {
+            throw new IllegalArgumentException("--transport=websocket needs --tls=off (STARTTLS cannot run in a WebSocket)");
+        }
+        wsPath = v.get("ws-path");
+        if (!wsPath.startsWith("/")) throw new IllegalArgumentException("--ws-path must start with /");
         rate = nonNegative(v, "rate");
         if (scenario == Scenario.CHAT && rate <= 0) throw new IllegalArgumentException("chat needs --rate > 0");
         if (scenario == Scenario.PRESENCE_CHURN && rate <= 0) {

@@ -14,9 +14,10 @@ import java.util.List;
  * §3.6), and every top-level element carries the namespace declarations it needs on its own.
  *
  * <p>Inbound ({@link #toStream}): an {@code <open/>} becomes a stream header (with its {@code to}, {@code from},
- * {@code version} and {@code xml:lang}), a {@code <close/>} the closing tag, anything else goes to the parser as it
- * came (whose limits and refusals apply to it as to TCP input). Outbound ({@link Outbound}): the server's stream
- * output, split into one message per top-level element.
+ * {@code id}, {@code version} and {@code xml:lang}), a {@code <close/>} the closing tag, anything else goes to the
+ * parser as it came (whose limits and refusals apply to it as to TCP input). Outbound ({@link Outbound}): the
+ * stream output, split into one message per top-level element. Both work either way round: the server uses them on
+ * what it reads and writes, a client (the load generator) on what it writes and reads.
  */
 public final class WebSocketFraming {
     /** RFC 7395 §3.3.1: the namespace of the framing elements. */
@@ -45,7 +46,7 @@ public final class WebSocketFraming {
                 return message;
             }
             if (!"open".equals(open.name()) || !NS.equals(open.namespace())) return message;
-            return new StreamHeader(open.attr("to"), open.attr("from"), null, open.attr("version"),
+            return new StreamHeader(open.attr("to"), open.attr("from"), open.attr("id"), open.attr("version"),
                     open.attr("xml:lang"), Namespaces.CLIENT).toOpeningXml();
         }
         if (startsWithTag(message, start, "close")) return "</stream:stream>";
