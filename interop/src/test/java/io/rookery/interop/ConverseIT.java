@@ -110,10 +110,11 @@ class ConverseIT {
 
         BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
         AbstractXMPPConnection smack = Smack45Clients.login(Smack45Clients.Kind.TCP, node, tcp, TestNodes.PASSWORD);
-        HttpServer server = serve(page, js.resolve("node_modules/converse.js/dist"));
+        HttpServer server = null;
         Process p = null;
         List<String> printed = new ArrayList<>();
         try {
+            server = serve(page, js.resolve("node_modules/converse.js/dist"));
             smack.addAsyncStanzaListener(s -> inbox.add((Message) s), s -> s instanceof Message m && m.getBody() != null);
             String websocket = "ws://127.0.0.1:" + node.httpPlainPort() + "/xmpp-websocket";
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/#ws=" + enc(websocket) + "&jid="
@@ -160,13 +161,13 @@ class ConverseIT {
             assertEquals(0, p.exitValue(), () -> "the driver:\n" + joined(printed));
             String all = joined(printed);
             for (String step : List.of("browser", "connected", "chat-open", "sent", "received", "file-chosen",
-                    "uploaded", "logged-out")) {
+                    "uploaded", "iqs-answered", "logged-out")) {
                 assertTrue(all.contains("step " + step + " ok"), () -> step + ":\n" + all);
             }
             assertTrue(all.contains("step uploaded ok " + got + " "), () -> "converse shows the image it sent:\n" + all);
 
-            // The logout's <close/> ended the session at once: XEP-0198 resumption is kept only for connections
-            // lost without one, so an IQ to converse's full JID now gets service-unavailable (RFC 6121 §8.5.3.1).
+            // The logout (unavailable presence and <close/>) ended the session, none kept for a XEP-0198 resumption:
+            // an IQ to converse's full JID now gets service-unavailable (RFC 6121 §8.5.3.2.3).
             XMPPException.XMPPErrorException gone = assertThrows(XMPPException.XMPPErrorException.class,
                     () -> disco.discoverInfo(first.getFrom()), "no session left for converse's resource");
             assertEquals(StanzaError.Condition.service_unavailable, gone.getStanzaError().getCondition());
@@ -187,7 +188,7 @@ class ConverseIT {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } finally {
             if (p != null) kill(p);
-            server.stop(0);
+            if (server != null) server.stop(0);
             Smack45Clients.close(smack);
         }
     }
