@@ -32,6 +32,8 @@ public final class Modules implements ServerInfo {
             new Xep("XEP-0156", "1.1.5", "host-meta on the HTTP listeners (`rookery.http`) naming the WebSocket"
                     + " endpoint"));
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Modules.class);
+    private static final io.rookery.node.limits.RateLimitedLog HANDLER_FAILURES = new io.rookery.node.limits.RateLimitedLog();
     private final Map<String, XmppModule> modules;
     private final Map<IqKey, IqHandler> iq = new HashMap<>();
     private final Map<IqKey, List<IqFollower>> followers = new HashMap<>();
@@ -323,10 +325,21 @@ public final class Modules implements ServerInfo {
         IqHandler h = this.iq.get(key);
         if (h == null) return null;
         IqRequest request = new IqRequest(iq, to, account, stream);
-        IqOutcome outcome = h.handle(request);
-        List<IqFollower> after = followers.get(key);
-        if (after != null) for (IqFollower f : after) outcome = f.follow(request, outcome);
-        return outcome;
+        try {
+            IqOutcome outcome = h.handle(request);
+            List<IqFollower> after = followers.get(key);
+            if (after != null) for (IqFollower f : after) outcome = f.follow(request, outcome);
+            return outcome;
+        } catch (RuntimeException e) {
+            // A module's bug answers this iq with internal-server-error; it must not stop the account's entity or
+            // the session that runs the handler (and lose what else they hold).
+            long lines = HANDLER_FAILURES.event(System.nanoTime());
+            if (lines > 0) {
+                LOG.error("module-iq-failed payload={{{}}}{} failures-since-last-line={}", key.namespace(),
+                        key.name(), lines, e);
+            }
+            return IqOutcome.error(iq, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
+        }
     }
 
     /**

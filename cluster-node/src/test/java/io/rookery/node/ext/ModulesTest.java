@@ -57,6 +57,18 @@ class ModulesTest {
     }
 
     @Test
+    void aHandlerThatThrowsAnswersInternalServerErrorInsteadOfFailingItsCaller() {
+        // Thrown inside an account's entity, the exception would stop the entity (and its other iq never answered).
+        Modules probed = load(ProbeModule.enabledWith("hi"));
+        Element reply = probed.answer(AddressKind.SERVER, get("fail", ProbeModule.NS));
+        assertEquals("error", reply.attr("type"), reply::toString);
+        assertEquals("m1", reply.attr("id"));
+        assertTrue(reply.toString().contains("internal-server-error"), reply::toString);
+        assertEquals("result", probed.answer(AddressKind.SERVER, get("probe", ProbeModule.NS)).attr("type"),
+                "and the module answers the next one");
+    }
+
+    @Test
     void sentMessagesAreWantedAsTheModulesDeclare() {
         // The archive (on by default) takes every sent message.
         assertEquals(-1, load(Map.of()).sentCopiesMask());

@@ -18,10 +18,19 @@ public final class StoredXml {
         return XmlWriter.toXml(e);
     }
 
-    /** Throws IllegalArgumentException when the text is not exactly one well-formed element. */
+    /**
+     * Throws IllegalArgumentException when the text is not exactly one well-formed element. The limits are sized to
+     * the text, and loose: it is the server's own, already accepted within a stream's limits (whose parser knew
+     * names from earlier stanzas, and may have been configured above the defaults), so it must read back whatever
+     * its shape. Many small elements cost the tree far more than their bytes (an OMEMO bundle of a hundred keys
+     * about six times, {@code <x a='b'/>} thirteen).
+     */
     public static Element parse(String xml) {
         byte[] body = xml.getBytes(StandardCharsets.UTF_8);
-        XmppStreamParser parser = new XmppStreamParser(body.length + 1024);
+        long room = body.length + 1024L;
+        XmppStreamParser parser = new XmppStreamParser(ParserLimits.forMaxStanzaBytes((int) Math.min(room,
+                Integer.MAX_VALUE / 16)).withMaxRetainedBytes((int) Math.min(16 * room + 65536, Integer.MAX_VALUE))
+                .withMaxAttributes(10_000).withMaxNamespaceDeclarations(10_000).withMaxNewNames(1 << 20));
         byte[] all = new byte[HEADER.length + body.length];
         System.arraycopy(HEADER, 0, all, 0, HEADER.length);
         System.arraycopy(body, 0, all, HEADER.length, body.length);

@@ -12,7 +12,7 @@ import io.rookery.protocol.xml.Element;
 
 /**
  * A module that exists only in the test tree: it answers {@code <probe xmlns='urn:rookery:test:probe'/>} gets to
- * the server with its configured greeting, and adds a disco feature and a stream feature. Enabled through
+ * the server with its configured greeting (and throws on {@code <fail/>} gets), and adds a disco feature and a stream feature. Enabled through
  * configuration alone: {@code rookery.modules.probe { class = "…ProbeModule", enabled = on, greeting = "…" }}.
  */
 public final class ProbeModule implements XmppModule {
@@ -38,7 +38,11 @@ public final class ProbeModule implements XmppModule {
                 .streamFeature(StreamFeature.always(StreamFeature.Step.AFTER_AUTHENTICATION,
                         "<probe xmlns='" + NS + "'/>"))
                 .iq(AddressKind.SERVER, IqType.GET, "probe", NS, r -> IqOutcome.result(r.iq(),
-                        Element.builder("probe", NS).attr("greeting", greeting).build()));
+                        Element.builder("probe", NS).attr("greeting", greeting).build()))
+                // A module's bug: its handler throws.
+                .iq(AddressKind.SERVER, IqType.GET, "fail", NS, r -> {
+                    throw new IllegalStateException("the probe module fails on purpose");
+                });
     }
 
     /** The configuration that switches it on, as -D style keys. */
