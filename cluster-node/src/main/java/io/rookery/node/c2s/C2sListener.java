@@ -160,8 +160,8 @@ public final class C2sListener implements ConnectionStage.Context {
     }
 
     /** The stage of one admitted WebSocket connection ({@link #admitWebSocket}). */
-    public ConnectionStage webSocketStage(long address, boolean secure) {
-        return ConnectionStage.webSocket(this, address, secure);
+    public ConnectionStage webSocketStage(long address) {
+        return ConnectionStage.webSocket(this, address);
     }
 
     @Override

@@ -139,13 +139,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     /** The client address of the connection being materialized: see {@link #handOver}. */
     private long handedOver = AddressKey.UNKNOWN;
     /**
-     * A WebSocket connection's stage (RFC 7395): one per connection, its address known when it is built; its TLS,
-     * if any, is the HTTP server's; null for the TCP listeners.
+     * A WebSocket connection's stage (RFC 7395): one per connection, its address known when it is built. Its TLS is
+     * the HTTP server's (HTTPS, or the plain listener's, on loopback or behind a TLS-terminating proxy), so its
+     * session counts as under TLS. Null for the TCP listeners.
      */
     private final WebSocket webSocket;
 
-    /** secure: the session counts as under TLS (TLS by the HTTP server, or a listener trusted to be behind one). */
-    private record WebSocket(long address, boolean secure) {}
+    private record WebSocket(long address) {}
 
     public ConnectionStage(Context context, boolean directTls) {
         this.context = context;
@@ -154,8 +154,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     }
 
     /** The stage of one WebSocket connection from that address (its input is RFC 6120 stream bytes already). */
-    public static ConnectionStage webSocket(Context context, long address, boolean secure) {
-        return new ConnectionStage(context, new WebSocket(address, secure));
+    public static ConnectionStage webSocket(Context context, long address) {
+        return new ConnectionStage(context, new WebSocket(address));
     }
 
     private ConnectionStage(Context context, WebSocket webSocket) {
@@ -284,7 +284,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             listenerMetrics().connectionOpened();
             clock.session = session;
             // Before the stream header reaches it: no STARTTLS offered, SASL as under TLS (no channel binding).
-            if (webSocket != null && webSocket.secure()) session.tell(new SessionActor.TlsEstablished(null));
+            if (webSocket != null) session.tell(new SessionActor.TlsEstablished(null));
             stageActor.watch(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(session));
             context.sweeper().register(clock);
             pull(in);

@@ -50,7 +50,7 @@ public final class HttpListeners {
         AtomicReference<String> baseUrl = new AtomicReference<>(settings.publicUrl().isEmpty() ? null
                 : settings.publicUrl().replaceAll("/$", ""));
         HttpEndpoint.Context context = new HttpEndpoint.Context(system, baseUrl::get);
-        List<Route> routes = new ArrayList<>(List.of(webSocket.route(true), hostMeta.route()));
+        List<Route> routes = new ArrayList<>(List.of(webSocket.route(), hostMeta.route()));
         for (HttpEndpoint e : endpoints) routes.add(e.route(context));
         Route all = Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
         ServerSettings server = serverSettings(system, settings);

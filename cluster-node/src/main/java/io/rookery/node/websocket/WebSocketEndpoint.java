@@ -37,8 +37,8 @@ public final class WebSocketEndpoint {
         this.maxMessageChars = maxStanzaBytes + 1024;
     }
 
-    /** secure: sessions on this listener count as under TLS (HTTPS; plain HTTP on loopback or behind a TLS proxy). */
-    public Route route(boolean secure) {
+    /** The same on both listeners: sessions count as under TLS (HTTPS; plain HTTP on loopback or behind a proxy). */
+    public Route route() {
         String path = settings.webSocketPath().substring(1);
         Route inner = Directives.attribute(AttributeKeys.remoteAddress, remote ->
                 Directives.optionalHeaderValueByName("Origin", origin -> {
@@ -47,13 +47,13 @@ public final class WebSocketEndpoint {
                         return Directives.complete(StatusCodes.FORBIDDEN, "origin not allowed\n");
                     }
                     return Directives.extractWebSocketUpgrade(upgrade -> upgrade(upgrade,
-                            remote.getAddress().map(AddressKey::of).orElse(AddressKey.UNKNOWN), secure));
+                            remote.getAddress().map(AddressKey::of).orElse(AddressKey.UNKNOWN)));
                 }));
         return path.isEmpty() ? Directives.pathSingleSlash(() -> inner)
                 : Directives.path(PathMatchers.separateOnSlashes(path), () -> inner);
     }
 
-    private Route upgrade(WebSocketUpgrade upgrade, long address, boolean secure) {
+    private Route upgrade(WebSocketUpgrade upgrade, long address) {
         boolean xmpp = false;
         for (String p : upgrade.getRequestedProtocols()) xmpp |= WebSocketFraming.SUBPROTOCOL.equals(p);
         if (!xmpp) {
@@ -64,15 +64,15 @@ public final class WebSocketEndpoint {
             return Directives.complete(StatusCodes.SERVICE_UNAVAILABLE,
                     "too many unauthenticated connections from this address\n");
         }
-        return Directives.complete(upgrade.handleMessagesWith(flow(address, secure), WebSocketFraming.SUBPROTOCOL));
+        return Directives.complete(upgrade.handleMessagesWith(flow(address), WebSocketFraming.SUBPROTOCOL));
     }
 
     /** One connection: messages in, stream bytes through the connection stage, messages out. */
-    private Flow<Message, Message, NotUsed> flow(long address, boolean secure) {
+    private Flow<Message, Message, NotUsed> flow(long address) {
         return Flow.<Message>create()
                 .flatMapConcat(this::text)
                 .map(text -> ByteString.fromString(WebSocketFraming.toStream(text)))
-                .via(Flow.fromGraph(listener.webSocketStage(address, secure)))
+                .via(Flow.fromGraph(listener.webSocketStage(address)))
                 .statefulMapConcat(() -> {
                     WebSocketFraming.Outbound outbound = new WebSocketFraming.Outbound();
                     return bytes -> {
