@@ -8,6 +8,8 @@ import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
+import io.rookery.protocol.xep.disco.Disco;
+import io.rookery.protocol.xep.ping.Ping;
 import io.rookery.protocol.xml.Element;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -54,6 +56,25 @@ public final class ServiceRequests {
             return null;
         }
         return new Request(stanza, from, payload, "get".equals(type), s);
+    }
+
+    /**
+     * What such a service answers like any other: its disco#info (the one given), disco#items (none) and XEP-0199
+     * pings. False when the request is none of those.
+     */
+    public boolean answeredAlike(Request r, Element discoInfo) {
+        if (!r.get()) return false;
+        Element q = r.payload();
+        if (q.is("query", Disco.INFO) && q.attr("node") == null) {
+            result(r, discoInfo);
+        } else if (q.is("query", Disco.ITEMS)) {
+            result(r, Disco.noItems());
+        } else if (q.is("ping", Ping.NS)) {
+            result(r, null);
+        } else {
+            return false;
+        }
+        return true;
     }
 
     public void result(Request r, Element payload) {

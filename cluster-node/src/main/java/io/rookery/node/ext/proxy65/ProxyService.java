@@ -7,7 +7,6 @@ import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.xep.bytestreams.Bytestreams;
 import io.rookery.protocol.xep.disco.Disco;
-import io.rookery.protocol.xep.ping.Ping;
 import io.rookery.protocol.xml.Element;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,9 +22,10 @@ final class ProxyService implements Service {
     private final ServiceRequests requests;
     private final String serverDomain;
     private final String jid;
-    private final String name;
     private final String host;
     private final int port;
+    /** The service's disco#info, the same for every request. */
+    private final Element info;
 
     ProxyService(Pairings pairings, StanzaSink router, String serverDomain, String jid, String name, String host,
             int port) {
@@ -33,7 +33,8 @@ final class ProxyService implements Service {
         this.requests = new ServiceRequests(router);
         this.serverDomain = serverDomain;
         this.jid = jid;
-        this.name = name;
+        this.info = Disco.info(null, List.of(new Disco.Identity("proxy", "bytestreams", name)),
+                List.of(Disco.INFO, Bytestreams.NS));
         this.host = host;
         this.port = port;
     }
@@ -43,14 +44,8 @@ final class ProxyService implements Service {
         ServiceRequests.Request r = requests.of(stanza, to, session);
         if (r == null) return;
         Element q = r.payload();
-        if (r.get() && q.is("query", Disco.INFO) && q.attr("node") == null) {
-            requests.result(r, Disco.info(null, List.of(new Disco.Identity("proxy", "bytestreams", name)),
-                    List.of(Disco.INFO, Bytestreams.NS)));
-        } else if (r.get() && q.is("query", Disco.ITEMS)) {
-            requests.result(r, Disco.noItems());
-        } else if (r.get() && q.is("ping", Ping.NS)) {
-            requests.result(r, null);
-        } else if (q.is("query", Bytestreams.NS)) {
+        if (requests.answeredAlike(r, info)) return;
+        if (q.is("query", Bytestreams.NS)) {
             if (!serverDomain.equals(r.from().domain()) || r.from().local() == null) {
                 requests.error(r, StanzaErrorCondition.FORBIDDEN);
             } else if (r.get()) {

@@ -7,7 +7,6 @@ import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.stanza.StanzaError;
 import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.xep.disco.Disco;
-import io.rookery.protocol.xep.ping.Ping;
 import io.rookery.protocol.xep.upload.HttpUpload;
 import io.rookery.protocol.xml.Element;
 import java.net.URLEncoder;
@@ -29,41 +28,30 @@ final class UploadService implements Service {
     private final Uploads uploads;
     private final ServiceRequests requests;
     private final String serverDomain;
+    /** §3: the service's disco#info, the same for every request. */
+    private final Element info;
 
     UploadService(Uploads uploads, StanzaSink router, String serverDomain) {
         this.uploads = uploads;
         this.requests = new ServiceRequests(router);
         this.serverDomain = serverDomain;
+        Element info = Disco.info(null, List.of(new Disco.Identity("store", "file", uploads.settings.name())),
+                List.of(Disco.INFO, HttpUpload.NS));
+        List<io.rookery.protocol.xml.Node> children = new java.util.ArrayList<>(info.children());
+        children.add(HttpUpload.discoForm(uploads.settings.maxFileSize()));
+        this.info = info.withChildren(children);
     }
 
     @Override
     public void deliver(Element stanza, Jid to, ActorRef<?> session) {
         ServiceRequests.Request r = requests.of(stanza, to, session);
         if (r == null) return;
-        Element q = r.payload();
-        if (r.get() && q.is("query", Disco.INFO) && q.attr("node") == null) {
-            requests.result(r, info());
-        } else if (r.get() && q.is("query", Disco.ITEMS)) {
-            requests.result(r, Disco.noItems());
-        } else if (r.get() && q.is("ping", Ping.NS)) {
-            requests.result(r, null);
-        } else if (r.get() && q.is("request", HttpUpload.NS)) {
+        if (requests.answeredAlike(r, info)) return;
+        if (r.get() && r.payload().is("request", HttpUpload.NS)) {
             request(r);
         } else {
             requests.error(r, StanzaErrorCondition.SERVICE_UNAVAILABLE);
         }
-    }
-
-    private Element info() {
-        Element info = Disco.info(null, List.of(new Disco.Identity("store", "file", uploads.settings.name())),
-                List.of(Disco.INFO, HttpUpload.NS));
-        return info.withChildren(append(info, HttpUpload.discoForm(uploads.settings.maxFileSize())));
-    }
-
-    private static List<io.rookery.protocol.xml.Node> append(Element e, Element child) {
-        List<io.rookery.protocol.xml.Node> children = new java.util.ArrayList<>(e.children());
-        children.add(child);
-        return children;
     }
 
     /** §4: a slot for a user of this server, within the size limit and the user's quota. */
