@@ -218,10 +218,14 @@ public final class RookeryNode implements AutoCloseable {
                 bindings.add(b);
                 direct = b.localAddress().getPort();
             }
-            // RFC 7395 WebSocket on the HTTP listeners, sessions as on the TCP ones (rookery.http).
+            // RFC 7395 WebSocket and XEP-0206 BOSH on the HTTP listeners, sessions as on the TCP ones (rookery.http).
             io.rookery.node.http.HttpListeners.Bound http = await(io.rookery.node.http.HttpListeners.start(system,
-                    s.http(), s.domain(), ssl, new io.rookery.node.websocket.WebSocketEndpoint(listener, s.http(),
-                            s.c2s().maxStanzaBytes()), modules.httpEndpoints()).toCompletableFuture());
+                    s.http(), s.domain(), ssl, List.of(
+                            new io.rookery.node.websocket.WebSocketEndpoint(listener, s.http(),
+                                    s.c2s().maxStanzaBytes(), metrics.webSocketListener()).route(),
+                            new io.rookery.node.bosh.BoshEndpoint(system, listener, s.http(),
+                                    s.c2s().maxStanzaBytes(), metrics.boshListener()).route()),
+                    modules.httpEndpoints()).toCompletableFuture());
             NodeHealth.get(system).listenersBound();
             String token = AdminToken.ensure(s.admin().tokenFile());
             var adminBinding = await(AdminServer.start(system, s.admin(), metrics, accounts, token)

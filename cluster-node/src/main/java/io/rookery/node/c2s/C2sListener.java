@@ -144,24 +144,31 @@ public final class C2sListener implements ConnectionStage.Context {
     }
 
     /**
-     * A WebSocket connection (RFC 7395) from that address may start: one of its address's unauthenticated
-     * connections, counted with the TCP listeners' (the stage gives the slot back). False when the address has
-     * max-unauthenticated-per-address open already: the upgrade is refused (counted and logged as on TCP).
+     * A web transport's connection or session (WebSocket, RFC 7395; BOSH, XEP-0206) from that address may start: one
+     * of its address's unauthenticated connections, counted with the TCP listeners' (the stage gives the slot back).
+     * False when the address has max-unauthenticated-per-address open already: the request is refused (counted
+     * and logged as on TCP).
      */
-    public boolean admitWebSocket(long address) {
+    public boolean admitWeb(long address, NodeMetrics.Listener metrics) {
         if (unauthenticated.tryAcquire(address)) return true;
-        services.metrics().webSocketListener().refusedUnauthenticated();
+        metrics.refusedUnauthenticated();
         long lines = refusedLog.event(System.nanoTime());
         if (lines > 0) {
-            LOG.warn("c2s-connection-refused listener=websocket address={} reason=unauthenticated-per-address "
-                    + "limit={} refused-since-last-line={}", AddressKey.format(address), unauthenticated.max(), lines);
+            LOG.warn("c2s-connection-refused listener={} address={} reason=unauthenticated-per-address "
+                    + "limit={} refused-since-last-line={}", metrics.name(), AddressKey.format(address),
+                    unauthenticated.max(), lines);
         }
         return false;
     }
 
-    /** The stage of one admitted WebSocket connection ({@link #admitWebSocket}). */
-    public ConnectionStage webSocketStage(long address) {
-        return ConnectionStage.webSocket(this, address);
+    /** The stage of one admitted web connection or session ({@link #admitWeb}). */
+    public ConnectionStage webStage(long address, NodeMetrics.Listener metrics) {
+        return ConnectionStage.web(this, address, metrics);
+    }
+
+    /** The domain this node serves. */
+    public String domain() {
+        return services.domain();
     }
 
     @Override

@@ -139,33 +139,37 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     /** The client address of the connection being materialized: see {@link #handOver}. */
     private long handedOver = AddressKey.UNKNOWN;
     /**
-     * A WebSocket connection's stage (RFC 7395): one per connection, its address known when it is built. Its TLS is
-     * the HTTP server's (HTTPS, or the plain listener's, on loopback or behind a TLS-terminating proxy), so its
-     * session counts as under TLS. Null for the TCP listeners.
+     * A web transport's stage (WebSocket, RFC 7395; BOSH, XEP-0206): one per connection or BOSH session, its address
+     * known when it is built. Its TLS is the HTTP server's (HTTPS, or the plain listener's, on loopback or behind a
+     * TLS-terminating proxy), so its session counts as under TLS. Null for the TCP listeners.
      */
-    private final WebSocket webSocket;
+    private final Web web;
 
-    private record WebSocket(long address) {}
+    private record Web(long address, io.rookery.node.metrics.NodeMetrics.Listener metrics) {}
 
     public ConnectionStage(Context context, boolean directTls) {
         this.context = context;
         this.directTls = directTls;
-        this.webSocket = null;
+        this.web = null;
     }
 
-    /** The stage of one WebSocket connection from that address (its input is RFC 6120 stream bytes already). */
-    public static ConnectionStage webSocket(Context context, long address) {
-        return new ConnectionStage(context, new WebSocket(address));
+    /**
+     * The stage of one web transport's connection or session from that address, counted under that listener's
+     * metrics (its input is RFC 6120 stream bytes already).
+     */
+    public static ConnectionStage web(Context context, long address,
+            io.rookery.node.metrics.NodeMetrics.Listener metrics) {
+        return new ConnectionStage(context, new Web(address, metrics));
     }
 
-    private ConnectionStage(Context context, WebSocket webSocket) {
+    private ConnectionStage(Context context, Web web) {
         this.context = context;
         this.directTls = false;
-        this.webSocket = webSocket;
+        this.web = web;
     }
 
     private io.rookery.node.metrics.NodeMetrics.Listener listenerMetrics() {
-        return webSocket != null ? context.metrics().webSocketListener() : context.metrics().listener(directTls);
+        return web != null ? web.metrics() : context.metrics().listener(directTls);
     }
 
     @Override
@@ -193,7 +197,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
-        if (webSocket != null) return new Logic(webSocket.address());
+        if (web != null) return new Logic(web.address());
         long address = handedOver;
         handedOver = AddressKey.UNKNOWN;
         return new Logic(address);
@@ -279,12 +283,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             }
             parser = new XmppStreamParser(context.parserLimits(false));
             if (directTls) tls = newTls();
-            session = webSocket != null ? context.spawnSession(self, clock, listenerMetrics())
+            session = web != null ? context.spawnSession(self, clock, listenerMetrics())
                     : context.spawnSession(self, clock, directTls);
             listenerMetrics().connectionOpened();
             clock.session = session;
             // Before the stream header reaches it: no STARTTLS offered, SASL as under TLS (no channel binding).
-            if (webSocket != null) session.tell(new SessionActor.TlsEstablished(null));
+            if (web != null) session.tell(new SessionActor.TlsEstablished(null));
             stageActor.watch(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(session));
             context.sweeper().register(clock);
             pull(in);

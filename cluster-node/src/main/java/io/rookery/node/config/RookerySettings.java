@@ -106,14 +106,23 @@ public record RookerySettings(
     /**
      * {@code rookery.http}: the listeners web clients reach the node on. plain: HTTP, on loopback unless
      * plainOnAnyInterface (a TLS-terminating proxy in front); either way its sessions count as under TLS (a WebSocket
-     * cannot start TLS). tls: HTTPS with the c2s certificate. webSocketPath: RFC 7395's endpoint; allowedOrigins: the Origin headers a
-     * WebSocket upgrade may carry (empty: any); webSocketKeepalive: how long a WebSocket may pass nothing before
+     * cannot start TLS). tls: HTTPS with the c2s certificate. webSocketPath: RFC 7395's endpoint; allowedOrigins: the
+     * Origin headers a WebSocket upgrade or BOSH request may carry (empty: any); webSocketKeepalive: how long a WebSocket may pass nothing before
      * the node pings it (pekko-http's idle timeout would otherwise close it). publicUrl: the http(s) URL clients
      * reach the listeners at (XEP-0156 links), empty: the one a request was made to.
      */
     public record HttpSettings(boolean enabled, Listener plain, Listener tls, boolean plainOnAnyInterface,
             String publicUrl, HttpLimits limits, String webSocketPath, List<String> allowedOrigins,
-            Duration webSocketKeepalive) {}
+            Duration webSocketKeepalive, BoshSettings bosh) {}
+
+    /**
+     * {@code rookery.http.bosh} (XEP-0124/0206): the endpoint's path; the longest a request is held (a client's wait
+     * is cut to it) and the most requests held at once (a client's hold is cut to it; requests = hold + 1); how long
+     * a session may have no request before it ends, and the longest pause a client may ask for; the shortest polling
+     * interval; what a session buffers for a client that has no request held before it stops reading its stream.
+     */
+    public record BoshSettings(String path, Duration maxWait, int maxHold, Duration inactivity, Duration maxPause,
+            Duration polling, int maxBufferedBytes) {}
 
     /** {@code rookery.c2s.channel-binding}: off, or the one type a JDK 17 server can compute. */
     private static boolean channelBinding(String value) {
@@ -278,8 +287,29 @@ public record RookerySettings(
             throw new IllegalArgumentException("rookery.http.public-url must be http(s)://host[:port], not " + publicUrl);
         }
         return new HttpSettings(h.getBoolean("enabled"), plain, listener(h.getConfig("tls")), anyInterface, publicUrl,
-                limits, path, List.copyOf(h.getStringList("websocket.allowed-origins")),
-                keepalive);
+                limits, path, List.copyOf(h.getStringList("allowed-origins")), keepalive, bosh(h.getConfig("bosh"),
+                        limits));
+    }
+
+    private static BoshSettings bosh(Config b, HttpLimits limits) {
+        String path = b.getString("path");
+        if (!path.matches("/[A-Za-z0-9._~/-]+")) {
+            throw new IllegalArgumentException("rookery.http.bosh.path must be an absolute path");
+        }
+        Duration maxWait = durationRange(b.getDuration("max-wait"), Duration.ofSeconds(1), Duration.ofMinutes(10),
+                "rookery.http.bosh.max-wait");
+        if (maxWait.compareTo(limits.idleTimeout()) >= 0) {
+            throw new IllegalArgumentException("rookery.http.bosh.max-wait must be shorter than rookery.http.idle-timeout");
+        }
+        Duration inactivity = durationRange(b.getDuration("inactivity"), Duration.ofSeconds(1), Duration.ofHours(1),
+                "rookery.http.bosh.inactivity");
+        Duration maxPause = durationRange(b.getDuration("max-pause"), Duration.ZERO, Duration.ofHours(1),
+                "rookery.http.bosh.max-pause");
+        Duration polling = durationRange(b.getDuration("polling"), Duration.ZERO, Duration.ofMinutes(1),
+                "rookery.http.bosh.polling");
+        return new BoshSettings(path, maxWait, range(b.getInt("max-hold"), 1, 10, "rookery.http.bosh.max-hold"),
+                inactivity, maxPause, polling, (int) range(b.getBytes("max-buffered"), 4096, 64 << 20,
+                        "rookery.http.bosh.max-buffered"));
     }
 
     private static boolean loopback(String iface) {

@@ -29,8 +29,10 @@ public final class Modules implements ServerInfo {
     public static final List<Xep> CORE_XEPS = List.of(new Xep("XEP-0368", "", "direct TLS on port 5223"),
             new Xep("XEP-0440", "1.0.0", "channel-binding types announced (tls-server-end-point) when"
                     + " `rookery.c2s.channel-binding` offers SCRAM -PLUS"),
-            new Xep("XEP-0156", "1.1.5", "host-meta on the HTTP listeners (`rookery.http`) naming the WebSocket"
-                    + " endpoint"));
+            new Xep("XEP-0156", "1.1.5", "host-meta on the HTTP listeners (`rookery.http`) naming the BOSH and"
+                    + " WebSocket endpoints"),
+            new Xep("XEP-0124", "1.11.2", "BOSH on the HTTP listeners (`rookery.http.bosh`)"),
+            new Xep("XEP-0206", "1.4", "XMPP over BOSH: the same session as TCP, stream restarts"));
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Modules.class);
     private static final io.rookery.node.limits.RateLimitedLog HANDLER_FAILURES = new io.rookery.node.limits.RateLimitedLog();

@@ -16,8 +16,8 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * XEP-0156 §3 on the HTTP listeners: {@code /.well-known/host-meta} and {@code host-meta.json} name the WebSocket
- * endpoint, so that a web client given only the domain finds it. Its URL is {@code rookery.http.public-url} when set
+ * XEP-0156 §3 on the HTTP listeners: {@code /.well-known/host-meta} and {@code host-meta.json} name the BOSH and
+ * WebSocket endpoints, so that a web client given only the domain finds it. Its URL is {@code rookery.http.public-url} when set
  * (a proxy in front), else the address the request was made to. Readable from any web page (CORS: {@code *}), as
  * the XEP asks.
  */
@@ -43,11 +43,12 @@ public final class HostMetaEndpoint {
                                         HostMeta.json(links(uri)))).addHeaders(CORS)))))));
     }
 
-    /** The endpoints by rel: the WebSocket's, as ws(s) at the public URL or the one asked. */
+    /** The endpoints by rel: BOSH's at the public URL or the one asked, the WebSocket's there as ws(s). */
     Map<String, String> links(Uri requested) {
         String base = settings.publicUrl().isEmpty() ? origin(requested.toString()) : settings.publicUrl();
         if (base.endsWith("/")) base = base.substring(0, base.length() - 1);
         Map<String, String> links = new LinkedHashMap<>();
+        links.put(HostMeta.BOSH, base + settings.bosh().path());
         links.put(HostMeta.WEBSOCKET, "ws" + base.substring("http".length()) + settings.webSocketPath());
         return links;
     }

@@ -2,7 +2,6 @@ package io.rookery.node.http;
 
 import io.rookery.node.config.RookerySettings;
 import io.rookery.node.ext.HttpEndpoint;
-import io.rookery.node.websocket.WebSocketEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +20,8 @@ import scala.jdk.javaapi.DurationConverters;
 
 /**
  * The node's HTTP listeners for web clients ({@code rookery.http}): plain HTTP (loopback unless configured) and
- * HTTPS with the client listeners' certificate, serving the WebSocket endpoint (RFC 7395) and the XEP-0156
- * host-meta documents that name it. Each binding reads the
+ * HTTPS with the client listeners' certificate, serving the web transports (WebSocket, RFC 7395; BOSH, XEP-0206)
+ * and the XEP-0156 host-meta documents that name them. Each binding reads the
  * client's address from the connection (never from X-Forwarded-For, which a client could write), for the
  * per-address limits.
  */
@@ -44,13 +43,14 @@ public final class HttpListeners {
      * the served domain, else the plain one at its interface.
      */
     public static CompletionStage<Bound> start(ActorSystem<?> system, RookerySettings.HttpSettings settings,
-            String domain, SSLContext ssl, WebSocketEndpoint webSocket, List<HttpEndpoint> endpoints) {
+            String domain, SSLContext ssl, List<Route> transports, List<HttpEndpoint> endpoints) {
         if (!settings.enabled()) return CompletableFuture.completedFuture(new Bound(-1, -1, List.of()));
         io.rookery.node.hostmeta.HostMetaEndpoint hostMeta = new io.rookery.node.hostmeta.HostMetaEndpoint(settings);
         AtomicReference<String> baseUrl = new AtomicReference<>(settings.publicUrl().isEmpty() ? null
                 : settings.publicUrl().replaceAll("/$", ""));
         HttpEndpoint.Context context = new HttpEndpoint.Context(system, baseUrl::get);
-        List<Route> routes = new ArrayList<>(List.of(webSocket.route(), hostMeta.route()));
+        List<Route> routes = new ArrayList<>(transports);
+        routes.add(hostMeta.route());
         for (HttpEndpoint e : endpoints) routes.add(e.route(context));
         Route all = Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
         ServerSettings server = serverSettings(system, settings);

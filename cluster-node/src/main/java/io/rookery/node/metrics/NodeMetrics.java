@@ -27,11 +27,18 @@ public final class NodeMetrics {
         private final GaugeDataPoint connections;
         private final GaugeDataPoint sessions;
         private final CounterDataPoint refusedUnauthenticated;
+        private final String name;
 
         private Listener(String name) {
+            this.name = name;
             connections = connectionsGauge.labelValues(name);
             sessions = sessionsGauge.labelValues(name);
             refusedUnauthenticated = connectionsRefused.labelValues(name, "unauthenticated-per-address");
+        }
+
+        /** The listener label: starttls, direct_tls, websocket, bosh. */
+        public String name() {
+            return name;
         }
 
         /** A connection refused because its address had rookery.c2s.max-unauthenticated-per-address open already. */
@@ -154,6 +161,7 @@ public final class NodeMetrics {
     private final Listener starttls = new Listener("starttls");
     private final Listener directTls = new Listener("direct_tls");
     private final Listener webSocket = new Listener("websocket");
+    private final Listener bosh = new Listener("bosh");
     private final CounterDataPoint tlsOk = tlsHandshakes.labelValues("success");
     private final CounterDataPoint tlsFailed = tlsHandshakes.labelValues("failure");
     private final CounterDataPoint messagesIn = stanzasIn.labelValues("message");
@@ -182,6 +190,11 @@ public final class NodeMetrics {
     /** RFC 7395 connections, on whichever HTTP listener. */
     public Listener webSocketListener() {
         return webSocket;
+    }
+
+    /** XEP-0206 sessions (a connection each, whatever the HTTP requests that carry it), on whichever HTTP listener. */
+    public Listener boshListener() {
+        return bosh;
     }
 
     public void tlsHandshake(boolean ok) {

@@ -30,9 +30,12 @@ public final class WebSocketEndpoint {
     private final RookerySettings.HttpSettings settings;
     /** The largest text a message may carry: a stanza the stream would accept, plus room for its framing. */
     private final int maxMessageChars;
+    private final io.rookery.node.metrics.NodeMetrics.Listener metrics;
 
-    public WebSocketEndpoint(C2sListener listener, RookerySettings.HttpSettings settings, int maxStanzaBytes) {
+    public WebSocketEndpoint(C2sListener listener, RookerySettings.HttpSettings settings, int maxStanzaBytes,
+            io.rookery.node.metrics.NodeMetrics.Listener metrics) {
         this.listener = listener;
+        this.metrics = metrics;
         this.settings = settings;
         this.maxMessageChars = maxStanzaBytes + 1024;
     }
@@ -60,7 +63,7 @@ public final class WebSocketEndpoint {
             // RFC 7395 §3.1: the server speaks XMPP only to a client that asked for the subprotocol.
             return Directives.complete(StatusCodes.BAD_REQUEST, "the xmpp subprotocol is required (RFC 7395)\n");
         }
-        if (!listener.admitWebSocket(address)) {
+        if (!listener.admitWeb(address, metrics)) {
             return Directives.complete(StatusCodes.SERVICE_UNAVAILABLE,
                     "too many unauthenticated connections from this address\n");
         }
@@ -72,7 +75,7 @@ public final class WebSocketEndpoint {
         return Flow.<Message>create()
                 .flatMapConcat(this::text)
                 .map(text -> ByteString.fromString(WebSocketFraming.toStream(text)))
-                .via(Flow.fromGraph(listener.webSocketStage(address)))
+                .via(Flow.fromGraph(listener.webStage(address, metrics)))
                 .statefulMapConcat(() -> {
                     WebSocketFraming.Outbound outbound = new WebSocketFraming.Outbound();
                     return bytes -> {

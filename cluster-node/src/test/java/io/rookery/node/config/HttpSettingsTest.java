@@ -54,4 +54,22 @@ class HttpSettingsTest {
         assertEquals(Duration.ofSeconds(30), http(Map.of("rookery.http.websocket.keepalive", "30s"))
                 .webSocketKeepalive());
     }
+
+    @Test
+    void boshDefaultsAndItsBoundsAreCheckedAtStart() {
+        RookerySettings.BoshSettings b = RookerySettings.from(ConfigFactory.defaultReference().resolve()).http().bosh();
+        assertEquals("/http-bind", b.path());
+        assertEquals(Duration.ofSeconds(60), b.maxWait());
+        assertEquals(1, b.maxHold());
+        assertEquals(Duration.ofSeconds(30), b.inactivity());
+        assertEquals(Duration.ofSeconds(120), b.maxPause());
+        assertEquals(Duration.ofSeconds(2), b.polling());
+        assertEquals(256 * 1024, b.maxBufferedBytes());
+        assertThrows(IllegalArgumentException.class, () -> http(Map.of("rookery.http.bosh.max-wait", "2m")),
+                "a held request must be answered before the idle timeout closes its connection");
+        assertThrows(IllegalArgumentException.class, () -> http(Map.of("rookery.http.bosh.path", "/")));
+        assertThrows(IllegalArgumentException.class, () -> http(Map.of("rookery.http.bosh.max-hold", 0)));
+        assertThrows(IllegalArgumentException.class, () -> http(Map.of("rookery.http.bosh.max-buffered", "1k")));
+        assertThrows(RuntimeException.class, () -> http(Map.of("rookery.http.bosh.inactivity", "0s")));
+    }
 }

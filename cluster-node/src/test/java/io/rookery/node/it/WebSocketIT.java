@@ -33,7 +33,7 @@ class WebSocketIT {
     @BeforeAll
     static void start() throws Exception {
         node = TestNodes.startNode(Map.of("rookery.http.enabled", true,
-                "rookery.http.websocket.allowed-origins", List.of(ALLOWED)));
+                "rookery.http.allowed-origins", List.of(ALLOWED)));
         assertTrue(node.httpPlainPort() > 0 && node.httpTlsPort() > 0, "both HTTP listeners bound");
     }
 
@@ -135,6 +135,10 @@ class WebSocketIT {
         Element link = xrd.children("Link", xrd.namespace()).stream()
                 .filter(l -> "urn:xmpp:alt-connections:websocket".equals(l.attr("rel"))).findFirst().orElseThrow();
         assertEquals(plainUri(), link.attr("href"), "the endpoint at the address asked");
+        Element bosh = xrd.children("Link", xrd.namespace()).stream()
+                .filter(l -> "urn:xmpp:alt-connections:xbosh".equals(l.attr("rel"))).findFirst().orElseThrow();
+        assertEquals("http://127.0.0.1:" + node.httpPlainPort() + "/http-bind", bosh.attr("href"),
+                "BOSH's endpoint too");
 
         String tlsBase = "https://localhost:" + node.httpTlsPort();
         var json = http.send(java.net.http.HttpRequest.newBuilder(URI.create(tlsBase + "/.well-known/host-meta.json"))
@@ -146,6 +150,8 @@ class WebSocketIT {
         assertTrue(m.find(), json.body());
         String wss = m.group(1);
         assertEquals("wss://localhost:" + node.httpTlsPort() + "/xmpp-websocket", wss);
+        assertTrue(json.body().contains("{\"rel\":\"urn:xmpp:alt-connections:xbosh\",\"href\":\"https://localhost:"
+                + node.httpTlsPort() + "/http-bind\"}"), json.body());
 
         // A client that knew only the listener reaches XMPP through the link.
         String user = TestNodes.newUser(node, "wsdiscovered");
@@ -159,7 +165,7 @@ class WebSocketIT {
         assertEquals(400, WsClient.refusedWith(plainUri(), null, null), "RFC 7395 §3.1: xmpp must be asked for");
         assertEquals(400, WsClient.refusedWith(plainUri(), null, null, "chat"));
         assertEquals(403, WsClient.refusedWith(plainUri(), null, "https://evil.example", "xmpp"),
-                "an origin not in rookery.http.websocket.allowed-origins");
+                "an origin not in rookery.http.allowed-origins");
         // Without an Origin (not a browser) and with one allowed, the upgrade goes through.
         try (WsClient ws = WsClient.connect(plainUri(), null, null, "xmpp")) {
             ws.send(WsClient.OPEN);
