@@ -1,6 +1,6 @@
 // ConverseIT's browser side: Debian's chromium, headless, driven by playwright-core (NODE_PATH names
 // interop/src/test/js/node_modules), runs converse.js from the page the test serves, logged in over XMPP over
-// WebSocket. Prints "step <name> ok ..." for each step done and "screenshot <path>" for each PNG saved; any failure
+// WebSocket or, when the page's fragment names a bosh= endpoint, over BOSH. Prints "step <name> ok ..." for each step done and "screenshot <path>" for each PNG saved; any failure
 // prints "error ..." and exits 1. Every wait has a deadline, and a watchdog ends the whole run.
 //
 // usage: node converse_driver.js PAGE_URL PEER_JID TEXT_TO_PEER TEXT_FROM_PEER OUT_DIR
@@ -14,6 +14,7 @@ const WAIT_MS = 20_000;
 const RUN_MS = 55_000;
 
 const started = Date.now();
+const overBosh = new URL(pageUrl).hash.includes('bosh=');
 let browser;
 const consoleLog = fs.createWriteStream(path.join(outDir, 'browser-console.log'));
 
@@ -59,33 +60,47 @@ async function main() {
   page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
   page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.stack || e}\n`));
   page.on('requestfailed', (r) => consoleLog.write(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}\n`));
-  // Each WebSocket message both ways (RFC 7395: one stanza or framing element per message).
-  const framesLog = fs.createWriteStream(path.join(outDir, 'websocket-frames.log'));
+  // What goes each way: each WebSocket message (RFC 7395: one stanza or framing element per message), or each BOSH
+  // request and response body (XEP-0124: any number of stanzas in a <body/>).
+  const framesLog = fs.createWriteStream(path.join(outDir, overBosh ? 'bosh-bodies.log' : 'websocket-frames.log'));
   // The IQs converse sent (get and set) that the node has not answered yet, by id.
   const pendingIqs = new Map();
   let onAllAnswered;
-  let onSocketClosed;
-  const socketClosed = new Promise((resolve) => { onSocketClosed = resolve; });
+  let onEnded;
+  const ended = new Promise((resolve) => { onEnded = resolve; });
+  const iqs = (xml, types) => [...String(xml).matchAll(/<iq\b[^>]*>/g)]
+    .map((m) => ({ tag: m[0], type: /\stype=["'](\w+)["']/.exec(m[0])?.[1], id: /\sid=["']([^"']+)["']/.exec(m[0])?.[1] }))
+    .filter((iq) => iq.id && types.includes(iq.type));
+  const sent = (xml) => {
+    framesLog.write(`${Date.now() - started} > ${xml}\n`);
+    for (const iq of iqs(xml, ['get', 'set'])) pendingIqs.set(iq.id, { at: Date.now() - started, stanza: iq.tag });
+  };
+  const received = (xml) => {
+    framesLog.write(`${Date.now() - started} < ${xml}\n`);
+    for (const iq of iqs(xml, ['result', 'error'])) {
+      if (pendingIqs.delete(iq.id) && pendingIqs.size === 0 && onAllAnswered) onAllAnswered();
+    }
+  };
   page.on('websocket', (ws) => {
     consoleLog.write(`[websocket] ${ws.url()}\n`);
-    ws.on('framesent', (f) => {
-      framesLog.write(`${Date.now() - started} > ${f.payload}\n`);
-      const iq = /^<iq\b[^>]*>/.exec(f.payload);
-      const type = iq && /\stype=["'](get|set)["']/.exec(iq[0]);
-      const id = iq && /\sid=["']([^"']+)["']/.exec(iq[0]);
-      if (type && id) pendingIqs.set(id[1], { at: Date.now() - started, stanza: String(f.payload).slice(0, 300) });
-    });
-    ws.on('framereceived', (f) => {
-      framesLog.write(`${Date.now() - started} < ${f.payload}\n`);
-      const iq = /^<iq\b[^>]*>/.exec(f.payload);
-      const type = iq && /\stype=["'](result|error)["']/.exec(iq[0]);
-      const id = iq && /\sid=["']([^"']+)["']/.exec(iq[0]);
-      if (type && id && pendingIqs.delete(id[1]) && pendingIqs.size === 0 && onAllAnswered) onAllAnswered();
-    });
+    ws.on('framesent', (f) => sent(f.payload));
+    ws.on('framereceived', (f) => received(f.payload));
     ws.on('close', () => {
       framesLog.write(`${Date.now() - started} (closed)\n`);
-      onSocketClosed();
+      onEnded();
     });
+  });
+  page.on('response', async (r) => {
+    if (r.request().method() !== 'POST' || !r.url().includes('/http-bind')) return;
+    const body = r.request().postData() || '';
+    sent(body);
+    const text = await r.text().catch(() => '');
+    received(text);
+    // XEP-0124 §13: the answer to the terminate request ends the session.
+    if (/\stype=["']terminate["']/.test(body) || /\stype=["']terminate["']/.test(text.slice(0, 300))) {
+      framesLog.write(`${Date.now() - started} (terminated)\n`);
+      onEnded();
+    }
   });
   // Only the test's page server and the node (loopback): converse's login page links images on conversejs.org.
   await context.route(
@@ -94,7 +109,8 @@ async function main() {
   );
 
   await page.goto(pageUrl);
-  // auto_login: converse connects to websocket_url and authenticates; connected once the resource is bound.
+  // auto_login: converse connects to websocket_url (or bosh_service_url) and authenticates; connected once the
+  // resource is bound.
   await page.waitForFunction(() => window.rookery?.api?.connection?.connected?.() === true, null, { timeout: WAIT_MS });
   const conn = await page.evaluate(() => {
     const c = window.rookery.api.connection.get();
@@ -149,9 +165,11 @@ async function main() {
 
   // Logging out ends the stream (RFC 7395 §3.6): converse sends unavailable presence and <close/>. Strophe closes
   // the WebSocket right after its <close/> (it does not wait for the node's), so the node's answer is not seen
-  // here; the test checks that the node ended the session (no resumption kept for it).
+  // here; the test checks that the node ended the session (no resumption kept for it). Over BOSH: a request of
+  // type terminate (XEP-0124 §13) carrying the unavailable presence, and its answer.
   await page.evaluate(() => window.rookery.api.user.logout());
-  await within(socketClosed, WAIT_MS, 'the WebSocket closes after the logout');
+  await within(ended, WAIT_MS, overBosh ? 'the BOSH session terminates after the logout'
+    : 'the WebSocket closes after the logout');
   const connected = await page.evaluate(() => window.rookery.api.connection.connected());
   if (connected) throw new Error('converse still connected after its logout');
   step('logged-out');

@@ -44,11 +44,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The web client converse.js 14 (npm) in Debian's chromium, headless, driven by playwright-core
- * ({@code converse_driver.js}), against a node on real Cassandra over XMPP over WebSocket (RFC 7395) on its plain
- * HTTP listener: converse logs in with SASL, chats both ways with a Smack 4.5 client on TCP, and sends a file through
+ * ({@code converse_driver.js}), against a node on real Cassandra over XMPP over WebSocket (RFC 7395) and, in a
+ * second run, over BOSH (XEP-0206), both on its plain HTTP listener: converse logs in with SASL, chats both ways with a Smack 4.5 client on TCP, and sends a file through
  * its upload button (XEP-0363: a slot from upload.localhost, a cross-origin PUT to the node's HTTPS listener, the GET
  * URL sent as the body), which the Smack user downloads byte for byte. The page and converse's dist files are
- * served by a JDK HttpServer on loopback; screenshots go to {@code target/it/converse/}.
+ * served by a JDK HttpServer on loopback; screenshots go to {@code target/it/converse/} and
+ * {@code target/it/converse-bosh/}.
  *
  * <p>Every wait has a deadline (the driver's own, its watchdog, and this test's); the driver and its chromium are
  * killed in {@code finally} whatever happened.
@@ -92,13 +93,23 @@ class ConverseIT {
 
     @Test
     void converseLogsInOverWebSocketChatsBothWaysWithSmackAndUploadsAFile() throws Exception {
+        converse("ws", "ws://127.0.0.1:" + node.httpPlainPort() + "/xmpp-websocket", "converse");
+    }
+
+    @Test
+    void converseLogsInOverBoshChatsBothWaysWithSmackAndUploadsAFile() throws Exception {
+        converse("bosh", "http://127.0.0.1:" + node.httpPlainPort() + "/http-bind", "converse-bosh");
+    }
+
+    /** One run of the driver with converse connected at that endpoint, given in the page's fragment as that key. */
+    private void converse(String key, String endpoint, String outName) throws Exception {
         long started = System.nanoTime();
         String web = TestNodes.newUser(node, "cvweb") + "@localhost";
         String tcp = TestNodes.newUser(node, "cvtcp");
         String tcpJid = tcp + "@localhost";
         String toSmack = "hello from converse " + UUID.randomUUID();
         String fromSmack = "hello from smack " + UUID.randomUUID();
-        Path out = Files.createDirectories(TestNodes.testDir().resolve("converse"));
+        Path out = Files.createDirectories(TestNodes.testDir().resolve(outName));
         try (Stream<Path> old = Files.list(out)) {
             for (Path p : old.toList()) Files.deleteIfExists(p);
         }
@@ -114,8 +125,7 @@ class ConverseIT {
         try {
             server = serve(page, js.resolve("node_modules/converse.js/dist"));
             smack.addAsyncStanzaListener(s -> inbox.add((Message) s), s -> s instanceof Message m && m.getBody() != null);
-            String websocket = "ws://127.0.0.1:" + node.httpPlainPort() + "/xmpp-websocket";
-            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/#ws=" + enc(websocket) + "&jid="
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/#" + key + "=" + enc(endpoint) + "&jid="
                     + enc(web) + "&password=" + enc(TestNodes.PASSWORD) + (OMEMO ? "&omemo=1" : "");
             ProcessBuilder pb = new ProcessBuilder(NODE_JS, driver.toString(), url, tcpJid, toSmack, fromSmack,
                     out.toString()).redirectErrorStream(true);
@@ -123,7 +133,7 @@ class ConverseIT {
             p = pb.start();
             Thread reader = readLines(p.getInputStream(), printed, out.resolve("driver-output.txt"));
 
-            // converse -> Smack: from converse's full JID (the resource the node bound for the WebSocket session).
+            // converse -> Smack: from converse's full JID (the resource the node bound for its session).
             Message first = inbox.poll(WAIT_S, TimeUnit.SECONDS);
             assertNotNull(first, () -> "smack gets converse's message; the driver printed:\n" + joined(printed));
             assertEquals(toSmack, first.getBody());
@@ -131,7 +141,7 @@ class ConverseIT {
             String resource = first.getFrom().getResourceOrEmpty().toString();
             assertTrue(!resource.isEmpty(), () -> "from a full JID: " + first.getFrom());
             assertTrue(joined(printed).contains("step connected ok jid=" + web + "/" + resource + " service="
-                    + websocket), () -> "converse is connected over the node's WebSocket:\n" + joined(printed));
+                    + endpoint), () -> "converse is connected at " + endpoint + ":\n" + joined(printed));
 
             // converse answers service discovery at that full JID (XEP-0030 through the node to the WebSocket).
             ServiceDiscoveryManager disco = ServiceDiscoveryManager.getInstanceFor(smack);
