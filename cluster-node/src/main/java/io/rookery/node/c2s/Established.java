@@ -218,13 +218,13 @@ class Established extends SessionState {
 
     /**
      * A message that reached this session after it left goes back to the account, which now finds the resource
-     * unbound and delivers it to another resource or stores it (RFC 6121 §8.5.3.2.1). Carbon copies and errors are
-     * not kept; presence and iq to a gone resource are dropped or answered by the account as usual.
+     * unbound and delivers it to another resource or stores it (RFC 6121 §8.5.3.2.1); an iq get or set is answered
+     * service-unavailable, as the account answers one to a resource it no longer has (§8.5.3.2.3; XEP-0206 §11 asks
+     * the same of a connection manager). Carbon copies, errors and presence are dropped.
      */
     static void handBack(SessionActor s, Element stanza) {
-        if (!SessionActor.handedBackIfUnwritten(stanza)) return;
         Jid to = Jid.parseOrNull(stanza.attr("to"));
-        if (to != null) s.services.router().user(to).tell(UserEntity.Deliver.handedBack(stanza, to));
+        if (to != null) s.handBack(java.util.List.of(stanza), to.bare());
     }
 
     // ---- the user entity moved (cluster rebalance, graceful leave, crash of its node) ------------------------

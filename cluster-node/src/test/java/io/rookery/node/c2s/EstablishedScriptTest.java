@@ -31,6 +31,21 @@ class EstablishedScriptTest {
     }
 
     @Test
+    void anIqThatReachesASessionAsItClosesIsAnsweredServiceUnavailable() {
+        Jid alice = Scripts.node().newAccount("alice");
+        Jid bob = Scripts.node().newAccount("bob");
+        Conversation phone = Scripts.bound(bob, "phone");
+        // Routed to desk in the instant its stream closed, before the account took the resource off: RFC 6121
+        // §8.5.3.2.3 (and XEP-0206 §11) want the sender answered, not left waiting.
+        Scripts.bound(alice, "desk").closesStream()
+                .isRouted("<iq type='get' id='q1' from='" + bob + "/phone' to='" + alice + "/desk'>"
+                        + "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+        phone.receives("<iq type='error' id='q1' from='" + alice + "/desk' to='" + bob + "/phone'>"
+                + "<query xmlns='http://jabber.org/protocol/disco#info'/><error type='cancel'>"
+                + "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+    }
+
+    @Test
     void aMessageToTheServerIsServiceUnavailableAndAMalformedJidIsRefused() {
         Jid alice = Scripts.node().newAccount("alice");
         Scripts.bound(alice, "desk")
