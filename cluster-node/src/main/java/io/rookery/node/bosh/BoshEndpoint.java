@@ -65,6 +65,11 @@ public final class BoshEndpoint {
     private final int maxBodyBytes;
     private final ConcurrentHashMap<String, BoshSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    /** Other members' relays by tag, resolved once each. */
+    private final ConcurrentHashMap<String, org.apache.pekko.actor.typed.ActorRef<BoshRelay.Forward>> relays =
+            new ConcurrentHashMap<>();
+    /** This node's sids start with it (see {@link BoshRelay}). */
+    private final String tag;
 
     public BoshEndpoint(ActorSystem<?> system, C2sListener listener, RookerySettings.HttpSettings settings,
             int maxStanzaBytes, NodeMetrics.Listener metrics) {
@@ -85,6 +90,10 @@ public final class BoshEndpoint {
                         for (BoshSession s : sessions.values()) s.shutdown();
                         return CompletableFuture.completedFuture(Done.getInstance());
                     });
+            system.systemActorOf(BoshRelay.create(this), BoshRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
+            tag = BoshRelay.tag(org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).selfUniqueAddress());
+        } else {
+            tag = "00000000";
         }
     }
 
@@ -122,7 +131,10 @@ public final class BoshEndpoint {
                 : r;
     }
 
-    /** One request's answer: at once, or when its session has something to send or its wait runs out. */
+    /**
+     * One request's answer: at once, or when its session has something to send or its wait runs out. A request for
+     * a session of another node goes to that node's relay.
+     */
     CompletionStage<BoshSession.Answer> handle(String text, long address) {
         Bosh.Request r;
         try {
@@ -130,6 +142,47 @@ public final class BoshEndpoint {
         } catch (Bosh.BadRequest e) {
             return CompletableFuture.completedFuture(BoshSession.Answer.ok(Bosh.terminate(Condition.BAD_REQUEST)));
         }
+        String sid = r.sid();
+        if (sid == null || sid.startsWith(tag)) return local(r, address);
+        org.apache.pekko.actor.typed.ActorRef<BoshRelay.Forward> owner = sid.length() < 8 ? null
+                : relay(sid.substring(0, 8));
+        if (owner == null) {
+            return CompletableFuture.completedFuture(BoshSession.Answer.ok(Bosh.terminate(Condition.ITEM_NOT_FOUND)));
+        }
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.<BoshRelay.Forward, BoshRelay.Reply>ask(owner,
+                replyTo -> new BoshRelay.Forward(text, address, replyTo), bosh.maxWait().plusSeconds(20),
+                system.scheduler())
+                .handle((reply, failure) -> failure == null ? new BoshSession.Answer(reply.status(), reply.body())
+                        // The session's node left (or did not answer): the session is gone with it.
+                        : BoshSession.Answer.ok(Bosh.terminate(Condition.REMOTE_CONNECTION_FAILED)));
+    }
+
+    /**
+     * The relay of the member whose sids start with that tag; null when no member has it (gone, or never). The
+     * membership is read each time (a member that left must not be asked until the ask times out).
+     */
+    private org.apache.pekko.actor.typed.ActorRef<BoshRelay.Forward> relay(String tag) {
+        for (org.apache.pekko.cluster.Member m : org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
+                .state().getMembers()) {
+            if (BoshRelay.tag(m.uniqueAddress()).equals(tag)) {
+                return relays.computeIfAbsent(tag, t -> org.apache.pekko.actor.typed.ActorRefResolver.get(system)
+                        .resolveActorRef(m.address() + BoshRelay.PATH));
+            }
+        }
+        relays.remove(tag);
+        return null;
+    }
+
+    /** A request another node's relay passed on: for a session of this node. */
+    CompletionStage<BoshSession.Answer> handleLocal(String text, long address) {
+        try {
+            return local(Bosh.parse(text, limits), address);
+        } catch (Bosh.BadRequest e) {
+            return CompletableFuture.completedFuture(BoshSession.Answer.ok(Bosh.terminate(Condition.BAD_REQUEST)));
+        }
+    }
+
+    private CompletionStage<BoshSession.Answer> local(Bosh.Request r, long address) {
         long now = System.nanoTime();
         CompletableFuture<BoshSession.Answer> reply = new CompletableFuture<>();
         String sid = r.sid();
@@ -170,9 +223,9 @@ public final class BoshEndpoint {
         String version = r.xbosh("version");
         String header = new StreamHeader(listener.domain(), r.body().attr("from"), null,
                 version == null ? "1.0" : version, r.body().attr("xml:lang"), Namespaces.CLIENT).toOpeningXml();
-        byte[] id = new byte[16];
+        byte[] id = new byte[12];
         random.nextBytes(id);
-        String sid = HexFormat.of().formatHex(id);
+        String sid = tag + HexFormat.of().formatHex(id);
         BoshSession session = new BoshSession(this, sid, r, header, wait, hold, bosh.inactivity().toSeconds(),
                 bosh.polling().toSeconds(), bosh.maxPause().toSeconds(), listener.domain(), now);
         var ends = Source.<ByteString>queue(INPUT_QUEUE)

@@ -12,7 +12,7 @@ import io.rookery.protocol.xml.Element;
  * Kryo ids 200-299: the messages user entities and sessions exchange, which cross nodes whenever a session and its
  * user's entity live on different members. Records use Kryo's record layout (field by field, in declaration order):
  * these are never persisted, but nodes of two versions talk during a rolling upgrade, so a changed message is a new
- * record with a new id, as for events. Append only: the next free id is 247.
+ * record with a new id, as for events. Append only: the next free id is 249.
  */
 public final class NodeMessagesRegistrar implements KryoRegistrar {
 
@@ -65,5 +65,7 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(UserEntity.SetDisabled.class, 244);
         registry.register(UserEntity.GetLoginCredentials.class, 245);
         registry.register(UserEntity.LoginCredentials.class, 246, new WireSerializers.LoginCredentialsSerializer());
+        registry.register(io.rookery.node.bosh.BoshRelay.Forward.class, 247);
+        registry.register(io.rookery.node.bosh.BoshRelay.Reply.class, 248);
     }
 }

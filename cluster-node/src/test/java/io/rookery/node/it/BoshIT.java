@@ -212,7 +212,7 @@ class BoshIT {
     void theCreationResponseCarriesTheSessionsTermsAndTheStreamFeatures() throws Exception {
         Session s = create(30, 5);
         Element c = s.created;
-        assertEquals(32, c.attr("sid").length(), "128 random bits");
+        assertEquals(32, c.attr("sid").length(), "the node's tag and 96 random bits");
         assertEquals("30", c.attr("wait"), "the client's wait, under max-wait");
         assertEquals("1", c.attr("hold"), "hold cut to max-hold");
         assertEquals("2", c.attr("requests"), "hold + 1");

@@ -558,6 +558,14 @@ class ClusterIT {
     }
 
     @Test
+    @Order(4)
+    @Timeout(90)
+    void aBoshSessionIsServedWhicheverNodeItsRequestsReach() throws Exception {
+        ensureClusterOfThree();
+        BoshAcrossNodes.run(node(1), node(2), node(3));
+    }
+
+    @Test
     @Order(8)
     @Timeout(300)
     void aRoomWhoseNodeWasKilledKeepsItsConfigurationMembersArchiveAndLiveOccupants() throws Exception {

@@ -88,6 +88,7 @@ final class NodeProcess implements AutoCloseable {
         s.put("rookery.c2s.direct-tls.port", "0");
         s.put("rookery.admin.port", "0");
         s.put("rookery.metrics.port", "0");
+        s.put("rookery.http.enabled", "true");
         s.put("rookery.http.plain.port", "0");
         s.put("rookery.http.tls.interface", "127.0.0.1");
         s.put("rookery.http.tls.port", "0");
