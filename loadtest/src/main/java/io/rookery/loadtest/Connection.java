@@ -10,14 +10,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 
 /**
  * The socket side of a {@link Session}: non-blocking connect, reads through its loop's shared buffer, the STARTTLS
  * codec once it is switched on, and writes that queue only while the socket is full. Runs on the loop's thread.
  * Failures go to {@link #fail} with a kind such as {@code connect:ConnectException} or {@code io:IOException}.
+ *
+ * <p>Over BOSH ({@code --transport=bosh}) it has no socket of its own: a {@link BoshCodec} turns the stream into
+ * HTTP requests on up to two {@link BoshLink}s. Closed while its terminate request is out, it lingers (the session
+ * gone from its loop) until that request is answered, for at most {@link #LINGER_NANOS}.
  */
-abstract class Connection {
+abstract class Connection extends IoLoop.Selectable {
+    /** How long a closed BOSH session waits for the answer to its terminate request. */
+    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Output queued for a server that does not read; beyond it the session fails rather than grow. */
     private static final int MAX_QUEUED_BYTES = 1 << 20;
 
@@ -29,7 +38,14 @@ abstract class Connection {
     private int queuedBytes;
     /** XMPP over WebSocket (--transport=websocket): the upgrade and the framing, below the session's stream. */
     private WsCodec ws;
-    private InetSocketAddress wsAddress;
+    /** The HTTP server's address (WebSocket, BOSH). */
+    private InetSocketAddress httpAddress;
+    /** XMPP over BOSH (--transport=bosh): the codec and its HTTP connections; null otherwise and once closed. */
+    private BoshCodec bosh;
+    private BoshLink[] links;
+    private boolean boshUp;
+    private boolean lingering;
+    private long lingerUntil;
 
     Connection(IoLoop loop) {
         this.loop = loop;
@@ -39,6 +55,7 @@ abstract class Connection {
     abstract boolean ended();
 
     /** Ends the session, counting a failure of this kind; must end up calling {@link #closeChannel()}. */
+    @Override
     abstract void fail(String kind, String detail);
 
     /** The TCP connection is up. */
@@ -54,9 +71,16 @@ abstract class Connection {
     abstract void endOfInput();
 
     final void open(InetSocketAddress address) {
+        if (loop.options.bosh) {
+            httpAddress = address;
+            bosh = new BoshCodec(address.getHostString(), address.getPort(), loop.options.boshPath);
+            links = new BoshLink[BoshCodec.LINKS];
+            link(0);
+            return;
+        }
         if (loop.options.webSocket) {
             ws = new WsCodec();
-            wsAddress = address;
+            httpAddress = address;
         }
         try {
             channel = SocketChannel.open();
@@ -70,6 +94,7 @@ abstract class Connection {
         }
     }
 
+    @Override
     final void onConnectable() {
         try {
             if (!channel.finishConnect()) return;
@@ -86,7 +111,7 @@ abstract class Connection {
         if (ws == null) {
             connected();
         } else {
-            writeNet(ws.handshake(wsAddress.getHostString(), wsAddress.getPort(), loop.options.wsPath));
+            writeNet(ws.handshake(httpAddress.getHostString(), httpAddress.getPort(), loop.options.wsPath));
         }
     }
 
@@ -106,6 +131,7 @@ abstract class Connection {
         }
     }
 
+    @Override
     final void onReadable() {
         ByteBuffer rb = loop.readBuffer;
         for (int reads = 0; reads < 4 && !ended(); reads++) {
@@ -162,6 +188,10 @@ abstract class Connection {
     /** Sends plaintext, encrypted when TLS is on. */
     final void send(byte[] plain) {
         if (ended()) return;
+        if (bosh != null) {
+            for (BoshCodec.Send s : bosh.write(plain)) writeLink(s);
+            return;
+        }
         if (ws != null) {
             for (byte[] frame : ws.frames(plain)) writeNet(frame);
             return;
@@ -207,6 +237,7 @@ abstract class Connection {
         if (queuedBytes > MAX_QUEUED_BYTES) fail("backpressure", "more than " + MAX_QUEUED_BYTES + " bytes unsent");
     }
 
+    @Override
     final void onWritable() {
         try {
             while (queue != null && !queue.isEmpty()) {
@@ -226,8 +257,107 @@ abstract class Connection {
         if (key.isValid()) key.interestOps(SelectionKey.OP_READ);
     }
 
-    /** Closes the socket at once (unsent output is dropped) and forgets the TLS state. */
+    // ---- BOSH ------------------------------------------------------------------------------------------------------
+
+    /** The link, with a new connection when it has none (or its last one was lost). */
+    private BoshLink link(int i) {
+        BoshLink l = links[i];
+        if (l == null || l.closed()) {
+            l = new BoshLink(loop, this, i);
+            links[i] = l;
+            l.open(httpAddress);
+        }
+        return l;
+    }
+
+    private void writeLink(BoshCodec.Send s) {
+        if (bosh != null) link(s.link()).write(s.bytes());
+    }
+
+    /** A link's connection is up: the first one starts the session (its stream header becomes the creation). */
+    final void linkUp(BoshLink l) {
+        if (boshUp || bosh == null || ended()) return;
+        boshUp = true;
+        connected();
+    }
+
+    /** Responses on a link: their stream bytes go to the session, then what it answers (or the long poll) goes. */
+    final void linkRead(BoshLink l, byte[] bytes, int n) {
+        if (bosh == null || links[l.index] != l) return;
+        BoshCodec.Input in = bosh.read(l.index, bytes, n);
+        if (!lingering) {
+            for (byte[] m : in.stream()) {
+                if (ended()) break;
+                received(m, m.length);
+            }
+            if (in.failure() != null && !ended()) fail(in.failure(), in.detail());
+        }
+        if (bosh == null) return; // closed for good
+        for (BoshCodec.Send s : bosh.afterInput()) writeLink(s);
+        if (lingering && bosh != null && (bosh.terminateAnswered() || bosh.ended())) closeLinks();
+    }
+
+    /** The server closed a link's connection: its request, if one was out, goes again on a new one. */
+    final void linkLost(BoshLink l) {
+        if (bosh == null || links[l.index] != l) return;
+        List<BoshCodec.Send> resend = new ArrayList<>(1);
+        String failure = bosh.linkLost(l.index, resend);
+        if (failure == null) {
+            for (BoshCodec.Send s : resend) writeLink(s);
+        } else if (lingering) {
+            closeLinks();
+        } else if (!ended()) {
+            fail(failure, "the server closed the connection of a request");
+        }
+    }
+
+    /** A link could not connect, or its output piled up, or handling its input threw. */
+    final void linkFailed(BoshLink l, String kind, String detail) {
+        if (bosh == null || links[l.index] != l) return;
+        if (lingering) {
+            closeLinks();
+        } else if (!ended()) {
+            fail(kind, detail);
+        }
+    }
+
+    /** Called by the loop while lingering: whether it is over (answered, or given up on now). */
+    final boolean lingerOver(long now) {
+        if (!lingering) return true;
+        if (now - lingerUntil < 0) return false;
+        closeLinks();
+        return true;
+    }
+
+    /** The loop is going away. */
+    final void stopLingering() {
+        if (lingering) closeLinks();
+    }
+
+    private void closeLinks() {
+        lingering = false;
+        if (links != null) {
+            for (BoshLink l : links) if (l != null) l.close();
+        }
+        links = null;
+        bosh = null;
+    }
+
+    /**
+     * Closes the socket at once (unsent output is dropped) and forgets the TLS state. A BOSH session whose terminate
+     * request is out (or waits for a link) lingers until it is answered.
+     */
     final void closeChannel() {
+        if (links != null) {
+            if (!lingering && bosh != null && bosh.terminating() && !bosh.terminateAnswered()) {
+                lingering = true;
+                lingerUntil = System.nanoTime() + LINGER_NANOS;
+                loop.linger(this);
+            } else if (!lingering) {
+                closeLinks();
+            }
+            return;
+        }
         if (key != null) key.cancel();
         if (channel != null) {
             try {

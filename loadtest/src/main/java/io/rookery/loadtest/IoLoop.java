@@ -18,6 +18,19 @@ import java.util.concurrent.TimeUnit;
  * logins and messages. Everything a session does runs here; other threads hand work over with {@link #execute}.
  */
 final class IoLoop implements Runnable {
+    /** What a selection key of this loop is attached to: a session's connection, or one of a BOSH session's links. */
+    abstract static class Selectable {
+        abstract void onConnectable();
+
+        abstract void onWritable();
+
+        abstract void onReadable();
+
+        /** Ends the session, counting a failure of this kind. */
+        abstract void fail(String kind, String detail);
+    }
+
+
     /** One read fills at most this much; a session keeps nothing of it once the read is handled. */
     static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
@@ -40,6 +53,8 @@ final class IoLoop implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayList<Session> sessions = new ArrayList<>();
     private final ArrayList<Session> online = new ArrayList<>();
+    /** BOSH sessions closed, whose terminate request is still out (at most {@link Connection#LINGER_NANOS}). */
+    private final ArrayList<Connection> lingering = new ArrayList<>(0);
     private volatile boolean running = true;
     private long nextSweep;
 
@@ -111,7 +126,8 @@ final class IoLoop implements Runnable {
     @Override
     public void run() {
         try {
-            while (running) {
+            // Stopped, it still runs until the BOSH sessions closed last have been answered (or given up on).
+            while (running || !lingering.isEmpty()) {
                 boolean paced = loginPacer != null || sendPacer != null || subscribing || !archiveQueue.isEmpty()
                         || mucPacer != null || !joinQueue.isEmpty();
                 selector.select(paced ? 1 : reconnects.isEmpty() ? 50 : 10);
@@ -128,6 +144,8 @@ final class IoLoop implements Runnable {
             throw new UncheckedIOException("selector failed", e);
         } finally {
             for (Session s : new ArrayList<>(sessions)) s.abort();
+            for (Connection c : lingering) c.stopLingering();
+            lingering.clear();
             runTasks(); // nobody waits forever on a task handed over while we stopped
             try {
                 selector.close();
@@ -142,7 +160,7 @@ final class IoLoop implements Runnable {
         while (it.hasNext()) {
             SelectionKey key = it.next();
             it.remove();
-            Session s = (Session) key.attachment();
+            Selectable s = (Selectable) key.attachment();
             try {
                 if (key.isValid() && key.isConnectable()) s.onConnectable();
                 if (key.isValid() && key.isWritable()) s.onWritable();
@@ -182,6 +200,12 @@ final class IoLoop implements Runnable {
             s.slot = sessions.size();
             sessions.add(s);
             s.connect(now);
+        }
+        for (int i = lingering.size() - 1; i >= 0; i--) {
+            if (lingering.get(i).lingerOver(now)) {
+                Connection last = lingering.remove(lingering.size() - 1);
+                if (i < lingering.size()) lingering.set(i, last);
+            }
         }
         if (now - nextSweep >= 0) {
             nextSweep = now + SWEEP_NANOS;
@@ -412,6 +436,11 @@ final class IoLoop implements Runnable {
             }
         }
         return Base64.getEncoder().encodeToString(nonceBytes);
+    }
+
+    /** A closed BOSH session waits for the answer to its terminate request. */
+    void linger(Connection c) {
+        lingering.add(c);
     }
 
     void loginEnded() {

@@ -13,6 +13,9 @@ import java.util.Map;
 final class Options {
     enum TlsMode { OFF, STARTTLS }
 
+    /** What carries the RFC 6120 stream: TCP, WebSocket (RFC 7395) or BOSH (XEP-0124/XEP-0206). */
+    enum Transport { TCP, WEBSOCKET, BOSH }
+
     /** How accounts are made before the scenario: not at all, by XEP-0077 in-band registration, or by a command. */
     enum Create { NONE, IBR, COMMAND }
 
@@ -42,10 +45,13 @@ final class Options {
         {"password", "secret", "password of every user"},
         {"mechanism", "SCRAM-SHA-256", "SCRAM-SHA-256 | SCRAM-SHA-1 | PLAIN"},
         {"tls", "starttls", "starttls | off (off only against a server that allows SASL without TLS)"},
-        {"transport", "tcp", "tcp | websocket: XMPP over TCP, or over WebSocket (RFC 7395) at ws://host:port"
-                + "<ws-path> (needs --tls=off: a plain WebSocket, such as Rookery's loopback HTTP listener, whose"
-                + " sessions count as under TLS; wss is not supported)"},
+        {"transport", "tcp", "tcp | websocket | bosh: XMPP over TCP, over WebSocket (RFC 7395) at ws://host:port"
+                + "<ws-path>, or over BOSH (XEP-0124, XEP-0206) at http://host:port<bosh-path> (both need --tls=off:"
+                + " plain HTTP, such as Rookery's loopback HTTP listener, whose sessions count as under TLS; wss and"
+                + " https are not supported). A BOSH session asks for wait 60 and hold 1 and keeps one empty request"
+                + " held; it sends on a second HTTP connection, opened when first needed, and refuses --sm"},
         {"ws-path", "/xmpp-websocket", "--transport=websocket: the endpoint's path"},
+        {"bosh-path", "/http-bind", "--transport=bosh: the endpoint's path"},
         {"rate", "0", "login-storm: logins started per second; chat: messages per second in total; presence-churn:"
                 + " presence changes per second in total; muc: groupchat messages per second over all rooms (0:"
                 + " login-storm as fast as --concurrency allows; chat, presence-churn and muc need a rate)"},
@@ -117,9 +123,13 @@ final class Options {
     final String password;
     final String mechanism;
     final TlsMode tls;
+    final Transport transport;
     /** --transport=websocket. */
     final boolean webSocket;
     final String wsPath;
+    /** --transport=bosh. */
+    final boolean bosh;
+    final String boshPath;
     final double rate;
     final Duration duration;
     final double ramp;
@@ -193,16 +203,25 @@ final class Options {
             case "off" -> TlsMode.OFF;
             default -> throw new IllegalArgumentException("--tls must be starttls or off: " + v.get("tls"));
         };
-        webSocket = switch (v.get("transport").toLowerCase(Locale.ROOT)) {
-            case "tcp" -> false;
-            case "websocket" -> true;
-            default -> throw new IllegalArgumentException("--transport must be tcp or websocket: " + v.get("transport"));
+        transport = switch (v.get("transport").toLowerCase(Locale.ROOT)) {
+            case "tcp" -> Transport.TCP;
+            case "websocket" -> Transport.WEBSOCKET;
+            case "bosh" -> Transport.BOSH;
+            default -> throw new IllegalArgumentException("--transport must be tcp, websocket or bosh: "
+                    + v.get("transport"));
         };
+        webSocket = transport == Transport.WEBSOCKET;
+        bosh = transport == Transport.BOSH;
         if (webSocket && tls != TlsMode.OFF) {
             throw new IllegalArgumentException("--transport=websocket needs --tls=off (STARTTLS cannot run in a WebSocket)");
         }
+        if (bosh && tls != TlsMode.OFF) {
+            throw new IllegalArgumentException("--transport=bosh needs --tls=off (STARTTLS cannot run over BOSH)");
+        }
         wsPath = v.get("ws-path");
         if (!wsPath.startsWith("/")) throw new IllegalArgumentException("--ws-path must start with /");
+        boshPath = v.get("bosh-path");
+        if (!boshPath.startsWith("/")) throw new IllegalArgumentException("--bosh-path must start with /");
         rate = nonNegative(v, "rate");
         if (scenario == Scenario.CHAT && rate <= 0) throw new IllegalArgumentException("chat needs --rate > 0");
         if (scenario == Scenario.PRESENCE_CHURN && rate <= 0) {
@@ -222,6 +241,10 @@ final class Options {
         if (sm && (scenario.usesContacts() || scenario == Scenario.MUC)) {
             throw new IllegalArgumentException("--sm=on counts only chat messages and iq answers: not with "
                     + scenario.cliName());
+        }
+        if (sm && bosh) {
+            // XEP-0198 over BOSH is not driven here: BOSH has its own acknowledgements (XEP-0124 §9).
+            throw new IllegalArgumentException("--sm is not supported with --transport=bosh");
         }
         rebindOnly = "rebind".equalsIgnoreCase(v.get("reconnect"));
         reconnect = rebindOnly || onOff(v, "reconnect");

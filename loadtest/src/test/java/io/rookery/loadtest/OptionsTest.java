@@ -192,6 +192,24 @@ class OptionsTest {
     }
 
     @Test
+    void boshNeedsPlainHttpAndRefusesStreamManagement() {
+        Options o = Options.parse("--scenario=idle", "--transport=bosh", "--tls=off", "--port=5280");
+        assertTrue(o.bosh);
+        assertFalse(o.webSocket);
+        assertEquals("/http-bind", o.boshPath);
+        assertEquals("/bind", Options.parse("--scenario=idle", "--transport=BOSH", "--tls=off", "--bosh-path=/bind")
+                .boshPath);
+        assertFalse(Options.parse("--scenario=idle").bosh);
+        assertMessage("--transport=bosh needs --tls=off", "--scenario=idle", "--transport=bosh");
+        assertMessage("--bosh-path must start with /", "--scenario=idle", "--transport=bosh", "--tls=off",
+                "--bosh-path=http-bind");
+        assertMessage("--sm is not supported with --transport=bosh", "--scenario=chat", "--rate=1",
+                "--transport=bosh", "--tls=off", "--sm=on");
+        assertMessage("--transport must be tcp, websocket or bosh", "--scenario=idle", "--transport=xhr");
+        assertTrue(Options.help().contains("--bosh-path "));
+    }
+
+    @Test
     void helpListsEveryOption() {
         String help = Options.help();
         for (String name : new String[] {"host", "port", "domain", "user", "first", "users", "password",
