@@ -29,6 +29,8 @@ import hmac
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 DOMAIN = "localhost"
+# Modes on the server's plain HTTP listener (Rookery's), with the load tool's --transport of the same name.
+HTTP_MODES = ("websocket", "bosh")
 PASSWORD = "secret"
 USER_PATTERN = "load%d"
 SCRAM_ITERATIONS = 4096
@@ -602,6 +604,7 @@ class Rookery(Server):
     name = "rookery"
 
     def ws_port(self):
+        """The plain loopback HTTP listener: XMPP over WebSocket (mode websocket) and over BOSH (mode bosh)."""
         return self.port + 1
 
     def prepare(self):
@@ -630,7 +633,8 @@ class Rookery(Server):
             "-Drookery.cassandra.embedded.cql-port=0",
             "-Dpekko.remote.artery.canonical.port=0",
             "-Dpekko.loglevel=WARNING",
-            # XMPP over WebSocket (mode websocket) on the plain loopback HTTP listener, the port after c2s's.
+            # XMPP over WebSocket (mode websocket) and over BOSH (mode bosh, at /http-bind) on the plain loopback
+            # HTTP listener, the port after c2s's.
             "-Drookery.http.enabled=on",
             "-Drookery.http.plain.port=%d" % self.ws_port(),
             "-Drookery.http.tls.enabled=off",
@@ -773,8 +777,8 @@ def loadtest(ctx, server, mode, label, options, hard_timeout_s, on_line=None):
     """Runs loadtest/run once; returns (parsed JSON or None, start epoch, exit code)."""
     ctx.seq += 1
     out_prefix = os.path.join(ctx.out_dir(server.name), "%02d-%s-%s" % (ctx.seq, mode, label))
-    port = server.ws_port() if mode == "websocket" else server.port
-    transport = ["--transport=websocket"] if mode == "websocket" else []
+    port = server.ws_port() if mode in HTTP_MODES else server.port
+    transport = ["--transport=" + mode] if mode in HTTP_MODES else []
     args = [os.path.join(ROOT, "loadtest", "run"), "--port=%d" % port, "--domain=" + DOMAIN,
             "--tls=" + ("starttls" if mode == "starttls" else "off"), "--progress=5s", "--out=" + out_prefix,
             "--timeout=%ds" % hard_timeout_s] + transport + ["--%s=%s" % kv for kv in options]
@@ -1103,8 +1107,9 @@ def machine_info():
 
 
 def modes_for(ctx, server):
-    """The modes asked for that this server is run in: websocket (RFC 7395) only for Rookery so far."""
-    return [m for m in ctx.args.modes if m != "websocket" or hasattr(server, "ws_port")]
+    """The modes asked for that this server is run in: websocket (RFC 7395) and bosh (XEP-0206) only for Rookery so
+    far."""
+    return [m for m in ctx.args.modes if m not in HTTP_MODES or hasattr(server, "ws_port")]
 
 
 def main():
@@ -1112,7 +1117,8 @@ def main():
     ap.add_argument("--profile", choices=sorted(PROFILES), default="full")
     ap.add_argument("--servers", default="ejabberd,prosody,rookery")
     ap.add_argument("--modes", default="plain,starttls",
-                    help="plain, starttls, websocket (Rookery only: XMPP over WebSocket on its loopback HTTP listener)")
+                    help="plain, starttls, websocket, bosh (websocket and bosh: Rookery only, XMPP over WebSocket or "
+                         "over BOSH on its loopback HTTP listener; bosh not with --sm)")
     ap.add_argument("--scenarios", default="idle,login-storm,chat-fixed,chat-max")
     ap.add_argument("--results", help="results folder (default loadtest/compare/results/<timestamp>)")
     ap.add_argument("--work", help="servers' config and data folders (default /tmp/rookery-compare-<timestamp>)")
@@ -1141,8 +1147,10 @@ def main():
     args.modes = [m for m in args.modes.split(",") if m]
     args.scenarios = [s for s in args.scenarios.split(",") if s]
     for m in args.modes:
-        if m not in ("plain", "starttls", "websocket"):
+        if m not in ("plain", "starttls") + HTTP_MODES:
             ap.error("unknown mode %s" % m)
+    if args.sm and "bosh" in args.modes:
+        ap.error("--sm: the load tool does not drive XEP-0198 over BOSH (mode bosh)")
 
     # Every session is a socket, in the generator and in the server.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
