@@ -30,7 +30,6 @@ final class IoLoop implements Runnable {
         abstract void fail(String kind, String detail);
     }
 
-
     /** One read fills at most this much; a session keeps nothing of it once the read is handled. */
     static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);

@@ -123,7 +123,6 @@ final class Options {
     final String password;
     final String mechanism;
     final TlsMode tls;
-    final Transport transport;
     /** --transport=websocket. */
     final boolean webSocket;
     final String wsPath;
@@ -203,7 +202,7 @@ final class Options {
             case "off" -> TlsMode.OFF;
             default -> throw new IllegalArgumentException("--tls must be starttls or off: " + v.get("tls"));
         };
-        transport = switch (v.get("transport").toLowerCase(Locale.ROOT)) {
+        Transport transport = switch (v.get("transport").toLowerCase(Locale.ROOT)) {
             case "tcp" -> Transport.TCP;
             case "websocket" -> Transport.WEBSOCKET;
             case "bosh" -> Transport.BOSH;
