@@ -212,7 +212,7 @@ public final class Bosh {
 
     /** A terminal binding error (XEP-0124 §17.2), or the end of a session without one (condition null). */
     public static String terminate(Condition condition) {
-        return response(List.of("type", "terminate", "condition", condition == null ? null : condition.value()),
-                List.of());
+        return response(java.util.Arrays.asList("type", "terminate", "condition",
+                condition == null ? null : condition.value()), List.of());
     }
 }

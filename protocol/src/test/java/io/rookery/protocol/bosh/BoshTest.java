@@ -84,6 +84,8 @@ class BoshTest {
         assertEquals("<body xmlns='http://jabber.org/protocol/httpbind'/>", Bosh.response(List.of(), List.of()));
         assertEquals("<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='item-not-found'/>",
                 Bosh.terminate(Bosh.Condition.ITEM_NOT_FOUND));
+        assertEquals("<body xmlns='http://jabber.org/protocol/httpbind' type='terminate'/>", Bosh.terminate(null),
+                "the end of a session without a condition");
         assertEquals("<body xmlns='http://jabber.org/protocol/httpbind' sid='a&apos;b' xmpp:version='1.0'"
                 + " xmlns:xmpp='urn:xmpp:xbosh' xmlns:stream='http://etherx.jabber.org/streams'>"
                 + "<stream:features xmlns:stream='http://etherx.jabber.org/streams'/></body>",
