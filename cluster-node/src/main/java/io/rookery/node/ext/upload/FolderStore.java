@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.pekko.stream.javadsl.FileIO;
 
 /**
  * Files in a local folder (shared by all nodes of a cluster when it is a shared volume):
@@ -77,18 +78,22 @@ final class FolderStore implements UploadStore {
     }
 
     @Override
-    public Path file(String owner, String slot, String filename) {
+    public Stored open(String owner, String slot, String filename) throws IOException {
         Path f = root.resolve(owner).resolve(slot).resolve(filename);
-        return Files.isRegularFile(f) ? f : null;
-    }
-
-    @Override
-    public String contentType(String owner, String slot) throws IOException {
+        BasicFileAttributes a;
         try {
-            return Files.readString(root.resolve(owner).resolve(slot).resolve(TYPE), StandardCharsets.UTF_8).strip();
+            a = Files.readAttributes(f, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             return null;
         }
+        if (!a.isRegularFile()) return null;
+        String type;
+        try {
+            type = Files.readString(f.resolveSibling(TYPE), StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException e) {
+            type = null;
+        }
+        return new Stored(a.size(), type, a.lastModifiedTime().toInstant(), FileIO.fromPath(f));
     }
 
     @Override

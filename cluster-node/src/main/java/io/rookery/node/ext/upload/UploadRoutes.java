@@ -14,6 +14,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.DateTime;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
@@ -94,7 +96,10 @@ final class UploadRoutes implements HttpEndpoint {
         }));
     }
 
-    /** Written to a temporary file, then moved into place whole: a GET never sees half a file. */
+    /**
+     * Written to a local temporary file, then stored whole (moved into the folder, or put to the bucket): a GET never
+     * sees half a file.
+     */
     private CompletionStage<HttpResponse> store(String owner, String slot, String name, long size, String type,
             RequestEntity entity, Materializer materializer) {
         return CompletableFuture.supplyAsync(() -> io(() -> uploads.store.temporary(owner, slot)), uploads.blocking())
@@ -125,13 +130,17 @@ final class UploadRoutes implements HttpEndpoint {
         });
     }
 
+    /**
+     * The stored file streamed from the store, with Last-Modified and conditional requests, and byte ranges (cut
+     * from the stream here, so a range near the end of an S3 object still reads the bytes before it).
+     */
     private Route get(String owner, String slot, String name) {
-        return Directives.onSuccess(CompletableFuture.supplyAsync(() -> io(() -> {
-            Path file = uploads.store.file(owner, slot, name);
-            return file == null ? null : Map.entry(file, contentType(uploads.store.contentType(owner, slot)));
-        }), uploads.blocking()), found -> found == null ? refuse(StatusCodes.NOT_FOUND, "no such file\n")
-                : Directives.respondWithHeaders(SERVED, () -> Directives.getFromFile(found.getKey().toFile(),
-                        found.getValue())));
+        return Directives.onSuccess(CompletableFuture.supplyAsync(() -> io(() -> uploads.store.open(owner, slot, name)),
+                uploads.blocking()), found -> found == null ? refuse(StatusCodes.NOT_FOUND, "no such file\n")
+                : Directives.respondWithHeaders(SERVED, () -> Directives.conditional(
+                        DateTime.create(found.written().toEpochMilli()), () -> Directives.withRangeSupport(() ->
+                                Directives.complete(HttpResponse.create().withEntity(HttpEntities.create(
+                                        contentType(found.contentType()), found.size(), found.data())))))));
     }
 
     private static ContentType contentType(String stored) {

@@ -23,7 +23,7 @@ class FolderStoreTest {
         Path temp = store.temporary(owner, slot);
         Files.write(temp, new byte[bytes]);
         assertTrue(store.complete(temp, owner, slot, name, "image/jpeg"));
-        return store.file(owner, slot, name);
+        return root.resolve(owner).resolve(slot).resolve(name);
     }
 
     @Test
@@ -40,7 +40,10 @@ class FolderStoreTest {
         assertEquals(1500, alice.bytes(), "the content type beside each file does not count");
         assertEquals(written.plus(Duration.ofDays(7)), alice.oldestExpiry());
         assertNull(store.usage("alice", Duration.ZERO).oldestExpiry(), "files that never expire");
-        assertEquals("image/jpeg", store.contentType("alice", "s1"));
+        UploadStore.Stored a = store.open("alice", "s1", "a.jpg");
+        assertEquals("image/jpeg", a.contentType());
+        assertEquals(1000, a.size());
+        assertEquals(written, a.written());
     }
 
     @Test
@@ -51,8 +54,9 @@ class FolderStoreTest {
         Files.write(again, new byte[10]);
         assertFalse(store.complete(again, "alice", "s1", "a.jpg", "image/jpeg"));
         assertFalse(Files.exists(again), "the second upload's bytes are dropped");
-        assertNull(store.file("alice", "s1", "other.jpg"));
-        assertNull(store.file("alice", "nope", "a.jpg"));
+        assertNull(store.open("alice", "s1", "other.jpg"));
+        assertNull(store.open("alice", "nope", "a.jpg"));
+        assertNull(store.open("nobody", "s1", "a.jpg"));
     }
 
     @Test
@@ -67,9 +71,9 @@ class FolderStoreTest {
         Path uploading = store.temporary("bob", "busy");
 
         assertEquals(1, store.expire(now.minus(Duration.ofDays(7)), now.minus(Duration.ofMinutes(10))));
-        assertNull(store.file("alice", "old", "a.jpg"));
+        assertNull(store.open("alice", "old", "a.jpg"));
         assertFalse(Files.exists(root.resolve("alice").resolve("old")), "the slot's folder goes with it");
-        assertNotNull(store.file("alice", "fresh", "b.jpg"));
+        assertNotNull(store.open("alice", "fresh", "b.jpg"));
         assertTrue(Files.exists(fresh));
         assertFalse(Files.exists(abandoned));
         assertTrue(Files.exists(uploading), "an upload in progress stays");
