@@ -11,8 +11,8 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 
 /**
  * XEP-0363 on {@code <subdomain>.<domain>}: slots over XMPP, files over the node's HTTP listeners (which must be on:
- * {@code rookery.http}), kept in a folder ({@code rookery.modules.upload.folder}), removed after
- * {@code expire-after} by a sweep each node runs every {@code sweep-interval}.
+ * {@code rookery.http}), kept in a folder ({@code rookery.modules.upload.folder}) or an S3-compatible bucket
+ * ({@code store = s3}), removed after {@code expire-after} by a sweep each node runs every {@code sweep-interval}.
  */
 public final class UploadModule implements XmppModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UploadModule.class);
@@ -29,18 +29,39 @@ public final class UploadModule implements XmppModule {
                 .help("XEP-0363 uploads by outcome (stored; incomplete: fewer bytes than the slot's size; conflict:"
                         + " the slot had a file; failed: the store failed)")
                 .labelNames("outcome").register(context.metrics());
-        Uploads uploads = new Uploads(settings, new FolderStore(settings.folder()), slots, files);
+        UploadStore store = store(settings);
+        Uploads uploads = new Uploads(settings, store, slots, files);
         d.implementsXep(Xep.xep(363, "1.0.0", "HTTP file upload on " + domain + " (module `upload`): slots with the"
                         + " size limit and a per-user quota, PUT and GET on the HTTP listeners, files kept in a folder"
-                        + " and expired"))
+                        + " or an S3-compatible bucket and expired"))
                 .service(domain, settings.name(), ctx -> {
                     var blocking = ctx.system().dispatchers().lookup(DispatcherSelector.blocking());
                     uploads.started(new SlotToken(ctx.clusterSecret()), blocking);
+                    if (store instanceof S3Store s3) blocking.execute(() -> check(s3, settings.s3()));
                     ctx.system().scheduler().scheduleWithFixedDelay(settings.sweepInterval(),
                             settings.sweepInterval(), () -> sweep(uploads), blocking);
                     return new UploadService(uploads, ctx.router(), context.domain());
                 })
                 .http(new UploadRoutes(uploads));
+    }
+
+    private static UploadStore store(UploadSettings settings) {
+        UploadSettings.S3 s3 = settings.s3();
+        if (s3 == null) return new FolderStore(settings.folder());
+        return new S3Store(new S3Bucket(s3.endpoint(), s3.bucket(), new SigV4(s3.accessKey(), s3.secretKey(),
+                s3.region()), s3.timeout()), s3.prefix(), settings.folder());
+    }
+
+    /** Says at start whether the bucket answers with these keys, rather than at the first upload. */
+    private static void check(S3Store store, UploadSettings.S3 s3) {
+        try {
+            store.check();
+            LOG.info("upload-store-ready store=s3 endpoint={} bucket={} prefix='{}' access-key={}", s3.endpoint(),
+                    s3.bucket(), s3.prefix(), s3.accessKey());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("upload-store-failed operation=check store=s3 endpoint={} bucket={}: {}", s3.endpoint(),
+                    s3.bucket(), e.getMessage());
+        }
     }
 
     /** Files older than expire-after go (none when it is 0), and uploads abandoned for two slot timeouts. */
