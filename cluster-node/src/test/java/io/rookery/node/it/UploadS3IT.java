@@ -107,7 +107,8 @@ class UploadS3IT {
             Path file = Files.createTempFile(TestNodes.testDir(), "holiday photo", ".jpg");
             Files.write(file, content);
             URL url = uploader(a).uploadFile(file.toFile());
-            assertTrue(url.toString().startsWith("https://localhost:" + node.httpTlsPort() + "/upload/"), url::toString);
+            assertTrue(url.toString().startsWith("https://localhost:" + node.httpTlsPort() + "/upload/"),
+                    url::toString);
 
             String path = url.getPath().substring("/upload/".length());
             List<? extends StorageMetadata> stored = objectsEndingWith(path);

@@ -23,7 +23,8 @@ import org.apache.pekko.util.ByteString;
 final class S3Store implements UploadStore {
     private static final String PART = ".part-";
     /** Owner and slot as {@link SlotToken} makes them, then a name as {@link Uploads#safeName} makes it. */
-    private static final Pattern FILE_KEY = Pattern.compile("[A-Za-z0-9_-]{22}/[A-Za-z0-9_-]{22}/[A-Za-z0-9._-]{1,128}");
+    private static final Pattern FILE_KEY =
+            Pattern.compile("[A-Za-z0-9_-]{22}/[A-Za-z0-9_-]{22}/[A-Za-z0-9._-]{1,128}");
     private static final String FALLBACK_TYPE = "application/octet-stream";
 
     private final S3Bucket bucket;
@@ -48,9 +49,11 @@ final class S3Store implements UploadStore {
     }
 
     private boolean isFile(String key) {
-        return key.startsWith(prefix) && FILE_KEY.matcher(key).region(prefix.length(), key.length()).matches()
-                && Uploads.safeName(key.substring(key.lastIndexOf('/') + 1))
-                        .equals(key.substring(key.lastIndexOf('/') + 1));
+        if (!key.startsWith(prefix) || !FILE_KEY.matcher(key).region(prefix.length(), key.length()).matches()) {
+            return false;
+        }
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        return Uploads.safeName(name).equals(name);
     }
 
     /** A ListObjectsV2 of the prefix, to tell at start whether the bucket is reachable with these keys. */
@@ -107,6 +110,7 @@ final class S3Store implements UploadStore {
         String key = key(owner, slot, filename);
         S3Bucket.S3Object o = bucket.head(key);
         if (o == null) return null;
+        if (o.size() < 0) throw new IOException("S3 HeadObject " + key + " answered without a Content-Length");
         Source<ByteString, ?> data = Source.lazyCompletionStageSource(() -> bucket.get(key)
                 .thenApply(body -> JavaFlowSupport.Source.fromPublisher(body).map(S3Store::bytes)));
         return new Stored(o.size(), o.contentType(), o.lastModified() == null ? Instant.now() : o.lastModified(), data);

@@ -33,7 +33,9 @@ public final class S3TestServer implements AutoCloseable {
         proxy.start();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!"STARTED".equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
+            }
             Thread.sleep(10);
         }
         return new S3TestServer(blobs, proxy);
