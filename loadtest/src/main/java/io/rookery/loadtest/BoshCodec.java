@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -44,7 +42,6 @@ final class BoshCodec {
     static final int HOLD = 1;
     /** A response larger than this fails the session (the server buffers at most max-buffered, 256 KiB). */
     private static final int MAX_RESPONSE_BYTES = 4 << 20;
-    private static final byte[] HEADERS_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** An HTTP request to write on a link (its connection opened first when it has none). */
     record Send(int link, byte[] bytes) {}
@@ -98,8 +95,8 @@ final class BoshCodec {
     private long nextResponse;
     private long earlyRid = -1;
     private Kind earlyKind;
-    private Response early;
-    private final Reader[] readers = new Reader[LINKS];
+    private HttpResponseReader.Response early;
+    private final HttpResponseReader[] readers = new HttpResponseReader[LINKS];
     private boolean terminateAnswered;
 
     BoshCodec(String host, int port, String path) {
@@ -117,7 +114,7 @@ final class BoshCodec {
         if (phase == Phase.TERMINATING || phase == Phase.ENDED) return List.of();
         for (String m : outbound.messages(new String(stream, StandardCharsets.UTF_8))) {
             if (m.startsWith("<open ")) {
-                Map<String, String> a = attributes(m);
+                Map<String, String> a = Bosh.attributes(m);
                 if (phase == Phase.NEW) {
                     to = a.get("to");
                     lang = a.get("xml:lang");
@@ -242,18 +239,15 @@ final class BoshCodec {
 
     // ---- the server's responses ----------------------------------------------------------------------------------
 
-    /** One HTTP response: its status and body. */
-    private record Response(int status, String body) {}
-
     /** Bytes read on a link: responses, each read as stream bytes in rid order. */
     Input read(int link, byte[] bytes, int n) {
         inInput = true;
-        Reader r = readers[link];
-        if (r == null) r = readers[link] = new Reader();
+        HttpResponseReader r = readers[link];
+        if (r == null) r = readers[link] = new HttpResponseReader(MAX_RESPONSE_BYTES);
         r.add(bytes, n);
         List<byte[]> stream = null;
         while (true) {
-            Response response;
+            HttpResponseReader.Response response;
             try {
                 response = r.next();
             } catch (IllegalStateException bad) {
@@ -279,7 +273,7 @@ final class BoshCodec {
             String failure = handle(o.kind, response, stream);
             nextResponse++;
             if (failure == null && early != null && earlyRid == nextResponse) {
-                Response e = early;
+                HttpResponseReader.Response e = early;
                 early = null;
                 failure = handle(earlyKind, e, stream);
                 nextResponse++;
@@ -308,25 +302,22 @@ final class BoshCodec {
     }
 
     /** Reads one response into stream bytes; returns a failure ("kind detail") or null. */
-    private String handle(Kind kind, Response response, List<byte[]> stream) {
+    private String handle(Kind kind, HttpResponseReader.Response response, List<byte[]> stream) {
         if (phase == Phase.TERMINATING || phase == Phase.ENDED) {
             // Ours or the server's end: what comes after is not read (the session has closed its stream).
             if (kind == Kind.TERMINATE) phase = Phase.ENDED;
             return null;
         }
-        if (response.status != 200) return "bosh:http-" + response.status;
-        String text = response.body;
-        int start = startTag(text);
-        if (start < 0) return "bosh:bad-body " + abbreviate(text);
-        int tagEnd = tagEnd(text, start);
-        if (tagEnd < 0) return "bosh:bad-body " + abbreviate(text);
-        Map<String, String> a = attributes(text.substring(start, tagEnd + 1));
-        String payload = "";
-        if (text.charAt(tagEnd - 1) != '/') {
-            int end = text.lastIndexOf("</");
-            if (end <= tagEnd) return "bosh:bad-body " + abbreviate(text);
-            payload = text.substring(tagEnd + 1, end).strip();
+        if (response.status() != 200) return "bosh:http-" + response.status();
+        String text = response.body();
+        Bosh.Wrapper wrapper;
+        try {
+            wrapper = Bosh.split(text);
+        } catch (Bosh.BadRequest bad) {
+            return "bosh:bad-body " + abbreviate(text);
         }
+        Map<String, String> a = wrapper.attributes();
+        String payload = wrapper.payload();
         String type = a.get("type");
         if ("terminate".equals(type)) {
             phase = Phase.ENDED;
@@ -346,7 +337,7 @@ final class BoshCodec {
             if (hold < 1 || requests < 2) return "bosh:polling-session-unsupported hold=" + hold;
             maxOut = Math.min(LINKS, requests);
             from = a.get("from");
-            version = xbosh(a, "version");
+            version = Bosh.xbosh(a, "version");
             phase = Phase.OPEN;
         }
         if (kind == Kind.CREATE || kind == Kind.RESTART) {
@@ -378,84 +369,6 @@ final class BoshCodec {
         return out[link] != null;
     }
 
-    // ---- a small reader for what the server writes ---------------------------------------------------------------
-
-    /** The start of the {@code <body} tag, past an XML declaration and white space; -1 when not there. */
-    private static int startTag(String s) {
-        int i = 0;
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-        if (s.startsWith("<?xml", i)) {
-            int end = s.indexOf("?>", i);
-            if (end < 0) return -1;
-            i = end + 2;
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-        }
-        if (!s.startsWith("<body", i) || i + 5 >= s.length()) return -1;
-        char c = s.charAt(i + 5);
-        return c == ' ' || c == '/' || c == '>' || c == '\t' || c == '\r' || c == '\n' ? i : -1;
-    }
-
-    /** The index of the '>' ending the tag at start (quotes respected), or -1. */
-    private static int tagEnd(String s, int start) {
-        char quote = 0;
-        for (int i = start + 1; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '>') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The attributes of one tag as written (prefixed names as they are), values unescaped. */
-    static Map<String, String> attributes(String tag) {
-        Map<String, String> a = new HashMap<>(16);
-        int i = 1;
-        int n = tag.length();
-        while (i < n && !isSpace(tag.charAt(i)) && tag.charAt(i) != '>' && tag.charAt(i) != '/') i++;
-        while (i < n) {
-            while (i < n && isSpace(tag.charAt(i))) i++;
-            int eq = tag.indexOf('=', i);
-            if (eq < 0) break;
-            String name = tag.substring(i, eq).trim();
-            int q = eq + 1;
-            while (q < n && isSpace(tag.charAt(q))) q++;
-            if (q >= n) break;
-            char quote = tag.charAt(q);
-            if (quote != '\'' && quote != '"') break;
-            int close = tag.indexOf(quote, q + 1);
-            if (close < 0) break;
-            a.put(name, unescape(tag.substring(q + 1, close)));
-            i = close + 1;
-        }
-        return a;
-    }
-
-    /** An attribute in the urn:xmpp:xbosh namespace, whatever its prefix. */
-    private static String xbosh(Map<String, String> a, String local) {
-        for (Map.Entry<String, String> e : a.entrySet()) {
-            if (e.getKey().startsWith("xmlns:") && Bosh.XBOSH.equals(e.getValue())) {
-                String v = a.get(e.getKey().substring("xmlns:".length()) + ":" + local);
-                if (v != null) return v;
-            }
-        }
-        return null;
-    }
-
-    private static String unescape(String v) {
-        if (v.indexOf('&') < 0) return v;
-        return v.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
-                .replace("&amp;", "&");
-    }
-
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    }
-
     private static int number(String v, int absent) {
         if (v == null) return absent;
         try {
@@ -465,85 +378,7 @@ final class BoshCodec {
         }
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-    }
-
-    /** HTTP/1.1 responses on one connection (RFC 9112): status line, headers, a Content-Length body. */
-    private static final class Reader {
-        private byte[] buf = new byte[0];
-        private int len;
-
-        void add(byte[] bytes, int n) {
-            if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n + 512));
-            System.arraycopy(bytes, 0, buf, len, n);
-            len += n;
-        }
-
-        /** The next complete response, skipping interim (1xx) ones; null when it has not all come yet. */
-        Response next() {
-            while (true) {
-                int end = indexOf(buf, len, HEADERS_END);
-                if (end < 0) {
-                    if (len > 16384) throw new IllegalStateException("headers longer than 16 KiB");
-                    return null;
-                }
-                String head = new String(buf, 0, end, StandardCharsets.ISO_8859_1);
-                String[] lines = head.split("\r\n");
-                String[] status = lines[0].split(" ", 3);
-                if (status.length < 2 || !status[0].startsWith("HTTP/1.")) {
-                    throw new IllegalStateException("status line " + abbreviate(lines[0]));
-                }
-                int code;
-                try {
-                    code = Integer.parseInt(status[1]);
-                } catch (NumberFormatException e) {
-                    throw new IllegalStateException("status line " + abbreviate(lines[0]));
-                }
-                long length = -1;
-                for (int i = 1; i < lines.length; i++) {
-                    int colon = lines[i].indexOf(':');
-                    if (colon < 0) continue;
-                    String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                    String value = lines[i].substring(colon + 1).trim();
-                    if (name.equals("content-length")) {
-                        try {
-                            length = Long.parseLong(value);
-                        } catch (NumberFormatException e) {
-                            throw new IllegalStateException("Content-Length " + abbreviate(value));
-                        }
-                    } else if (name.equals("transfer-encoding") && !value.equalsIgnoreCase("identity")) {
-                        throw new IllegalStateException("Transfer-Encoding " + value + " (not supported)");
-                    }
-                }
-                if (code >= 100 && code < 200) {
-                    consume(end + 4);
-                    continue;
-                }
-                if (length < 0) length = code == 204 || code == 304 ? 0 : -1;
-                if (length < 0) throw new IllegalStateException("no Content-Length");
-                if (length > MAX_RESPONSE_BYTES) throw new IllegalStateException("a body of " + length + " bytes");
-                int total = end + 4 + (int) length;
-                if (len < total) return null;
-                String body = new String(buf, end + 4, (int) length, StandardCharsets.UTF_8);
-                consume(total);
-                return new Response(code, body);
-            }
-        }
-
-        private void consume(int n) {
-            System.arraycopy(buf, n, buf, 0, len - n);
-            len -= n;
-            if (len == 0 && buf.length > 4096) buf = new byte[0];
-        }
-
-        private static int indexOf(byte[] b, int len, byte[] needle) {
-            outer:
-            for (int i = 0; i + needle.length <= len; i++) {
-                for (int j = 0; j < needle.length; j++) if (b[i + j] != needle[j]) continue outer;
-                return i;
-            }
-            return -1;
-        }
     }
 }

@@ -64,13 +64,7 @@ public final class Bosh {
 
         /** An attribute in the urn:xmpp:xbosh namespace, whatever its prefix. */
         public String xbosh(String local) {
-            for (Map.Entry<String, String> a : body.attributes().entrySet()) {
-                if (a.getKey().startsWith("xmlns:") && XBOSH.equals(a.getValue())) {
-                    String v = body.attr(a.getKey().substring("xmlns:".length()) + ":" + local);
-                    if (v != null) return v;
-                }
-            }
-            return null;
+            return Bosh.xbosh(body.attributes(), local);
         }
 
         /** The client's ack (XEP-0124 §9.2): the highest rid it has every response up to; -1 when absent. */
@@ -129,36 +123,111 @@ public final class Bosh {
         for (Node n : body.children()) {
             if (n instanceof Text t && !t.text().isBlank()) throw new BadRequest("character data in <body/>");
         }
-        return new Request(body, payload(text, start));
+        int lt = text.indexOf('<', start);
+        return new Request(body, payload(text, tagEnd(text, lt)));
+    }
+
+    /** An attribute in the urn:xmpp:xbosh namespace among a tag's attributes (as written), whatever its prefix. */
+    public static String xbosh(Map<String, String> attributes, String local) {
+        for (Map.Entry<String, String> a : attributes.entrySet()) {
+            if (a.getKey().startsWith("xmlns:") && XBOSH.equals(a.getValue())) {
+                String v = attributes.get(a.getKey().substring("xmlns:".length()) + ":" + local);
+                if (v != null) return v;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A wrapper read without the XML parser: its start tag's attributes (names as written, prefixes included; values
+     * unescaped) and the text between its tags. For a peer's own output read by the other side (the load generator
+     * reads the server's responses so); a client's request goes through {@link #parse}.
+     */
+    public record Wrapper(Map<String, String> attributes, String payload) {}
+
+    /** Splits a {@code <body/>} (the XML declaration may precede it) into its attributes and payload. */
+    public static Wrapper split(String text) throws BadRequest {
+        int start = skipDeclaration(text);
+        if (!text.startsWith("<body", start) || start + 5 >= text.length()
+                || !(isSpace(text.charAt(start + 5)) || text.charAt(start + 5) == '/' || text.charAt(start + 5) == '>')) {
+            throw new BadRequest("no <body> tag");
+        }
+        int end = tagEnd(text, start);
+        if (end < 0) throw new BadRequest("an unfinished <body> tag");
+        String payload = payload(text, end);
+        if (payload == null) throw new BadRequest("no </body>");
+        return new Wrapper(attributes(text.substring(start, end + 1)), payload);
     }
 
     private static int skipDeclaration(String s) {
         int i = 0;
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        while (i < s.length() && isSpace(s.charAt(i))) i++;
         if (s.startsWith("<?xml", i)) {
             int end = s.indexOf("?>", i);
-            if (end > 0) return end + 2;
+            if (end > 0) i = end + 2;
+            while (i < s.length() && isSpace(s.charAt(i))) i++;
         }
         return i;
     }
 
-    /** What is between the wrapper's start and end tags (the text is well-formed: checked before). */
-    private static String payload(String s, int from) {
-        int lt = s.indexOf('<', from);
+    /** The index of the '>' that ends the tag starting at start (quoted values skipped), or -1. */
+    private static int tagEnd(String s, int start) {
         char quote = 0;
-        for (int i = lt + 1; i < s.length(); i++) {
+        for (int i = start + 1; i < s.length(); i++) {
             char c = s.charAt(i);
             if (quote != 0) {
                 if (c == quote) quote = 0;
             } else if (c == '\'' || c == '"') {
                 quote = c;
             } else if (c == '>') {
-                if (s.charAt(i - 1) == '/') return "";
-                int end = s.lastIndexOf("</");
-                return s.substring(i + 1, end).strip();
+                return i;
             }
         }
-        return "";
+        return -1;
+    }
+
+    /** What is between the wrapper's start tag (ending at tagEnd) and its end tag; null when there is no end tag. */
+    private static String payload(String s, int tagEnd) {
+        if (s.charAt(tagEnd - 1) == '/') return "";
+        int end = s.lastIndexOf("</");
+        return end <= tagEnd ? null : s.substring(tagEnd + 1, end).strip();
+    }
+
+    /**
+     * The attributes of one start tag as written (names with their prefixes, values unescaped), read without the
+     * parser: for tags the reader's own side or its peer wrote, as {@link #split}.
+     */
+    public static Map<String, String> attributes(String tag) {
+        Map<String, String> a = new java.util.HashMap<>(16);
+        int i = 1;
+        int n = tag.length();
+        while (i < n && !isSpace(tag.charAt(i)) && tag.charAt(i) != '>' && tag.charAt(i) != '/') i++;
+        while (i < n) {
+            while (i < n && isSpace(tag.charAt(i))) i++;
+            int eq = tag.indexOf('=', i);
+            if (eq < 0) break;
+            String name = tag.substring(i, eq).trim();
+            int q = eq + 1;
+            while (q < n && isSpace(tag.charAt(q))) q++;
+            if (q >= n) break;
+            char quote = tag.charAt(q);
+            if (quote != '\'' && quote != '"') break;
+            int close = tag.indexOf(quote, q + 1);
+            if (close < 0) break;
+            a.put(name, unescape(tag.substring(q + 1, close)));
+            i = close + 1;
+        }
+        return a;
+    }
+
+    private static String unescape(String v) {
+        if (v.indexOf('&') < 0) return v;
+        return v.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+                .replace("&amp;", "&");
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
     /** XEP-0124 §17.2 terminal binding conditions. */

@@ -80,6 +80,21 @@ class BoshTest {
     }
 
     @Test
+    void splitsAResponseWithoutTheParserAsTheOtherSideReadsIt() throws Exception {
+        Bosh.Wrapper w = Bosh.split("<?xml version='1.0'?> <body xmlns='http://jabber.org/protocol/httpbind' "
+                + "sid=\"a>b\" x:version='1.0' xmlns:x='urn:xmpp:xbosh' from='a&amp;b'><message xmlns='jabber:client'>"
+                + "<body>hi</body></message></body>");
+        assertEquals("a>b", w.attributes().get("sid"), "a quoted '>' does not end the tag");
+        assertEquals("a&b", w.attributes().get("from"));
+        assertEquals("1.0", Bosh.xbosh(w.attributes(), "version"));
+        assertEquals("<message xmlns='jabber:client'><body>hi</body></message>", w.payload());
+        assertEquals("", Bosh.split("<body type='terminate' xmlns='http://jabber.org/protocol/httpbind'/>").payload());
+        for (String bad : List.of("", "<bodyx/>", "<body xmlns='x'", "<body xmlns='x'><message/>", "<message/>")) {
+            assertThrows(Bosh.BadRequest.class, () -> Bosh.split(bad), bad);
+        }
+    }
+
+    @Test
     void writesResponsesWithTheNamespacesTheirContentNeeds() {
         assertEquals("<body xmlns='http://jabber.org/protocol/httpbind'/>", Bosh.response(List.of(), List.of()));
         assertEquals("<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='item-not-found'/>",
