@@ -220,7 +220,8 @@ final class BoshSession {
                 if (oldest != null) done.add(new Completion(oldest.reply, Answer.ok(terminateBody(null, false))));
                 end(null, now, done);
             }
-            done.add(new Completion(reply, Answer.ok(terminateBody(null, false))));
+            // The end (or the policy-violation of a stream queue too full to take the payloads).
+            done.add(new Completion(reply, ended));
             return;
         }
         long pause = r.seconds("pause");
@@ -273,7 +274,9 @@ final class BoshSession {
     }
 
     private void answer(Held h, List<String> payloads, long now, List<Completion> done) {
-        String body = Bosh.response(attributes(h.rid), payloads);
+        List<String> attributes = attributes(h.rid);
+        // The long poll's usual answer is the same text every time: one string for all sessions' replay slots.
+        String body = attributes.isEmpty() && payloads.isEmpty() ? EMPTY : Bosh.response(attributes, payloads);
         remember(h.rid, body);
         lastAnswerEmpty = payloads.isEmpty();
         if (held.isEmpty()) idleSince = now;
