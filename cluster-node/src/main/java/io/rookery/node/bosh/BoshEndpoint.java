@@ -90,8 +90,8 @@ public final class BoshEndpoint {
                         for (BoshSession s : sessions.values()) s.shutdown();
                         return CompletableFuture.completedFuture(Done.getInstance());
                     });
-            system.systemActorOf(BoshRelay.create(this), BoshRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
             tag = BoshRelay.tag(org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).selfUniqueAddress());
+            system.systemActorOf(BoshRelay.create(this), BoshRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
         } else {
             tag = "00000000";
         }
