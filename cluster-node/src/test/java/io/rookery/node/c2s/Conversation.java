@@ -123,12 +123,6 @@ final class Conversation {
         return this;
     }
 
-    /** The node routes a stanza to this session (as the account does for one addressed to its full JID). */
-    Conversation isRouted(String xml) {
-        session.tell(new io.rookery.node.user.SessionProtocol.Deliver(element(xml), 0L));
-        return this;
-    }
-
     /** The client's closing tag. */
     Conversation closesStream() {
         session.tell(SessionActor.PeerClosedStream.INSTANCE);
