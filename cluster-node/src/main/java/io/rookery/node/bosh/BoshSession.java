@@ -91,6 +91,11 @@ final class BoshSession {
     /** Ended: what a later request gets (the terminal condition and the last payloads), until the sweep drops it. */
     private Answer ended;
     private long endedAt;
+    /**
+     * The client's terminate request (§13), held until the session has closed its stream: what the session wrote
+     * before its closing tag goes out in the answer, as a TCP client reads up to the server's closing tag.
+     */
+    private boolean terminating;
 
     BoshSession(BoshEndpoint endpoint, String sid, Bosh.Request creation, String restartHeader, long waitSeconds,
             int hold, long inactivitySeconds, long pollingSeconds, long maxPauseSeconds, String domain, long now) {
@@ -210,18 +215,22 @@ final class BoshSession {
 
     private void process(Bosh.Request r, CompletableFuture<Answer> reply, long now, List<Completion> done) {
         nextRid = r.rid() + 1;
+        if (terminating) {
+            // After its terminate the client has nothing more to say; the terminate's answer brings the end.
+            done.add(new Completion(reply, Answer.ok(EMPTY)));
+            return;
+        }
         inactivityNow = inactivityNanos;
         long ack = r.ack();
         if (clientAcks && ack >= 0) forgetUpTo(ack);
         if (r.terminate()) {
-            // §13: the payloads (an unavailable presence, typically) go first, then the stream ends.
-            if (ended == null && (r.empty() || offer(r.payload(), null, done)) && offer(STREAM_END, null, done)) {
-                Held oldest = held.poll();
-                if (oldest != null) done.add(new Completion(oldest.reply, Answer.ok(terminateBody(null, false))));
-                end(null, now, done);
+            // §13: the payloads (an unavailable presence, typically) go first, then the stream's closing tag. The
+            // other held requests get empty bodies; this one waits for the session's closing tag (see terminating).
+            if ((r.empty() || offer(r.payload(), reply, done)) && offer(STREAM_END, reply, done)) {
+                while (!held.isEmpty()) done.add(new Completion(held.poll().reply, Answer.ok(EMPTY)));
+                terminating = true;
+                held.add(new Held(r.rid(), reply, now + waitNanos));
             }
-            // The end (or the policy-violation of a stream queue too full to take the payloads).
-            done.add(new Completion(reply, ended));
             return;
         }
         long pause = r.seconds("pause");
@@ -258,9 +267,9 @@ final class BoshSession {
         deliver(now, done);
     }
 
-    /** What waits goes out in the oldest held request's response. */
+    /** What waits goes out in the oldest held request's response (after a terminate: with the stream's end). */
     private void deliver(long now, List<Completion> done) {
-        if (outbox != null && !outbox.isEmpty() && !held.isEmpty()) answer(held.poll(), takeOutbox(), now, done);
+        if (!terminating && outbox != null && !outbox.isEmpty() && !held.isEmpty()) answer(held.poll(), takeOutbox(), now, done);
     }
 
     private List<String> takeOutbox() {
@@ -393,8 +402,12 @@ final class BoshSession {
             if (ended != null) {
                 gone = now - endedAt > inactivityNanos;
             } else {
+                if (terminating && !held.isEmpty() && held.peek().deadline <= now) {
+                    // The session did not close its stream within wait: the client gets its end all the same.
+                    streamEnded(now, done);
+                }
                 while (!held.isEmpty() && held.peek().deadline <= now) answer(held.poll(), takeOutbox(), now, done);
-                if (held.isEmpty() && now - idleSince > inactivityNow) {
+                if (ended == null && held.isEmpty() && now - idleSince > inactivityNow) {
                     // §10: the client is gone; its stream ends as a lost TCP connection's would.
                     end(null, now, done);
                 }

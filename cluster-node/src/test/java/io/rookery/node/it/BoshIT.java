@@ -187,7 +187,8 @@ class BoshIT {
             var full = bosh.getUser();
             bosh.disconnect();
             // A disco#info request of its own (ServiceDiscoveryManager would answer from the entity caps cache); one
-            // that reaches the session while it closes is answered too (service-unavailable, by the session).
+            // that reaches the session after its stream closed is answered too (service-unavailable, by the session
+            // or the account).
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             XMPPException.XMPPErrorException gone = null;
             while (gone == null && System.nanoTime() < deadline) {
@@ -198,6 +199,9 @@ class BoshIT {
                     Thread.sleep(200);
                 } catch (XMPPException.XMPPErrorException e) {
                     gone = e;
+                } catch (org.jivesoftware.smack.SmackException.NoResponseException e) {
+                    // Sent before the terminate was done: delivered to the BOSH client as it left (in the answer to
+                    // its terminate request, as a TCP client reads up to the server's closing tag).
                 }
             }
             assertNotNull(gone, "the session ended with the terminate request");
@@ -346,6 +350,28 @@ class BoshIT {
         assertEquals(null, end.attr("condition"), "a clean end");
         Element after = xml(post(s.body("", "")));
         assertEquals("terminate", after.attr("type"));
+    }
+
+    @Test
+    void whatWaitsForTheClientWhenItTerminatesGoesOutInTheTerminatesAnswer() throws Exception {
+        String user = TestNodes.newUser(node, "boshlast");
+        String tcp = TestNodes.newUser(node, "boshlasttcp");
+        XMPPTCPConnection smack = ItEnvironment.connectStartTls(node, tcp, ItEnvironment.PASSWORD, "desk");
+        try {
+            Session s = create(2, 1);
+            String full = login(s, user, "leaving");
+            // No request held: the message waits in the session for the client's next request.
+            smack.sendStanza(smack.getStanzaFactory().buildMessageStanza().to(JidCreate.from(full))
+                    .ofType(Message.Type.chat).setBody("the last word").build());
+            Thread.sleep(1_000);
+            Element end = xml(post(s.body(" type='terminate'", "<presence xmlns='jabber:client' type='unavailable'/>")));
+            assertEquals("terminate", end.attr("type"), end::toString);
+            Element m = end.child("message", "jabber:client");
+            assertNotNull(m, () -> "the message that was waiting comes with the end (not dropped): " + end);
+            assertEquals("the last word", m.childText("body", "jabber:client"));
+        } finally {
+            smack.disconnect();
+        }
     }
 
     @Test
