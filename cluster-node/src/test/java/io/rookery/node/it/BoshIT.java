@@ -240,7 +240,8 @@ class BoshIT {
         BlockingQueue<Message> tcpInbox = new LinkedBlockingQueue<>();
         XMPPTCPConnection smack = ItEnvironment.connectStartTls(node, tcp, ItEnvironment.PASSWORD, "desk");
         try {
-            smack.addAsyncStanzaListener(st -> tcpInbox.add((Message) st),
+            // In the order Smack reads them (its async listeners may run out of order).
+            smack.addSyncStanzaListener(st -> tcpInbox.add((Message) st),
                     st -> st instanceof Message m && m.getBody() != null);
             Session s = create(10, 1);
             login(s, user, "order");
