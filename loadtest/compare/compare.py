@@ -619,6 +619,8 @@ class Rookery(Server):
             "-Drookery.c2s.starttls.interface=127.0.0.1",
             "-Drookery.c2s.starttls.port=%d" % self.port,
             "-Drookery.c2s.direct-tls.enabled=off",
+            # Benchmarks measure client traffic; no server-to-server listener beside the other servers'.
+            "-Drookery.s2s.enabled=off",
             # STARTTLS offered but not required, so that plain-TCP and STARTTLS runs hit the same node (as the
             # ejabberd and Prosody configurations do); PLAIN stays TLS-only.
             "-Drookery.c2s.require-tls=off",

@@ -70,6 +70,8 @@ public final class RookeryNode implements AutoCloseable {
     private final int directTlsPort;
     private final int adminPort;
     private final io.rookery.node.http.HttpListeners.Bound http;
+    /** Server-to-server streams; null when rookery.s2s.enabled is off. */
+    private io.rookery.node.s2s.Federation federation;
 
     private RookeryNode(RookerySettings settings, ActorSystem<Void> system, CassandraLauncher.Handle cassandra,
             CqlSession cql, Sweeper sweeper, AccountService accounts, List<TcpServer.Binding> bindings, int starttlsPort, int directTlsPort,
@@ -176,6 +178,19 @@ public final class RookeryNode implements AutoCloseable {
                     : ClusterSecrets.getOrCreate(cql, s.cassandra().keyspace(), "services-secret"));
 
             SSLContext ssl = sslContext(s);
+            io.rookery.node.s2s.Federation federation = null;
+            if (config.getBoolean("rookery.s2s.enabled")) {
+                federation = io.rookery.node.s2s.Federation.start(system, config, s.domain(), router, keystore(s),
+                        s.tls().keystorePassword().toCharArray(),
+                        ClusterSecrets.getOrCreate(cql, s.cassandra().keyspace(), "s2s-dialback-secret"),
+                        metrics.registry());
+                io.rookery.node.s2s.Federation toClose = federation;
+                CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseActorSystemTerminate(),
+                        "close-s2s-transport", () -> {
+                            toClose.close();
+                            return CompletableFuture.completedFuture(Done.getInstance());
+                        });
+            }
             Sweeper sweeper = new Sweeper(s.c2s());
             system.systemActorOf(sweeper.behavior(), "c2s-sweeper", Props.empty());
             Duration flushInterval = s.cluster().onlineSessionsFlush();
@@ -206,6 +221,7 @@ public final class RookeryNode implements AutoCloseable {
                         return CompletableFuture.completedFuture(Done.getInstance());
                     });
             List<TcpServer.Binding> bindings = new ArrayList<>();
+            if (federation != null) bindings.addAll(federation.bindings());
             int starttls = -1;
             int direct = -1;
             if (s.c2s().starttls().enabled()) {
@@ -244,10 +260,11 @@ public final class RookeryNode implements AutoCloseable {
             }
             writePorts(s.dataDir(), starttls, direct, admin, management,
                     cluster.selfMember().address().getPort().orElse(-1),
-                    metricsServer == null ? -1 : metricsServer.port(), http);
+                    metricsServer == null ? -1 : metricsServer.port(), http, federation);
 
             RookeryNode node = new RookeryNode(s, system, cassandra, cql, sweeper, accounts, bindings, starttls, direct, admin,
                     http);
+            node.federation = federation;
             node.registerShutdown(adminBinding);
             log.info("node-started domain={} c2s-starttls={} c2s-direct-tls={} admin={}:{} data-dir={}", s.domain(),
                     starttls, direct, s.admin().iface(), admin, s.dataDir().toAbsolutePath().normalize());
@@ -282,7 +299,7 @@ public final class RookeryNode implements AutoCloseable {
      * scripts and tests that asked for port 0 can find the node.
      */
     private static void writePorts(Path dataDir, int starttls, int direct, int admin, int management, int cluster,
-            int metrics, io.rookery.node.http.HttpListeners.Bound http) throws java.io.IOException {
+            int metrics, io.rookery.node.http.HttpListeners.Bound http, io.rookery.node.s2s.Federation federation) throws java.io.IOException {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("c2s.starttls", Integer.toString(starttls));
         p.setProperty("c2s.direct-tls", Integer.toString(direct));
@@ -292,6 +309,8 @@ public final class RookeryNode implements AutoCloseable {
         p.setProperty("metrics", Integer.toString(metrics));
         p.setProperty("http.plain", Integer.toString(http.plainPort()));
         p.setProperty("http.tls", Integer.toString(http.tlsPort()));
+        p.setProperty("s2s.starttls", Integer.toString(federation == null ? -1 : federation.starttlsPort()));
+        p.setProperty("s2s.direct-tls", Integer.toString(federation == null ? -1 : federation.directTlsPort()));
         Path tmp = dataDir.resolve("node.ports.tmp");
         try (var out = Files.newOutputStream(tmp)) {
             p.store(out, "Rookery node ports (-1: not listening)");
@@ -301,11 +320,25 @@ public final class RookeryNode implements AutoCloseable {
     }
 
     private static SSLContext sslContext(RookerySettings s) throws Exception {
+        return TlsContexts.serverContext(keystore(s), s.tls().keystorePassword().toCharArray());
+    }
+
+    /** rookery.tls.keystore, or the development certificate made for the domain when it is empty. */
+    private static Path keystore(RookerySettings s) throws Exception {
         char[] password = s.tls().keystorePassword().toCharArray();
-        Path keystore = s.tls().keystore().isEmpty()
+        return s.tls().keystore().isEmpty()
                 ? DevCertificate.ensure(s.dataDir(), s.domain(), password)
                 : Path.of(s.tls().keystore());
-        return TlsContexts.serverContext(keystore, password);
+    }
+
+    /** The server-to-server STARTTLS listener's port; -1 when federation or that listener is off. */
+    public int s2sPort() {
+        return federation == null ? -1 : federation.starttlsPort();
+    }
+
+    /** The server-to-server direct TLS (XEP-0368) listener's port; -1 when off. */
+    public int s2sDirectTlsPort() {
+        return federation == null ? -1 : federation.directTlsPort();
     }
 
     private static <T> T await(CompletableFuture<T> f) throws Exception {

@@ -86,6 +86,10 @@ final class NodeProcess implements AutoCloseable {
         s.put("rookery.c2s.starttls.port", "0");
         s.put("rookery.c2s.direct-tls.interface", "127.0.0.1");
         s.put("rookery.c2s.direct-tls.port", "0");
+        s.put("rookery.s2s.starttls.interface", "127.0.0.1");
+        s.put("rookery.s2s.starttls.port", "0");
+        s.put("rookery.s2s.direct-tls.interface", "127.0.0.1");
+        s.put("rookery.s2s.direct-tls.port", "0");
         s.put("rookery.admin.port", "0");
         s.put("rookery.metrics.port", "0");
         s.put("rookery.http.enabled", "true");

@@ -58,6 +58,10 @@ public final class TestNodes {
         m.put("rookery.c2s.starttls.port", 0);
         m.put("rookery.c2s.direct-tls.interface", "127.0.0.1");
         m.put("rookery.c2s.direct-tls.port", 0);
+        m.put("rookery.s2s.starttls.interface", "127.0.0.1");
+        m.put("rookery.s2s.starttls.port", 0);
+        m.put("rookery.s2s.direct-tls.interface", "127.0.0.1");
+        m.put("rookery.s2s.direct-tls.port", 0);
         m.put("rookery.admin.port", 0);
         m.put("rookery.metrics.port", 0);
         m.put("rookery.management.port", 0);

@@ -133,6 +133,9 @@ public final class TlsCodec {
 
     public boolean handshakeComplete() { return handshakeDone; }
 
+    /** The side this codec plays: a client starts the handshake on its first {@link #wrap}. */
+    public boolean clientMode() { return engine.getUseClientMode(); }
+
     public SSLSession session() { return engine.getSession(); }
 
     /**

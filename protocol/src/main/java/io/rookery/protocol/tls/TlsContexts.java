@@ -49,13 +49,45 @@ public final class TlsContexts {
      * SSLContext cannot narrow its own defaults.
      */
     public static SSLContext serverContext(Path pkcs12, char[] password) throws IOException, GeneralSecurityException {
+        return context(pkcs12, password, null);
+    }
+
+    /**
+     * As {@link #serverContext}, with these trust managers deciding about the peer's certificates (server-to-server
+     * streams, where both sides present one; RFC 6120 §13.7.2).
+     */
+    public static SSLContext context(Path pkcs12, char[] password, javax.net.ssl.TrustManager[] trust)
+            throws IOException, GeneralSecurityException {
         KeyStore ks = load(pkcs12, password);
         // PKIX (NewSunX509) picks the key that matches the negotiated signature scheme; SunX509 takes the first.
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
         kmf.init(ks, password);
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        ctx.init(kmf.getKeyManagers(), trust, null);
         return ctx;
+    }
+
+    /**
+     * An engine for a server-to-server stream: as {@link #serverEngine} in the receiving role, but asking for the
+     * peer's certificate (without requiring one: a peer without a usable certificate may still use dialback); in the
+     * initiating role a client engine naming {@code peerDomain} in SNI (RFC 6066), so a server hosting several
+     * domains presents the right certificate.
+     */
+    public static SSLEngine serverToServerEngine(SSLContext ctx, boolean initiating, String peerDomain) {
+        SSLEngine engine = initiating ? ctx.createSSLEngine(peerDomain, 0) : ctx.createSSLEngine();
+        engine.setUseClientMode(initiating);
+        SSLParameters p = restricted(engine);
+        if (initiating) {
+            try {
+                p.setServerNames(List.of(new javax.net.ssl.SNIHostName(peerDomain)));
+            } catch (IllegalArgumentException e) {
+                // Not a host name SNI can carry (an IP literal): no SNI.
+            }
+        } else {
+            p.setWantClientAuth(true);
+        }
+        engine.setSSLParameters(p);
+        return engine;
     }
 
     /**
@@ -65,16 +97,22 @@ public final class TlsContexts {
     public static SSLEngine serverEngine(SSLContext ctx) {
         SSLEngine engine = ctx.createSSLEngine();
         engine.setUseClientMode(false);
+        SSLParameters p = restricted(engine);
+        p.setNeedClientAuth(false);
+        p.setWantClientAuth(false);
+        engine.setSSLParameters(p);
+        return engine;
+    }
+
+    /** The engine's parameters narrowed to {@link #PROTOCOLS} and {@link #CIPHER_SUITES}, in our order. */
+    private static SSLParameters restricted(SSLEngine engine) {
         SSLParameters p = engine.getSSLParameters();
         List<String> supported = List.of(engine.getSupportedProtocols());
         p.setProtocols(PROTOCOLS.stream().filter(supported::contains).toArray(String[]::new));
         List<String> suites = List.of(engine.getSupportedCipherSuites());
         p.setCipherSuites(CIPHER_SUITES.stream().filter(suites::contains).toArray(String[]::new));
         p.setUseCipherSuitesOrder(true);
-        p.setNeedClientAuth(false);
-        p.setWantClientAuth(false);
-        engine.setSSLParameters(p);
-        return engine;
+        return p;
     }
 
     /** A client context that trusts exactly the certificates in a PKCS#12 keystore (for tests and tools). */

@@ -4,9 +4,9 @@ import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.stanza.XmppStreamException;
 import javax.xml.stream.XMLStreamReader;
 
-/** The checks of RFC 6120 §4.7-4.8 on a client's {@code <stream:stream>} open tag. */
+/** The checks of RFC 6120 §4.7-4.8 on a peer's {@code <stream:stream>} open tag. */
 final class StreamOpenTag {
-    private static final String CLIENT_NS = "jabber:client";
+    static final String CLIENT_NS = "jabber:client";
 
     /** The header, and the prefix/URI pairs it declares (prefix "" for the default), to prime a fresh reader. */
     record Read(StreamHeader header, String[] namespaces) {
@@ -16,7 +16,7 @@ final class StreamOpenTag {
     }
 
     /** Reads the open tag at the reader's START_ELEMENT, or throws the stream error it deserves. */
-    static Read read(XMLStreamReader reader) throws XmppStreamException {
+    static Read read(XMLStreamReader reader, String contentNamespace) throws XmppStreamException {
         if (!StreamHeader.STREAM_NS.equals(reader.getNamespaceURI())) {
             throw new XmppStreamException(StreamErrorCondition.INVALID_NAMESPACE,
                     "stream element must be in " + StreamHeader.STREAM_NS);
@@ -40,10 +40,10 @@ final class StreamOpenTag {
                 defaultNamespace = uri;
             }
         }
-        if (!CLIENT_NS.equals(defaultNamespace)) {
-            // §4.9.3.10: the content namespace is not one we serve (this is a client-to-server stream).
+        if (!contentNamespace.equals(defaultNamespace)) {
+            // §4.9.3.10: the content namespace is not the one this kind of stream carries.
             throw new XmppStreamException(StreamErrorCondition.INVALID_NAMESPACE,
-                    "default namespace must be " + CLIENT_NS);
+                    "default namespace must be " + contentNamespace);
         }
         String to = null;
         String from = null;

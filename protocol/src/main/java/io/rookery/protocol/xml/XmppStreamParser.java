@@ -105,9 +105,20 @@ public final class XmppStreamParser {
     }
 
     public XmppStreamParser(ParserLimits limits) {
+        this(limits, StreamOpenTag.CLIENT_NS);
+    }
+
+    /**
+     * A parser of a stream whose content namespace must be {@code contentNamespace}: {@code jabber:client} for
+     * clients, {@code jabber:server} between servers (RFC 6120 §4.8.2); another is invalid-namespace (§4.9.3.10).
+     */
+    public XmppStreamParser(ParserLimits limits, String contentNamespace) {
         this.unit = new UnitLimits(Objects.requireNonNull(limits, "limits"), FACTORY_NAMES);
         this.reader = FACTORY.createAsyncForByteArray();
+        this.contentNamespace = Objects.requireNonNull(contentNamespace, "contentNamespace");
     }
+
+    private final String contentNamespace;
 
     /**
      * Estimated heap the unfinished unit holds (its tree so far and what aalto buffers of an unfinished token), as
@@ -286,7 +297,7 @@ public final class XmppStreamParser {
         unit.checkTag(reader.getAttributeCount(), namespaceCount);
         unit.checkNewNames(AaltoInternals.names(reader), depth);
         checkNamespaceDeclarations(namespaceCount);
-        StreamOpenTag.Read open = StreamOpenTag.read(reader);
+        StreamOpenTag.Read open = StreamOpenTag.read(reader, contentNamespace);
         input.headerRead();
         streamNamespaces = open.namespaces();
         depth = 1;
