@@ -98,6 +98,51 @@ class FederationPeersIT {
         }
     }
 
+    /**
+     * Prosody presents a self-signed certificate, which ejabberd cannot verify: with mod_s2s_dialback loaded,
+     * ejabberd accepts Prosody's stream through XEP-0220 dialback (checked back on prosody.test's own s2s port), and
+     * Prosody, with {@code s2s_secure_auth = false}, still sends over it. The other direction stays SASL EXTERNAL.
+     */
+    @Test
+    void aServerWhoseCertificateDoesNotVerifyGetsThroughByDialback() throws Exception {
+        TestCa.Issued usual = prosody.certificate();
+        prosody.certificate(ca.issueSelfSigned("prosody.test")).secureAuth(false);
+        prosody.restart();
+        try {
+            String erin = user("erin");
+            String frank = user("frank");
+            prosody.register(erin, PASSWORD);
+            ejabberd.register(frank, PASSWORD);
+            try (PeerClient e = PeerClient.login(prosody.domain(), prosody.c2sPort(),
+                    trustOnly(prosody.certificate()), erin, PASSWORD);
+                    PeerClient f = PeerClient.login(ejabberd, frank, PASSWORD)) {
+                e.send(frank + "@ejabberd.test", "dialback from prosody");
+                assertNotNull(f.awaitMessage("dialback from prosody", 20),
+                        () -> "ejabberd's user got nothing" + diagnostics());
+                f.send(erin + "@prosody.test", "back to prosody");
+                assertNotNull(e.awaitMessage("back to prosody", 20),
+                        () -> "prosody's user got nothing" + diagnostics());
+            }
+            assertTrue(java.nio.file.Files.readString(ejabberd.logFile())
+                            .contains("Accepted inbound s2s dialback authentication prosody.test"),
+                    () -> "ejabberd did not log a dialback authentication" + diagnostics());
+        } finally {
+            prosody.certificate(usual).secureAuth(true);
+            prosody.restart();
+        }
+    }
+
+    /** Trusts exactly one (self-signed) certificate, for a client of a peer that presents one. */
+    private static javax.net.ssl.X509TrustManager trustOnly(TestCa.Issued issued) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("peer", issued.certificate());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        return (javax.net.ssl.X509TrustManager) tmf.getTrustManagers()[0];
+    }
+
     private static String subscription(PeerClient client, String contact) {
         try {
             return client.subscription(contact);
