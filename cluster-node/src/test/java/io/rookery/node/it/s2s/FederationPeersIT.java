@@ -66,9 +66,11 @@ class FederationPeersIT {
         try (PeerClient a = PeerClient.login(prosody, alice, PASSWORD);
                 PeerClient b = PeerClient.login(ejabberd, bob, PASSWORD)) {
             a.send(bob + "@ejabberd.test", "hello from prosody");
-            assertNotNull(b.awaitMessage("hello from prosody", 20), () -> "ejabberd's user got nothing" + diagnostics());
+            assertNotNull(b.awaitMessage("hello from prosody", 20),
+                    () -> "ejabberd's user got nothing" + diagnostics());
             b.send(alice + "@prosody.test", "hello from ejabberd");
-            assertNotNull(a.awaitMessage("hello from ejabberd", 20), () -> "prosody's user got nothing" + diagnostics());
+            assertNotNull(a.awaitMessage("hello from ejabberd", 20),
+                    () -> "prosody's user got nothing" + diagnostics());
         }
     }
 

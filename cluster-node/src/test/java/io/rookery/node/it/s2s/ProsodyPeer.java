@@ -13,8 +13,8 @@ import java.util.Map;
  * <p>Resolution: libunbound (Debian package lua-unbound; without it Prosody falls back to its own resolver, which
  * reads /etc/resolv.conf only) forwarding to {@link TestDns}: {@code unbound = { resolvconf = false; hoststxt = false;
  * forward = "127.0.0.1@PORT"; options = { ["local-zone:"] = "test. transparent" } }} (libunbound otherwise answers
- * NXDOMAIN for every name under {@code test.} itself, an RFC 6761 default local zone). Trust: {@code ssl.cafile} = the {@link TestCa} (or the system store when
- * {@link #trustCa(boolean)} is off).
+ * NXDOMAIN for every name under {@code test.} itself, an RFC 6761 default local zone). Trust: {@code ssl.cafile}
+ * = the {@link TestCa} (or the system store when {@link #trustCa(boolean)} is off).
  *
  * <p>Authentication of other servers: {@code s2s_secure_auth = true} ({@link #secureAuth(boolean)}) requires a valid
  * certificate (SASL EXTERNAL, or dialback that Prosody then does not need to verify); false accepts XEP-0220
