@@ -443,7 +443,7 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
         while (!queue.isEmpty() && now - queue.peek().at() > timeout) {
             bounce(queue.poll().stanza(), StanzaErrorCondition.REMOTE_SERVER_TIMEOUT, null);
         }
-        if (phase == Phase.READY && now - lastWrite > settings.pingInterval().toNanos()) {
+        if (phase == Phase.READY && now - lastWrite > settings.keepaliveInterval().toNanos()) {
             // RFC 6120 §4.6.1: whitespace keeps NATs and the peer's idle timer from closing a quiet link.
             write(" ");
         }

@@ -28,13 +28,11 @@ public record S2sSettings(
         Duration connectTimeout,
         Duration negotiationTimeout,
         Duration queueTimeout,
-        Duration retryDelay,
         int maxQueuedStanzas,
         int maxStanzaBytes,
         int maxOutboundBufferBytes,
         Duration idleTimeout,
-        Duration pingInterval,
-        Duration pingTimeout) {
+        Duration keepaliveInterval) {
 
     /** Where a remote domain's servers listen: STARTTLS (RFC 6120 §4.9) or direct TLS (XEP-0368). */
     public record Target(String host, int port, boolean directTls) {
@@ -75,13 +73,11 @@ public record S2sSettings(
                 c.getDuration("connect-timeout"),
                 c.getDuration("negotiation-timeout"),
                 c.getDuration("queue-timeout"),
-                c.getDuration("retry-delay"),
                 c.getInt("max-queued-stanzas"),
                 (int) c.getBytes("max-stanza-bytes").longValue(),
                 (int) c.getBytes("max-outbound-buffer").longValue(),
                 c.getDuration("idle-timeout"),
-                c.getDuration("ping-interval"),
-                c.getDuration("ping-timeout"));
+                c.getDuration("keepalive-interval"));
         s.check();
         return s;
     }
@@ -90,10 +86,8 @@ public record S2sSettings(
         positive("connect-timeout", connectTimeout);
         positive("negotiation-timeout", negotiationTimeout);
         positive("queue-timeout", queueTimeout);
-        positive("retry-delay", retryDelay);
         positive("idle-timeout", idleTimeout);
-        positive("ping-interval", pingInterval);
-        positive("ping-timeout", pingTimeout);
+        positive("keepalive-interval", keepaliveInterval);
         if (maxQueuedStanzas < 1 || maxQueuedStanzas > 1_000_000) {
             throw new IllegalArgumentException("rookery.s2s.max-queued-stanzas must be 1..1000000");
         }
