@@ -150,6 +150,20 @@ public final class TestDns implements AutoCloseable {
         return this;
     }
 
+    /**
+     * {@code _xmpp-server._tcp.domain} SRV records for several servers of the domain on 127.0.0.1, in this order of
+     * priority (a cluster's nodes); and the domain's A record.
+     */
+    public TestDns srvAll(String domain, List<Integer> ports) {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        a(domain, lo);
+        a(lo.getHostAddress(), lo);
+        List<Srv> records = new java.util.ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) records.add(new Srv(i, 0, ports.get(i), key(lo.getHostAddress())));
+        srv.put(key("_xmpp-server._tcp." + domain), List.copyOf(records));
+        return this;
+    }
+
     /** An A record only (the domain's SRV, if any, stays). Replaces the name's A records. */
     public TestDns a(String name, InetAddress address) {
         a.put(key(name), List.of(address));
