@@ -56,6 +56,8 @@ public final class Federation implements AutoCloseable {
         RemoteDomainEntity.init(system, new RemoteDomainEntity.Shared(domain, settings, tls, resolver, router,
                 dialbackSecret, mat, metrics));
         ClusterSharding sharding = ClusterSharding.get(system);
+        org.apache.pekko.actor.typed.ActorRef<S2sOutbox.Command> outbox = system.systemActorOf(
+                S2sOutbox.create(sharding, settings, router), S2sOutbox.NAME, Props.empty());
         router.routeRemote((stanza, to) -> {
             String remote = to.domain();
             if (!settings.permits(remote)) {
@@ -63,7 +65,7 @@ public final class Federation implements AutoCloseable {
                         + " is not allowed here");
                 return;
             }
-            sharding.entityRefFor(RemoteDomainEntity.TYPE_KEY, remote).tell(new RemoteDomainEntity.Send(stanza));
+            S2sOutbox.offer(outbox, remote, stanza);
         });
         TcpServer transport = new TcpServer("rookery-s2s-io", 1, mat, Duration.ofSeconds(5));
         Federation f = new Federation(settings, transport, resolver);

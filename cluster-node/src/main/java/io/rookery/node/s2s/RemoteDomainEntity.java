@@ -56,8 +56,14 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
     /** The commands that cross nodes (Kryo, {@link S2sMessagesRegistrar}). */
     interface Wire extends Command, io.rookery.persistence.kryo.KryoSerializable {}
 
-    /** A stanza for the domain; 'from' stamped by the sender's session, in the client namespace. */
-    public record Send(Element stanza) implements Wire {}
+    /**
+     * A stanza for the domain ('from' stamped by the sender's session, in the client namespace), number {@code seq}
+     * of those the {@link S2sOutbox} {@code outbox} sent for it; {@code firstUnacked}: the outbox's oldest stanza not
+     * yet confirmed, where a link that has not heard from that outbox starts. Taken strictly in order: a number
+     * already taken is a duplicate, a number past the next one waits for the outbox to send the gap again.
+     */
+    public record Send(Element stanza, ActorRef<S2sOutbox.Command> outbox, long seq, long firstUnacked)
+            implements Wire {}
 
     /**
      * XEP-0220 §2.2: ask the domain's authoritative server whether {@code key} is the key it gave for the stream
@@ -101,7 +107,24 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
     private final List<Verify> verifiesToSend = new ArrayList<>();
     private final Map<String, List<ActorRef<Verified>>> verifiesSent = new HashMap<>();
 
-    private record Queued(Element stanza, long at) {}
+    private record Queued(Element stanza, long at, ActorRef<S2sOutbox.Command> outbox, long seq) {}
+
+    /** Per outbox: the next number to take, the last one handled (written or answered), the last one confirmed. */
+    private static final class FromOutbox {
+        long next;
+        long handled;
+        long acked;
+
+        FromOutbox(long first) {
+            next = first;
+            handled = first - 1;
+            acked = first - 1;
+        }
+    }
+
+    private final Map<ActorRef<S2sOutbox.Command>, FromOutbox> outboxes = new HashMap<>();
+    /** Confirm at once after this many handled stanzas; the rest at the next tick. */
+    private static final int ACK_BATCH = 64;
 
     private long linkId;
     private Phase phase;
@@ -144,19 +167,47 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
 
     private Behavior<Command> onSend(Send s) {
         lastActivity = System.nanoTime();
+        FromOutbox from = outboxes.computeIfAbsent(s.outbox(), k -> new FromOutbox(s.firstUnacked()));
+        if (s.seq() != from.next) {
+            // Already taken (a resend: confirm again) or past a gap (wait for the resend that fills it).
+            if (s.seq() < from.next) from.acked = Math.min(from.acked, from.handled - 1);
+            return this;
+        }
+        from.next++;
         if (phase == Phase.READY) {
             shared.metrics().stanzaOut(1);
             if (LOG.isDebugEnabled()) LOG.debug("s2s-out-stanza domain={} stanza={}", domain, s.stanza());
             write(ServerStreams.toServerXml(s.stanza()));
+            handled(s.outbox(), s.seq());
             return this;
         }
         if (queue.size() >= settings.maxQueuedStanzas()) {
             bounce(s.stanza(), StanzaErrorCondition.RESOURCE_CONSTRAINT, "too many stanzas wait for " + domain);
+            handled(s.outbox(), s.seq());
             return this;
         }
-        queue.add(new Queued(s.stanza(), System.nanoTime()));
+        queue.add(new Queued(s.stanza(), System.nanoTime(), s.outbox(), s.seq()));
         if (phase == null) connect();
         return this;
+    }
+
+    /** The stanza left this link (written, or answered with an error): its outbox may forget it. */
+    private void handled(ActorRef<S2sOutbox.Command> outbox, long seq) {
+        FromOutbox from = outboxes.get(outbox);
+        if (from == null) return;
+        from.handled = Math.max(from.handled, seq);
+        if (from.handled - from.acked >= ACK_BATCH) ack(outbox, from);
+    }
+
+    private void ack(ActorRef<S2sOutbox.Command> outbox, FromOutbox from) {
+        from.acked = from.handled;
+        outbox.tell(new S2sOutbox.Ack(domain, from.handled));
+    }
+
+    private void ackAll() {
+        for (Map.Entry<ActorRef<S2sOutbox.Command>, FromOutbox> e : outboxes.entrySet()) {
+            if (e.getValue().handled != e.getValue().acked) ack(e.getKey(), e.getValue());
+        }
     }
 
     private Behavior<Command> onVerify(Verify v) {
@@ -380,8 +431,9 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
         StringBuilder out = new StringBuilder();
         for (Queued q : queue) out.append(ServerStreams.toServerXml(q.stanza()));
         shared.metrics().stanzaOut(queue.size());
-        queue.clear();
         write(out.toString());
+        for (Queued q : queue) handled(q.outbox(), q.seq());
+        queue.clear();
     }
 
     /** This address did not work out: the connection closes, and its end tries the next address. */
@@ -422,7 +474,11 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
         answerVerifies(null);
         for (Verify v : verifiesToSend) v.replyTo().tell(new Verified(v.streamId(), null));
         verifiesToSend.clear();
-        while (!queue.isEmpty()) bounce(queue.poll().stanza(), condition, null);
+        while (!queue.isEmpty()) {
+            Queued q = queue.poll();
+            bounce(q.stanza(), condition, null);
+            handled(q.outbox(), q.seq());
+        }
     }
 
     private void answerVerifies(Boolean valid) {
@@ -441,8 +497,11 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
         }
         long timeout = settings.queueTimeout().toNanos();
         while (!queue.isEmpty() && now - queue.peek().at() > timeout) {
-            bounce(queue.poll().stanza(), StanzaErrorCondition.REMOTE_SERVER_TIMEOUT, null);
+            Queued q = queue.poll();
+            bounce(q.stanza(), StanzaErrorCondition.REMOTE_SERVER_TIMEOUT, null);
+            handled(q.outbox(), q.seq());
         }
+        ackAll();
         if (phase == Phase.READY && now - lastWrite > settings.keepaliveInterval().toNanos()) {
             // RFC 6120 §4.6.1: whitespace keeps NATs and the peer's idle timer from closing a quiet link.
             write(" ");

@@ -28,6 +28,7 @@ public record S2sSettings(
         Duration connectTimeout,
         Duration negotiationTimeout,
         Duration queueTimeout,
+        Duration resendInterval,
         int maxQueuedStanzas,
         int maxStanzaBytes,
         int maxOutboundBufferBytes,
@@ -73,6 +74,7 @@ public record S2sSettings(
                 c.getDuration("connect-timeout"),
                 c.getDuration("negotiation-timeout"),
                 c.getDuration("queue-timeout"),
+                c.getDuration("resend-interval"),
                 c.getInt("max-queued-stanzas"),
                 (int) c.getBytes("max-stanza-bytes").longValue(),
                 (int) c.getBytes("max-outbound-buffer").longValue(),
@@ -86,6 +88,7 @@ public record S2sSettings(
         positive("connect-timeout", connectTimeout);
         positive("negotiation-timeout", negotiationTimeout);
         positive("queue-timeout", queueTimeout);
+        positive("resend-interval", resendInterval);
         positive("idle-timeout", idleTimeout);
         positive("keepalive-interval", keepaliveInterval);
         if (maxQueuedStanzas < 1 || maxQueuedStanzas > 1_000_000) {

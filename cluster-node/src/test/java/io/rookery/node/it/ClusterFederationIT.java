@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A three-node Rookery cluster (rookery.test) federates with Prosody (prosody.test); the node that holds the link to
  * prosody.test is killed (SIGKILL) while a user on another node sends to Prosody ten messages a second. The link
- * comes back on a surviving node; the test prints how long that took and which messages were lost, and checks that
- * Prosody reaches the cluster again.
+ * comes back on a surviving node, every message reaches Prosody (the sender's node resends what the dead link never
+ * confirmed), and Prosody reaches the cluster again; the test prints how long the link was away.
  */
 class ClusterFederationIT {
     private static final String PASSWORD = "cluster-fed-secret";
@@ -113,10 +113,12 @@ class ClusterFederationIT {
             probe.close();
             PeerClient r = rookeryUser(senderNode);
             Map<Integer, Long> received = new ConcurrentHashMap<>();
+            AtomicInteger copies = new AtomicInteger();
             p.connection().addSyncStanzaListener(s -> {
                 String body = ((Message) s).getBody();
-                if (body != null && body.startsWith("seq-")) received.putIfAbsent(Integer.parseInt(body.substring(4)),
-                        System.nanoTime());
+                if (body == null || !body.startsWith("seq-")) return;
+                copies.incrementAndGet();
+                received.putIfAbsent(Integer.parseInt(body.substring(4)), System.nanoTime());
             }, s -> s instanceof Message);
             AtomicInteger bounced = new AtomicInteger();
             r.connection().addSyncStanzaListener(s -> bounced.incrementAndGet(),
@@ -144,10 +146,10 @@ class ClusterFederationIT {
                 else if (i >= 50) firstAfterKill = Math.min(firstAfterKill, at);
             }
             long backMs = firstAfterKill == Long.MAX_VALUE ? -1 : (firstAfterKill - killedAt) / 1_000_000;
-            log("s2s-failover: sent=%d received=%d lost=%d %s bounced=%d link-back-after-kill-ms=%d", total,
-                    received.size(), lost.size(), lost, bounced.get(), backMs);
+            log("s2s-failover: sent=%d received=%d duplicates=%d lost=%d %s bounced=%d link-back-after-kill-ms=%d",
+                    total, received.size(), copies.get() - received.size(), lost.size(), lost, bounced.get(), backMs);
             assertTrue(backMs >= 0, () -> "no message reached prosody after the kill" + diagnostics());
-            assertTrue(received.containsKey(total - 1), () -> "the last message was lost" + diagnostics());
+            assertTrue(lost.isEmpty(), () -> lost.size() + " messages lost: " + lost + diagnostics());
 
             // Prosody reaches the cluster again (its stream to the killed node, if it had one, is gone).
             p.send(r.jid().toString(), "prosody after the kill");
