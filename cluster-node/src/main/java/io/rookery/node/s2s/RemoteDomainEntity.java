@@ -263,7 +263,7 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
         var connected = Flow.fromGraph(s).joinMat(tcp, Keep.right()).run(shared.materializer());
         getContext().pipeToSelf(connected, (ok, failure) -> new ConnectFailed(link, failure == null ? null
                 : "connect to " + next.address() + " failed: " + failure.getMessage()));
-        LOG.debug("s2s-out-connecting domain={} address={} directTls={}", domain, next.address(), next.directTls());
+        LOG.info("s2s-out-connecting domain={} address={} directTls={}", domain, next.address(), next.directTls());
     }
 
     /** A child that tags one connection's events with its link number, so events of an old link are ignored. */

@@ -22,22 +22,36 @@ import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * Two Rookery nodes, each serving its own domain in a cluster of its own, federate over loopback: each finds the
- * other through {@code rookery.s2s.hosts}, their development certificates are self-signed (so neither authenticates
- * the other by certificate), and XEP-0220 dialback proves each domain through the other's listener.
+ * other through {@code rookery.s2s.hosts} (a.test reaches b.test over XEP-0368 direct TLS, b.test reaches a.test with
+ * STARTTLS), their development certificates are self-signed (so neither authenticates the other by certificate), and
+ * XEP-0220 dialback proves each domain, each receiving server asking the other's authoritative listener.
  */
 class RookeryFederationIT {
     static RookeryNode a;
     static RookeryNode b;
+    /** Accepts connections and never says a word: a remote server that hangs. */
+    static java.net.ServerSocket silent;
 
     @BeforeAll
     static void start() throws Exception {
         int portA = RookeryPair.freePort();
         int portB = RookeryPair.freePort();
+        int directB = RookeryPair.freePort();
+        int closed = RookeryPair.freePort();
+        silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         Map<String, Object> dialbackOnly = Map.of("rookery.s2s.require-valid-certificates", false);
-        a = RookeryPair.start("a.test", portA, merge(dialbackOnly, Map.of("rookery.s2s.hosts.\"b.test\"",
-                java.util.List.of("127.0.0.1:" + portB))));
-        b = RookeryPair.start("b.test", portB, merge(dialbackOnly, Map.of("rookery.s2s.hosts.\"a.test\"",
-                java.util.List.of("127.0.0.1:" + portA))));
+        java.util.HashMap<String, Object> forA = new java.util.HashMap<>(dialbackOnly);
+        // a.test reaches b.test on its XEP-0368 direct TLS listener only; b.test reaches a.test with STARTTLS.
+        forA.put("rookery.s2s.hosts.\"b.test\"", java.util.List.of("tls:127.0.0.1:" + directB));
+        forA.put("rookery.s2s.hosts.\"silent.test\"", java.util.List.of("127.0.0.1:" + silent.getLocalPort()));
+        forA.put("rookery.s2s.hosts.\"nowhere.test\"", java.util.List.of("127.0.0.1:" + closed));
+        forA.put("rookery.s2s.blocked-domains", java.util.List.of("blocked.test"));
+        forA.put("rookery.s2s.negotiation-timeout", "3s");
+        a = RookeryPair.start("a.test", portA, forA);
+        java.util.HashMap<String, Object> forB = new java.util.HashMap<>(dialbackOnly);
+        forB.put("rookery.s2s.hosts.\"a.test\"", java.util.List.of("127.0.0.1:" + portA));
+        forB.put("rookery.s2s.direct-tls.port", directB);
+        b = RookeryPair.start("b.test", portB, forB);
     }
 
     private static Map<String, Object> merge(Map<String, Object> x, Map<String, Object> y) {
@@ -47,9 +61,47 @@ class RookeryFederationIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (a != null) a.close();
         if (b != null) b.close();
+        if (silent != null) silent.close();
+    }
+
+    /**
+     * The errors a sender gets (RFC 6120 §8.3.3): a domain whose server refuses connections is not found, one whose
+     * server never answers times out (negotiation-timeout, 3 s here), a blocked domain is not allowed.
+     */
+    @Test
+    void aSenderLearnsWhyARemoteDomainCannotBeReached() throws Exception {
+        String carol = TestNodes.newUser(a, "carol");
+        XMPPTCPConnection c = RookeryPair.login(a, carol, RookeryPair.devTrust(a));
+        try {
+            assertEquals(org.jivesoftware.smack.packet.StanzaError.Condition.remote_server_not_found,
+                    errorFor(c, "someone@nowhere.test"));
+            assertEquals(org.jivesoftware.smack.packet.StanzaError.Condition.remote_server_timeout,
+                    errorFor(c, "someone@silent.test"));
+            assertEquals(org.jivesoftware.smack.packet.StanzaError.Condition.not_allowed,
+                    errorFor(c, "someone@blocked.test"));
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static org.jivesoftware.smack.packet.StanzaError.Condition errorFor(XMPPTCPConnection c, String to)
+            throws Exception {
+        Message m = MessageBuilder.buildMessage("err-" + System.nanoTime()).to(JidCreate.from(to))
+                .ofType(Message.Type.chat).setBody("anyone?").build();
+        var collector = c.createStanzaCollectorAndSend(new org.jivesoftware.smack.filter.StanzaIdFilter(
+                m.getStanzaId()), m);
+        try {
+            Stanza answer = collector.nextResult(20_000);
+            assertNotNull(answer, "no answer for a message to " + to);
+            assertNotNull(answer.getError(), "not an error: " + answer.toXML());
+            assertEquals(to, answer.getFrom().toString());
+            return answer.getError().getCondition();
+        } finally {
+            collector.cancel();
+        }
     }
 
     @Test
