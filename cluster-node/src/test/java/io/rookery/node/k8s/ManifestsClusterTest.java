@@ -138,7 +138,8 @@ class ManifestsClusterTest {
                         && matches(map(at(from, "podSelector", "matchLabels")), labels)) fromPeers.addAll(ports);
             }
         }
-        assertEquals(Set.of(5222, 5223, 5443), fromAnywhere, "only the client ports are open to everyone");
+        assertEquals(Set.of(5222, 5223, 5269, 5270, 5443), fromAnywhere,
+                "only the client and server-to-server ports are open to everyone");
         assertTrue(fromPeers.containsAll(Set.of(25520, 7626)), "peers must reach Artery and management: " + fromPeers);
     }
 }

@@ -39,6 +39,9 @@ class ManifestsPortsTest {
         Map<String, Integer> expected = new LinkedHashMap<>();
         expected.put("xmpp-client", c.getInt("rookery.c2s.starttls.port"));
         expected.put("xmpps-client", c.getInt("rookery.c2s.direct-tls.port"));
+        assertTrue(c.getBoolean("rookery.s2s.enabled"), "federation is on in the manifests");
+        expected.put("xmpp-server", c.getInt("rookery.s2s.starttls.port"));
+        expected.put("xmpps-server", c.getInt("rookery.s2s.direct-tls.port"));
         assertTrue(c.getBoolean("rookery.http.enabled"), "the manifests switch the HTTP listeners on");
         expected.put("https-web", c.getInt("rookery.http.tls.port"));
         expected.put("remoting", c.getInt("pekko.remote.artery.canonical.port"));
@@ -48,8 +51,8 @@ class ManifestsPortsTest {
         for (Object p : list(r.nodeContainer().get("ports"))) actual.put(str(p, "name"), num(at(p, "containerPort")));
         assertEquals(expected, actual,
                 "container ports against the node's settings (reference.conf plus the manifests' env)");
-        assertEquals(Map.of("xmpp-client", 5222, "xmpps-client", 5223, "https-web", 5443, "remoting", 25520,
-                "management", 7626,
+        assertEquals(Map.of("xmpp-client", 5222, "xmpps-client", 5223, "xmpp-server", 5269, "xmpps-server", 5270,
+                "https-web", 5443, "remoting", 25520, "management", 7626,
                 "metrics", 9464), actual, "the ports k8s/README.md documents");
     }
 
@@ -87,7 +90,8 @@ class ManifestsPortsTest {
         Map<String, Object> node = r.nodeContainer();
         Map<String, Object> c2s = r.one("Service", "rookery-c2s");
         Map<String, Object> internal = r.one("Service", "rookery-internal");
-        for (Map<String, Object> svc : List.of(c2s, internal)) {
+        Map<String, Object> s2s = r.one("Service", "rookery-s2s");
+        for (Map<String, Object> svc : List.of(c2s, s2s, internal)) {
             assertTrue(matches(map(at(svc, "spec", "selector")), labels), describe(svc) + " must select the node pods");
             for (Object p : list(at(svc, "spec", "ports"))) {
                 assertTrue(containerPort(node, at(p, "targetPort")) > 0,
@@ -95,11 +99,13 @@ class ManifestsPortsTest {
             }
         }
         assertEquals(Set.of(5222, 5223, 5443), servicePorts(c2s), "c2s Service ports");
+        assertEquals(Set.of(5269, 5270), servicePorts(s2s), "s2s Service ports");
         assertTrue(servicePorts(internal).containsAll(Set.of(7626, 9464)), "internal Service: management and metrics");
         assertEquals("None", str(internal, "spec", "clusterIP"), "the internal Service is headless");
         String type = str(c2s, "spec", "type");
         if (overlay.equals("production")) {
             assertEquals("LoadBalancer", type);
+            assertEquals("LoadBalancer", str(s2s, "spec", "type"));
         } else {
             assertTrue(Set.of("ClusterIP", "NodePort").contains(type), "dev c2s Service type: " + type);
         }
