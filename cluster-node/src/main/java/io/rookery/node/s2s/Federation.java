@@ -77,6 +77,12 @@ public final class Federation implements AutoCloseable {
             RookerySettings.Listener l = direct ? settings.directTls() : settings.starttls();
             if (!l.enabled()) continue;
             TcpServer.Binding b = transport.bind(l.iface(), l.port(), 128, connection -> {
+                if (!metrics.tryOpenInbound(settings.maxInboundStreams())) {
+                    LOG.warn("s2s-in-refused address={} reason=max-inbound-streams limit={}",
+                            connection.remoteAddress(), settings.maxInboundStreams());
+                    connection.close();
+                    return;
+                }
                 S2sStage stage = new S2sStage(stageRef -> system.systemActorOf(InboundStream.create(shared),
                         "s2s-in-" + ids.incrementAndGet(), Props.empty()), () -> tls.engine(false, null), direct,
                         limits, settings.maxOutboundBufferBytes(), connection.remoteAddress());

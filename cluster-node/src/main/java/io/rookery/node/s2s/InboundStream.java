@@ -77,7 +77,6 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
         this.timers = timers;
         this.local = shared.localDomain();
         timers.startSingleTimer(Timeout.NEGOTIATION, shared.settings().negotiationTimeout());
-        shared.metrics().inboundOpened();
     }
 
     @Override

@@ -90,9 +90,14 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
             byte[] dialbackSecret, Materializer materializer, S2sMetrics metrics) {}
 
     public static void init(ActorSystem<?> system, Shared shared) {
-        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> Behaviors.<Command>setup(context ->
-                Behaviors.withTimers(timers -> new RemoteDomainEntity(context, timers, shared, ctx.getEntityId(),
-                        ctx.getShard())))));
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> behavior(shared, ctx.getEntityId(),
+                ctx.getShard())));
+    }
+
+    /** The entity without sharding, for tests: {@code shard} gets its passivation request. */
+    static Behavior<Command> behavior(Shared shared, String domain, ActorRef<ClusterSharding.ShardCommand> shard) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new RemoteDomainEntity(context, timers, shared,
+                domain, shard)));
     }
 
     private enum Phase { RESOLVING, CONNECTING, OPENING, NEGOTIATING, STARTTLS, SASL, DIALBACK, READY }

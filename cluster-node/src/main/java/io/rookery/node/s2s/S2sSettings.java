@@ -30,6 +30,7 @@ public record S2sSettings(
         Duration queueTimeout,
         Duration resendInterval,
         int maxQueuedStanzas,
+        int maxInboundStreams,
         int maxStanzaBytes,
         int maxOutboundBufferBytes,
         Duration idleTimeout,
@@ -76,6 +77,7 @@ public record S2sSettings(
                 c.getDuration("queue-timeout"),
                 c.getDuration("resend-interval"),
                 c.getInt("max-queued-stanzas"),
+                c.getInt("max-inbound-streams"),
                 (int) c.getBytes("max-stanza-bytes").longValue(),
                 (int) c.getBytes("max-outbound-buffer").longValue(),
                 c.getDuration("idle-timeout"),
@@ -94,6 +96,7 @@ public record S2sSettings(
         if (maxQueuedStanzas < 1 || maxQueuedStanzas > 1_000_000) {
             throw new IllegalArgumentException("rookery.s2s.max-queued-stanzas must be 1..1000000");
         }
+        if (maxInboundStreams < 1) throw new IllegalArgumentException("rookery.s2s.max-inbound-streams must be >= 1");
         if (maxStanzaBytes < 10_000 || maxStanzaBytes > 64 << 20) {
             throw new IllegalArgumentException("rookery.s2s.max-stanza-bytes must be 10000 bytes..64 MiB");
         }
