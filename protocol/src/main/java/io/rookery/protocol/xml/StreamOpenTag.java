@@ -7,6 +7,8 @@ import javax.xml.stream.XMLStreamReader;
 /** The checks of RFC 6120 §4.7-4.8 on a peer's {@code <stream:stream>} open tag. */
 final class StreamOpenTag {
     static final String CLIENT_NS = "jabber:client";
+    /** XEP-0114's content namespace: its streams predate RFC 6120 versions and carry none (§3, example 1). */
+    static final String COMPONENT_ACCEPT_NS = "jabber:component:accept";
 
     /** The header, and the prefix/URI pairs it declares (prefix "" for the default), to prime a fresh reader. */
     record Read(StreamHeader header, String[] namespaces) {
@@ -66,7 +68,7 @@ final class StreamOpenTag {
                 lang = value;
             }
         }
-        if (!StreamHeader.isVersionOne(version)) {
+        if (!StreamHeader.isVersionOne(version) && !COMPONENT_ACCEPT_NS.equals(contentNamespace)) {
             // §4.7.5 reads a missing version as 0.9 (pre-RFC "jabber" streams); we serve only 1.x, so both that
             // and any other major version get unsupported-version.
             throw new XmppStreamException(StreamErrorCondition.UNSUPPORTED_VERSION,
