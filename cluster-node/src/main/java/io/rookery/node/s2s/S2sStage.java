@@ -35,46 +35,46 @@ import scala.runtime.BoxedUnit;
  * or an inbound stream), which decides everything. Server links are few, so unlike the client stage this one keeps
  * no credit window: it parses what arrives and tells the owner, in order.
  */
-final class S2sStage extends GraphStage<FlowShape<ByteString, ByteString>> {
+public final class S2sStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
     /** What the stage tells its owner, in this order: Ready once, then the stream's events, then Ended once. */
-    sealed interface Event extends NoSerializationVerificationNeeded {}
+    public sealed interface Event extends NoSerializationVerificationNeeded {}
 
     /** The stage runs; commands go to {@code stage}. */
-    record Ready(ActorRef stage, java.net.InetSocketAddress remote) implements Event {}
+    public record Ready(ActorRef stage, java.net.InetSocketAddress remote) implements Event {}
 
-    record Opened(StreamHeader header) implements Event {}
+    public record Opened(StreamHeader header) implements Event {}
 
-    record Received(Element element) implements Event {}
+    public record Received(Element element) implements Event {}
 
     /** The TLS handshake finished; the peer's certificates are in the session. */
-    record TlsUp(SSLSession session) implements Event {}
+    public record TlsUp(SSLSession session) implements Event {}
 
     /** The peer broke the stream's rules (not well-formed, too large...): the owner answers with the stream error. */
-    record Violation(StreamErrorCondition condition, String text) implements Event {}
+    public record Violation(StreamErrorCondition condition, String text) implements Event {}
 
     /** The peer closed its stream ({@code </stream:stream>}) or its TLS. */
-    record PeerClosed() implements Event {}
+    public record PeerClosed() implements Event {}
 
     /** The connection is gone; nothing more comes. */
-    record Ended(String reason) implements Event {}
+    public record Ended(String reason) implements Event {}
 
     /**
      * Write {@code xml}, then apply the controls: START_TLS (TLS from now on, in the stage's role; the parser starts a
      * new stream), RESTART (the parser starts a new stream, after a SASL success), CLOSE (the xml was the last).
      */
-    record Write(String xml, int controls) implements NoSerializationVerificationNeeded {
-        static final int START_TLS = 1;
-        static final int RESTART = 2;
-        static final int CLOSE = 4;
+    public record Write(String xml, int controls) implements NoSerializationVerificationNeeded {
+        public static final int START_TLS = 1;
+        public static final int RESTART = 2;
+        public static final int CLOSE = 4;
 
-        Write(String xml) {
+        public Write(String xml) {
             this(xml, 0);
         }
     }
 
     /** Makes the owner of a new connection once its stage runs. */
-    interface Owner {
+    public interface Owner {
         org.apache.pekko.actor.typed.ActorRef<Event> start(ActorRef stage);
     }
 
@@ -87,9 +87,20 @@ final class S2sStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     private final ParserLimits limits;
     private final int maxOutboundBytes;
     private final java.net.InetSocketAddress remote;
+    private final String contentNamespace;
 
     S2sStage(Owner owner, Supplier<SSLEngine> engines, boolean directTls, ParserLimits limits, int maxOutboundBytes,
             java.net.InetSocketAddress remote) {
+        this(owner, engines, directTls, limits, maxOutboundBytes, remote, Namespaces.SERVER);
+    }
+
+    /**
+     * A stage whose streams carry {@code contentNamespace} ({@code jabber:server} between servers; XEP-0114
+     * components reuse the stage with theirs). {@code engines} may be null when TLS is never started.
+     */
+    public S2sStage(Owner owner, Supplier<SSLEngine> engines, boolean directTls, ParserLimits limits,
+            int maxOutboundBytes, java.net.InetSocketAddress remote, String contentNamespace) {
+        this.contentNamespace = contentNamespace;
         this.owner = owner;
         this.engines = engines;
         this.directTls = directTls;
@@ -110,7 +121,7 @@ final class S2sStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
     private final class Logic extends GraphStageLogic {
         private org.apache.pekko.actor.typed.ActorRef<Event> target;
-        private XmppStreamParser parser = new XmppStreamParser(limits, Namespaces.SERVER);
+        private XmppStreamParser parser = new XmppStreamParser(limits, contentNamespace);
         private TlsCodec tls;
         private boolean tlsUp;
         private ByteString pendingOutput = ByteString.emptyByteString();
@@ -185,7 +196,7 @@ final class S2sStage extends GraphStage<FlowShape<ByteString, ByteString>> {
                     startTls();
                     flush();
                 }
-                if ((w.controls() & Write.RESTART) != 0) parser = new XmppStreamParser(limits, Namespaces.SERVER);
+                if ((w.controls() & Write.RESTART) != 0) parser = new XmppStreamParser(limits, contentNamespace);
                 if ((w.controls() & Write.CLOSE) != 0) close();
             } else if (msg instanceof org.apache.pekko.actor.Terminated) {
                 end("owner stopped");
@@ -194,7 +205,7 @@ final class S2sStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
         private void startTls() {
             tls = new TlsCodec(engines.get(), TlsBufferPool.shared());
-            parser = new XmppStreamParser(limits, Namespaces.SERVER);
+            parser = new XmppStreamParser(limits, contentNamespace);
             if (tls.clientMode()) {
                 // A client codec starts its handshake on its first wrap: the ClientHello goes out now.
                 try {
