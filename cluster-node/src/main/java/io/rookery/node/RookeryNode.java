@@ -72,6 +72,8 @@ public final class RookeryNode implements AutoCloseable {
     private final io.rookery.node.http.HttpListeners.Bound http;
     /** Server-to-server streams; null when rookery.s2s.enabled is off. */
     private io.rookery.node.s2s.Federation federation;
+    /** XEP-0114 external components; null when rookery.components.enabled is off. */
+    private io.rookery.node.component.Components components;
 
     private RookeryNode(RookerySettings settings, ActorSystem<Void> system, CassandraLauncher.Handle cassandra,
             CqlSession cql, Sweeper sweeper, AccountService accounts, List<TcpServer.Binding> bindings, int starttlsPort, int directTlsPort,
@@ -191,6 +193,17 @@ public final class RookeryNode implements AutoCloseable {
                             return CompletableFuture.completedFuture(Done.getInstance());
                         });
             }
+            io.rookery.node.component.Components components = null;
+            if (config.getBoolean("rookery.components.enabled")) {
+                components = io.rookery.node.component.Components.start(system, config, s.domain(), router,
+                        metrics.registry());
+                io.rookery.node.component.Components toClose = components;
+                CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseActorSystemTerminate(),
+                        "close-component-transport", () -> {
+                            toClose.close();
+                            return CompletableFuture.completedFuture(Done.getInstance());
+                        });
+            }
             Sweeper sweeper = new Sweeper(s.c2s());
             system.systemActorOf(sweeper.behavior(), "c2s-sweeper", Props.empty());
             Duration flushInterval = s.cluster().onlineSessionsFlush();
@@ -222,6 +235,7 @@ public final class RookeryNode implements AutoCloseable {
                     });
             List<TcpServer.Binding> bindings = new ArrayList<>();
             if (federation != null) bindings.addAll(federation.bindings());
+            if (components != null) bindings.add(components.binding());
             int starttls = -1;
             int direct = -1;
             if (s.c2s().starttls().enabled()) {
@@ -260,11 +274,13 @@ public final class RookeryNode implements AutoCloseable {
             }
             writePorts(s.dataDir(), starttls, direct, admin, management,
                     cluster.selfMember().address().getPort().orElse(-1),
-                    metricsServer == null ? -1 : metricsServer.port(), http, federation);
+                    metricsServer == null ? -1 : metricsServer.port(), http, federation,
+                    components == null ? -1 : components.port());
 
             RookeryNode node = new RookeryNode(s, system, cassandra, cql, sweeper, accounts, bindings, starttls, direct, admin,
                     http);
             node.federation = federation;
+            node.components = components;
             node.registerShutdown(adminBinding);
             log.info("node-started domain={} c2s-starttls={} c2s-direct-tls={} admin={}:{} data-dir={}", s.domain(),
                     starttls, direct, s.admin().iface(), admin, s.dataDir().toAbsolutePath().normalize());
@@ -299,7 +315,8 @@ public final class RookeryNode implements AutoCloseable {
      * scripts and tests that asked for port 0 can find the node.
      */
     private static void writePorts(Path dataDir, int starttls, int direct, int admin, int management, int cluster,
-            int metrics, io.rookery.node.http.HttpListeners.Bound http, io.rookery.node.s2s.Federation federation) throws java.io.IOException {
+            int metrics, io.rookery.node.http.HttpListeners.Bound http, io.rookery.node.s2s.Federation federation,
+            int component) throws java.io.IOException {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("c2s.starttls", Integer.toString(starttls));
         p.setProperty("c2s.direct-tls", Integer.toString(direct));
@@ -311,6 +328,7 @@ public final class RookeryNode implements AutoCloseable {
         p.setProperty("http.tls", Integer.toString(http.tlsPort()));
         p.setProperty("s2s.starttls", Integer.toString(federation == null ? -1 : federation.starttlsPort()));
         p.setProperty("s2s.direct-tls", Integer.toString(federation == null ? -1 : federation.directTlsPort()));
+        p.setProperty("component", Integer.toString(component));
         Path tmp = dataDir.resolve("node.ports.tmp");
         try (var out = Files.newOutputStream(tmp)) {
             p.store(out, "Rookery node ports (-1: not listening)");
@@ -339,6 +357,11 @@ public final class RookeryNode implements AutoCloseable {
     /** The server-to-server direct TLS (XEP-0368) listener's port; -1 when off. */
     public int s2sDirectTlsPort() {
         return federation == null ? -1 : federation.directTlsPort();
+    }
+
+    /** The XEP-0114 component listener's port; -1 when rookery.components.enabled is off. */
+    public int componentPort() {
+        return components == null ? -1 : components.port();
     }
 
     private static <T> T await(CompletableFuture<T> f) throws Exception {

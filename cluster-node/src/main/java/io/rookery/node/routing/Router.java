@@ -93,6 +93,18 @@ public final class Router implements StanzaRouter, io.rookery.node.ext.StanzaSin
         serve(subdomain, (io.rookery.node.ext.Service) (stanza, to, session) -> route.deliver(stanza, to));
     }
 
+    /**
+     * Stanzas of every kind to this domain go to the route from now on, as with {@link #serve(String, Route)}, but the
+     * domain need not be a subdomain of the served one: the domains of XEP-0114 external components. Registered while
+     * the node starts, before its listeners open.
+     */
+    public void serveDomain(String hosted, Route route) {
+        if (hosted.equals(domain) || services.containsKey(hosted)) {
+            throw new IllegalArgumentException(hosted + " is already served by this node");
+        }
+        services.put(hosted, (io.rookery.node.ext.Service) (stanza, to, session) -> route.deliver(stanza, to));
+    }
+
     /** The same for a module's service, which also learns which local session sent a stanza. */
     public void serve(String subdomain, io.rookery.node.ext.Service service) {
         if (!subdomain.endsWith("." + domain)) {
