@@ -32,7 +32,8 @@ public final class Modules implements ServerInfo {
             new Xep("XEP-0156", "1.1.5", "host-meta on the HTTP listeners (`rookery.http`) naming the BOSH and"
                     + " WebSocket endpoints"),
             new Xep("XEP-0124", "1.11.2", "BOSH on the HTTP listeners (`rookery.http.bosh`)"),
-            new Xep("XEP-0206", "1.4", "XMPP over BOSH: the same session as TCP, stream restarts"));
+            new Xep("XEP-0206", "1.4", "XMPP over BOSH: the same session as TCP, stream restarts"),
+            new Xep("XEP-0114", "1.6", "external components, accept side (`rookery.components`)"));
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Modules.class);
     private static final io.rookery.node.limits.RateLimitedLog HANDLER_FAILURES = new io.rookery.node.limits.RateLimitedLog();
