@@ -65,7 +65,8 @@ public final class Federation implements AutoCloseable {
                         + " is not allowed here");
                 return;
             }
-            S2sOutbox.offer(outbox, remote, stanza);
+            S2sOutbox.offer(outbox, RemoteDomainEntity.entityId(sourceDomain(router, stanza, domain), domain, remote),
+                    stanza);
         });
         TcpServer transport = new TcpServer("rookery-s2s-io", 1, mat, Duration.ofSeconds(5));
         Federation f = new Federation(settings, transport, resolver);
@@ -94,6 +95,18 @@ public final class Federation implements AutoCloseable {
             LOG.info("s2s-listening address={} directTls={}", b.localAddress(), direct);
         }
         return f;
+    }
+
+    /** The domain of ours a stanza comes from: a service's or component's, or the served domain. */
+    private static String sourceDomain(Router router, Element stanza, String served) {
+        String from = stanza.attr("from");
+        if (from == null) return served;
+        try {
+            io.rookery.protocol.jid.Jid jid = io.rookery.protocol.jid.Jid.parse(from);
+            return router.classify(jid) == Router.Destination.SERVICE ? jid.domain() : served;
+        } catch (io.rookery.protocol.jid.InvalidJidException e) {
+            return served;
+        }
     }
 
     private static void bounce(Router router, Element stanza, StanzaErrorCondition condition, String text) {

@@ -44,7 +44,8 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
 
     private record StageEvent(S2sStage.Event event) implements Command {}
 
-    private record Checked(String domain, RemoteDomainEntity.Verified verified) implements Command {}
+    /** The answer about {@code domain}'s key for our domain {@code to}. */
+    private record Checked(String domain, String to, RemoteDomainEntity.Verified verified) implements Command {}
 
     private enum Timeout implements Command { NEGOTIATION, IDLE }
 
@@ -229,8 +230,8 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
         }
         pending.add(from);
         ActorRef<RemoteDomainEntity.Verified> reply = getContext().messageAdapter(RemoteDomainEntity.Verified.class,
-                v -> new Checked(from, v));
-        shared.sharding().entityRefFor(RemoteDomainEntity.TYPE_KEY, from)
+                v -> new Checked(from, to, v));
+        shared.sharding().entityRefFor(RemoteDomainEntity.TYPE_KEY, RemoteDomainEntity.entityId(to, local, from))
                 .tell(new RemoteDomainEntity.Verify(streamId, e.text().trim(), reply));
     }
 
@@ -238,11 +239,11 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
         if (!pending.remove(c.domain()) || closing) return this;
         Boolean valid = c.verified().valid();
         if (valid == null) {
-            write(Dialback.resultError(local, c.domain(), "remote-server-not-found"));
+            write(Dialback.resultError(c.to(), c.domain(), "remote-server-not-found"));
         } else {
             if (valid) authenticate(c.domain(), "dialback");
             else LOG.info("s2s-in-refused peer={} reason=dialback-key-invalid", c.domain());
-            write(Dialback.resultAnswer(local, c.domain(), valid));
+            write(Dialback.resultAnswer(c.to(), c.domain(), valid));
         }
         return this;
     }

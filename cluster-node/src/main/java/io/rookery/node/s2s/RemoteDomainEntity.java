@@ -94,6 +94,16 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
                 ctx.getShard())));
     }
 
+    /**
+     * The link that carries stanzas from {@code local} (the served domain, or a service's or component's domain of
+     * ours) to {@code remote}: RFC 6120 §13.3 has a stream authenticate each pair of domains, so stanzas of
+     * conference.example.com travel over a link that authenticated conference.example.com (SASL EXTERNAL with that
+     * authorization identity, or dialback for it). The served domain's links are named by the remote domain alone.
+     */
+    public static String entityId(String local, String served, String remote) {
+        return local.equals(served) ? remote : local + "|" + remote;
+    }
+
     /** The entity without sharding, for tests: {@code shard} gets its passivation request. */
     static Behavior<Command> behavior(Shared shared, String domain, ActorRef<ClusterSharding.ShardCommand> shard) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new RemoteDomainEntity(context, timers, shared,
@@ -106,6 +116,8 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
     private final Shared shared;
     private final S2sSettings settings;
     private final String domain;
+    /** The entity's id, by which outboxes know the link ({@link #entityId}). */
+    private final String entityId;
     private final String local;
     private final ActorRef<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
@@ -150,8 +162,10 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
         this.timers = timers;
         this.shared = shared;
         this.settings = shared.settings();
-        this.domain = domain;
-        this.local = shared.localDomain();
+        this.entityId = domain;
+        int bar = domain.indexOf('|');
+        this.domain = bar < 0 ? domain : domain.substring(bar + 1);
+        this.local = bar < 0 ? shared.localDomain() : domain.substring(0, bar);
         this.shard = shard;
         timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
     }
@@ -206,7 +220,7 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
 
     private void ack(ActorRef<S2sOutbox.Command> outbox, FromOutbox from) {
         from.acked = from.handled;
-        outbox.tell(new S2sOutbox.Ack(domain, from.handled));
+        outbox.tell(new S2sOutbox.Ack(entityId, from.handled));
     }
 
     private void ackAll() {

@@ -34,10 +34,10 @@ public final class S2sOutbox extends AbstractBehavior<S2sOutbox.Command> {
 
     public interface Command {}
 
-    /** A stanza for a remote domain, from the router. Local only. */
+    /** A stanza for the link {@code domain} names ({@link RemoteDomainEntity#entityId}), from the router. Local only. */
     record Outbound(String domain, Element stanza) implements Command, NoSerializationVerificationNeeded {}
 
-    /** The link to {@code domain} has handled everything up to {@code upTo}. Crosses nodes (Kryo). */
+    /** The link {@code domain} (its entity id) has handled everything up to {@code upTo}. Crosses nodes (Kryo). */
     public record Ack(String domain, long upTo) implements Command, io.rookery.persistence.kryo.KryoSerializable {}
 
     private enum Tick implements Command, NoSerializationVerificationNeeded { INSTANCE }

@@ -60,6 +60,8 @@ class PeersFederationIT {
         int rookeryPort = RookeryPair.freePort();
         int dialbackPort = RookeryPair.freePort();
         dns.srv("rookery.test", rookeryPort);
+        // A service subdomain is a domain of its own to other servers: it needs its own records.
+        dns.srv("conference.rookery.test", rookeryPort);
         dns.srv("dialback.test", dialbackPort);
         prosody.start();
         ejabberd.start();
@@ -169,6 +171,45 @@ class PeersFederationIT {
     @Order(4)
     void withEjabberdByDialback() throws Exception {
         converse(dialback, dialbackCert, ejabberd);
+    }
+
+    /**
+     * A room of rookery.test's conference service: a Prosody user joins it and talks with a Rookery user. Prosody
+     * opens a stream to conference.rookery.test, and the room answers over a link of its own that authenticates
+     * conference.rookery.test (the certificate's *.rookery.test), as RFC 6120 §13.3 wants for each pair of domains.
+     */
+    @Test
+    @Order(2)
+    void aProsodyUserTalksInARookeryRoom() throws Exception {
+        String remote = user("guest");
+        prosody.register(remote, PASSWORD);
+        try (PeerClient owner = rookeryUser(rookery, "owner", null);
+                PeerClient guest = PeerClient.login(prosody, remote, PASSWORD)) {
+            org.jxmpp.jid.EntityBareJid room = JidCreate.entityBareFrom("fed" + System.nanoTime()
+                    + "@conference.rookery.test");
+            org.jivesoftware.smackx.muc.MultiUserChat own = org.jivesoftware.smackx.muc.MultiUserChatManager
+                    .getInstanceFor(owner.connection()).getMultiUserChat(room);
+            own.create(org.jxmpp.jid.parts.Resourcepart.from("owner")).makeInstant();
+            org.jivesoftware.smackx.muc.MultiUserChat joined = org.jivesoftware.smackx.muc.MultiUserChatManager
+                    .getInstanceFor(guest.connection()).getMultiUserChat(room);
+            java.util.concurrent.BlockingQueue<Message> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+            joined.addMessageListener(heard::add);
+            joined.join(org.jxmpp.jid.parts.Resourcepart.from("guest"));
+            own.sendMessage("welcome, guest");
+            Message m = heard.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+            while (m != null && !"welcome, guest".equals(m.getBody())) m = heard.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull(m, () -> "the Prosody user heard nothing in the room" + diagnostics());
+            assertEquals(room + "/owner", m.getFrom().toString());
+            java.util.concurrent.BlockingQueue<Message> ownerHeard = new java.util.concurrent.LinkedBlockingQueue<>();
+            own.addMessageListener(ownerHeard::add);
+            joined.sendMessage("thanks from prosody");
+            Message back = ownerHeard.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+            while (back != null && !"thanks from prosody".equals(back.getBody())) {
+                back = ownerHeard.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertNotNull(back, () -> "the room did not pass on the Prosody user's message" + diagnostics());
+            assertEquals(room + "/guest", back.getFrom().toString());
+        }
     }
 
     /** Prosody shows a self-signed certificate; rookery.test requires valid ones and refuses it in both roles. */
