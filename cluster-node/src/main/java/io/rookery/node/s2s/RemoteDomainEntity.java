@@ -282,7 +282,8 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
         var connected = Flow.fromGraph(s).joinMat(tcp, Keep.right()).run(shared.materializer());
         getContext().pipeToSelf(connected, (ok, failure) -> new ConnectFailed(link, failure == null ? null
                 : "connect to " + next.address() + " failed: " + failure.getMessage()));
-        LOG.info("s2s-out-connecting domain={} address={} directTls={}", domain, next.address(), next.directTls());
+        LOG.info("s2s-out-connecting local={} domain={} address={} directTls={}", local, domain, next.address(),
+                next.directTls());
     }
 
     /** A child that tags one connection's events with its link number, so events of an old link are ignored. */
@@ -444,7 +445,7 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
     private void ready(String how) {
         phase = Phase.READY;
         lastFailure = null;
-        LOG.info("s2s-out-ready domain={} auth={} queued={}", domain, how, queue.size());
+        LOG.info("s2s-out-ready local={} domain={} auth={} queued={}", local, domain, how, queue.size());
         sendVerifies();
         if (queue.isEmpty()) return;
         StringBuilder out = new StringBuilder();

@@ -106,7 +106,7 @@ class ClusterFederationIT {
             assertNotNull(p.awaitMessage("warm-up", 30), () -> "no first message" + diagnostics());
             NodeProcess owner = null;
             for (NodeProcess n : NODES) {
-                if (!n.logLines(5, "s2s-out-ready domain=prosody.test").isEmpty()) owner = n;
+                if (!n.logLines(5, "s2s-out-ready local=rookery.test domain=prosody.test").isEmpty()) owner = n;
             }
             assertNotNull(owner, "no node logged the link to prosody.test");
             NodeProcess senderNode = NODES.get(0) == owner ? NODES.get(1) : NODES.get(0);
