@@ -186,13 +186,8 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Command> {
         shared.metrics().stanzaIn();
         if (LOG.isDebugEnabled()) LOG.debug("component-stanza-in domain={} stanza={}", domain, stanza);
         Element translated = ComponentStreams.fromComponent(stanza);
-        if (shared.router().classify(to) == Router.Destination.REMOTE) {
-            // Our outbound server links authenticate rookery.domain only: a remote server would take a stanza from
-            // the component's domain for a forged one and close the link every user shares.
-            Components.bounce(shared.router(), translated, StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND,
-                    "stanzas from components do not cross federation yet");
-            return;
-        }
+        // To another server too: over a link of the component's own domain (RemoteDomainEntity.entityId), which
+        // authenticates that domain (a certificate naming it, or dialback through its SRV records pointing here).
         shared.router().route(translated, to);
     }
 

@@ -26,14 +26,16 @@ import java.util.TreeSet;
 public final class Modules implements ServerInfo {
     private int sentCopiesMask;
     /** XEPs the core implements itself, outside any module (the README's table lists them too). */
-    public static final List<Xep> CORE_XEPS = List.of(new Xep("XEP-0368", "", "direct TLS on port 5223"),
+    public static final List<Xep> CORE_XEPS = List.of(new Xep("XEP-0368", "", "direct TLS on port 5223 for clients, 5270 for servers"),
             new Xep("XEP-0440", "1.0.0", "channel-binding types announced (tls-server-end-point) when"
                     + " `rookery.c2s.channel-binding` offers SCRAM -PLUS"),
             new Xep("XEP-0156", "1.1.5", "host-meta on the HTTP listeners (`rookery.http`) naming the BOSH and"
                     + " WebSocket endpoints"),
             new Xep("XEP-0124", "1.11.2", "BOSH on the HTTP listeners (`rookery.http.bosh`)"),
             new Xep("XEP-0206", "1.4", "XMPP over BOSH: the same session as TCP, stream restarts"),
-            new Xep("XEP-0114", "1.6", "external components, accept side (`rookery.components`)"));
+            new Xep("XEP-0114", "1.6", "external components, accept side (`rookery.components`)"),
+            new Xep("XEP-0220", "1.0", "server dialback both ways (`rookery.s2s.dialback`)"),
+            new Xep("XEP-0185", "1.0", "dialback keys from a cluster-wide secret"));
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Modules.class);
     private static final io.rookery.node.limits.RateLimitedLog HANDLER_FAILURES = new io.rookery.node.limits.RateLimitedLog();
