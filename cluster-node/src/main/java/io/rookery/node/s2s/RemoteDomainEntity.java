@@ -155,6 +155,8 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
     private long lastActivity = System.nanoTime();
     private long lastWrite;
     private String lastFailure;
+    /** When to try the domain again with stanzas kept (bounce-unreachable = off); 0: no attempt planned. */
+    private long retryAt;
 
     private RemoteDomainEntity(ActorContext<Command> context, TimerScheduler<Command> timers, Shared shared,
             String domain, ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -487,13 +489,20 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
 
     /** No server of the domain could be reached: everything waiting goes back. */
     private void fail(StanzaErrorCondition condition, String reason) {
-        LOG.info("s2s-out-unreachable domain={} reason={} bounced={}", domain, reason, queue.size());
+        boolean keep = !settings.bounceUnreachable() && !queue.isEmpty();
+        LOG.info("s2s-out-unreachable local={} domain={} reason={} {}={}", local, domain, reason,
+                keep ? "kept" : "bounced", queue.size());
         phase = null;
         stage = null;
         linkId++;
         answerVerifies(null);
         for (Verify v : verifiesToSend) v.replyTo().tell(new Verified(v.streamId(), null));
         verifiesToSend.clear();
+        if (keep) {
+            // bounce-unreachable = off: the stanzas wait (each at most queue-timeout) for the next attempt.
+            retryAt = System.nanoTime() + settings.retryInterval().toNanos();
+            return;
+        }
         while (!queue.isEmpty()) {
             Queued q = queue.poll();
             bounce(q.stanza(), condition, null);
@@ -510,6 +519,10 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
 
     private Behavior<Command> onTick() {
         long now = System.nanoTime();
+        if (phase == null && retryAt != 0 && now - retryAt >= 0) {
+            retryAt = 0;
+            if (!queue.isEmpty()) connect();
+        }
         if (phase != null && phase != Phase.READY && now - linkStartedAt > settings.negotiationTimeout().toNanos()) {
             lastFailure = "no link to " + domain + " within " + settings.negotiationTimeout().toSeconds() + " s";
             if (stage != null) write("</stream:stream>", S2sStage.Write.CLOSE);

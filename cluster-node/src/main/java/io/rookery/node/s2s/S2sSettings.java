@@ -29,6 +29,8 @@ public record S2sSettings(
         Duration negotiationTimeout,
         Duration queueTimeout,
         Duration resendInterval,
+        boolean bounceUnreachable,
+        Duration retryInterval,
         int maxQueuedStanzas,
         int maxInboundStreams,
         int maxStanzaBytes,
@@ -76,6 +78,8 @@ public record S2sSettings(
                 c.getDuration("negotiation-timeout"),
                 c.getDuration("queue-timeout"),
                 c.getDuration("resend-interval"),
+                c.getBoolean("bounce-unreachable"),
+                c.getDuration("retry-interval"),
                 c.getInt("max-queued-stanzas"),
                 c.getInt("max-inbound-streams"),
                 (int) c.getBytes("max-stanza-bytes").longValue(),
@@ -91,6 +95,7 @@ public record S2sSettings(
         positive("negotiation-timeout", negotiationTimeout);
         positive("queue-timeout", queueTimeout);
         positive("resend-interval", resendInterval);
+        positive("retry-interval", retryInterval);
         positive("idle-timeout", idleTimeout);
         positive("keepalive-interval", keepaliveInterval);
         if (maxQueuedStanzas < 1 || maxQueuedStanzas > 1_000_000) {

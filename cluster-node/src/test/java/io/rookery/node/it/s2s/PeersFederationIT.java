@@ -81,6 +81,9 @@ class PeersFederationIT {
         d.put("rookery.tls.keystore", selfSigned.keystore().toString());
         d.put("rookery.tls.keystore-password", selfSigned.keystorePassword());
         d.put("rookery.s2s.require-valid-certificates", false);
+        // dialback.test keeps what waits for an unreachable domain, trying it again every second.
+        d.put("rookery.s2s.bounce-unreachable", false);
+        d.put("rookery.s2s.retry-interval", "1s");
         dialback = RookeryPair.start("dialback.test", dialbackPort, d);
     }
 
@@ -255,6 +258,52 @@ class PeersFederationIT {
                 assertNotNull(p.awaitMessage("after the restart", 20),
                         () -> "nothing after prosody came back" + diagnostics());
             }
+        }
+    }
+
+    /** With bounce-unreachable off, a message for a stopped peer waits and arrives once the peer is back. */
+    @Test
+    @Order(7)
+    void aMessageWaitsForAStoppedPeerWhenSoConfigured() throws Exception {
+        String remote = user("peer");
+        prosody.register(remote, PASSWORD);
+        prosody.stop();
+        prosody.secureAuth(false);
+        try (PeerClient r = rookeryUser(dialback, "patient", dialbackCert)) {
+            java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
+            r.connection().addSyncStanzaListener(s -> errors.incrementAndGet(),
+                    s -> s instanceof Message m && m.getType() == Message.Type.error);
+            r.send(remote + "@prosody.test", "kept while prosody was down");
+            Thread.sleep(3_000);
+            prosody.start();
+            try (PeerClient p = PeerClient.login(prosody, remote, PASSWORD)) {
+                assertNotNull(p.awaitMessage("kept while prosody was down", 30),
+                        () -> "the kept message did not arrive" + diagnostics());
+            }
+            assertEquals(0, errors.get(), "the kept message was bounced");
+        } finally {
+            prosody.stop();
+            prosody.secureAuth(true);
+            prosody.start();
+        }
+    }
+
+    /** A message from Prosody to a Rookery user who is offline is stored and delivered at the user's next login. */
+    @Test
+    @Order(8)
+    void aMessageFromProsodyToAnOfflineUserWaitsForThem() throws Exception {
+        String local = TestNodes.newUser(rookery, "away");
+        String remote = user("peer");
+        prosody.register(remote, PASSWORD);
+        try (PeerClient p = PeerClient.login(prosody, remote, PASSWORD)) {
+            p.send(local + "@rookery.test", "while you were away");
+            Thread.sleep(2_000);
+        }
+        try (PeerClient r = PeerClient.login("rookery.test", rookery.starttlsPort(), ca.trustManager(), local,
+                TestNodes.PASSWORD)) {
+            Message m = r.awaitMessage("while you were away", 20);
+            assertNotNull(m, () -> "the offline message did not come" + diagnostics());
+            assertEquals(remote + "@prosody.test", m.getFrom().asBareJid().toString());
         }
     }
 
