@@ -133,8 +133,8 @@ class RookeryFederationIT {
             assertTrue(PingManager.getInstanceFor(ca).ping(JidCreate.domainBareFrom("b.test"), 20_000),
                     "b.test did not answer a ping from a.test");
             // A stanza to a user the remote server does not have comes back as that server's error.
-            org.jivesoftware.smack.packet.IQ versionIq = new org.jivesoftware.smackx.iqversion.packet.Version(
-                    JidCreate.entityFullFrom("nobody-here@b.test/x"));
+            org.jivesoftware.smack.packet.IQ versionIq = new VersionGet();
+            versionIq.setTo(JidCreate.entityFullFrom("nobody-here@b.test/x"));
             var collector = ca.createStanzaCollectorAndSend(versionIq);
             Stanza answer = collector.nextResult(20_000);
             collector.cancel();
@@ -144,6 +144,20 @@ class RookeryFederationIT {
         } finally {
             ca.disconnect();
             cb.disconnect();
+        }
+    }
+
+    /** An XEP-0092 request, written the same way under Smack 4.4 and 4.5. */
+    static final class VersionGet extends org.jivesoftware.smack.packet.IQ {
+        VersionGet() {
+            super("query", "jabber:iq:version");
+            setType(Type.get);
+        }
+
+        @Override
+        protected IQChildElementXmlStringBuilder getIQChildElementBuilder(IQChildElementXmlStringBuilder xml) {
+            xml.setEmptyElement();
+            return xml;
         }
     }
 }
