@@ -12,8 +12,6 @@ import io.rookery.protocol.xep.component.ComponentStreams;
 import io.rookery.protocol.xep.component.Handshake;
 import io.rookery.protocol.xml.Element;
 import io.rookery.protocol.xml.StreamHeader;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Locale;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -37,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ComponentStream extends AbstractBehavior<ComponentStream.Command> {
     private static final Logger LOG = LoggerFactory.getLogger(ComponentStream.class);
-    private static final SecureRandom IDS = new SecureRandom();
 
     interface Command {}
 
@@ -64,14 +61,13 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Command> {
 
     private final Shared shared;
     private final TimerScheduler<Command> timers;
-    private org.apache.pekko.actor.ActorRef stage;
+    private final io.rookery.node.s2s.StreamWriter out = new io.rookery.node.s2s.StreamWriter();
     private java.net.InetSocketAddress remote;
     private String streamId;
     /** The domain the header named; the component's once established. */
     private String domain;
     private boolean headerSent;
     private boolean established;
-    private boolean closing;
 
     private ComponentStream(ActorContext<Command> ctx, TimerScheduler<Command> timers, Shared shared) {
         super(ctx);
@@ -96,7 +92,7 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Command> {
     private Behavior<Command> onStage(StageEvent se) {
         S2sStage.Event e = se.event();
         if (e instanceof S2sStage.Ready r) {
-            stage = r.stage();
+            out.attach(r.stage());
             remote = r.remote();
         } else if (e instanceof S2sStage.Opened o) {
             onOpened(o.header());
@@ -128,13 +124,13 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Command> {
             refuse(StreamErrorCondition.HOST_UNKNOWN, null);
             return;
         }
-        streamId = newId();
+        streamId = io.rookery.node.s2s.StreamWriter.newId();
         headerSent = true;
         write(ComponentStreams.header(domain, streamId));
     }
 
     private void onElement(Element e) {
-        if (closing) return;
+        if (out.closing()) return;
         if (!established) {
             if (ComponentStreams.isHandshake(e)) onHandshake(e);
             else refuse(StreamErrorCondition.NOT_AUTHORIZED, "handshake first");
@@ -192,7 +188,7 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Command> {
     }
 
     private Behavior<Command> onDeliver(Deliver d) {
-        if (!established || closing) {
+        if (!established || out.closing()) {
             Components.bounce(shared.router(), d.stanza(), StanzaErrorCondition.SERVICE_UNAVAILABLE, null);
             return this;
         }
@@ -224,34 +220,19 @@ final class ComponentStream extends AbstractBehavior<ComponentStream.Command> {
 
     /** RFC 6120 §4.9.1.1: an error before our header comes after one (from the domain asked for, when known). */
     private void streamError(StreamErrorCondition condition, String text) {
-        if (closing) return;
-        closing = true;
-        if (established) {
+        String header = headerSent ? "" : ComponentStreams.header(domain != null ? domain : shared.localDomain(),
+                io.rookery.node.s2s.StreamWriter.newId());
+        if (out.close(header + new StreamError(condition, text).toXml()) && established) {
             LOG.info("component-stream-error-sent domain={} condition={} text={}", domain, condition.elementName(),
                     text);
         }
-        String header = headerSent ? "" : ComponentStreams.header(domain != null ? domain : shared.localDomain(),
-                newId());
-        write(header + new StreamError(condition, text).toXml() + "</stream:stream>", S2sStage.Write.CLOSE);
     }
 
     private void close() {
-        if (closing) return;
-        closing = true;
-        write("</stream:stream>", S2sStage.Write.CLOSE);
+        out.close("");
     }
 
     private void write(String xml) {
-        write(xml, 0);
-    }
-
-    private void write(String xml, int controls) {
-        if (stage != null) stage.tell(new S2sStage.Write(xml, controls), org.apache.pekko.actor.ActorRef.noSender());
-    }
-
-    private static String newId() {
-        byte[] b = new byte[12];
-        IDS.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        out.write(xml);
     }
 }

@@ -11,7 +11,6 @@ import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xml.Element;
 import io.rookery.protocol.xml.StreamHeader;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Locale;
@@ -38,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InboundStream extends AbstractBehavior<InboundStream.Command> {
     private static final Logger LOG = LoggerFactory.getLogger(InboundStream.class);
-    private static final SecureRandom IDS = new SecureRandom();
 
     interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
@@ -61,13 +59,14 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
     private final Shared shared;
     private final TimerScheduler<Command> timers;
     private final String local;
-    private org.apache.pekko.actor.ActorRef stage;
+    private final StreamWriter out = new StreamWriter();
+    /** Our header went out: a stream error needs none before it (RFC 6120 §4.9.1.1). */
+    private boolean headerSent;
     private String streamId;
     private String peer;
     private boolean tlsOn;
     private SSLSession session;
     private boolean saslDone;
-    private boolean closing;
     private final Set<String> authenticated = new HashSet<>();
     private final Set<String> pending = new HashSet<>();
     private java.net.InetSocketAddress remote;
@@ -100,7 +99,7 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
     private Behavior<Command> onStage(StageEvent se) {
         S2sStage.Event e = se.event();
         if (e instanceof S2sStage.Ready r) {
-            stage = r.stage();
+            out.attach(r.stage());
             remote = r.remote();
         } else if (e instanceof S2sStage.TlsUp t) {
             session = t.session();
@@ -124,9 +123,10 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
 
     /** RFC 6120 §4.7: answer the peer's header with ours (a fresh id per stream) and the features of this step. */
     private void onOpened(StreamHeader h) {
-        streamId = newId();
+        streamId = StreamWriter.newId();
         String to = h.to() == null ? null : h.to().toLowerCase(Locale.ROOT);
-        write(ServerStreams.header(to != null && serves(to) ? to : local, h.from(), streamId));
+        out.write(ServerStreams.header(to != null && serves(to) ? to : local, h.from(), streamId));
+        headerSent = true;
         if (!Namespaces.SERVER.equals(h.defaultNamespace())) {
             streamError(StreamErrorCondition.INVALID_NAMESPACE, "a server stream is jabber:server");
             return;
@@ -156,7 +156,7 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
     }
 
     private void onElement(Element e) {
-        if (closing) return;
+        if (out.closing()) return;
         if (e.is("starttls", Namespaces.TLS) && !tlsOn) {
             write("<proceed xmlns='" + Namespaces.TLS + "'/>", S2sStage.Write.START_TLS);
         } else if (e.is("auth", Namespaces.SASL)) {
@@ -236,7 +236,7 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
     }
 
     private Behavior<Command> onChecked(Checked c) {
-        if (!pending.remove(c.domain()) || closing) return this;
+        if (!pending.remove(c.domain()) || out.closing()) return this;
         Boolean valid = c.verified().valid();
         if (valid == null) {
             write(Dialback.resultError(c.to(), c.domain(), "remote-server-not-found"));
@@ -304,33 +304,25 @@ final class InboundStream extends AbstractBehavior<InboundStream.Command> {
     }
 
     private void streamError(StreamErrorCondition condition, String text) {
-        if (closing) return;
-        LOG.info("s2s-in-stream-error-sent peer={} condition={} text={}", peer, condition, text);
-        closing = true;
-        write(new StreamError(condition, text).toXml() + "</stream:stream>", S2sStage.Write.CLOSE);
+        String header = headerSent ? "" : ServerStreams.header(local, null, StreamWriter.newId());
+        if (out.close(header + new StreamError(condition, text).toXml())) {
+            LOG.info("s2s-in-stream-error-sent peer={} condition={} text={}", peer, condition, text);
+        }
     }
 
     private void close() {
-        if (closing) return;
-        closing = true;
-        write("</stream:stream>", S2sStage.Write.CLOSE);
+        out.close("");
     }
 
     private void write(String xml) {
-        write(xml, 0);
+        out.write(xml);
     }
 
     private void write(String xml, int controls) {
-        if (stage != null) stage.tell(new S2sStage.Write(xml, controls), org.apache.pekko.actor.ActorRef.noSender());
+        out.write(xml, controls);
     }
 
     private static String lower(String s) {
         return s == null ? null : s.toLowerCase(Locale.ROOT);
-    }
-
-    private static String newId() {
-        byte[] b = new byte[12];
-        IDS.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 }

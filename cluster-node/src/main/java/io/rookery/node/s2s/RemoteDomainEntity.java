@@ -13,11 +13,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -116,32 +113,14 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
     private final Shared shared;
     private final S2sSettings settings;
     private final String domain;
-    /** The entity's id, by which outboxes know the link ({@link #entityId}). */
-    private final String entityId;
     private final String local;
     private final ActorRef<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-    private final List<Verify> verifiesToSend = new ArrayList<>();
-    private final Map<String, List<ActorRef<Verified>>> verifiesSent = new HashMap<>();
+    private final DialbackChecks checks = new DialbackChecks();
 
     private record Queued(Element stanza, long at, ActorRef<S2sOutbox.Command> outbox, long seq) {}
 
-    /** Per outbox: the next number to take, the last one handled (written or answered), the last one confirmed. */
-    private static final class FromOutbox {
-        long next;
-        long handled;
-        long acked;
-
-        FromOutbox(long first) {
-            next = first;
-            handled = first - 1;
-            acked = first - 1;
-        }
-    }
-
-    private final Map<ActorRef<S2sOutbox.Command>, FromOutbox> outboxes = new HashMap<>();
-    /** Confirm at once after this many handled stanzas; the rest at the next tick. */
-    private static final int ACK_BATCH = 64;
+    private final OutboxLedger ledger;
 
     private long linkId;
     private Phase phase;
@@ -164,7 +143,7 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
         this.timers = timers;
         this.shared = shared;
         this.settings = shared.settings();
-        this.entityId = domain;
+        this.ledger = new OutboxLedger(domain);
         int bar = domain.indexOf('|');
         this.domain = bar < 0 ? domain : domain.substring(bar + 1);
         this.local = bar < 0 ? shared.localDomain() : domain.substring(0, bar);
@@ -188,13 +167,7 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
 
     private Behavior<Command> onSend(Send s) {
         lastActivity = System.nanoTime();
-        FromOutbox from = outboxes.computeIfAbsent(s.outbox(), k -> new FromOutbox(s.firstUnacked()));
-        if (s.seq() != from.next) {
-            // Already taken (a resend: confirm again) or past a gap (wait for the resend that fills it).
-            if (s.seq() < from.next) from.acked = Math.min(from.acked, from.handled - 1);
-            return this;
-        }
-        from.next++;
+        if (!ledger.take(s.outbox(), s.seq(), s.firstUnacked())) return this;
         if (phase == Phase.READY) {
             shared.metrics().stanzaOut(1);
             if (LOG.isDebugEnabled()) LOG.debug("s2s-out-stanza domain={} stanza={}", domain, s.stanza());
@@ -214,26 +187,12 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
 
     /** The stanza left this link (written, or answered with an error): its outbox may forget it. */
     private void handled(ActorRef<S2sOutbox.Command> outbox, long seq) {
-        FromOutbox from = outboxes.get(outbox);
-        if (from == null) return;
-        from.handled = Math.max(from.handled, seq);
-        if (from.handled - from.acked >= ACK_BATCH) ack(outbox, from);
-    }
-
-    private void ack(ActorRef<S2sOutbox.Command> outbox, FromOutbox from) {
-        from.acked = from.handled;
-        outbox.tell(new S2sOutbox.Ack(entityId, from.handled));
-    }
-
-    private void ackAll() {
-        for (Map.Entry<ActorRef<S2sOutbox.Command>, FromOutbox> e : outboxes.entrySet()) {
-            if (e.getValue().handled != e.getValue().acked) ack(e.getKey(), e.getValue());
-        }
+        ledger.handled(outbox, seq);
     }
 
     private Behavior<Command> onVerify(Verify v) {
         lastActivity = System.nanoTime();
-        verifiesToSend.add(v);
+        checks.add(v);
         if (phase == null) connect();
         else if (canVerify()) sendVerifies();
         return this;
@@ -361,13 +320,7 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
                 linkFailed("the peer refused our dialback key (" + e.attr("type") + ")");
             }
         } else if (Dialback.isVerify(e)) {
-            String id = e.attr("id");
-            List<ActorRef<Verified>> waiting = id == null ? null : verifiesSent.remove(id);
-            if (waiting != null) {
-                Boolean valid = "valid".equals(e.attr("type")) ? Boolean.TRUE
-                        : "invalid".equals(e.attr("type")) ? Boolean.FALSE : null;
-                for (ActorRef<Verified> w : waiting) w.tell(new Verified(id, valid));
-            }
+            checks.answered(e);
         } else if (e.is("error", Namespaces.STREAM)) {
             lastFailure = "stream error from the peer: " + e.elements();
             LOG.info("s2s-out-stream-error domain={} error={}", domain, e);
@@ -434,14 +387,8 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
     }
 
     private void sendVerifies() {
-        if (verifiesToSend.isEmpty()) return;
-        StringBuilder out = new StringBuilder();
-        for (Verify v : verifiesToSend) {
-            verifiesSent.computeIfAbsent(v.streamId(), k -> new ArrayList<>()).add(v.replyTo());
-            out.append(Dialback.verify(local, domain, v.streamId(), v.key()));
-        }
-        verifiesToSend.clear();
-        write(out.toString());
+        String requests = checks.requests(local, domain);
+        if (!requests.isEmpty()) write(requests);
     }
 
     private void ready(String how) {
@@ -469,11 +416,11 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
     private void onLinkEnded(String reason) {
         boolean wasReady = phase == Phase.READY;
         stage = null;
-        answerVerifies(null);
+        checks.unanswerable(false);
         if (wasReady) {
             LOG.info("s2s-out-closed domain={} reason={}", domain, reason);
             phase = null;
-            if (!queue.isEmpty() || !verifiesToSend.isEmpty()) connect();
+            if (!queue.isEmpty() || checks.waitingForLink()) connect();
             return;
         }
         if (phase == Phase.CONNECTING || phase == Phase.OPENING || phase == Phase.NEGOTIATING
@@ -495,9 +442,7 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
         phase = null;
         stage = null;
         linkId++;
-        answerVerifies(null);
-        for (Verify v : verifiesToSend) v.replyTo().tell(new Verified(v.streamId(), null));
-        verifiesToSend.clear();
+        checks.unanswerable(true);
         if (keep) {
             // bounce-unreachable = off: the stanzas wait (each at most queue-timeout) for the next attempt.
             retryAt = System.nanoTime() + settings.retryInterval().toNanos();
@@ -508,13 +453,6 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
             bounce(q.stanza(), condition, null);
             handled(q.outbox(), q.seq());
         }
-    }
-
-    private void answerVerifies(Boolean valid) {
-        for (Map.Entry<String, List<ActorRef<Verified>>> w : verifiesSent.entrySet()) {
-            for (ActorRef<Verified> r : w.getValue()) r.tell(new Verified(w.getKey(), valid));
-        }
-        verifiesSent.clear();
     }
 
     private Behavior<Command> onTick() {
@@ -534,12 +472,12 @@ public final class RemoteDomainEntity extends AbstractBehavior<RemoteDomainEntit
             bounce(q.stanza(), StanzaErrorCondition.REMOTE_SERVER_TIMEOUT, null);
             handled(q.outbox(), q.seq());
         }
-        ackAll();
+        ledger.confirmAll();
         if (phase == Phase.READY && now - lastWrite > settings.keepaliveInterval().toNanos()) {
             // RFC 6120 §4.6.1: whitespace keeps NATs and the peer's idle timer from closing a quiet link.
             write(" ");
         }
-        if (queue.isEmpty() && verifiesToSend.isEmpty() && verifiesSent.isEmpty()
+        if (queue.isEmpty() && checks.isEmpty()
                 && now - lastActivity > settings.idleTimeout().toNanos()) {
             if (stage != null) write("</stream:stream>", S2sStage.Write.CLOSE);
             shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
