@@ -19,6 +19,7 @@ import io.rookery.protocol.stanza.StanzaErrorCondition;
 import io.rookery.protocol.stanza.Stanzas;
 import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xep.register.Register;
+import io.rookery.protocol.xep.sasl2.Sasl2;
 import io.rookery.protocol.xml.Element;
 import io.rookery.node.limits.AddressKey;
 import java.time.Duration;
@@ -43,30 +44,49 @@ final class Authenticating extends SessionState {
             if ("iq".equals(e.name()) && e.child("query", Register.NS) != null) return streamIq(s, e);
             return s.streamError(StreamErrorCondition.NOT_AUTHORIZED, null);
         }
-        if (!Namespaces.SASL.equals(e.namespace())) {
+        boolean sasl2 = Sasl2.NS.equals(e.namespace()) && Sasl2Negotiation.offered(s);
+        if (!Namespaces.SASL.equals(e.namespace()) && !sasl2) {
             return s.streamError(StreamErrorCondition.POLICY_VIOLATION, "unexpected element during SASL negotiation");
         }
+        // XEP-0388 frames the same steps in its own namespace: the framing follows the element that began them.
+        if (!"response".equals(e.name())) s.sasl2 = null;
         switch (e.name()) {
-            case "auth" -> {
+            case "auth", "authenticate" -> {
+                if (sasl2 != "authenticate".equals(e.name())) {
+                    return s.streamError(StreamErrorCondition.POLICY_VIOLATION, "unexpected SASL element");
+                }
                 String mech = e.attr("mechanism");
+                byte[] initial;
+                if (sasl2) {
+                    s.sasl2 = Sasl2Negotiation.begin(e);
+                    if (s.sasl2 == null) {
+                        s.sasl2 = new Sasl2Negotiation.Login(null);
+                        return failure(s, SaslCondition.MALFORMED_REQUEST, true);
+                    }
+                    // §2.2: no initial response is an empty one to the mechanisms, as SASL's "=".
+                    initial = s.sasl2.request.initialResponse() == null ? new byte[0]
+                            : s.sasl2.request.initialResponse();
+                } else {
+                    initial = decode(e.text());
+                }
                 if (mech == null || !AwaitingStreamHeader.advertisedMechanisms(s).contains(mech)) {
                     if ("PLAIN".equals(mech) && !s.tlsActive) return failure(s, SaslCondition.ENCRYPTION_REQUIRED, false);
                     return failure(s, SaslCondition.INVALID_MECHANISM, false);
                 }
                 boolean plus = AwaitingStreamHeader.bindingOffered(s);
                 s.sasl = SaslMechanisms.create(mech, plus ? s.channelBinding : null, plus);
-                byte[] initial = decode(e.text());
                 if (initial == null) return failure(s, SaslCondition.INCORRECT_ENCODING, true);
                 return step(s, s.sasl.start(initial));
             }
             case "response" -> {
-                if (s.sasl == null) return failure(s, SaslCondition.MALFORMED_REQUEST, false);
+                if (s.sasl == null || sasl2 != (s.sasl2 != null)) return failure(s, SaslCondition.MALFORMED_REQUEST, false);
                 byte[] data = decode(e.text());
                 if (data == null) return failure(s, SaslCondition.INCORRECT_ENCODING, true);
                 return step(s, s.sasl.respond(data));
             }
             case "abort" -> {
                 s.sasl = null;
+                if (sasl2) s.sasl2 = new Sasl2Negotiation.Login(null);
                 return failure(s, SaslCondition.ABORTED, false);
             }
             default -> {
@@ -110,8 +130,8 @@ final class Authenticating extends SessionState {
 
     private static Behavior<Message> step(SessionActor s, SaslStep step) {
         if (step instanceof SaslStep.Challenge c) {
-            s.send("<challenge xmlns='" + Namespaces.SASL + "'>" + Base64.getEncoder().encodeToString(c.data())
-                    + "</challenge>");
+            s.send(s.sasl2 != null ? Sasl2.challenge(c.data()) : "<challenge xmlns='" + Namespaces.SASL + "'>"
+                    + Base64.getEncoder().encodeToString(c.data()) + "</challenge>");
             return s.processed();
         }
         if (step instanceof SaslStep.NeedCredentials n) {
@@ -146,6 +166,7 @@ final class Authenticating extends SessionState {
             } catch (InvalidJidException ex) {
                 return failure(s, SaslCondition.NOT_AUTHORIZED, true);
             }
+            if (s.sasl2 != null) return Sasl2Negotiation.authenticated(s, ok.additionalData());
             String extra = ok.additionalData() == null || ok.additionalData().length == 0 ? ""
                     : Base64.getEncoder().encodeToString(ok.additionalData());
             s.sasl = null;
@@ -242,7 +263,12 @@ final class Authenticating extends SessionState {
     }
 
     private static Behavior<Message> answerFailure(SessionActor s, SaslCondition condition, boolean counts) {
-        s.send("<failure xmlns='" + Namespaces.SASL + "'><" + condition.elementName() + "/></failure>");
+        if (s.sasl2 != null) {
+            s.sasl2 = null;
+            s.send(Sasl2.failure(condition, null));
+        } else {
+            s.send("<failure xmlns='" + Namespaces.SASL + "'><" + condition.elementName() + "/></failure>");
+        }
         if (counts && ++s.authFailures >= s.services.maxAuthFailures()) {
             // §6.4.5 allows a bounded number of retries; past it the stream ends.
             return s.streamError(StreamErrorCondition.POLICY_VIOLATION, "too many failed authentication attempts");

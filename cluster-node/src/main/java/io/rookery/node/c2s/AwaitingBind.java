@@ -60,6 +60,7 @@ final class AwaitingBind extends SessionState {
 
     @Override
     Behavior<Message> onBindAnswered(SessionActor s, SessionActor.BindAnswered m) {
+        if (s.sasl2 != null) return Sasl2Negotiation.bound(s, m);
         if (m.failure() != null) {
             s.full = null;
             s.send(Stanzas.errorReply(m.iq(), StanzaError.of(StanzaErrorCondition.INTERNAL_SERVER_ERROR)));
@@ -72,11 +73,16 @@ final class AwaitingBind extends SessionState {
         Element payload = Element.builder("bind", Namespaces.BIND)
                 .child(Element.builder("jid", Namespaces.BIND).text(s.full.toString()).build()).build();
         s.send(Stanzas.iqResult(m.iq(), payload));
+        established(s);
+        return s.processed();
+    }
+
+    /** The resource is bound (RFC 6120 §7 or XEP-0386): the session is established. */
+    static void established(SessionActor s) {
         s.become(Established.INSTANCE);
         s.listener.sessionEstablished();
         if (s.services.onlineSessions() != null) s.onlineBucket = (byte) s.services.onlineSessions().bound(s.full);
         s.clock.established = true;
         s.control(ConnectionStage.Out.ESTABLISHED);
-        return s.processed();
     }
 }

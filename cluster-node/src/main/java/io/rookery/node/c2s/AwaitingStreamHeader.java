@@ -35,9 +35,7 @@ final class AwaitingStreamHeader extends SessionState {
         StreamFeature.StreamContext stream = new StreamFeature.StreamContext(s.tlsActive);
         if (s.authenticated) {
             // §6.4.6: authenticated, so the restarted stream offers resource binding.
-            features.append("<bind xmlns='").append(Namespaces.BIND).append("'/>")
-                    .append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>")
-                    .append(services.modules().streamFeatures(StreamFeature.Step.AFTER_AUTHENTICATION, stream));
+            features.append(bindingFeatures(s));
             next = AwaitingBind.INSTANCE;
         } else if (!s.tlsActive && services.tlsAvailable() && services.requireTls()) {
             // §5.3.1: STARTTLS is mandatory-to-negotiate, so it is the only feature offered.
@@ -57,6 +55,7 @@ final class AwaitingStreamHeader extends SessionState {
                 features.append("<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'>")
                         .append("<channel-binding type='tls-server-end-point'/></sasl-channel-binding>");
             }
+            if (Sasl2Negotiation.offered(s)) features.append(Sasl2Negotiation.feature(s));
             features
                     .append(services.modules().streamFeatures(StreamFeature.Step.BEFORE_AUTHENTICATION, stream));
             next = Authenticating.INSTANCE;
@@ -65,6 +64,18 @@ final class AwaitingStreamHeader extends SessionState {
         s.send(features.toString());
         s.processed();
         return s.become(next);
+    }
+
+    /** §7.2: resource binding and what modules offer after authentication. */
+    static String bindingFeatures(SessionActor s) {
+        return "<bind xmlns='" + Namespaces.BIND + "'/><session xmlns='" + Namespaces.SESSION
+                + "'><optional/></session>" + boundFeatures(s);
+    }
+
+    /** What modules offer on an authenticated stream (all that follows a XEP-0386 bind, which bound already). */
+    static String boundFeatures(SessionActor s) {
+        return s.services.modules().streamFeatures(StreamFeature.Step.AFTER_AUTHENTICATION,
+                new StreamFeature.StreamContext(s.tlsActive));
     }
 
     static java.util.List<String> advertisedMechanisms(SessionActor s) {

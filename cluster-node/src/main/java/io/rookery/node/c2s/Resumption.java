@@ -88,8 +88,7 @@ final class Resumption {
         boolean unreachable = someMemberUnreachable(s);
         if (s.user == null || (local == null && resource == null)) {
             s.metrics.smResumption("not-found");
-            s.send(x.resumeFailed());
-            return s.processed();
+            return failed(s, x.resumeFailed());
         }
         Jid bare = s.user;
         ActorRef<Message> self = s.context.getSelf();
@@ -107,6 +106,14 @@ final class Resumption {
                             unreachable));
         }
         return s;
+    }
+
+    /** The resumption failed: XEP-0198's {@code <failed/>}, written, or kept for a SASL2 success (inline). */
+    private static Behavior<Message> failed(SessionActor s, String xml) {
+        Behavior<Message> inline = Sasl2Negotiation.resumeFailed(s, xml);
+        if (inline != null) return inline;
+        s.send(xml);
+        return s.processed();
     }
 
     private static boolean someMemberUnreachable(SessionActor s) {
@@ -130,8 +137,7 @@ final class Resumption {
         if (m.failure() != null || answer == null
                 || (answer.handover() == null && answer.refusalXml() == null && answer.refusalStreamError() == null)) {
             s.metrics.smResumption("not-found");
-            s.send(m.extension().resumeFailed());
-            return s.processed();
+            return failed(s, m.extension().resumeFailed());
         }
         if (answer.handover() == null) {
             s.metrics.smResumption("refused");
@@ -139,8 +145,7 @@ final class Resumption {
                 s.sendHeader(null);
                 return s.close(answer.refusalStreamError());
             }
-            s.send(answer.refusalXml());
-            return s.processed();
+            return failed(s, answer.refusalXml());
         }
         SessionProtocol.Handover h = answer.handover();
         s.metrics.smResumption("resumed");
@@ -159,7 +164,7 @@ final class Resumption {
         // What the predecessor kept for a node loss goes on here; what is sent again is numbered afresh.
         if (s.extension.keptAfterNodeLoss()) KeptStream.begin(s, s.extension.acknowledgedTotal(), false);
         s.control(ConnectionStage.Out.ESTABLISHED);
-        s.send(h.resumed());
+        if (!Sasl2Negotiation.resumeAnswer(s, h.resumed())) s.send(h.resumed());
         // What the client had not handled is sent again, counted as new.
         for (Element stanza : h.replay()) s.send(stanza);
         Jid full = s.full;
@@ -202,8 +207,7 @@ final class Resumption {
         StreamOutbox outbox = s.services.streamOutbox();
         if (outbox == null) {
             s.metrics.smResumption("not-found");
-            s.send(m.extension().resumeFailed());
-            return s.processed();
+            return failed(s, m.extension().resumeFailed());
         }
         String id = m.id();
         long h = m.handled();
@@ -278,15 +282,13 @@ final class Resumption {
                 s.services.router().user(bare).tell(new UserEntity.SessionLost(m.resource(), null, m.id()));
             }
             if (!waiting) return s;
-            s.send(m.extension().resumeFailed());
-            return s.processed();
+            return failed(s, m.extension().resumeFailed());
         }
         Jid full;
         try {
             full = bare.withResource(m.resource());
         } catch (io.rookery.protocol.jid.InvalidJidException e) {
-            s.send(m.extension().resumeFailed());
-            return s.processed();
+            return failed(s, m.extension().resumeFailed());
         }
         List<Element> replay = new ArrayList<>(r.entries().size());
         for (StreamOutbox.Entry e : r.entries()) {
@@ -323,7 +325,7 @@ final class Resumption {
         if (s.services.onlineSessions() != null) s.onlineBucket = (byte) s.services.onlineSessions().bound(full);
         KeptStream.begin(s, r.acknowledged(), false);
         s.control(ConnectionStage.Out.ESTABLISHED);
-        s.send(recovered.xml());
+        if (!Sasl2Negotiation.resumeAnswer(s, recovered.xml())) s.send(recovered.xml());
         for (Element stanza : replay) s.send(stanza);
         // The account takes the resource back with its presence and flags (and sends what arrived meanwhile, from
         // offline storage); the contacts, who saw it go unavailable with the node, see the presence again.

@@ -122,6 +122,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     private boolean headerSent;
     String streamId;
     SaslServerMechanism sasl;
+    /** A XEP-0388 negotiation in progress (its inline requests, what its success will carry); null otherwise. */
+    Sasl2Negotiation.Login sasl2;
     int authFailures;
     /** XEP-0077 accounts this connection registered before authenticating; a byte, so that it fits the object's
      * existing padding: every session carries it. */

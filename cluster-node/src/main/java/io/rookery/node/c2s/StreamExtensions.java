@@ -22,6 +22,30 @@ final class StreamExtensions {
     static Behavior<Message> element(SessionActor s, Element e, boolean bound) {
         StreamExtension x = s.services.modules().streamExtension(e.namespace());
         if (x == null) return null;
+        StreamExtension.Outcome outcome = apply(s, x, e, bound);
+        if (!outcome.xml().isEmpty()) s.send(outcome.xml());
+        if (outcome.streamError() != null) {
+            s.sendHeader(null);
+            return s.close(outcome.streamError());
+        }
+        if (outcome.resumeId() != null) {
+            return Resumption.resume(s, x, outcome.resumeId(), outcome.resumeResource(), outcome.resumeHandled());
+        }
+        return s.processed();
+    }
+
+    /**
+     * An element asked for inline with a XEP-0386 bind ({@code <enable/>} of XEP-0198) on the stream just bound:
+     * what the module answers, for the {@code <bound/>} element; empty when no enabled module takes it.
+     */
+    static String startInline(SessionActor s, Element e) {
+        StreamExtension x = s.services.modules().streamExtension(e.namespace());
+        if (x == null || s.extension != null) return "";
+        StreamExtension.Outcome outcome = apply(s, x, e, true);
+        return outcome.streamError() != null || outcome.resumeId() != null ? "" : outcome.xml();
+    }
+
+    private static StreamExtension.Outcome apply(SessionActor s, StreamExtension x, Element e, boolean bound) {
         StreamExtension.Outcome outcome;
         if (s.extension != null && s.extension.namespace().equals(x.namespace())) {
             outcome = s.extension.onElement(e);
@@ -37,15 +61,7 @@ final class StreamExtensions {
                 }
             }
         }
-        if (!outcome.xml().isEmpty()) s.send(outcome.xml());
-        if (outcome.streamError() != null) {
-            s.sendHeader(null);
-            return s.close(outcome.streamError());
-        }
-        if (outcome.resumeId() != null) {
-            return Resumption.resume(s, x, outcome.resumeId(), outcome.resumeResource(), outcome.resumeHandled());
-        }
-        return s.processed();
+        return outcome;
     }
 
     /**

@@ -76,9 +76,16 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     /** An administrator disables the account (its sessions end, it may not log in) or enables it again. */
     public record SetDisabled(boolean disabled, ActorRef<AccountResult> replyTo) implements Command {}
 
-    /** Binds a resource for a session (RFC 6120 §7); an existing session with that resource is replaced. */
-    public record BindResource(String resource, ActorRef<SessionProtocol.Message> session, ActorRef<BindResult> replyTo)
-            implements Command {}
+    /**
+     * Binds a resource for a session (RFC 6120 §7); an existing session with that resource is replaced. flags: the
+     * {@link ResourceFlags} the resource starts with (XEP-0386 enables carbons with the bind).
+     */
+    public record BindResource(String resource, ActorRef<SessionProtocol.Message> session, int flags,
+            ActorRef<BindResult> replyTo) implements Command {
+        public BindResource(String resource, ActorRef<SessionProtocol.Message> session, ActorRef<BindResult> replyTo) {
+            this(resource, session, 0, replyTo);
+        }
+    }
 
     public record UnbindResource(String resource, ActorRef<SessionProtocol.Message> session) implements Command {}
 
@@ -877,6 +884,7 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
         if (!state.exists() || state.disabled()) return Effect().reply(cmd.replyTo(), new NoAccount());
         ActorRef<SessionProtocol.Message> replaced = online.bind(cmd.resource(), cmd.session());
         if (replaced != null) context.unwatch(replaced);
+        if (cmd.flags() != 0) online.setFlags(cmd.resource(), cmd.flags(), 0);
         watch(cmd.resource(), cmd.session());
         lostStreams.boundAfresh(cmd.resource());
         sendMirrors(state, cmd.session());

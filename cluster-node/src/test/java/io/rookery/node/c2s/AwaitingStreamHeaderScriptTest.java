@@ -35,7 +35,8 @@ class AwaitingStreamHeaderScriptTest {
                         + "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
                         + "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
                         + "<mechanism>SCRAM-SHA-512</mechanism><mechanism>SCRAM-SHA-256</mechanism>"
-                        + "<mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>");
+                        + "<mechanism>SCRAM-SHA-1</mechanism></mechanisms>"
+                        + Scripts.sasl2("SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1") + "</stream:features>");
     }
 
     @Test

@@ -40,7 +40,17 @@ final class Scripts {
     /** The mechanisms a plain-TCP stream is offered when PLAIN is allowed on it, strongest first. */
     static final String MECHANISMS_ON_PLAIN_TCP = "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
             + "<mechanism>SCRAM-SHA-512</mechanism><mechanism>SCRAM-SHA-256</mechanism>"
-            + "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms>";
+            + "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms>"
+            + sasl2("SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN");
+
+    /** XEP-0388's feature with these mechanisms, and Bind 2 (carbons and XEP-0198 inline) and XEP-0198 inline. */
+    static String sasl2(String... mechanisms) {
+        StringBuilder out = new StringBuilder("<authentication xmlns='urn:xmpp:sasl:2'>");
+        for (String m : mechanisms) out.append("<mechanism>").append(m).append("</mechanism>");
+        return out.append("<inline><bind xmlns='urn:xmpp:bind:0'><inline><feature var='urn:xmpp:carbons:2'/>"
+                + "<feature var='urn:xmpp:sm:3'/></inline></bind><sm xmlns='urn:xmpp:sm:3'/></inline>"
+                + "</authentication>").toString();
+    }
 
     static final String FEATURES_AFTER_AUTH = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
             + "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"

@@ -42,6 +42,22 @@ final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** A client over a socket connected already (TLS from the first byte: XEP-0368 direct TLS). */
+    RawClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(200);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** A client of the node's direct-TLS listener, trusting its development certificate. */
+    static RawClient directTls(io.rookery.node.RookeryNode node) throws Exception {
+        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ItEnvironment.trustingContext(node).getSocketFactory()
+                .createSocket("127.0.0.1", node.directTlsPort());
+        tls.startHandshake();
+        return new RawClient(tls);
+    }
+
     RawClient send(String xml) throws IOException {
         return send(xml.getBytes(StandardCharsets.UTF_8));
     }
