@@ -29,6 +29,7 @@ public final class AdminCli {
             usage: rookery admin user add <name> [<password>|-]
                    rookery admin user passwd <name> [<password>|-]
                    rookery admin user delete <name>
+                   rookery admin user revoke-tokens <name>
                    rookery admin user list
                    rookery admin user bulk <pattern-with-%d> <count> <password> [--from N] [--parallelism P]
                    rookery admin schema apply
@@ -73,6 +74,10 @@ public final class AdminCli {
                 case "delete" -> {
                     if (args.length < 3) break;
                     return client.call("DELETE", "/users/" + enc(args[2]), null, out, err);
+                }
+                case "revoke-tokens" -> {
+                    if (args.length < 3) break;
+                    return client.call("DELETE", "/users/" + enc(args[2]) + "/tokens", null, out, err);
                 }
                 case "list" -> {
                     return client.call("GET", "/users", null, out, err);

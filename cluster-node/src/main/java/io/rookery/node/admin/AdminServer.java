@@ -81,7 +81,9 @@ public final class AdminServer extends AllDirectives {
                                 pathEnd(() -> delete(() -> withUser(segment, jid -> status(() -> accounts.delete(jid))))),
                                 path("password", () -> put(() -> formFieldMap(form -> withUser(segment,
                                         jid -> status(() -> accounts.changePassword(jid,
-                                                require(form, "password"))))))))))));
+                                                require(form, "password"))))))),
+                                path("tokens", () -> delete(() -> withUser(segment,
+                                        jid -> status(() -> accounts.revokeTokens(jid))))))))));
     }
 
     /** This node's view of the cluster, as JSON: its own address, the leader, members with status, unreachable. */

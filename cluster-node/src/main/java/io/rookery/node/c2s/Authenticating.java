@@ -69,6 +69,8 @@ final class Authenticating extends SessionState {
                 } else {
                     initial = decode(e.text());
                 }
+                // XEP-0484: a login with a token, in one round trip.
+                if (sasl2 && FastLogin.offers(s, mech)) return FastLogin.start(s, mech);
                 if (mech == null || !AwaitingStreamHeader.advertisedMechanisms(s).contains(mech)) {
                     if ("PLAIN".equals(mech) && !s.tlsActive) return failure(s, SaslCondition.ENCRYPTION_REQUIRED, false);
                     return failure(s, SaslCondition.INVALID_MECHANISM, false);
@@ -203,7 +205,7 @@ final class Authenticating extends SessionState {
      * failures its answer is held (the next element is not read meanwhile). The attempt is over at once; only the
      * answer waits.
      */
-    private static Behavior<Message> failedGuess(SessionActor s, SaslCondition condition) {
+    static Behavior<Message> failedGuess(SessionActor s, SaslCondition condition) {
         AuthThrottle.Wait wait = s.services.authThrottle().failed(s.user == null ? null : s.user.toString(),
                 s.clock.remoteAddress);
         if (wait.nanos() == 0) return failure(s, condition, true);
@@ -250,7 +252,7 @@ final class Authenticating extends SessionState {
         return step(s, s.sasl.credentials(m.credentials().orElse(null)));
     }
 
-    private static Behavior<Message> failure(SessionActor s, SaslCondition condition, boolean counts) {
+    static Behavior<Message> failure(SessionActor s, SaslCondition condition, boolean counts) {
         attemptOver(s);
         return answerFailure(s, condition, counts);
     }

@@ -11,6 +11,7 @@ import io.rookery.protocol.jid.Jid;
 import io.rookery.protocol.sasl.SaslCondition;
 import io.rookery.protocol.stanza.StreamErrorCondition;
 import io.rookery.protocol.xep.carbons.Carbons;
+import io.rookery.protocol.xep.fast.Fast;
 import io.rookery.protocol.xep.sasl2.Sasl2;
 import io.rookery.protocol.xep.sm.StreamManagement;
 import io.rookery.protocol.xml.Element;
@@ -42,6 +43,10 @@ final class Sasl2Negotiation {
         boolean resuming;
         /** The flags the bind switches on for the resource (XEP-0280 carbons). */
         int flags;
+        /** A login with a XEP-0484 token: its mechanism, proof and (once checked) verdict; null otherwise. */
+        FastLogin.Attempt fast;
+        /** XEP-0484's {@code <token/>} for the success, once the account keeps it; null when none is handed out. */
+        String tokenXml;
 
         Login(Sasl2.Authenticate request) {
             this.request = request;
@@ -58,7 +63,9 @@ final class Sasl2Negotiation {
         if (s.services.modules().enabled("carbons")) inline.add(Carbons.NS);
         boolean sm = s.services.modules().streamExtension(StreamManagement.NS) != null;
         if (sm) inline.add(StreamManagement.NS);
-        String inlineXml = Sasl2.bindFeature(inline) + (sm ? "<sm xmlns='" + StreamManagement.NS + "'/>" : "");
+        List<String> tokens = FastLogin.mechanisms(s);
+        String inlineXml = Sasl2.bindFeature(inline) + (sm ? "<sm xmlns='" + StreamManagement.NS + "'/>" : "")
+                + (tokens.isEmpty() ? "" : Fast.feature(tokens));
         return Sasl2.feature(AwaitingStreamHeader.advertisedMechanisms(s), inlineXml);
     }
 
@@ -79,6 +86,13 @@ final class Sasl2Negotiation {
         s.authenticated = true;
         s.control(ConnectionStage.Out.AUTHENTICATED);
         s.become(AwaitingBind.INSTANCE);
+        if (FastLogin.keep(s)) return s;
+        return inline(s);
+    }
+
+    /** The inline requests, once the token events of the login (if any) are kept. */
+    static Behavior<Message> inline(SessionActor s) {
+        Login login = s.sasl2;
         Element resume = login.request.resume();
         StreamExtension sm = s.services.modules().streamExtension(StreamManagement.NS);
         if (resume != null && sm != null) {
@@ -99,9 +113,8 @@ final class Sasl2Negotiation {
         Element bind = login.request.bind();
         if (bind == null) {
             // Authenticated only: the client binds the RFC 6120 way (or with a later request), as after SASL.
-            String extra = login.resumeFailed;
             s.sasl2 = null;
-            s.send(Sasl2.success(login.additionalData, s.user.toString(), extra));
+            s.send(Sasl2.success(login.additionalData, s.user.toString(), extra(login, login.resumeFailed)));
             s.send("<stream:features>" + AwaitingStreamHeader.bindingFeatures(s) + "</stream:features>");
             return s.processed();
         }
@@ -153,7 +166,7 @@ final class Sasl2Negotiation {
         if (enable != null) inner.append(StreamExtensions.startInline(s, enable));
         s.sasl2 = null;
         String extra = (login.resumeFailed == null ? "" : login.resumeFailed) + Sasl2.bound(inner.toString());
-        s.send(Sasl2.success(login.additionalData, s.full.toString(), extra));
+        s.send(Sasl2.success(login.additionalData, s.full.toString(), extra(login, extra)));
         s.send("<stream:features>" + AwaitingStreamHeader.boundFeatures(s) + "</stream:features>");
         return s.processed();
     }
@@ -167,7 +180,7 @@ final class Sasl2Negotiation {
         if (login == null || !login.resuming) return false;
         login.resuming = false;
         s.sasl2 = null;
-        s.send(Sasl2.success(login.additionalData, s.full.toString(), xml));
+        s.send(Sasl2.success(login.additionalData, s.full.toString(), extra(login, xml)));
         s.send("<stream:features>" + AwaitingStreamHeader.boundFeatures(s) + "</stream:features>");
         return true;
     }
@@ -182,6 +195,12 @@ final class Sasl2Negotiation {
         login.resuming = false;
         login.resumeFailed = xml;
         return bindOrSucceed(s);
+    }
+
+    /** What the success carries besides the identifier: the inline results, then a XEP-0484 token. */
+    private static String extra(Login login, String inlineResults) {
+        String results = inlineResults == null ? "" : inlineResults;
+        return login.tokenXml == null ? results : results + login.tokenXml;
     }
 
     /**

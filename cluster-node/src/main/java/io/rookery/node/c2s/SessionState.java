@@ -54,6 +54,8 @@ abstract class SessionState {
         }
         if (m instanceof SessionProtocol.Handled h) return StreamExtensions.onHandled(s, h);
         if (m instanceof SessionActor.CredentialsLoaded c) return onCredentials(s, c);
+        if (m instanceof FastLogin.TokensLoaded t) return FastLogin.onTokensLoaded(s, t);
+        if (m instanceof FastLogin.TokensKept k) return FastLogin.onTokensKept(s, k);
         if (m instanceof SessionActor.SaslAdmitted a) return onSaslAdmitted(s, a);
         if (m instanceof SessionActor.SaslFailureDue f) return onSaslFailureDue(s, f);
         if (m instanceof SessionActor.BindAnswered b) return onBindAnswered(s, b);

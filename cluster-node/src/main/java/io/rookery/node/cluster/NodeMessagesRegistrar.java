@@ -12,7 +12,7 @@ import io.rookery.protocol.xml.Element;
  * Kryo ids 200-299: the messages user entities and sessions exchange, which cross nodes whenever a session and its
  * user's entity live on different members. Records use Kryo's record layout (field by field, in declaration order):
  * these are never persisted, but nodes of two versions talk during a rolling upgrade, so a changed message is a new
- * record with a new id, as for events. Append only: the next free id is 249.
+ * record with a new id, as for events. Append only: the next free id is 253.
  */
 public final class NodeMessagesRegistrar implements KryoRegistrar {
 
@@ -67,5 +67,9 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(UserEntity.LoginCredentials.class, 246, new WireSerializers.LoginCredentialsSerializer());
         registry.register(io.rookery.node.bosh.BoshRelay.Forward.class, 247);
         registry.register(io.rookery.node.bosh.BoshRelay.Reply.class, 248);
+        registry.register(UserEntity.GetPart.class, 249);
+        registry.register(UserEntity.PartRead.class, 250);
+        registry.register(UserEntity.PersistPartEvents.class, 251);
+        registry.register(UserEntity.PartEventsPersisted.class, 252);
     }
 }

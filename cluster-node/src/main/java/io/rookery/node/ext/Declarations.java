@@ -31,6 +31,7 @@ public final class Declarations {
     private final List<PresenceStamp> presenceStamps = new ArrayList<>();
     private final List<DiscoNodes> discoNodes = new ArrayList<>();
     private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
+    private LoginTokens loginTokens;
 
     /** A service on a subdomain: its JID (the subdomain), its XEP-0030 name for the server's items, its starter. */
     public record DeclaredService(String domain, String name, ServiceStarter starter) {}
@@ -104,6 +105,16 @@ public final class Declarations {
 
     List<AccountNodes> accountNodes() {
         return accountNodes;
+    }
+
+    /** Clients may log in with the tokens this module keeps (XEP-0484); one module per node may. */
+    public Declarations loginTokens(LoginTokens tokens) {
+        loginTokens = tokens;
+        return this;
+    }
+
+    LoginTokens loginTokens() {
+        return loginTokens;
     }
 
     /** Paths this module serves on the node's HTTP listeners (XEP-0363 uploads and downloads). */

@@ -52,6 +52,7 @@ public final class Modules implements ServerInfo {
     private final List<PartKey<?>> mirroredParts;
     private final java.util.Set<CoreFeature> coreFeatures = java.util.EnumSet.noneOf(CoreFeature.class);
     private final Map<String, StreamExtension> streamExtensions = new java.util.HashMap<>();
+    private LoginTokens loginTokens;
     private final List<MessageStamp> stamps = new ArrayList<>();
     private final List<MessageStamp> sentStamps = new ArrayList<>();
     private final List<Declarations.DeclaredService> services = new ArrayList<>();
@@ -182,6 +183,12 @@ public final class Modules implements ServerInfo {
                     throw new IllegalStateException("module '" + e.getKey() + "' extends streams with "
                             + x.namespace() + ", which another module does already");
                 }
+            }
+            if (d.loginTokens() != null) {
+                if (loginTokens != null) {
+                    throw new IllegalStateException("module '" + e.getKey() + "' keeps login tokens, as another does");
+                }
+                loginTokens = d.loginTokens();
             }
             // ALL_SENT is every bit set, so one module that wants every sent message makes the union all of them.
             sentCopiesMask |= d.sentWhenOthersHave();
@@ -444,6 +451,11 @@ public final class Modules implements ServerInfo {
     /** The enabled module that answers top-level stream elements of this namespace, or null. */
     public StreamExtension streamExtension(String namespace) {
         return streamExtensions.get(namespace);
+    }
+
+    /** The enabled module's login tokens (XEP-0484), or null. */
+    public LoginTokens loginTokens() {
+        return loginTokens;
     }
 
     /** Whether an enabled module switched this behaviour of the core on. */

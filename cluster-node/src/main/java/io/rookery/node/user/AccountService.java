@@ -79,6 +79,19 @@ public final class AccountService implements AccountProvisioning {
                 .thenApply(UserEntity.AccountResult::status);
     }
 
+    /**
+     * Revokes every XEP-0484 token of the account: its clients log in with their passwords again. Refused (bad
+     * request) when no module keeps tokens.
+     */
+    public CompletionStage<UserEntity.AccountStatus> revokeTokens(Jid jid) {
+        io.rookery.node.ext.LoginTokens tokens = router.modules().loginTokens();
+        if (tokens == null) throw new IllegalArgumentException("no module keeps login tokens (rookery.modules.fast)");
+        List<io.rookery.persistence.user.UserEvent> events = List.of(tokens.revokeAll());
+        return router.user(jid).<UserEntity.PartEventsPersisted>ask(r -> new UserEntity.PersistPartEvents(events, r),
+                TIMEOUT).thenApply(p -> p.persisted() ? UserEntity.AccountStatus.UPDATED
+                        : UserEntity.AccountStatus.NOT_FOUND);
+    }
+
     /** How many accounts the domain has (the account index), or -1 without one. */
     public CompletionStage<Long> count() {
         if (directory == null) return CompletableFuture.completedFuture(-1L);

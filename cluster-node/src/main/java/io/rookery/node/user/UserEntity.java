@@ -222,6 +222,23 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
     public record LoginCredentials(Optional<ScramCredentials> credentials, boolean disabled)
             implements KryoSerializable {}
 
+    /**
+     * A login's question for a module's part of the account (XEP-0484 tokens), by the part's name: answered with
+     * {@link PartRead}.
+     */
+    public record GetPart(String part, ActorRef<PartRead> replyTo) implements Command {}
+
+    /** The part as a snapshot writes it (null when empty, or no enabled module declared it). */
+    public record PartRead(KryoSerializable snapshot, boolean exists, boolean disabled) implements KryoSerializable {}
+
+    /**
+     * A session persists events of a module's part for its login (XEP-0484: a token issued, used or revoked); only
+     * events some module's part applies are taken. Answered once they are written.
+     */
+    public record PersistPartEvents(List<UserEvent> events, ActorRef<PartEventsPersisted> replyTo) implements Command {}
+
+    public record PartEventsPersisted(boolean persisted) implements KryoSerializable {}
+
     public sealed interface BindResult extends KryoSerializable {}
 
     /** The resource is bound; the session watches {@code entity} to learn when it must register again. */
@@ -348,6 +365,21 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                         new CredentialsResult(state.disabled() ? Optional.empty() : state.credentialsFor(cmd.hash()))))
                 .onCommand(GetLoginCredentials.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
                         new LoginCredentials(state.credentialsFor(cmd.hash()), state.disabled())))
+                .onCommand(GetPart.class, (state, cmd) -> {
+                    io.rookery.node.ext.PartKey<?> key = router.modules().parts().key(cmd.part());
+                    Object part = key == null ? null : state.part(key);
+                    KryoSerializable snapshot = part == null ? null
+                            : router.modules().parts().part(router.modules().parts().indexOf(key)).snapshot(part);
+                    return Effect().reply(cmd.replyTo(), new PartRead(snapshot, state.exists(), state.disabled()));
+                })
+                .onCommand(PersistPartEvents.class, (state, cmd) -> {
+                    for (UserEvent e : cmd.events()) {
+                        if (router.modules().parts().indexForEvent(e.getClass()) < 0 || !state.exists()) {
+                            return Effect().reply(cmd.replyTo(), new PartEventsPersisted(false));
+                        }
+                    }
+                    return persist(cmd.events()).thenReply(cmd.replyTo(), s -> new PartEventsPersisted(true));
+                })
                 .onCommand(SetDisabled.class, this::onSetDisabled)
                 .onCommand(BindResource.class, this::onBind)
                 .onCommand(UnbindResource.class, (state, cmd) -> {

@@ -37,7 +37,8 @@ class NegotiatingTlsScriptTest {
                         // XEP-0440: the type those -PLUS mechanisms bind with.
                         + "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'>"
                         + "<channel-binding type='tls-server-end-point'/></sasl-channel-binding>"
-                        + Scripts.sasl2("SCRAM-SHA-512-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-512",
+                        + Scripts.sasl2WithTokens(java.util.List.of("HT-SHA-256-ENDP", "HT-SHA-256-NONE"),
+                                "SCRAM-SHA-512-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-512",
                                 "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN")
                         + "</stream:features>");
     }
@@ -55,7 +56,8 @@ class NegotiatingTlsScriptTest {
                         + "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
                         + "<mechanism>SCRAM-SHA-512</mechanism><mechanism>SCRAM-SHA-256</mechanism>"
                         + "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms>"
-                        + Scripts.sasl2("SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN")
+                        + Scripts.sasl2WithTokens(java.util.List.of("HT-SHA-256-NONE"), "SCRAM-SHA-512",
+                                "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN")
                         + "</stream:features>")
                 // A -PLUS name that was not offered is not taken (RFC 6120 §6.4.2 invalid-mechanism).
                 .sends("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256-PLUS'>"

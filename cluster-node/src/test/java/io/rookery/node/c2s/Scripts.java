@@ -45,11 +45,21 @@ final class Scripts {
 
     /** XEP-0388's feature with these mechanisms, and Bind 2 (carbons and XEP-0198 inline) and XEP-0198 inline. */
     static String sasl2(String... mechanisms) {
+        return sasl2WithTokens(java.util.List.of(), mechanisms);
+    }
+
+    /** The same over TLS, where XEP-0484 tokens are offered inline with these mechanisms. */
+    static String sasl2WithTokens(java.util.List<String> tokenMechanisms, String... mechanisms) {
         StringBuilder out = new StringBuilder("<authentication xmlns='urn:xmpp:sasl:2'>");
         for (String m : mechanisms) out.append("<mechanism>").append(m).append("</mechanism>");
-        return out.append("<inline><bind xmlns='urn:xmpp:bind:0'><inline><feature var='urn:xmpp:carbons:2'/>"
-                + "<feature var='urn:xmpp:sm:3'/></inline></bind><sm xmlns='urn:xmpp:sm:3'/></inline>"
-                + "</authentication>").toString();
+        out.append("<inline><bind xmlns='urn:xmpp:bind:0'><inline><feature var='urn:xmpp:carbons:2'/>"
+                + "<feature var='urn:xmpp:sm:3'/></inline></bind><sm xmlns='urn:xmpp:sm:3'/>");
+        if (!tokenMechanisms.isEmpty()) {
+            out.append("<fast xmlns='urn:xmpp:fast:0'>");
+            for (String m : tokenMechanisms) out.append("<mechanism>").append(m).append("</mechanism>");
+            out.append("</fast>");
+        }
+        return out.append("</inline></authentication>").toString();
     }
 
     static final String FEATURES_AFTER_AUTH = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"

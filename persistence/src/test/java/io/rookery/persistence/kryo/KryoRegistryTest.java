@@ -99,7 +99,7 @@ class KryoRegistryTest {
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
                 "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar",
                 "io.rookery.persistence.pep.PepEventsRegistrar", "io.rookery.persistence.pubsub.PubSubEventsRegistrar",
-                "a.Registrar",
+                "io.rookery.persistence.fast.FastEventsRegistrar", "a.Registrar",
                 "z.Registrar"), settings.registrars());
     }
 
@@ -108,8 +108,8 @@ class KryoRegistryTest {
         KryoSettings settings = KryoSettings.fromConfig(ConfigFactory.load());
         assertEquals(List.of("io.rookery.persistence.user.UserEventsRegistrar",
                 "io.rookery.persistence.user.ImEventsRegistrar", "io.rookery.persistence.muc.MucEventsRegistrar",
-                "io.rookery.persistence.pep.PepEventsRegistrar", "io.rookery.persistence.pubsub.PubSubEventsRegistrar"),
-                settings.registrars());
+                "io.rookery.persistence.pep.PepEventsRegistrar", "io.rookery.persistence.pubsub.PubSubEventsRegistrar",
+                "io.rookery.persistence.fast.FastEventsRegistrar"), settings.registrars());
         assertEquals(4096, settings.bufferSize());
         assertEquals(32 * 1024 * 1024, settings.maxBufferSize());
     }
