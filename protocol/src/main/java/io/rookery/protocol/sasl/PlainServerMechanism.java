@@ -8,12 +8,25 @@ import java.util.Arrays;
  * PLAIN (RFC 4616) checked against stored SCRAM keys: the password is turned into SaltedPassword with the stored
  * salt and iteration count, and ClientKey into StoredKey, so the server needs no other form of the password.
  * Only to be offered under TLS; that is the caller's choice (see {@link SaslMechanisms#advertised}).
+ *
+ * <p>Created {@code byPlatform}, it checks nothing itself: it asks for the user name and password to be verified
+ * by the platform that owns the accounts ({@link SaslStep.NeedVerification}), and never looks at stored keys.
  */
 final class PlainServerMechanism implements SaslServerMechanism {
     static final String NAME = "PLAIN";
     private static final String AUTH_FAILED = "authentication failed";
 
-    private enum State { INITIAL, AWAIT_MESSAGE, AWAIT_CREDENTIALS, DONE }
+    private enum State { INITIAL, AWAIT_MESSAGE, AWAIT_CREDENTIALS, AWAIT_VERDICT, DONE }
+
+    private final boolean byPlatform;
+
+    PlainServerMechanism() {
+        this(false);
+    }
+
+    PlainServerMechanism(boolean byPlatform) {
+        this.byPlatform = byPlatform;
+    }
 
     private State state = State.INITIAL;
     private String authcid;
@@ -61,6 +74,10 @@ final class PlainServerMechanism implements SaslServerMechanism {
         // A password SASLprep refuses can never have been stored, so no user has it.
         if (pass == null) return fail(SaslCondition.NOT_AUTHORIZED, AUTH_FAILED);
         authcid = user;
+        if (byPlatform) {
+            state = State.AWAIT_VERDICT;
+            return new SaslStep.NeedVerification(new Verification.Password(user, pass));
+        }
         password = pass.toCharArray();
         state = State.AWAIT_CREDENTIALS;
         return new SaslStep.NeedCredentials(user);
@@ -80,6 +97,18 @@ final class PlainServerMechanism implements SaslServerMechanism {
         Arrays.fill(clientKey, (byte) 0);
         String user = authcid;
         if (!ok || credsOrNull == null) return fail(SaslCondition.NOT_AUTHORIZED, AUTH_FAILED);
+        finish();
+        return new SaslStep.Success(user, null);
+    }
+
+    @Override
+    public SaslStep verified(Verification.Verdict verdict) {
+        if (state != State.AWAIT_VERDICT) throw new IllegalStateException("no verification was asked for");
+        if (verdict instanceof Verification.Refused r) return fail(r.condition(), r.text());
+        String user = authcid;
+        if (!user.equals(((Verification.Accepted) verdict).username())) {
+            return fail(SaslCondition.NOT_AUTHORIZED, "the platform vouched for another user");
+        }
         finish();
         return new SaslStep.Success(user, null);
     }

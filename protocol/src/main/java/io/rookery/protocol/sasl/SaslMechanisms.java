@@ -6,6 +6,9 @@ import java.util.List;
 /** The mechanisms this server offers, in the order it prefers them, and the factory for their server sides. */
 public final class SaslMechanisms {
     private static final String PLUS = "-PLUS";
+    /** RFC 7628: a bearer token (a platform's signed JWT here). */
+    public static final String OAUTHBEARER = OAuthBearerServerMechanism.NAME;
+    public static final String PLAIN = PlainServerMechanism.NAME;
     /** Strongest hash first; each -PLUS variant ranks above every variant without channel binding. */
     private static final ScramHash[] BY_STRENGTH = {ScramHash.SHA_512, ScramHash.SHA_256, ScramHash.SHA_1};
 
@@ -16,7 +19,15 @@ public final class SaslMechanisms {
      * and tls-server-end-point data is available, PLAIN only when allowed (normally only under TLS).
      */
     public static List<String> advertised(boolean tlsActive, boolean channelBindingAvailable, boolean plainAllowed) {
-        List<String> names = new ArrayList<>(7);
+        return advertised(tlsActive, channelBindingAvailable, plainAllowed, false);
+    }
+
+    /** The same, with OAUTHBEARER (RFC 7628) first when bearer tokens are accepted on this stream. */
+    public static List<String> advertised(boolean tlsActive, boolean channelBindingAvailable, boolean plainAllowed,
+            boolean oauthBearer) {
+        List<String> names = new ArrayList<>(8);
+        // First: a client that holds a platform's token has no password to offer the others.
+        if (oauthBearer) names.add(OAuthBearerServerMechanism.NAME);
         if (tlsActive && channelBindingAvailable) {
             for (ScramHash h : BY_STRENGTH) names.add(h.mechanismName() + PLUS);
         }
@@ -34,7 +45,17 @@ public final class SaslMechanisms {
      * @throws IllegalArgumentException for an unknown name, or a -PLUS name without channel binding data
      */
     public static SaslServerMechanism create(String name, byte[] tlsServerEndPointOrNull, boolean plusAdvertised) {
-        if (PlainServerMechanism.NAME.equals(name)) return new PlainServerMechanism();
+        return create(name, tlsServerEndPointOrNull, plusAdvertised, false);
+    }
+
+    /**
+     * The same; {@code plainByPlatform}: PLAIN asks for the password to be verified elsewhere (an HTTP callout)
+     * instead of checking stored keys.
+     */
+    public static SaslServerMechanism create(String name, byte[] tlsServerEndPointOrNull, boolean plusAdvertised,
+            boolean plainByPlatform) {
+        if (PlainServerMechanism.NAME.equals(name)) return new PlainServerMechanism(plainByPlatform);
+        if (OAuthBearerServerMechanism.NAME.equals(name)) return new OAuthBearerServerMechanism();
         ScramHash hash = hashFor(name);
         if (!name.endsWith(PLUS)) return new ScramServerMechanism(hash, null, plusAdvertised);
         if (tlsServerEndPointOrNull == null || tlsServerEndPointOrNull.length == 0) {
@@ -58,7 +79,10 @@ public final class SaslMechanisms {
     }
 
     public static ScramHash hashFor(String mechanismName) {
-        if (PlainServerMechanism.NAME.equals(mechanismName)) return ScramHash.SHA_256;
+        // OAUTHBEARER needs none; SHA-256 is what an account's existence and state are asked with.
+        if (PlainServerMechanism.NAME.equals(mechanismName) || OAuthBearerServerMechanism.NAME.equals(mechanismName)) {
+            return ScramHash.SHA_256;
+        }
         String base = mechanismName.endsWith(PLUS)
                 ? mechanismName.substring(0, mechanismName.length() - PLUS.length()) : mechanismName;
         for (ScramHash h : ScramHash.values()) {

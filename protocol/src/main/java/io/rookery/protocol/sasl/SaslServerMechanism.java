@@ -27,4 +27,12 @@ public interface SaslServerMechanism {
      * IllegalStateException when no credentials were asked for.
      */
     SaslStep credentials(ScramCredentials credsOrNull);
+
+    /**
+     * Continues after {@link SaslStep.NeedVerification} with the server's verdict. Only the mechanisms that ask for
+     * verification implement it; the others throw IllegalStateException, as they do when nothing was asked.
+     */
+    default SaslStep verified(Verification.Verdict verdict) {
+        throw new IllegalStateException("no verification was asked for");
+    }
 }

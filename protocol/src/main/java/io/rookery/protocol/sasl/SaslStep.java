@@ -24,6 +24,16 @@ public sealed interface SaslStep {
     }
 
     /**
+     * Have this checked outside the mechanism (a token's signature, a platform's password check) and pass the
+     * verdict to {@link SaslServerMechanism#verified}.
+     */
+    record NeedVerification(Verification what) implements SaslStep {
+        public NeedVerification {
+            Objects.requireNonNull(what, "what");
+        }
+    }
+
+    /**
      * Authenticated. {@code additionalData} goes into {@code <success/>} (RFC 6120 §6.4.6); null means none, as for
      * PLAIN; SCRAM puts its server-final-message there.
      */
