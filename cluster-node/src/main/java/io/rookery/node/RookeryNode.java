@@ -117,6 +117,8 @@ public final class RookeryNode implements AutoCloseable {
 
     public static RookeryNode start(Config config) throws Exception {
         RookerySettings s = RookerySettings.from(config);
+        io.rookery.node.auth.PlatformLoginSettings platformSettings =
+                io.rookery.node.auth.PlatformLoginSettings.from(config);
         // Before anything starts: a misnamed or refused module fails the start at once.
         NodeMetrics metrics = new NodeMetrics();
         Modules modules = Modules.fromConfig(config, Clock.systemUTC(), Instant.now(), metrics.registry());
@@ -225,7 +227,16 @@ public final class RookeryNode implements AutoCloseable {
             modules.provide(accounts);
             // XEP-0133 commands: account changes through the entities, who is online from the session records.
             modules.provide(new io.rookery.node.admin.NodeAdministration(system, accounts, onlineSessions, router));
-            SessionServices services = new SessionServices(s, router, ssl != null, metrics, onlineSessions);
+            // JWT keys and the password callout; a JWK file that cannot be read fails the start here.
+            io.rookery.node.auth.PlatformLogins platformLogins =
+                    io.rookery.node.auth.PlatformLogins.start(platformSettings, s.domain(), metrics.registry());
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseActorSystemTerminate(),
+                    "close-platform-logins", () -> {
+                        platformLogins.close();
+                        return CompletableFuture.completedFuture(Done.getInstance());
+                    });
+            SessionServices services = new SessionServices(s, router, ssl != null, metrics, onlineSessions,
+                    platformLogins);
             C2sListener listener = new C2sListener(system, s.c2s(), ssl, sweeper, services);
             // Last: the sessions have closed their streams by then; whatever is still connected is closed.
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseActorSystemTerminate(), "close-c2s-transport",

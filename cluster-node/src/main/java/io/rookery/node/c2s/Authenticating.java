@@ -76,7 +76,8 @@ final class Authenticating extends SessionState {
                     return failure(s, SaslCondition.INVALID_MECHANISM, false);
                 }
                 boolean plus = AwaitingStreamHeader.bindingOffered(s);
-                s.sasl = SaslMechanisms.create(mech, plus ? s.channelBinding : null, plus);
+                s.sasl = SaslMechanisms.create(mech, plus ? s.channelBinding : null, plus,
+                        s.services.platformLogins().calloutEnabled());
                 if (initial == null) return failure(s, SaslCondition.INCORRECT_ENCODING, true);
                 return step(s, s.sasl.start(initial));
             }
@@ -130,7 +131,8 @@ final class Authenticating extends SessionState {
         }
     }
 
-    private static Behavior<Message> step(SessionActor s, SaslStep step) {
+    /** Package-private: {@link PlatformLoginSteps} hands its verdicts back through here. */
+    static Behavior<Message> step(SessionActor s, SaslStep step) {
         if (step instanceof SaslStep.Challenge c) {
             s.send(s.sasl2 != null ? Sasl2.challenge(c.data()) : "<challenge xmlns='" + Namespaces.SASL + "'>"
                     + Base64.getEncoder().encodeToString(c.data()) + "</challenge>");
@@ -156,6 +158,7 @@ final class Authenticating extends SessionState {
             }
             return credentials(s, hash);
         }
+        if (step instanceof SaslStep.NeedVerification v) return PlatformLoginSteps.verify(s, v.what());
         if (step instanceof SaslStep.Success ok && s.accountDisabled) {
             // RFC 6120 §6.5.1, said only to whoever knows the password: an unknown party learns nothing of the
             // account. Not a guess, so it does not count towards the throttle.
@@ -180,7 +183,10 @@ final class Authenticating extends SessionState {
             s.processed();
             return s.become(AwaitingStreamHeader.INSTANCE);
         }
-        return failedGuess(s, ((SaslStep.Failure) step).condition());
+        SaslCondition condition = ((SaslStep.Failure) step).condition();
+        // The platform being unavailable (a callout timeout) is no guess: it counts as a lookup timeout does.
+        if (condition == SaslCondition.TEMPORARY_AUTH_FAILURE) return failure(s, condition, false);
+        return failedGuess(s, condition);
     }
 
     /** Asks the user entity for the candidate's credentials; an unusable user name fails like a wrong password. */
@@ -217,12 +223,17 @@ final class Authenticating extends SessionState {
     }
 
     @Override
+    Behavior<Message> onPlatformLogin(SessionActor s, SessionActor.PlatformLogin m) {
+        return PlatformLoginSteps.onProgress(s, m);
+    }
+
+    @Override
     Behavior<Message> onSaslFailureDue(SessionActor s, SessionActor.SaslFailureDue m) {
         return answerFailure(s, m.condition(), true);
     }
 
     /** Counted (xmpp_sasl_throttled_total) and logged, at most one line per interval for the whole node. */
-    private static void throttled(SessionActor s, String phase, AuthThrottle.Wait wait) {
+    static void throttled(SessionActor s, String phase, AuthThrottle.Wait wait) {
         s.metrics.saslThrottled(phase, wait.byAccount());
         AuthThrottle throttle = s.services.authThrottle();
         long lines = throttle.log().event(throttle.now());

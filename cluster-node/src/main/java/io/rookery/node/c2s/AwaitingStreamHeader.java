@@ -79,8 +79,10 @@ final class AwaitingStreamHeader extends SessionState {
     }
 
     static java.util.List<String> advertisedMechanisms(SessionActor s) {
-        return SaslMechanisms.advertised(s.tlsActive, bindingOffered(s),
-                s.tlsActive || s.services.allowPlainWithoutTls());
+        var platform = s.services.platformLogins();
+        // A password for the platform's callout, or a bearer token, only ever crosses TLS.
+        boolean plain = platform.calloutEnabled() ? s.tlsActive : s.tlsActive || s.services.allowPlainWithoutTls();
+        return SaslMechanisms.advertised(s.tlsActive, bindingOffered(s), plain, platform.jwtEnabled() && s.tlsActive);
     }
 
     /** Whether this stream offers the SCRAM -PLUS mechanisms: configured, and the binding data is known. */

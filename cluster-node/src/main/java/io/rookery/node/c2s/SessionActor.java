@@ -88,6 +88,10 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     /** A failed SASL attempt's held answer is due (see {@link AuthThrottle}). */
     record SaslFailureDue(io.rookery.protocol.sasl.SaslCondition condition) implements Local {}
 
+    /** A platform login's next step ({@link PlatformLoginSteps}); sasl: the exchange it belongs to, so that an
+     * answer for an exchange the client aborted is dropped. */
+    record PlatformLogin(SaslServerMechanism sasl, PlatformLoginSteps.Progress progress) implements Local {}
+
     record BindAnswered(Element iq, UserEntity.BindResult result, Throwable failure) implements Local {}
 
     /** The user entity this session is registered with stopped: its shard moved or its node is gone. */

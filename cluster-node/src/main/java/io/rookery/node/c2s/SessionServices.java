@@ -16,6 +16,8 @@ public final class SessionServices {
     private final io.rookery.node.cluster.OnlineSessions onlineSessions;
     private final SecureRandom random = new SecureRandom();
     private final AuthThrottle authThrottle;
+    /** JWT (OAUTHBEARER) and callout (PLAIN) logins of accounts a platform keeps; off unless configured. */
+    private final io.rookery.node.auth.PlatformLogins platformLogins;
     private final io.rookery.node.limits.RateLimitedLog outputDrops = new io.rookery.node.limits.RateLimitedLog();
     /** XEP-0198 §5: the node's resumable sessions by SM-ID. */
     private final java.util.concurrent.ConcurrentHashMap<String,
@@ -24,6 +26,12 @@ public final class SessionServices {
 
     public SessionServices(RookerySettings settings, Router router, boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics,
             io.rookery.node.cluster.OnlineSessions onlineSessions) {
+        this(settings, router, tlsAvailable, metrics, onlineSessions, io.rookery.node.auth.PlatformLogins.off());
+    }
+
+    public SessionServices(RookerySettings settings, Router router, boolean tlsAvailable, io.rookery.node.metrics.NodeMetrics metrics,
+            io.rookery.node.cluster.OnlineSessions onlineSessions, io.rookery.node.auth.PlatformLogins platformLogins) {
+        this.platformLogins = platformLogins;
         this.metrics = metrics;
         this.onlineSessions = onlineSessions;
         this.settings = settings;
@@ -61,6 +69,10 @@ public final class SessionServices {
     /** The node's SASL failure counts (one per node: every session of the node shares them). */
     AuthThrottle authThrottle() {
         return authThrottle;
+    }
+
+    io.rookery.node.auth.PlatformLogins platformLogins() {
+        return platformLogins;
     }
 
     /** One c2s-output-dropped line per interval for the whole node. */

@@ -58,6 +58,7 @@ abstract class SessionState {
         if (m instanceof FastLogin.TokensKept k) return FastLogin.onTokensKept(s, k);
         if (m instanceof SessionActor.SaslAdmitted a) return onSaslAdmitted(s, a);
         if (m instanceof SessionActor.SaslFailureDue f) return onSaslFailureDue(s, f);
+        if (m instanceof SessionActor.PlatformLogin p) return onPlatformLogin(s, p);
         if (m instanceof SessionActor.BindAnswered b) return onBindAnswered(s, b);
         if (m == SessionActor.EntityStopped.INSTANCE) return onEntityStopped(s);
         if (m == SessionProtocol.Unbound.INSTANCE) return s.onUnbound();
@@ -122,6 +123,11 @@ abstract class SessionState {
 
     /** A throttled SASL step comes due; a stream that moved on (closed, timed out) ignores it. */
     Behavior<Message> onSaslAdmitted(SessionActor s, SessionActor.SaslAdmitted m) {
+        return s;
+    }
+
+    /** Outside SASL a platform login's late answer has nothing left to do. */
+    Behavior<Message> onPlatformLogin(SessionActor s, SessionActor.PlatformLogin m) {
         return s;
     }
 
