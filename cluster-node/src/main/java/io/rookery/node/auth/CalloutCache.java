@@ -70,9 +70,10 @@ final class CalloutCache {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            // The NUL cannot occur in a SASLprepped user name, so ("a\0b", "c") and ("a", "b\0c") differ.
-            mac.update(user.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
+            // Length-prefixed, so that no other split of the same bytes into user and password gives this key.
+            byte[] u = user.getBytes(StandardCharsets.UTF_8);
+            mac.update(java.nio.ByteBuffer.allocate(4).putInt(u.length).array());
+            mac.update(u);
             return Base64.getEncoder().encodeToString(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 missing", e);
