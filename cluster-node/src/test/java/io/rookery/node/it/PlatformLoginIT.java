@@ -125,6 +125,32 @@ class PlatformLoginIT {
     }
 
     @Test
+    void smackLogsInWithXOAuth2AndItsToken() throws Exception {
+        org.jivesoftware.smack.SASLAuthentication.registerSASLMechanism(
+                new org.jivesoftware.smack.sasl.core.SASLXOauth2Mechanism());
+        String user = ItEnvironment.freshUserName("smack-jwt");
+        var config = org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration.builder()
+                .setXmppDomain("localhost")
+                .setHostAddress(java.net.InetAddress.getLoopbackAddress())
+                .setPort(node.starttlsPort())
+                .setSecurityMode(org.jivesoftware.smack.ConnectionConfiguration.SecurityMode.required)
+                .setCustomX509TrustManager(ItEnvironment.trustManager(node))
+                // Smack puts the token where PLAIN's password goes; the token's sub is the bare localpart here.
+                .setUsernameAndPassword(user, token(signing, user, future()))
+                .addEnabledSaslMechanism("X-OAUTH2")
+                .setConnectTimeout(15_000)
+                .build();
+        XMPPTCPConnection c = new XMPPTCPConnection(config);
+        try {
+            c.connect().login();
+            assertTrue(c.isAuthenticated());
+            assertEquals(user + "@localhost", c.getUser().asBareJid().toString());
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    @Test
     void aTokenWithABadSignatureGetsTheErrorChallengeThenNotAuthorized() throws Exception {
         try (TlsClient c = TlsClient.open(node, "127.0.0.11")) {
             c.send(RawClient.HEADER).await("</stream:features>", WAIT);

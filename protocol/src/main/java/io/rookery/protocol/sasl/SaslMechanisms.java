@@ -9,6 +9,7 @@ public final class SaslMechanisms {
     /** RFC 7628: a bearer token (a platform's signed JWT here). */
     public static final String OAUTHBEARER = OAuthBearerServerMechanism.NAME;
     public static final String PLAIN = PlainServerMechanism.NAME;
+    public static final String X_OAUTH2 = XOAuth2ServerMechanism.NAME;
     /** Strongest hash first; each -PLUS variant ranks above every variant without channel binding. */
     private static final ScramHash[] BY_STRENGTH = {ScramHash.SHA_512, ScramHash.SHA_256, ScramHash.SHA_1};
 
@@ -22,12 +23,18 @@ public final class SaslMechanisms {
         return advertised(tlsActive, channelBindingAvailable, plainAllowed, false);
     }
 
-    /** The same, with OAUTHBEARER (RFC 7628) first when bearer tokens are accepted on this stream. */
+    /**
+     * The same, with OAUTHBEARER (RFC 7628) and X-OAUTH2 (the same token in PLAIN's framing) first when bearer tokens
+     * are accepted on this stream.
+     */
     public static List<String> advertised(boolean tlsActive, boolean channelBindingAvailable, boolean plainAllowed,
             boolean oauthBearer) {
         List<String> names = new ArrayList<>(8);
         // First: a client that holds a platform's token has no password to offer the others.
-        if (oauthBearer) names.add(OAuthBearerServerMechanism.NAME);
+        if (oauthBearer) {
+            names.add(OAuthBearerServerMechanism.NAME);
+            names.add(XOAuth2ServerMechanism.NAME);
+        }
         if (tlsActive && channelBindingAvailable) {
             for (ScramHash h : BY_STRENGTH) names.add(h.mechanismName() + PLUS);
         }
@@ -56,6 +63,7 @@ public final class SaslMechanisms {
             boolean plainByPlatform) {
         if (PlainServerMechanism.NAME.equals(name)) return new PlainServerMechanism(plainByPlatform);
         if (OAuthBearerServerMechanism.NAME.equals(name)) return new OAuthBearerServerMechanism();
+        if (XOAuth2ServerMechanism.NAME.equals(name)) return new XOAuth2ServerMechanism();
         ScramHash hash = hashFor(name);
         if (!name.endsWith(PLUS)) return new ScramServerMechanism(hash, null, plusAdvertised);
         if (tlsServerEndPointOrNull == null || tlsServerEndPointOrNull.length == 0) {
@@ -80,7 +88,8 @@ public final class SaslMechanisms {
 
     public static ScramHash hashFor(String mechanismName) {
         // OAUTHBEARER needs none; SHA-256 is what an account's existence and state are asked with.
-        if (PlainServerMechanism.NAME.equals(mechanismName) || OAuthBearerServerMechanism.NAME.equals(mechanismName)) {
+        if (PlainServerMechanism.NAME.equals(mechanismName) || OAuthBearerServerMechanism.NAME.equals(mechanismName)
+                || XOAuth2ServerMechanism.NAME.equals(mechanismName)) {
             return ScramHash.SHA_256;
         }
         String base = mechanismName.endsWith(PLUS)

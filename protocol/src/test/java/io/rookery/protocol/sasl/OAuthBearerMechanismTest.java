@@ -87,7 +87,8 @@ class OAuthBearerMechanismTest {
     @Test
     void isAdvertisedFirstOnlyWhenAsked() {
         assertEquals(false, SaslMechanisms.advertised(true, false, true).contains("OAUTHBEARER"));
-        assertEquals("OAUTHBEARER", SaslMechanisms.advertised(true, false, true, true).get(0));
+        assertEquals(java.util.List.of("OAUTHBEARER", "X-OAUTH2"),
+                SaslMechanisms.advertised(true, false, true, true).subList(0, 2));
     }
 
     @Test
@@ -104,5 +105,26 @@ class OAuthBearerMechanismTest {
         refused.start(bytes("\0juliet\0wrong"));
         assertEquals(SaslCondition.TEMPORARY_AUTH_FAILURE, assertInstanceOf(SaslStep.Failure.class,
                 refused.verified(new Verification.Refused(SaslCondition.TEMPORARY_AUTH_FAILURE, "t"))).condition());
+    }
+
+    @Test
+    void xOAuth2CarriesTheTokenInPlainsFramingAndNamesItsUser() {
+        SaslServerMechanism m = SaslMechanisms.create(SaslMechanisms.X_OAUTH2, null, false);
+        Verification.BearerToken t = assertInstanceOf(Verification.BearerToken.class,
+                assertInstanceOf(SaslStep.NeedVerification.class, m.start(bytes("\0juliet\0ya29.token"))).what());
+        assertEquals("ya29.token", t.token());
+        assertEquals("juliet", t.authzid());
+        assertEquals("juliet", assertInstanceOf(SaslStep.Success.class,
+                m.verified(new Verification.Accepted("juliet"))).username());
+        SaslServerMechanism refused = SaslMechanisms.create(SaslMechanisms.X_OAUTH2, null, false);
+        refused.start(bytes("\0juliet\0bad"));
+        // No error challenge in X-OAUTH2: the failure comes at once.
+        assertEquals(SaslCondition.CREDENTIALS_EXPIRED, assertInstanceOf(SaslStep.Failure.class,
+                refused.verified(new Verification.Refused(SaslCondition.CREDENTIALS_EXPIRED, "x"))).condition());
+        assertEquals(SaslCondition.MALFORMED_REQUEST, assertInstanceOf(SaslStep.Failure.class,
+                SaslMechanisms.create(SaslMechanisms.X_OAUTH2, null, false).start(bytes("juliet"))).condition());
+        assertEquals(SaslCondition.INVALID_AUTHZID, assertInstanceOf(SaslStep.Failure.class,
+                SaslMechanisms.create(SaslMechanisms.X_OAUTH2, null, false).start(bytes("romeo\0juliet\0t")))
+                .condition());
     }
 }
