@@ -174,6 +174,28 @@ class PlatformLoginIT {
     }
 
     @Test
+    void overSasl2TheSameStepsAreFramedInItsNamespace() throws Exception {
+        String sasl2 = "urn:xmpp:sasl:2";
+        String user = ItEnvironment.freshUserName("sasl2-jwt");
+        try (TlsClient c = TlsClient.open(node, "127.0.0.15")) {
+            String features = c.send(RawClient.HEADER).await("</stream:features>", WAIT);
+            assertTrue(features.contains("<authentication xmlns='" + sasl2 + "'>"), features);
+            c.send("<authenticate xmlns='" + sasl2 + "' mechanism='OAUTHBEARER'><initial-response>"
+                    + gs2(token(signing, user, System.currentTimeMillis() / 1000 - 3600))
+                    + "</initial-response></authenticate>");
+            assertTrue(c.await("</challenge>", WAIT).contains("<challenge xmlns='" + sasl2 + "'>"), c.text());
+            c.send("<response xmlns='" + sasl2 + "'>AQ==</response>");
+            String failed = c.await("</failure>", WAIT);
+            assertTrue(failed.contains("<failure xmlns='" + sasl2 + "'>") && failed.contains("<credentials-expired"),
+                    failed);
+            c.send("<authenticate xmlns='" + sasl2 + "' mechanism='OAUTHBEARER'><initial-response>"
+                    + gs2(token(signing, user, future())) + "</initial-response></authenticate>");
+            assertTrue(c.await("</success>", WAIT).contains("<authorization-identifier>" + user + "@localhost"),
+                    c.text());
+        }
+    }
+
+    @Test
     void theCalloutAcceptsTheRightPasswordAndRefusesAWrongOne() throws Exception {
         try (TlsClient c = TlsClient.open(node, "127.0.0.13")) {
             String features = c.send(RawClient.HEADER).await("</stream:features>", WAIT);
@@ -289,9 +311,13 @@ class PlatformLoginIT {
     // ---- the client's side -------------------------------------------------------------------------------------
 
     private static String oauthBearer(String token) {
+        return "<auth xmlns='" + SASL + "' mechanism='OAUTHBEARER'>" + gs2(token) + "</auth>";
+    }
+
+    /** RFC 7628 §3.1's client response, base64. */
+    private static String gs2(String token) {
         String gs2 = "n,,\u0001auth=Bearer " + token + "\u0001\u0001";
-        return "<auth xmlns='" + SASL + "' mechanism='OAUTHBEARER'>"
-                + Base64.getEncoder().encodeToString(gs2.getBytes(StandardCharsets.UTF_8)) + "</auth>";
+        return Base64.getEncoder().encodeToString(gs2.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String plain(String user, String password) {
