@@ -378,6 +378,8 @@ final class Resumption {
             t.replyTo().tell(SessionProtocol.ResumeAnswer.NOT_FOUND);
             return s;
         }
+        // XEP-0352: what the client's state held back goes with the rest; the new stream starts active.
+        ClientStates.detached(s);
         StreamExtension.Resumption r = x.resume(t.handled());
         if (r.replay() == null) {
             t.replyTo().tell(new SessionProtocol.ResumeAnswer(null, r.outcome().xml(), r.outcome().streamError()));

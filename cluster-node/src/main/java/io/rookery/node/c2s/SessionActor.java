@@ -155,6 +155,9 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     int reattachAttempts;
     /** A module's state in this stream (XEP-0198 acks); null until the client starts one. */
     io.rookery.node.ext.StreamExtension.State extension;
+    /** XEP-0352: what the client's state policy holds back while the client says it is inactive; null while it is
+     * active (see {@link ClientStates}). */
+    io.rookery.node.ext.ClientStatePolicy.Holding held;
     /** XEP-0198: the stream as kept in Cassandra for resumption after a node loss; null when it is not. */
     KeptStream kept;
     /** A stream resumed after its node died: the messages it kept lately, not delivered again; null otherwise. */
@@ -204,6 +207,8 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
         if (state == Detached.INSTANCE && next != Detached.INSTANCE) metrics.smDetached(-1);
         else if (next == Detached.INSTANCE && state != Detached.INSTANCE) metrics.smDetached(1);
         state = next;
+        // XEP-0352: a detached session holds nothing back; its stream extension keeps it for the resumption.
+        if (held != null && next == Detached.INSTANCE) ClientStates.detached(this);
         return this;
     }
 
@@ -250,6 +255,12 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
     }
 
     void send(Element stanza) {
+        if (held != null && state == Established.INSTANCE) ClientStates.offer(this, stanza);
+        else write(stanza);
+    }
+
+    /** Writes a stanza now, whatever the client's state (XEP-0352): what {@link ClientStates} lets go comes here. */
+    void write(Element stanza) {
         if ((pendingControls & ConnectionStage.Out.CLOSE) != 0) return; // nothing follows the closing tag
         String after = null;
         if (established()) {
@@ -520,7 +531,10 @@ public final class SessionActor extends ExtensibleBehavior<Message> {
             unbinding = true;
             // XEP-0198 §4: what the client never acknowledged is treated as sent to an unavailable resource.
             if (extension != null) handBack(extension.unacknowledged(), user.bare());
+            // XEP-0352: what was held came after all of that.
+            ClientStates.ended(this);
         }
+        held = null;
         // Handed back above: nothing of the stream is kept any more (a stream handed over to a new one still is).
         if (kept != null && !kept.handedOver) kept.end();
         kept = null;

@@ -20,6 +20,8 @@ final class StreamExtensions {
      * null when no enabled module takes that namespace.
      */
     static Behavior<Message> element(SessionActor s, Element e, boolean bound) {
+        io.rookery.node.ext.ClientStatePolicy csi = s.services.modules().clientState();
+        if (csi != null && csi.namespace().equals(e.namespace())) return ClientStates.element(s, csi, e);
         StreamExtension x = s.services.modules().streamExtension(e.namespace());
         if (x == null) return null;
         StreamExtension.Outcome outcome = apply(s, x, e, bound);

@@ -32,6 +32,7 @@ public final class Declarations {
     private final List<DiscoNodes> discoNodes = new ArrayList<>();
     private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
     private LoginTokens loginTokens;
+    private ClientStatePolicy clientState;
 
     /** A service on a subdomain: its JID (the subdomain), its XEP-0030 name for the server's items, its starter. */
     public record DeclaredService(String domain, String name, ServiceStarter starter) {}
@@ -205,6 +206,20 @@ public final class Declarations {
 
     List<MessageStamp> sentStamps() {
         return sentStamps;
+    }
+
+    /**
+     * The module decides when stanzas reach a client that says it is inactive (XEP-0352): see
+     * {@link ClientStatePolicy}. One per module, and one among the enabled modules.
+     */
+    public Declarations clientState(ClientStatePolicy policy) {
+        if (clientState != null) throw new IllegalArgumentException("a client state policy is declared already");
+        clientState = policy;
+        return this;
+    }
+
+    ClientStatePolicy clientState() {
+        return clientState;
     }
 
     List<StreamExtension> streamExtensions() {

@@ -64,6 +64,7 @@ public final class Modules implements ServerInfo {
     private volatile ServerAdministration admin;
     private final List<DiscoNodes> discoNodes = new ArrayList<>();
     private final List<HttpEndpoint> httpEndpoints = new ArrayList<>();
+    private ClientStatePolicy clientState;
     /** Heap stores until the node provides its Cassandra ones (tests never do). */
     private volatile ModuleStores stores = ModuleStores.inMemory();
 
@@ -189,6 +190,13 @@ public final class Modules implements ServerInfo {
                     throw new IllegalStateException("module '" + e.getKey() + "' keeps login tokens, as another does");
                 }
                 loginTokens = d.loginTokens();
+            }
+            if (d.clientState() != null) {
+                if (clientState != null) {
+                    throw new IllegalStateException("module '" + e.getKey()
+                            + "' declares a client state policy, which another module does already");
+                }
+                clientState = d.clientState();
             }
             // ALL_SENT is every bit set, so one module that wants every sent message makes the union all of them.
             sentCopiesMask |= d.sentWhenOthersHave();
@@ -456,6 +464,11 @@ public final class Modules implements ServerInfo {
     /** The enabled module's login tokens (XEP-0484), or null. */
     public LoginTokens loginTokens() {
         return loginTokens;
+    }
+
+    /** The enabled module's policy for clients that say they are inactive (XEP-0352), or null. */
+    public ClientStatePolicy clientState() {
+        return clientState;
     }
 
     /** Whether an enabled module switched this behaviour of the core on. */
