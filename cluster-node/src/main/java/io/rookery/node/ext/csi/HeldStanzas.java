@@ -62,6 +62,11 @@ final class HeldStanzas implements ClientStatePolicy.Holding {
 
     @Override
     public List<Element> release(ClientStatePolicy.Release reason) {
+        if (reason == ClientStatePolicy.Release.ENDED && held != null) {
+            // Going back to the account: presence and chat states only said how things were, and are dropped (the
+            // next login's probes bring presence again); what was held in order (receipts, markers) goes back.
+            held.keySet().removeIf(key -> key instanceof String);
+        }
         List<Element> out = drain(0);
         if (!out.isEmpty()) {
             policy.flushed(switch (reason) {

@@ -140,6 +140,14 @@ class HeldStanzasTest {
     }
 
     @Test
+    void aSessionThatEndsGivesBackWhatWasHeldInOrderButNotPresenceOrChatStates() {
+        Element receipt = xml("<message from='c@x/1' id='r1'><received xmlns='urn:xmpp:receipts' id='m1'/></message>");
+        offerAll(presence("a@x/1", null), chatState("c@x/1", "composing"), receipt);
+        assertEquals(List.of(receipt), holding.release(ClientStatePolicy.Release.ENDED));
+        assertEquals(0, holding.size());
+    }
+
+    @Test
     void reachingTheLimitLetsEverythingGo() {
         CsiPolicy small = new CsiPolicy(3, new PrometheusRegistry());
         ClientStatePolicy.Holding h = small.holding();
