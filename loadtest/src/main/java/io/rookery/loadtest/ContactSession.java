@@ -24,6 +24,7 @@ import java.util.List;
  */
 final class ContactSession extends Session {
     private static final String STATUS_PREFIX = "lt1 ";
+    private static final String CSI = "urn:xmpp:csi:0";
     private static final byte STEP_NONE = 0;
     private static final byte STEP_ROSTER = 1;
     private static final byte STEP_PRESENCES = 2;
@@ -33,6 +34,9 @@ final class ContactSession extends Session {
     private final OnlineSet available;
     private final int position;
     private final boolean setup;
+    /** XEP-0352: says it is inactive once its steps are done (--csi-inactive-every); woken: active again. */
+    private final boolean inactive;
+    private boolean woken;
     private boolean away;
     /** The server reflected our initial presence: we count as available for our contacts. */
     private boolean reflected;
@@ -54,6 +58,8 @@ final class ContactSession extends Session {
         this.available = loop.engine.available;
         this.position = ring.position(userIndex);
         this.setup = loop.engine.round == Engine.Round.SETUP;
+        int every = loop.options.csiInactiveEvery;
+        this.inactive = !setup && every > 0 && position % every == 0;
     }
 
     @Override
@@ -74,8 +80,41 @@ final class ContactSession extends Session {
 
     // ---- iq: roster result and pushes ----------------------------------------------------------------------
 
+    // ---- XEP-0352: what inactive and active users receive ----------------------------------------------------
+
+    @Override
+    void received(byte[] bytes, int length) {
+        if (loop.engine.csiPhase != 0 && loop.options.csiInactiveEvery > 0) {
+            (!inactive ? loop.metrics.csiActiveBytes : woken ? loop.metrics.csiWakeBytes
+                    : loop.metrics.csiInactiveBytes).add(length);
+        }
+        super.received(bytes, length);
+    }
+
+    private void countStanza() {
+        if (loop.engine.csiPhase != 0 && loop.options.csiInactiveEvery > 0) {
+            (!inactive ? loop.metrics.csiActiveStanzas : woken ? loop.metrics.csiWakeStanzas
+                    : loop.metrics.csiInactiveStanzas).increment();
+        }
+    }
+
+    /** Says it is active again, if it said it was inactive; true when it did. */
+    boolean wake() {
+        if (!inactive || woken || !isOnline()) return false;
+        woken = true;
+        send(text().append("<active xmlns='").append(CSI).append("'/>"));
+        return true;
+    }
+
+    @Override
+    void onMessage(Element m) {
+        countStanza();
+        super.onMessage(m);
+    }
+
     @Override
     void onIq(Element iq) {
+        countStanza();
         String type = iq.attr("type");
         Element query = iq.child("query", Namespaces.ROSTER);
         if ("set".equals(type) && query != null && fromOwnAccount(iq)) {
@@ -158,6 +197,10 @@ final class ContactSession extends Session {
     private void endSteps() {
         step = STEP_DONE;
         awaited = null;
+        if (inactive && isOnline()) {
+            send(text().append("<inactive xmlns='").append(CSI).append("'/>"));
+            loop.metrics.csiInactiveSessions.increment();
+        }
         loop.metrics.stepsEnded.increment();
     }
 
@@ -210,6 +253,7 @@ final class ContactSession extends Session {
 
     @Override
     void onPresence(Element p) {
+        countStanza();
         String type = p.attr("type");
         String from = p.attr("from");
         // A session of the setup round, closed but not yet gone at the server: not the contact we wait for.
@@ -227,7 +271,8 @@ final class ContactSession extends Session {
             int slot = q < 0 ? -1 : ring.slotOf(position, q);
             if (step == STEP_PRESENCES && slot >= 0) presenceArrived(slot);
             String status = p.childText("status", null);
-            if (status != null && status.startsWith(STATUS_PREFIX)) broadcastArrived(q, slot, status);
+            // An inactive client gets changes late and coalesced: not counted as broadcasts (nor expected).
+            if (status != null && status.startsWith(STATUS_PREFIX) && !inactive) broadcastArrived(q, slot, status);
         } else if ("subscribe".equals(type) && q >= 0 && ring.slotOf(position, q) >= 0) {
             sendPresence(ring.bareJid(q), "subscribed"); // §3.1.4: the contact approves
         }
@@ -266,13 +311,25 @@ final class ContactSession extends Session {
      */
     void changePresence(long seq) {
         if (!isOnline()) return;
-        int expected = available.contactsOnline(ring, position);
+        int expected = activeContactsOnline();
         away = !away;
         StringBuilder sb = text().append("<presence>");
         if (away) sb.append("<show>away</show>");
         sb.append("<status>").append(STATUS_PREFIX).append(seq).append(' ').append(System.nanoTime());
         send(sb.append("</status></presence>"));
         if (isOnline()) loop.metrics.presenceChanged(expected);
+    }
+
+    /** The contacts available now that expect each change at once: all, or with CSI only the active ones. */
+    private int activeContactsOnline() {
+        int every = loop.options.csiInactiveEvery;
+        if (every == 0) return available.contactsOnline(ring, position);
+        int n = 0;
+        for (int s = 0; s < ring.size(); s++) {
+            int q = ring.contact(position, s);
+            if (available.contains(q) && q % every != 0) n++;
+        }
+        return n;
     }
 
     private void sendPresence(String to, String type) {

@@ -38,6 +38,11 @@ final class Engine {
     /** presence-churn and roster: who is whose contact, and who is available now; null otherwise. */
     final ContactRing ring;
     final OnlineSet available;
+    /**
+     * presence-churn with --csi-inactive-every: 0 before the churn (nothing counted), 1 from its start, 2 once the
+     * inactive sessions were told to say they are active.
+     */
+    volatile int csiPhase;
     /** muc, in the measured round: the rooms and their occupants; null otherwise. */
     final MucRooms rooms;
     /** Resolved once; user i connects to addresses[i mod n]. */
@@ -118,6 +123,14 @@ final class Engine {
             loop.startSending(now, perSecond / loops.length, null);
             return null;
         });
+    }
+
+    /** presence-churn: the inactive sessions say they are active again (XEP-0352); returns how many did. */
+    long wakeInactive() throws InterruptedException {
+        csiPhase = 2;
+        long n = 0;
+        for (long part : onEachLoop(IoLoop::wakeInactive)) n += part;
+        return n;
     }
 
     /** muc: picks each room's creator among the users online now (the lowest of the room); returns how many. */

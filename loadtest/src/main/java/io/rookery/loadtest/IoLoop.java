@@ -252,6 +252,13 @@ final class IoLoop implements Runnable {
 
     // ---- muc ------------------------------------------------------------------------------------------------------
 
+    /** presence-churn: this loop's inactive sessions say they are active; returns how many. */
+    long wakeInactive() {
+        long n = 0;
+        for (Session s : online) if (s instanceof ContactSession c && c.wake()) n++;
+        return n;
+    }
+
     /** Marks this loop's users online now, for the choice of each room's creator. */
     Void markOnline() {
         for (Session s : online) engine.rooms.markOnline(((MucSession) s).offset());

@@ -45,6 +45,17 @@ final class Metrics {
     // presence-churn: sent counts presence changes, received the broadcasts that arrived at a contact.
     /** Broadcasts the changes sent should cause: the sender's contacts available when it changed. */
     final LongAdder presenceExpected = new LongAdder();
+    /**
+     * presence-churn with --csi-inactive-every: bytes and stanzas received from the churn's start by inactive and by
+     * active sessions, and by the inactive ones after they said they were active again (what was held for them).
+     */
+    final LongAdder csiInactiveBytes = new LongAdder();
+    final LongAdder csiInactiveStanzas = new LongAdder();
+    final LongAdder csiActiveBytes = new LongAdder();
+    final LongAdder csiActiveStanzas = new LongAdder();
+    final LongAdder csiWakeBytes = new LongAdder();
+    final LongAdder csiWakeStanzas = new LongAdder();
+    final LongAdder csiInactiveSessions = new LongAdder();
     /** Broadcasts of ours that reached a user who is not a contact of the sender. */
     final LongAdder presenceUnexpected = new LongAdder();
 

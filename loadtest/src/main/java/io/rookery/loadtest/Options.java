@@ -96,6 +96,10 @@ final class Options {
                 + " (and it sent at least 95% of its offered rate)"},
         {"contacts", "", "presence-churn, roster: roster size K of every user, mutual 'both' subscriptions with"
                 + " the K/2 users before and after it (default: 100, at most --users - 1)"},
+        {"csi-inactive-every", "0", "presence-churn: every N-th user on the ring says it is inactive (XEP-0352"
+                + " <inactive/>) once its login steps are done (1: all, 0: none); the bytes and stanzas inactive and"
+                + " active users receive from the churn's start are reported apart, and after --grace the inactive"
+                + " ones say <active/> and what that releases is counted too"},
         {"roster-setup", "on", "presence-churn, roster: on | off: establish the subscriptions before measuring (off:"
                 + " the accounts already have these rosters)"},
         {"create", "none", "none | ibr | command: create the accounts before the scenario (ibr: XEP-0077 in-band"
@@ -161,6 +165,8 @@ final class Options {
     /** presence-churn, roster: the roster size of every user; 0 for the other scenarios. */
     final int contacts;
     final boolean rosterSetup;
+    /** presence-churn: every N-th user on the ring is an inactive client (XEP-0352); 0: none. */
+    final int csiInactiveEvery;
     /** muc: occupants per room, rooms, the service's domain and the rooms' name prefix; 0 and null otherwise. */
     final int roomSize;
     final int rooms;
@@ -270,6 +276,10 @@ final class Options {
             contacts = 0;
         }
         rosterSetup = onOff(v, "roster-setup");
+        csiInactiveEvery = intIn(v, "csi-inactive-every", 0, 1_000_000);
+        if (csiInactiveEvery > 0 && scenario != Scenario.PRESENCE_CHURN) {
+            throw new IllegalArgumentException("--csi-inactive-every needs presence-churn");
+        }
         if (scenario == Scenario.MUC) {
             // Each (message, occupant) is one bit of a set keyed by message number x room size: bounded to fit a long.
             roomSize = intIn(v, "room-size", 1, 100_000);
@@ -358,6 +368,7 @@ final class Options {
             effective.remove("contacts");
             effective.remove("roster-setup");
         }
+        if (scenario != Scenario.PRESENCE_CHURN) effective.remove("csi-inactive-every");
         if (scenario == Scenario.MUC) {
             effective.put("rooms", Integer.toString(rooms));
             effective.put("muc-service", mucService);
