@@ -155,6 +155,51 @@ class CsiIT {
     }
 
     @Test
+    void whatWasHeldWhenTheConnectionBrokeComesWithTheResumptionAndTheResumedStreamIsActive() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        String sm = "urn:xmpp:sm:3";
+        try (RawClient b = new RawClient(node.starttlsPort())) {
+            login(b, bob, "desk");
+            String id;
+            RawClient a = new RawClient(node.starttlsPort());
+            try {
+                StreamManagementIT.authenticate(a, alice);
+                StreamManagementIT.bind(a, "phone");
+                a.send("<iq type='get' id='roster'><query xmlns='jabber:iq:roster'/></iq>").await("id='roster'", WAIT);
+                a.send("<enable xmlns='" + sm + "' resume='true'/>").await("<enabled", WAIT);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("<enabled [^>]*id='([^']+)'")
+                        .matcher(a.awaitUntil(t -> t.contains("<enabled ") && t.contains("id='"), WAIT));
+                assertTrue(m.find(), a.text());
+                id = m.group(1);
+                a.send("<presence/>").await("<presence", WAIT);
+                befriend(a, alice, b, bob);
+                a.send("<inactive xmlns='" + CSI + "'/>");
+                sync(a, "inactive");
+                double held = NodeScrape.sample(node, HELD);
+                b.send("<presence><show>away</show><status>held-1</status></presence>");
+                b.send("<presence><show>dnd</show><status>held-2</status></presence>");
+                b.send("<message to='" + alice + "@localhost' type='chat'><gone"
+                        + " xmlns='http://jabber.org/protocol/chatstates'/></message>");
+                awaitHeld(held + 3);
+            } finally {
+                a.close(); // no closing tag: the session is detached, and keeps what it held for the resumption
+            }
+            try (RawClient again = new RawClient(node.starttlsPort())) {
+                StreamManagementIT.authenticate(again, alice);
+                String got = again.send("<resume xmlns='" + sm + "' previd='" + id + "' h='0'/>")
+                        .await("<gone", WAIT);
+                assertTrue(got.contains("<resumed"), got);
+                assertTrue(got.contains("held-2") && !got.contains("held-1"), "only the latest presence: " + got);
+                assertTrue(got.indexOf("held-2") < got.indexOf("<gone"), "in the order they came: " + got);
+                // XEP-0352 §4.2: the resumed stream is active.
+                b.send("<presence><status>after</status></presence>");
+                again.await("after", WAIT);
+            }
+        }
+    }
+
+    @Test
     void withSmackTheInactiveClientGetsMessagesAtOnceAndPresenceLater() throws Exception {
         String phone = ItEnvironment.newUser(node, "phone");
         String friend = ItEnvironment.newUser(node, "friend");

@@ -12,7 +12,7 @@
  *
  * <p>They are counted by XEP-0198 only when written. A session that detaches writes them into its stream
  * management state (sent again on resumption; the resumed stream is active, XEP-0352 §4.2); one that ends hands held
- * messages back to the account like those never written, and drops held presence. Nothing is timed: no timer per
+ * messages back to the account like those never written, and drops held presence and chat states. Nothing is timed: no timer per
  * session. The server's own XEP-0199 ping is an iq and so lets everything go with it, which costs no extra wake-up.
  */
 package io.rookery.node.ext.csi;
