@@ -66,6 +66,7 @@ final class Scripts {
             + "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
             + "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"
             + "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://rookery.io' ver='{any}'/>"
+            + "<csi xmlns='urn:xmpp:csi:0'/>"
             + "<sub xmlns='urn:xmpp:features:pre-approval'/>"
             + "<ver xmlns='urn:xmpp:features:rosterver'/>"
             + "<sm xmlns='urn:xmpp:sm:3'/>"
