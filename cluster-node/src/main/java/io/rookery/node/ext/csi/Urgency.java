@@ -77,8 +77,7 @@ final class Urgency {
         for (Element child : m.elements()) {
             String ns = child.namespace();
             String name = child.name();
-            if ((Namespaces.CLIENT.equals(ns) || ns == null || ns.isEmpty())
-                    && ("body".equals(name) || "subject".equals(name))) {
+            if (stanzaNamespace(ns) && ("body".equals(name) || "subject".equals(name))) {
                 return true;
             }
             if (JINGLE_MESSAGE.equals(ns) || EME.equals(ns) || OMEMO.equals(ns) || OMEMO_LEGACY.equals(ns)
@@ -90,6 +89,11 @@ final class Urgency {
             if ("result".equals(name) && Mam.NS.equals(ns)) return true;
         }
         return false;
+    }
+
+    /** The stanza's own namespace: jabber:client, or jabber:server for what came from another server as it was. */
+    private static boolean stanzaNamespace(String ns) {
+        return ns == null || ns.isEmpty() || Namespaces.CLIENT.equals(ns) || Namespaces.SERVER.equals(ns);
     }
 
     /** The forwarded message of a XEP-0280 carbon, judged in its place; the message itself otherwise. */
@@ -113,7 +117,7 @@ final class Urgency {
             if (CHAT_STATES.equals(ns)) {
                 state = true;
             } else if (!HINTS.equals(ns) && !SID.equals(ns)
-                    && !("thread".equals(child.name()) && Namespaces.CLIENT.equals(ns))) {
+                    && !("thread".equals(child.name()) && stanzaNamespace(ns))) {
                 return false;
             }
         }

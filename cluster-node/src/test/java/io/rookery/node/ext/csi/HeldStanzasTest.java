@@ -113,6 +113,8 @@ class HeldStanzasTest {
                 "<message from='c@x/1'><x xmlns='jabber:x:conference' jid='room@muc.x'/></message>",
                 "<message from='c@x/1'><encrypted xmlns='eu.siacs.conversations.axolotl'/></message>",
                 "<message to='me@x/phone'><result xmlns='urn:xmpp:mam:2' queryid='q' id='1'/></message>",
+                "<message xmlns='jabber:server' from='c@remote/1' type='chat'><body>from afar</body></message>",
+                "<message from='room@muc.x/c' type='groupchat'><body>to the room</body></message>",
                 "<presence from='c@x' type='subscribe'/>",
                 "<presence from='room@muc.x/me'><x xmlns='http://jabber.org/protocol/muc#user'>"
                         + "<status code='110'/></x></presence>",
