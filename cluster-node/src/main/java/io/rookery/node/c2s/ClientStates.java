@@ -40,6 +40,16 @@ final class ClientStates {
         }
     }
 
+    /** XEP-0386 §3.1: the state elements sent inline in a Bind 2 request; the last one counts. */
+    static void inline(SessionActor s, Element bind) {
+        ClientStatePolicy policy = s.services.modules().clientState();
+        if (policy == null) return;
+        for (Element e : bind.elements()) {
+            Boolean inactive = policy.namespace().equals(e.namespace()) ? policy.inactive(e) : null;
+            if (inactive != null) indicate(s, inactive);
+        }
+    }
+
     /** A stanza for an inactive client: held, or written with what was held before it. */
     static void offer(SessionActor s, Element stanza) {
         List<Element> now = s.held.offer(stanza);

@@ -63,6 +63,7 @@ final class Sasl2Negotiation {
         if (s.services.modules().enabled("carbons")) inline.add(Carbons.NS);
         boolean sm = s.services.modules().streamExtension(StreamManagement.NS) != null;
         if (sm) inline.add(StreamManagement.NS);
+        if (s.services.modules().clientState() != null) inline.add(s.services.modules().clientState().namespace());
         List<String> tokens = FastLogin.mechanisms(s);
         String inlineXml = Sasl2.bindFeature(inline) + (sm ? "<sm xmlns='" + StreamManagement.NS + "'/>" : "")
                 + (tokens.isEmpty() ? "" : Fast.feature(tokens));
@@ -161,6 +162,7 @@ final class Sasl2Negotiation {
         }
         s.resourceFlags |= login.flags;
         AwaitingBind.established(s);
+        ClientStates.inline(s, login.request.bind()); // XEP-0386 §3.1: an <inactive/> inline (XEP-0352)
         StringBuilder inner = new StringBuilder();
         Element enable = login.request.bind().child("enable", StreamManagement.NS);
         if (enable != null) inner.append(StreamExtensions.startInline(s, enable));

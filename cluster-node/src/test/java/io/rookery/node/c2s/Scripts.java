@@ -43,7 +43,7 @@ final class Scripts {
             + "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms>"
             + sasl2("SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN");
 
-    /** XEP-0388's feature with these mechanisms, and Bind 2 (carbons and XEP-0198 inline) and XEP-0198 inline. */
+    /** XEP-0388's feature with these mechanisms, and Bind 2 (carbons, XEP-0198 and XEP-0352 inline) and XEP-0198 inline. */
     static String sasl2(String... mechanisms) {
         return sasl2WithTokens(java.util.List.of(), mechanisms);
     }
@@ -53,7 +53,8 @@ final class Scripts {
         StringBuilder out = new StringBuilder("<authentication xmlns='urn:xmpp:sasl:2'>");
         for (String m : mechanisms) out.append("<mechanism>").append(m).append("</mechanism>");
         out.append("<inline><bind xmlns='urn:xmpp:bind:0'><inline><feature var='urn:xmpp:carbons:2'/>"
-                + "<feature var='urn:xmpp:sm:3'/></inline></bind><sm xmlns='urn:xmpp:sm:3'/>");
+                + "<feature var='urn:xmpp:sm:3'/><feature var='urn:xmpp:csi:0'/></inline></bind>"
+                + "<sm xmlns='urn:xmpp:sm:3'/>");
         if (!tokenMechanisms.isEmpty()) {
             out.append("<fast xmlns='urn:xmpp:fast:0'>");
             for (String m : tokenMechanisms) out.append("<mechanism>").append(m).append("</mechanism>");

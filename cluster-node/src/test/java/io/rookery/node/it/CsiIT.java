@@ -201,6 +201,34 @@ class CsiIT {
     }
 
     @Test
+    void aClientThatSaysItIsInactiveInlineInABind2RequestIsHeldFromItsFirstStanza() throws Exception {
+        String alice = ItEnvironment.newUser(node, "alice");
+        String bob = ItEnvironment.newUser(node, "bob");
+        try (RawClient raw = RawClient.directTls(node); RawClient b = new RawClient(node.starttlsPort())) {
+            login(b, bob, "desk");
+            Sasl2Client c = new Sasl2Client(raw);
+            String features = c.open(alice);
+            String bind = Sasl2Client.between(features, "<bind xmlns='" + Sasl2Client.BIND2 + "'>", "</bind>");
+            assertTrue(bind != null && bind.contains("<feature var='" + CSI + "'/>"), "offered inline: " + features);
+            String outcome = c.scram(alice, ItEnvironment.PASSWORD, Sasl2Client.userAgent(
+                    java.util.UUID.randomUUID().toString()) + "<bind xmlns='" + Sasl2Client.BIND2 + "'><tag>Phone</tag>"
+                    + "<inactive xmlns='" + CSI + "'/></bind>");
+            String full = c.authorizationIdentifier();
+            assertNotNull(full, outcome);
+            int mark = raw.text().length();
+            double held = NodeScrape.sample(node, HELD);
+            b.send("<message to='" + full + "' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/>"
+                    + "</message>");
+            awaitHeld(held + 1);
+            Thread.sleep(300);
+            assertFalse(raw.readAvailable().substring(mark).contains("composing"), raw.text().substring(mark));
+            b.send("<message to='" + full + "' type='chat' id='wake'><body>up?</body></message>");
+            String got = raw.await("id='wake'", WAIT).substring(mark);
+            assertTrue(got.contains("composing") && got.indexOf("composing") < got.indexOf("id='wake'"), got);
+        }
+    }
+
+    @Test
     void withSmackTheInactiveClientGetsMessagesAtOnceAndPresenceLater() throws Exception {
         String phone = ItEnvironment.newUser(node, "phone");
         String friend = ItEnvironment.newUser(node, "friend");
