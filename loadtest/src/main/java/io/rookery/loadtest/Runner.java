@@ -280,41 +280,10 @@ final class Runner {
         boolean settled = await(() -> metrics.received.sum() >= metrics.presenceExpected.sum(), graceEnd,
                 "waiting for presence broadcasts in flight");
         if (!settled && !stopRequested) notes.add("grace period ended with presence broadcasts still missing");
-        if (options.csiInactiveEvery > 0 && !stopRequested) csiReport(engine);
-    }
-
-    /**
-     * XEP-0352: what inactive and active users received from the churn's start to the end of the grace period, then
-     * what the inactive ones got once they said they were active (given a few seconds, bounded by the deadline).
-     */
-    private void csiReport(Engine engine) throws InterruptedException {
-        long inactiveBytes = metrics.csiInactiveBytes.sum();
-        long inactiveStanzas = metrics.csiInactiveStanzas.sum();
-        long activeBytes = metrics.csiActiveBytes.sum();
-        long activeStanzas = metrics.csiActiveStanzas.sum();
-        long inactive = metrics.csiInactiveSessions.sum();
-        long active = Math.max(0, metrics.sessionsUp.get() - inactive);
-        long woken = engine.wakeInactive();
-        long settle = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
-        long seen = -1;
-        // Done once nothing more arrived for a second (what was held comes in one write per session).
-        while (!stopRequested && System.nanoTime() < Math.min(settle, deadline) && seen != metrics.csiWakeBytes.sum()) {
-            seen = metrics.csiWakeBytes.sum();
-            Thread.sleep(1000);
+        if (options.csiInactiveEvery > 0 && !stopRequested) {
+            notes.add(CsiFigures.collect(engine, metrics, err, Math.min(System.nanoTime()
+                    + java.time.Duration.ofSeconds(5).toNanos(), deadline), () -> stopRequested));
         }
-        String line = String.format(Locale.ROOT, "csi: %d inactive sessions received %d stanzas, %d bytes while"
-                + " inactive (%.1f stanzas, %.0f bytes each), then %d stanzas, %d bytes once %d said <active/>"
-                + " (%.1f stanzas, %.0f bytes each); %d active sessions received %d stanzas, %d bytes (%.1f stanzas,"
-                + " %.0f bytes each)", inactive, inactiveStanzas, inactiveBytes, per(inactiveStanzas, inactive),
-                per(inactiveBytes, inactive), metrics.csiWakeStanzas.sum(), metrics.csiWakeBytes.sum(), woken,
-                per(metrics.csiWakeStanzas.sum(), woken), per(metrics.csiWakeBytes.sum(), woken), active,
-                activeStanzas, activeBytes, per(activeStanzas, active), per(activeBytes, active));
-        err.println("loadtest: " + line);
-        notes.add(line);
-    }
-
-    private static double per(long total, long sessions) {
-        return sessions == 0 ? 0 : (double) total / sessions;
     }
 
     /**
