@@ -18,7 +18,9 @@
  *       messages;</li>
  *   <li>450-459: XEP-0163 personal node events ({@code io.rookery.persistence.pep.PepEventsRegistrar});</li>
  *   <li>460-469: XEP-0060 service node events ({@code io.rookery.persistence.pubsub.PubSubEventsRegistrar}),
- *       470-479: node messages ({@code io.rookery.node.ext.pubsub.PubSubMessagesRegistrar}).</li>
+ *       470-479: node messages ({@code io.rookery.node.ext.pubsub.PubSubMessagesRegistrar});</li>
+ *   <li>560-569: XEP-0357 push registration events ({@code io.rookery.persistence.push.PushEventsRegistrar}, listed
+ *       by cluster-node under {@code rookery.kryo.module-registrars.push}).</li>
  * </ul>
  *
  * <p>Not supported: shared or cyclic object graphs (references are off; a graph deeper than
