@@ -235,7 +235,8 @@ class Established extends SessionState {
         s.sentCopies = false;
         Jid bound = s.full;
         Element presence = s.ownPresence;
-        int flags = s.resourceFlags;
+        // A detached session says so (XEP-0357 push): the account keeps that bit, the session does not.
+        int flags = s.state == Detached.INSTANCE ? s.resourceFlags | ResourceFlags.DETACHED : s.resourceFlags;
         s.context.ask(UserEntity.BindResult.class, s.services.router().user(s.user), s.services.accountLookupTimeout(),
                 r -> new UserEntity.Reattach(bound.resource(), s.context.getSelf(), presence, flags, r),
                 SessionActor.ReattachAnswered::new);

@@ -350,6 +350,8 @@ final class Resumption {
         s.clock.established = false;
         s.context.scheduleOnce(s.extension.resumptionTimeout(), s.context.getSelf(), Expired.INSTANCE);
         s.become(Detached.INSTANCE);
+        // The account learns it, for what waits on detached resources (XEP-0357 push); the resumption tells it again.
+        s.services.router().user(s.user).tell(new UserEntity.ResourceDetached(s.full.resource(), s.context.getSelf()));
         return true;
     }
 

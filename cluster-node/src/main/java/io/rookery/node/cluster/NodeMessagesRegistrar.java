@@ -12,7 +12,7 @@ import io.rookery.protocol.xml.Element;
  * Kryo ids 200-299: the messages user entities and sessions exchange, which cross nodes whenever a session and its
  * user's entity live on different members. Records use Kryo's record layout (field by field, in declaration order):
  * these are never persisted, but nodes of two versions talk during a rolling upgrade, so a changed message is a new
- * record with a new id, as for events. Append only: the next free id is 253.
+ * record with a new id, as for events. Append only: the next free id is 254.
  */
 public final class NodeMessagesRegistrar implements KryoRegistrar {
 
@@ -71,5 +71,6 @@ public final class NodeMessagesRegistrar implements KryoRegistrar {
         registry.register(UserEntity.PartRead.class, 250);
         registry.register(UserEntity.PersistPartEvents.class, 251);
         registry.register(UserEntity.PartEventsPersisted.class, 252);
+        registry.register(UserEntity.ResourceDetached.class, 253);
     }
 }

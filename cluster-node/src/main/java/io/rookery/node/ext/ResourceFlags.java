@@ -22,6 +22,13 @@ public final class ResourceFlags {
      * messages it got to their senders once they are kept ({@code SessionProtocol.DeliverKept}).
      */
     public static final int KEPT = 8;
+    /**
+     * XEP-0198 §5: the session lost its connection and waits to be resumed (XEP-0357 push notifications go to the
+     * app server for what reaches it). Only the account keeps this bit: the session tells it when it detaches
+     * ({@code UserEntity.ResourceDetached}) and when it registers again while detached; a resumption clears it. A
+     * bit well apart from the others, which are what a client asked for.
+     */
+    public static final int DETACHED = 1 << 8;
 
     private ResourceFlags() {}
 

@@ -97,6 +97,8 @@ final class OnlineResources {
         Resource r = resources == null ? null : resources.get(resource);
         if (r == null || !r.session.equals(predecessor)) return false;
         r.session = successor;
+        // The successor has a connection: the resource is no longer waiting to be resumed.
+        r.flags &= ~io.rookery.node.ext.ResourceFlags.DETACHED;
         return true;
     }
 

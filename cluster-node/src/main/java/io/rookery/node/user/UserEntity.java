@@ -175,6 +175,13 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
      */
     public record StreamKept(String resource) implements Command {}
 
+    /**
+     * XEP-0198 §5: the session bound to the resource lost its connection and waits to be resumed
+     * ({@link ResourceFlags#DETACHED}, which its resumption clears). Ignored when the resource is another session's
+     * by now.
+     */
+    public record ResourceDetached(String resource, ActorRef<SessionProtocol.Message> session) implements Command {}
+
     /** {@link LostStreams}: the resumption time of a lost stream is over (a timer; never leaves the node). */
     record LostStreamDue(String resource, String smId)
             implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
@@ -419,6 +426,12 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
                 })
                 .onCommand(StreamKept.class, (state, cmd) -> {
                     online.setFlags(cmd.resource(), ResourceFlags.KEPT, 0);
+                    return Effect().noReply();
+                })
+                .onCommand(ResourceDetached.class, (state, cmd) -> {
+                    if (cmd.session().equals(online.sessionOf(cmd.resource()))) {
+                        online.setFlags(cmd.resource(), ResourceFlags.DETACHED, 0);
+                    }
                     return Effect().noReply();
                 })
                 .onCommand(LostStreamDue.class, (state, cmd) -> {
@@ -682,7 +695,10 @@ public final class UserEntity extends PersistentAccount<UserEntity.Command> {
             }
             case IQ_RESPONSE -> {
                 if (router.modules().hooked(Hook.IQ_RESPONSE)) {
-                    apply(router.modules().run(Hook.IQ_RESPONSE, new Hook.IqResponse(view(state), stanza)));
+                    HookOutcome answered = router.modules().run(Hook.IQ_RESPONSE, new Hook.IqResponse(view(state), stanza));
+                    // An answer may change the account (XEP-0357: a push registration its app server refused).
+                    if (!answered.persist().isEmpty() || answered.then() != null) return run(answered);
+                    apply(answered);
                 }
             }
             case PROBE -> contacts.answerProbe(state, stanza);

@@ -105,6 +105,7 @@ class NodeMessagesRegistrarTest {
                 SessionProtocol.ResumeAnswer.RECOVER,
                 new SessionProtocol.DeliverKept(STANZA, 77, ref.narrow(), 12),
                 new UserEntity.StreamKept("desk"),
+                new UserEntity.ResourceDetached("phone", ref.narrow()),
                 new UserEntity.SessionLost("desk", "pekko://Rookery@127.0.0.1:2552", "abc.ZGVzaw"),
                 new UserEntity.SessionLost("desk", null, null),
                 new SessionProtocol.Handled(42),
