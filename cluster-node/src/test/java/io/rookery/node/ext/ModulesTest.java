@@ -95,8 +95,10 @@ class ModulesTest {
         assertFalse(off.enabled("version"));
         assertTrue(load(Map.of()).discoFeatures(Discoverable.SERVER).contains(SoftwareVersion.NS));
 
-        // Carbons work through hooks: switched off, no handler is told and nothing is copied.
-        Modules noCarbons = load(Map.of("rookery.modules.carbons.enabled", false));
+        // Carbons work through hooks: switched off, no handler is told and nothing is copied (push, which listens
+        // to received messages too, off as well).
+        Modules noCarbons = load(Map.of("rookery.modules.carbons.enabled", false, "rookery.modules.push.enabled",
+                false));
         assertFalse(noCarbons.hooked(Hook.STANZA_RECEIVED));
         assertFalse(noCarbons.discoFeatures(Discoverable.SERVER).contains("urn:xmpp:carbons:2"));
         assertTrue(load(Map.of()).hooked(Hook.STANZA_RECEIVED));
