@@ -87,4 +87,27 @@ class UserEntityPushTest {
         assertEquals("m4", nextNonPresence(again).attr("id"));
         push.probe().expectNoMessage(QUIET);
     }
+    @Test
+    void aDetachedSessionRegisteringWithARestartedEntityIsStillDetached() {
+        Jid alice = node.newAccount("alice");
+        Jid app = node.newAccount("app");
+        Session push = node.bind(app, "push");
+        TestProbe<SessionProtocol.Message> phone = node.testKit.createTestProbe();
+        TestProbe<UserEntity.BindResult> reply = node.testKit.createTestProbe();
+        Element presence = Element.builder("presence", Namespaces.CLIENT).attr("from", alice + "/phone").build();
+        // As Established.onEntityStopped sends it for a session that waits to be resumed.
+        node.router.user(alice).tell(new UserEntity.Reattach("phone", phone.getRef(), presence,
+                io.rookery.node.ext.ResourceFlags.DETACHED, reply.getRef()));
+        reply.expectMessageClass(UserEntity.Bound.class);
+        Session session = new Session(SingleNode.full(alice, "phone"), phone);
+        node.router.user(alice).tell(new UserEntity.OwnIq("phone", Element.builder("iq", Namespaces.CLIENT)
+                .attr("type", "set").attr("id", "e1").attr("from", alice + "/phone")
+                .child(Element.builder("enable", Push.NS).attr("jid", push.jid().toString()).attr("node", "n1")
+                        .build()).build()));
+        assertEquals("result", nextNonPresence(session).attr("type"));
+        node.router.user(alice).tell(new UserEntity.Deliver(chat(STRANGER, alice, "m1"), alice));
+        assertEquals("m1", nextNonPresence(session).attr("id"));
+        assertEquals("n1", nextNonPresence(push).child("pubsub", "http://jabber.org/protocol/pubsub")
+                .child("publish", "http://jabber.org/protocol/pubsub").attr("node"));
+    }
 }
