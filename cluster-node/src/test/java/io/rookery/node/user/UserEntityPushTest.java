@@ -87,6 +87,7 @@ class UserEntityPushTest {
         assertEquals("m4", nextNonPresence(again).attr("id"));
         push.probe().expectNoMessage(QUIET);
     }
+
     @Test
     void aDetachedSessionRegisteringWithARestartedEntityIsStillDetached() {
         Jid alice = node.newAccount("alice");

@@ -60,7 +60,8 @@ public final class PushModule implements XmppModule {
                 .discoFeature(Discoverable.ACCOUNT, Push.NS)
                 .kryoRegistrar(PushEventsRegistrar.class)
                 .accountPart(REGISTRATIONS, new PushPart(), List.of(PushEnabled.class, PushDisabled.class))
-                .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "enable", Push.NS, r -> enable(r, settings, changes))
+                .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "enable", Push.NS,
+                        r -> enable(r, settings, changes, context.clock()))
                 .iq(AddressKind.OWN_ACCOUNT, IqType.SET, "disable", Push.NS, r -> disable(r, changes))
                 .on(Hook.STANZA_RECEIVED, n::received)
                 .on(Hook.IQ_RESPONSE, n::answered)
@@ -89,7 +90,7 @@ public final class PushModule implements XmppModule {
      * service and node again replace it. Past max-registrations the oldest one is disabled first: a phone
      * reinstalled registers a new node and cannot remove the old one.
      */
-    static IqOutcome enable(IqRequest r, PushSettings settings, Counter changes) {
+    static IqOutcome enable(IqRequest r, PushSettings settings, Counter changes, java.time.Clock clock) {
         Push.Enable e;
         try {
             e = Push.Enable.parse(r.payload());
@@ -114,7 +115,7 @@ public final class PushModule implements XmppModule {
                 if (changes != null) changes.labelValues("replaced").inc();
             }
         }
-        events.add(new PushEnabled(e.jid(), e.node(), options, resource, System.currentTimeMillis()));
+        events.add(new PushEnabled(e.jid(), e.node(), options, resource, clock.millis()));
         if (changes != null) changes.labelValues("enabled").inc();
         return new IqOutcome(Stanzas.iqResult(r.iq(), null), events, List.of());
     }

@@ -106,11 +106,11 @@ class PushModuleTest {
         TestAccount full = TestAccount.of("alice@localhost").with(PushModule.REGISTRATIONS,
                 regs(reg("a.example", "old", "phone"), reg("b.example", "newer", "phone")));
         IqOutcome more = PushModule.enable(new io.rookery.node.ext.IqRequest(iq("set",
-                "<enable xmlns='" + NS + "' jid='c.example' node='n'/>"), AddressKind.OWN_ACCOUNT, full), two, null);
+                "<enable xmlns='" + NS + "' jid='c.example' node='n'/>"), AddressKind.OWN_ACCOUNT, full), two, null, clock);
         assertEquals(new PushDisabled("a.example", "old"), more.persist().get(0));
         assertEquals("c.example", ((PushEnabled) more.persist().get(1)).service());
         IqOutcome again = PushModule.enable(new io.rookery.node.ext.IqRequest(iq("set",
-                "<enable xmlns='" + NS + "' jid='b.example' node='newer'/>"), AddressKind.OWN_ACCOUNT, full), two, null);
+                "<enable xmlns='" + NS + "' jid='b.example' node='newer'/>"), AddressKind.OWN_ACCOUNT, full), two, null, clock);
         assertEquals(1, again.persist().size(), again::toString);
     }
 
