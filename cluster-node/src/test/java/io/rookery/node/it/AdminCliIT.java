@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The admin CLI against a running node: add, list, change password, delete, bulk creation. */
+/** The admin CLI against a running node: add, list, change password, delete, bulk creation, token revocation. */
 class AdminCliIT {
     private static RookeryNode node;
 
@@ -69,6 +69,31 @@ class AdminCliIT {
                 () -> ItEnvironment.connectStartTls(node, name, "second secret", null));
         Run after = cli("user", "list");
         assertTrue(!List.of(after.out().split("\n")).contains(name), after.out());
+    }
+
+    @Test
+    void revokesEveryFastTokenOfAnAccount() throws Exception {
+        String name = ItEnvironment.freshUserName("cli-fast");
+        assertEquals(0, cli("user", "add", name, ItEnvironment.PASSWORD).code());
+        String agent = java.util.UUID.randomUUID().toString();
+        String token;
+        try (RawClient raw = RawClient.directTls(node)) {
+            Sasl2Client c = new Sasl2Client(raw);
+            c.open(name);
+            String outcome = c.scram(name, ItEnvironment.PASSWORD, Sasl2Client.userAgent(agent)
+                    + "<request-token xmlns='urn:xmpp:fast:0' mechanism='HT-SHA-256-NONE'/>");
+            token = Sasl2Client.xmlAttr(outcome, "token", "token");
+            assertTrue(token != null, outcome);
+        }
+        assertEquals(0, cli("user", "revoke-tokens", name).code());
+        try (RawClient raw = RawClient.directTls(node)) {
+            Sasl2Client c = new Sasl2Client(raw);
+            c.open(name);
+            String outcome = c.fast(name, token, Sasl2Client.userAgent(agent) + "<fast xmlns='urn:xmpp:fast:0'/>");
+            assertTrue(outcome.contains("<not-authorized"), "revoked: " + outcome);
+        }
+        assertEquals(1, cli("user", "revoke-tokens", "nobody-" + System.nanoTime()).code(),
+                "an account that does not exist is reported");
     }
 
     @Test
