@@ -48,6 +48,7 @@ final class Sasl2Negotiation {
         /** XEP-0484's {@code <token/>} for the success, once the account keeps it; null when none is handed out. */
         String tokenXml;
 
+        /** request null: a request that could not be read (or was aborted), kept only to frame its failure. */
         Login(Sasl2.Authenticate request) {
             this.request = request;
         }
