@@ -233,8 +233,9 @@ class CsiIT {
         String phone = ItEnvironment.newUser(node, "phone");
         String friend = ItEnvironment.newUser(node, "friend");
         BlockingQueue<Stanza> got = new LinkedBlockingQueue<>();
+        // A synchronous listener: Smack's asynchronous ones may run out of the order the stanzas arrived in.
         XMPPTCPConnection p = ItEnvironment.connectStartTls(node, phone, ItEnvironment.PASSWORD, "phone",
-                conn -> conn.addAsyncStanzaListener(got::add, s -> s instanceof Presence || s instanceof Message));
+                conn -> conn.addSyncStanzaListener(got::add, s -> s instanceof Presence || s instanceof Message));
         XMPPTCPConnection f = ItEnvironment.connectStartTls(node, friend, ItEnvironment.PASSWORD, "desk");
         try {
             var friendJid = JidCreate.entityBareFrom(friend + "@localhost");
