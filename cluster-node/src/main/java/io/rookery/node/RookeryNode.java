@@ -389,8 +389,8 @@ public final class RookeryNode implements AutoCloseable {
             return CompletableFuture.allOf(unbinds.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
         });
         cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "close-sessions", () -> {
-            sweeper.shutdownAll();
-            // Give the sessions a moment to write the stream error and unbind.
+            // Give the sessions told a moment to write the stream error and unbind; with none, go on.
+            if (sweeper.shutdownAll() == 0) return CompletableFuture.completedFuture(Done.getInstance());
             CompletableFuture<Done> done = new CompletableFuture<>();
             system.scheduler().scheduleOnce(Duration.ofMillis(500), () -> done.complete(Done.getInstance()),
                     system.executionContext());

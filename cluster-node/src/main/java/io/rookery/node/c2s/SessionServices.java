@@ -54,11 +54,14 @@ public final class SessionServices {
      * Coordinated shutdown: resumable sessions end too, the detached ones among them (they have no connection for
      * the sweep to find), so what they hold goes back to the accounts while the cluster still takes it.
      */
-    void endResumable() {
+    int endResumable() {
+        int told = 0;
         for (var session : resumable.values()) {
             session.tell(new io.rookery.node.user.SessionProtocol.Kicked(
                     io.rookery.node.user.SessionProtocol.Kick.SYSTEM_SHUTDOWN));
+            told++;
         }
+        return told;
     }
 
     /** The session a stream with this SM-ID resumes, or null. */

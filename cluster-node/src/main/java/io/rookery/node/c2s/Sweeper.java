@@ -22,7 +22,7 @@ public final class Sweeper {
     private final Set<SessionClock> clocks = ConcurrentHashMap.newKeySet();
     /** Node-wide state that forgets by itself but is trimmed here too (the SASL throttle). */
     private final java.util.List<Runnable> housekeeping = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.List<Runnable> onShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<java.util.function.IntSupplier> onShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long negotiationNanos;
     private final long idleNanos;
     private final long keepaliveNanos;
@@ -54,17 +54,22 @@ public final class Sweeper {
         housekeeping.add(task);
     }
 
-    /** Runs this at coordinated shutdown too, after the connected sessions were told. */
-    void alsoOnShutdown(Runnable task) {
+    /** Runs this at coordinated shutdown too, after the connected sessions were told; it says how many it told. */
+    void alsoOnShutdown(java.util.function.IntSupplier task) {
         onShutdown.add(task);
     }
 
     /** Coordinated shutdown: every session ends with the system-shutdown stream error (RFC 6120 §4.9.3.17). */
-    public void shutdownAll() {
+    public int shutdownAll() {
+        int told = 0;
         for (SessionClock c : clocks) {
-            if (c.session != null && !c.closed) c.session.tell(new SessionProtocol.Kicked(SessionProtocol.Kick.SYSTEM_SHUTDOWN));
+            if (c.session != null && !c.closed) {
+                c.session.tell(new SessionProtocol.Kicked(SessionProtocol.Kick.SYSTEM_SHUTDOWN));
+                told++;
+            }
         }
-        for (Runnable task : onShutdown) task.run();
+        for (java.util.function.IntSupplier task : onShutdown) told += task.getAsInt();
+        return told;
     }
 
     public int connections() {

@@ -75,6 +75,11 @@ public final class TestNodes {
         m.put("pekko.actor.serialize-messages", "on");
         m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
         m.put("pekko.coordinated-shutdown.terminate-actor-system", "on");
+        // A one-node cluster's leave waits for the leader's next tick to move it to Exiting, and its singletons for
+        // their next hand-over attempt (1 s each by default); the tests stop some sixty such nodes.
+        m.put("pekko.cluster.leader-actions-interval", "200ms");
+        m.put("pekko.cluster.singleton.hand-over-retry-interval", "200ms");
+        m.put("pekko.cluster.sharding.coordinator-singleton.hand-over-retry-interval", "200ms");
         m.putAll(overrides);
         ConfigFactory.invalidateCaches();
         // load(config) resolves after merging, so settings derived from data-dir follow the override.
