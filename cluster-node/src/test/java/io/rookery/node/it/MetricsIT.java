@@ -112,8 +112,12 @@ class MetricsIT {
             assertTrue(value(during, "xmpp_offline_queue_size_count") >= 1);
             assertTrue(value(during, "rookery_persistence_write_seconds_count")
                     > value(before, "rookery_persistence_write_seconds_count"));
+            // Seen failing once (run right after ModulesIT in one JVM, not reproduced): the figures say more next time.
             assertTrue(value(during, "rookery_persistence_recovery_seconds_count")
-                    > value(before, "rookery_persistence_recovery_seconds_count"));
+                    > value(before, "rookery_persistence_recovery_seconds_count"), () -> "recoveries before "
+                    + value(before, "rookery_persistence_recovery_seconds_count") + ", during "
+                    + value(during, "rookery_persistence_recovery_seconds_count") + "; entities "
+                    + value(before, "rookery_user_entities") + " then " + value(during, "rookery_user_entities"));
             assertEquals(1.0, value(during, "rookery_cluster_members{status=\"Up\"}"));
             assertEquals(0.0, value(during, "rookery_cluster_unreachable_members"));
             assertTrue(value(during, "rookery_user_entities") >= 3, during::toString);
