@@ -22,7 +22,8 @@ public final class Sweeper {
     private final Set<SessionClock> clocks = ConcurrentHashMap.newKeySet();
     /** Node-wide state that forgets by itself but is trimmed here too (the SASL throttle). */
     private final java.util.List<Runnable> housekeeping = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.List<java.util.function.IntSupplier> onShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<java.util.function.IntSupplier> onShutdown =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long negotiationNanos;
     private final long idleNanos;
     private final long keepaliveNanos;

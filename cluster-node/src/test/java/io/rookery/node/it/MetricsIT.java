@@ -112,7 +112,8 @@ class MetricsIT {
             assertTrue(value(during, "xmpp_offline_queue_size_count") >= 1);
             assertTrue(value(during, "rookery_persistence_write_seconds_count")
                     > value(before, "rookery_persistence_write_seconds_count"));
-            // Seen failing once (after ModulesIT and ComponentIT in one JVM; not reproduced): the figures say more next time.
+            // Seen failing once (after ModulesIT and ComponentIT in one JVM; not reproduced): the figures say more
+            // next time.
             assertTrue(value(during, "rookery_persistence_recovery_seconds_count")
                     > value(before, "rookery_persistence_recovery_seconds_count"), () -> "recoveries before "
                     + value(before, "rookery_persistence_recovery_seconds_count") + ", during "
