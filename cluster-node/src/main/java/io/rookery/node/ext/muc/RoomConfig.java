@@ -105,6 +105,7 @@ record RoomConfig(String name, String description, String lang, boolean persiste
             String value = var.equals(P + "presencebroadcast") || var.equals(P + "getmemberlist")
                     ? String.join("\n", values)
                     : values.isEmpty() ? "" : values.get(0);
+            if (var.equals(P + "maxusers") && value.equals(NO_MAX_USERS)) value = Integer.toString(s.maxOccupants());
             check(var, value, s);
             m.put(var, value);
         }
@@ -166,13 +167,13 @@ record RoomConfig(String name, String description, String lang, boolean persiste
         f.add(new DataForm.Field(P + "moderatedroom", "boolean", bit(moderated)));
         f.add(new DataForm.Field(P + "passwordprotectedroom", "boolean", bit(passwordProtected)));
         f.add(new DataForm.Field(P + "roomsecret", "text-private", password));
-        f.add(new DataForm.Field(P + "maxusers", "text-single", Integer.toString(maxUsers)));
         f.add(new DataForm.Field(P + "changesubject", "boolean", bit(changeSubject)));
         f.add(new DataForm.Field(P + "allowinvites", "boolean", bit(allowInvites)));
         f.add(new DataForm.Field(P + "enablelogging", "boolean", bit(logging)));
         f.add(new DataForm.Field("muc#maxhistoryfetch", "text-single", Integer.toString(maxHistory)));
         Element form = DataForm.form(FORM_TYPE, f);
         List<io.rookery.protocol.xml.Node> children = new ArrayList<>(form.children());
+        children.add(multi(P + "maxusers", "list-single", List.of(Integer.toString(maxUsers)), maxUsersOptions(s)));
         children.add(multi(P + "whois", "list-single", List.of(whois.value()), "moderators", "anyone"));
         children.add(multi(P + "allowpm", "list-single", List.of(allowPm.value()), "anyone", "participants",
                 "moderators", "none"));
@@ -185,6 +186,24 @@ record RoomConfig(String name, String description, String lang, boolean persiste
         children.add(multi(P + "roomowners", "jid-multi", owners));
         return form.withChildren(children);
     }
+
+    /**
+     * §15.5.3 registers muc#roomconfig_maxusers as list-single (clients such as Smack 4.5 refuse a form that types
+     * it otherwise): the XEP's choices up to the service's max-occupants, which "none" stands for, and the room's
+     * own value. Any number within the limit is taken when submitted, as a text field's would be.
+     */
+    private String[] maxUsersOptions(MucSettings s) {
+        java.util.TreeSet<Integer> choices = new java.util.TreeSet<>();
+        for (int n : new int[] {10, 20, 30, 50, 100}) if (n <= s.maxOccupants()) choices.add(n);
+        choices.add(maxUsers);
+        List<String> out = new ArrayList<>();
+        for (int n : choices) out.add(Integer.toString(n));
+        out.add(NO_MAX_USERS);
+        return out.toArray(String[]::new);
+    }
+
+    /** The maxusers choice meaning no limit of the room's own: the service's max-occupants. */
+    static final String NO_MAX_USERS = "none";
 
     private static List<String> values(Set<Muc.Role> roles) {
         List<String> out = new ArrayList<>();

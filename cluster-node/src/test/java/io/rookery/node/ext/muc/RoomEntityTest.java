@@ -193,6 +193,53 @@ class RoomEntityTest {
         }
     }
 
+    @Test
+    void theMaxUsersFieldOffersTheXepsChoicesAndNoneStandsForTheServicesLimit() {
+        String room = "choices@conference.localhost";
+        TestProbe<SessionProtocol.Message> alice = node.testKit.createTestProbe();
+        enter(node, "alice@localhost/desk", room, "alice", alice);
+        instant(node, "alice@localhost/desk", room, alice);
+        // §15.5.3 registers the field as list-single (Smack 4.5 drops a form that types it otherwise); the choices
+        // go up to max-occupants (5000 by default), with the room's own value (default-max-users, 200) among them.
+        Element field = maxUsersField(ownerForm("alice@localhost/desk", room, alice));
+        assertEquals("list-single", field.attr("type"), field::toString);
+        assertEquals("200", field.childText("value", DATA), field::toString);
+        assertEquals(java.util.List.of("10", "20", "30", "50", "100", "200", "none"),
+                field.children("option", DATA).stream().map(o -> o.childText("value", DATA)).toList());
+        node.router.route(configure("alice@localhost/desk", room,
+                java.util.Map.of("muc#roomconfig_maxusers", "none")), jid(room), alice.getRef());
+        assertEquals("result", nextIq(alice, "cfg").attr("type"));
+        Element after = maxUsersField(ownerForm("alice@localhost/desk", room, alice));
+        assertEquals("5000", after.childText("value", DATA), after::toString);
+        assertEquals("none", after.children("option", DATA).get(after.children("option", DATA).size() - 1)
+                .childText("value", DATA));
+    }
+
+    private static final String DATA = "jabber:x:data";
+
+    /** §10.2: the owner asks for the configuration form; the iq's answer, whatever came before it. */
+    private static Element ownerForm(String owner, String room, TestProbe<SessionProtocol.Message> probe) {
+        node.router.route(Element.builder("iq", Namespaces.CLIENT).attr("from", owner).attr("to", room)
+                .attr("type", "get").attr("id", "form").child(Element.of("query", Muc.OWNER)).build(), jid(room),
+                probe.getRef());
+        Element answer = nextIq(probe, "form");
+        assertEquals("result", answer.attr("type"), answer::toString);
+        return answer.child("query", Muc.OWNER).child("x", DATA);
+    }
+
+    private static Element nextIq(TestProbe<SessionProtocol.Message> probe, String id) {
+        for (int i = 0; i < 10; i++) {
+            Element e = next(probe);
+            if ("iq".equals(e.name()) && id.equals(e.attr("id"))) return e;
+        }
+        throw new AssertionError("no iq " + id);
+    }
+
+    private static Element maxUsersField(Element form) {
+        return form.children("field", DATA).stream()
+                .filter(f -> "muc#roomconfig_maxusers".equals(f.attr("var"))).findFirst().orElseThrow();
+    }
+
     private static Element configure(String owner, String room, java.util.Map<String, String> fields) {
         Element.Builder x = Element.builder("x", "jabber:x:data").attr("type", "submit");
         fields.forEach((var, value) -> x.child(Element.builder("field", "jabber:x:data").attr("var", var)
