@@ -112,6 +112,20 @@ public final class IoLoop {
         }
     }
 
+    /**
+     * Closes a channel registered here at once; call on the loop thread. NIO keeps the socket of a registered channel
+     * open after {@code close()} until the selector's next selection deregisters its key, so a listener that was
+     * just "closed" could still take a connection; selecting now (and handling whatever is ready) releases it.
+     */
+    void closeNow(java.nio.channels.SelectableChannel channel, SelectionKey key) throws IOException {
+        if (key != null) key.cancel();
+        try {
+            channel.close();
+        } finally {
+            selector.selectNow(this::ready);
+        }
+    }
+
     private void ready(SelectionKey key) {
         try {
             if (key.isValid()) ((Ready) key.attachment()).ready(key);

@@ -203,9 +203,8 @@ public final class TcpServer implements AutoCloseable {
         public CompletionStage<Void> unbind() {
             CompletableFuture<Void> done = new CompletableFuture<>();
             loop.execute(() -> {
-                if (key != null) key.cancel();
                 try {
-                    server.close();
+                    loop.closeNow(server, key);
                 } catch (IOException e) {
                     LOG.debug("tcp-unbind", e);
                 }
